@@ -1,0 +1,98 @@
+/**
+ * The esm command line: registers the commands and maps errors to exit codes
+ * (SPEC §6) in one place. Command modules import only clipanion at load time;
+ * the library (Elasticsearch client, Ink, sql.js) is imported lazily, so that
+ * `esm --version` and `esm --help` start fast.
+ */
+import { Builtins, Cli, UsageError } from 'clipanion';
+import { readFileSync } from 'node:fs';
+import type { Writable, Readable } from 'node:stream';
+import { EsmError, ExitCode } from './errors.js';
+import type { EsmContext } from './commands/base.js';
+import { COMMANDS } from './commands/index.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildCli(opts: { color?: boolean } = {}): Cli<EsmContext> {
+  const cli = new Cli<EsmContext>({
+    enableColors: opts.color ?? false,
+    binaryLabel: 'esm — Elasticsearch index schemas as code',
+    binaryName: 'esm',
+    binaryVersion: version(),
+  });
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  for (const c of COMMANDS) cli.register(c);
+  return cli;
+}
+
+export interface RunOptions {
+  stdout?: Writable;
+  stderr?: Writable;
+  stdin?: Readable;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  isTTY?: boolean;
+}
+
+/** Runs esm with argv and returns the exit code. Never calls process.exit. */
+export async function run(argv: string[], opts: RunOptions = {}): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  const env = opts.env ?? process.env;
+  const isTTY = opts.isTTY ?? Boolean((stdout as NodeJS.WriteStream).isTTY && (stderr as NodeJS.WriteStream).isTTY);
+  const color = isTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const context: EsmContext = {
+    stdin: opts.stdin ?? process.stdin,
+    stdout,
+    stderr,
+    env,
+    colorDepth: color ? 8 : 1,
+    cwd: opts.cwd ?? process.cwd(),
+    isTTY,
+    color,
+    argv: ['esm', ...argv],
+  };
+  const cli = buildCli({ color });
+  const debug = env.ESM_DEBUG === '1';
+  let command;
+  try {
+    command = cli.process(argv, context);
+  } catch (e) {
+    return report(e, stderr, debug, true);
+  }
+  try {
+    const code = await cli.run(command, context);
+    const failure = (command as { failure?: unknown }).failure;
+    return failure === undefined ? code : report(failure, stderr, debug, false);
+  } catch (e) {
+    return report(e, stderr, debug, false);
+  }
+}
+
+/** One clear message on stderr; a stack trace only with ESM_DEBUG=1. */
+function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  let code: number;
+  let message: string;
+  if (err instanceof EsmError) {
+    code = err.exitCode;
+    message = err.message;
+  } else if (parsing || err instanceof UsageError || err.name === 'UnknownSyntaxError' || err.name === 'AmbiguousSyntaxError') {
+    code = ExitCode.invalidInput;
+    message = `${err.message.trim()}\nRun "esm --help" for the list of commands.`;
+  } else {
+    code = ExitCode.error;
+    message = `unexpected error: ${err.message}`;
+  }
+  stderr.write(`esm: ${message}\n`);
+  if (debug && err.stack) stderr.write(`${err.stack}\n`);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  process.exitCode = await run(argv);
+}

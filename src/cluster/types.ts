@@ -1,0 +1,39 @@
+/** What esm reads from the cluster: plain data, the input of the pure planner. */
+
+/** `_meta.esm` carried in the mappings of every instance esm creates (SPEC §4). */
+export interface InstanceMeta {
+  master: string;
+  instance: number;
+  fingerprint: string;
+  createdAt: string;
+  commit: string | null;
+  filledAt?: string | null;
+  lastUpdateAt?: string | null;
+}
+
+export interface IndexSnapshot {
+  /** Concrete index name, prefix included. */
+  name: string;
+  /** Aliases pointing at this index (prefix included). */
+  aliases: string[];
+  /** Settings as Elasticsearch returns them (flat = false), `index.` level content only. */
+  settings: Record<string, unknown>;
+  /** Mappings as Elasticsearch returns them (with `_meta`). */
+  mappings: Record<string, unknown>;
+  /** Parsed `_meta.esm`, when esm created this index. */
+  meta: InstanceMeta | null;
+  docs: number;
+  health?: string;
+}
+
+export interface ClusterSnapshot {
+  clusterName: string;
+  version: string;
+  prefix: string;
+  /** Every index whose name starts with the prefix (or that an esm alias points at). */
+  indices: IndexSnapshot[];
+  /** alias name -> concrete index names it points at. */
+  aliases: Record<string, string[]>;
+  /** Optional server features, probed once (the test distribution lacks some modules). */
+  capabilities: { reindex: boolean; deleteByQuery: boolean };
+}

@@ -1,0 +1,49 @@
+/** What every esm command shares: the context, the connection/config options, output helpers. */
+import { Command, Option, type BaseContext } from 'clipanion';
+import type { EsmConfig } from '../config/types.js';
+
+export interface EsmContext extends BaseContext {
+  cwd: string;
+  /** True when stdout/stderr is an interactive terminal (decided once, in cli.ts). */
+  isTTY: boolean;
+  /** Colours allowed: a TTY and no NO_COLOR. */
+  color: boolean;
+  /** Full argv as typed, for the action journal (secrets are redacted before storing). */
+  argv: string[];
+}
+
+export abstract class EsmCommand extends Command<EsmContext> {
+  url = Option.String('--url', { description: 'Cluster URL (env ESM_URL, ELASTICSEARCH_URL; default http://127.0.0.1:9200)' });
+  prefix = Option.String('--prefix', { description: 'Environment prefix for every alias and index, e.g. qa1_ (env ESM_PREFIX)' });
+  state = Option.String('--state', { description: 'State file (env ESM_STATE; default .esm/state.sqlite)' });
+  manifests = Option.String('--manifests', { description: 'Manifests directory (env ESM_MANIFESTS; default manifests)' });
+
+  /** Set when execute() threw: cli.ts maps it to an exit code (clipanion would print it to stdout). */
+  failure: unknown = undefined;
+
+  override async catch(error: unknown): Promise<void> {
+    this.failure = error;
+  }
+
+  protected async config(): Promise<EsmConfig> {
+    const { resolveConfig } = await import('../config/resolve.js');
+    return resolveConfig(
+      { url: this.url, prefix: this.prefix, state: this.state, manifests: this.manifests },
+      this.context.env,
+      this.context.cwd,
+    );
+  }
+
+  protected print(text: string): void {
+    this.context.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  protected printJson(value: unknown): void {
+    this.context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Progress and notes: stderr, so that stdout holds only results. */
+  protected note(text: string): void {
+    this.context.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeConfig, resolveConfig, redactUrl } from './resolve.js';
+import { InvalidInputError } from '../errors.js';
+
+const base = { flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/work/proj' };
+
+describe('configuration precedence: flag > env > esm.config.yaml > default', () => {
+  it('uses the defaults', () => {
+    const c = mergeConfig(base);
+    expect(c.url).toBe('http://127.0.0.1:9200');
+    expect(c.prefix).toBe('');
+    expect(c.statePath).toBe('/work/proj/.esm/state.sqlite');
+    expect(c.manifestsDir).toBe('/work/proj/manifests');
+    expect(c.auth).toEqual({ kind: 'none' });
+  });
+
+  it.each([
+    ['flag beats env and file', { url: 'http://flag:1' }, { ESM_URL: 'http://env:2' }, { url: 'http://file:3' }, 'http://flag:1'],
+    ['env beats file', {}, { ESM_URL: 'http://env:2' }, { url: 'http://file:3' }, 'http://env:2'],
+    ['ESM_URL beats ELASTICSEARCH_URL', {}, { ESM_URL: 'http://env:2', ELASTICSEARCH_URL: 'http://es:4' }, null, 'http://env:2'],
+    ['ELASTICSEARCH_URL is the fallback env', {}, { ELASTICSEARCH_URL: 'http://es:4' }, { url: 'http://file:3' }, 'http://es:4'],
+    ['file beats default', {}, {}, { url: 'http://file:3' }, 'http://file:3'],
+  ])('url: %s', (_name, flags, env, file, expected) => {
+    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/work/proj' }).url).toBe(expected);
+  });
+
+  it('resolves prefix, state and manifests through every layer', () => {
+    const file = { prefix: 'file_', state: 'st/file.sqlite', manifests: 'defs' };
+    expect(mergeConfig({ ...base, file, fileDir: '/work/proj/conf' })).toMatchObject({
+      prefix: 'file_',
+      statePath: '/work/proj/conf/st/file.sqlite', // relative to the config file
+      manifestsDir: '/work/proj/conf/defs',
+    });
+    const env = { ESM_PREFIX: 'env_', ESM_STATE: 'env.sqlite', ESM_MANIFESTS: 'm2' };
+    expect(mergeConfig({ ...base, env, file, fileDir: '/work/proj/conf' })).toMatchObject({
+      prefix: 'env_',
+      statePath: '/work/proj/env.sqlite',
+      manifestsDir: '/work/proj/m2',
+    });
+    const flags = { prefix: 'qa1_', state: '/abs/s.sqlite', manifests: 'x' };
+    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/work/proj/conf' })).toMatchObject({
+      prefix: 'qa1_',
+      statePath: '/abs/s.sqlite',
+      manifestsDir: '/work/proj/x',
+    });
+  });
+
+  it('an explicitly empty --prefix overrides ESM_PREFIX', () => {
+    expect(mergeConfig({ ...base, flags: { prefix: '' }, env: { ESM_PREFIX: 'env_' } }).prefix).toBe('');
+  });
+
+  it('takes auth from the environment, API key first', () => {
+    expect(mergeConfig({ ...base, env: { ESM_API_KEY: 'k', ESM_USERNAME: 'u', ESM_PASSWORD: 'p' } }).auth).toEqual({ kind: 'apiKey', apiKey: 'k' });
+    expect(mergeConfig({ ...base, env: { ESM_USERNAME: 'u', ESM_PASSWORD: 'p' } }).auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(() => mergeConfig({ ...base, env: { ESM_USERNAME: 'u' } })).toThrow(InvalidInputError);
+  });
+
+  it('moves credentials out of the URL so the URL can be printed', () => {
+    const c = mergeConfig({ ...base, flags: { url: 'https://elastic:s3cret@es.example:9243/' } });
+    expect(c.url).toBe('https://es.example:9243');
+    expect(c.auth).toEqual({ kind: 'basic', username: 'elastic', password: 's3cret' });
+    expect(redactUrl('https://elastic:s3cret@es.example:9243')).toBe('https://***@es.example:9243');
+  });
+
+  it.each([
+    [{ url: 'not a url' }],
+    [{ url: 'ftp://x' }],
+    [{ prefix: 'Upper_' }],
+    [{ prefix: '-x' }],
+    [{ prefix: 'a b' }],
+  ])('rejects %j with an InvalidInputError (exit 3)', (flags) => {
+    expect(() => mergeConfig({ ...base, flags })).toThrow(InvalidInputError);
+  });
+
+  it('reads esm.config.yaml from the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esm-cfg-'));
+    writeFileSync(join(dir, 'esm.config.yaml'), 'url: http://127.0.0.1:9299\nprefix: dev_\n');
+    const c = await resolveConfig({}, {}, dir);
+    expect(c).toMatchObject({ url: 'http://127.0.0.1:9299', prefix: 'dev_', configFile: join(dir, 'esm.config.yaml') });
+  });
+});

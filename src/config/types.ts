@@ -1,0 +1,24 @@
+/** Resolved configuration (SPEC §5): flag > environment variable > esm.config.yaml > default. */
+
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'apiKey'; apiKey: string }
+  | { kind: 'basic'; username: string; password: string };
+
+export interface EsmConfig {
+  /** Cluster URL, without credentials. */
+  url: string;
+  auth: Auth;
+  /** Path of a CA certificate file (PEM) to trust, if any. */
+  caCert: string | null;
+  /** Environment prefix prepended to every alias and index name, e.g. `qa1_`. */
+  prefix: string;
+  /** Absolute path of the state file. */
+  statePath: string;
+  /** Absolute path of the manifests directory. */
+  manifestsDir: string;
+  /** Directory the relative paths were resolved against. */
+  cwd: string;
+  /** The config file that was read, if any. */
+  configFile: string | null;
+}

@@ -1,0 +1,70 @@
+/** The journal of index actions (SPEC §8). */
+
+export const ACTION_NAMES = [
+  'create',
+  'update',
+  'partial_update',
+  'activate',
+  'clear',
+  'drop',
+  'update_in_place',
+  'reset',
+  'state_rebuild',
+] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+export const ACTION_STATUSES = ['queued', 'in_progress', 'complete', 'failed', 'aborted'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export interface ActionRecord {
+  id: number;
+  action: ActionName;
+  master: string | null;
+  instance: string | null;
+  status: ActionStatus;
+  startedAt: string | null;
+  endedAt: string | null;
+  docsAffected: number | null;
+  argv: string[];
+  commit: string | null;
+  actor: string | null;
+  planId: string | null;
+  error: string | null;
+}
+
+export interface NewAction {
+  action: ActionName;
+  master?: string | null;
+  instance?: string | null;
+  argv?: string[];
+  commit?: string | null;
+  actor?: string | null;
+  planId?: string | null;
+}
+
+export interface MasterRecord {
+  name: string;
+  alias: string;
+  activeInstance: string | null;
+  updatedAt: string;
+}
+
+export interface InstanceRecord {
+  name: string;
+  master: string;
+  number: number;
+  fingerprint: string;
+  createdAt: string;
+  commit: string | null;
+  filledAt: string | null;
+  lastUpdateAt: string | null;
+  dropped: boolean;
+}
+
+/** What the planner needs from history: plain data. */
+export interface HistoryView {
+  masters: MasterRecord[];
+  instances: InstanceRecord[];
+  /** Highest instance number ever used per master (numbers are never reused). */
+  maxNumber: Record<string, number>;
+}

@@ -1,0 +1,31 @@
+/** The in-memory form of an `esm/v1 IndexMaster` manifest (SPEC §3). */
+
+export type SourceSpec =
+  | { type: 'ndjson'; path: string }
+  | { type: 'sqlite'; path: string; query: string }
+  | { type: 'module'; path: string }
+  | { type: 'reindex'; from: string; query?: Record<string, unknown>; script?: Record<string, unknown> | string };
+
+export interface MasterSpec {
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+  source?: SourceSpec;
+  idField?: string;
+  updatedField?: string;
+  activation: { minDocRatio: number };
+  retention: { keepInactive: number };
+}
+
+export interface Manifest {
+  name: string;
+  labels: Record<string, string>;
+  spec: MasterSpec;
+  /** Where it was declared: the file (relative to cwd when possible) and the document's position. */
+  origin: { file: string; line: number; col: number; dir: string };
+}
+
+/** Defaults applied when a manifest leaves them out. */
+export const MANIFEST_DEFAULTS = {
+  minDocRatio: 0,
+  keepInactive: 2,
+} as const;

@@ -1,0 +1,65 @@
+/** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
+
+export type Decision = 'create' | 'noop' | 'catch_up_activate' | 'in_place' | 'replace';
+
+export type Step =
+  | { op: 'create'; index: string; number: number }
+  | { op: 'fill'; index: string; mode: 'full'; via: 'source' | 'reindex'; reason?: string }
+  | { op: 'catch_up'; index: string; since: string | null }
+  | { op: 'activate'; alias: string; from: string | null; to: string }
+  | {
+      op: 'in_place';
+      index: string;
+      /** Body for `PUT <index>/_settings` (dotted keys, null resets), or null when nothing to send. */
+      settings: Record<string, unknown> | null;
+      /** Body for `PUT <index>/_mapping`, or null. */
+      mappings: Record<string, unknown> | null;
+    }
+  | { op: 'drop'; index: string; reason: string };
+
+export type StepOp = Step['op'];
+
+export type WarningCode = 'drift' | 'orphan' | 'conflict';
+
+export interface PlanWarning {
+  code: WarningCode;
+  master: string;
+  message: string;
+}
+
+export interface MasterPlan {
+  name: string;
+  /** Alias name in the cluster (prefix included). */
+  alias: string;
+  fingerprint: string;
+  active: string | null;
+  decision: Decision;
+  steps: Step[];
+  reasons: string[];
+}
+
+export interface PlanSummary {
+  create: number;
+  fill: number;
+  catch_up: number;
+  activate: number;
+  in_place: number;
+  drop: number;
+  noop: number;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  planId: string;
+  createdAt: string;
+  git: { commit: string | null; branch: string | null; dirty: boolean } | null;
+  base: { stateHash: string; clusterHash: string };
+  prefix: string;
+  masters: MasterPlan[];
+  warnings: PlanWarning[];
+  summary: PlanSummary;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.masters.some((m) => m.steps.length > 0);
+}

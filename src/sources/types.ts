@@ -1,0 +1,17 @@
+/** A document source: an async stream of documents, all or only those changed since a time. */
+
+export type Doc = Record<string, unknown>;
+
+export interface ReadOptions {
+  /** Only documents whose `updatedField` is later than this (ISO string); null = all. */
+  since: string | null;
+  signal?: AbortSignal;
+}
+
+export interface DocumentSource {
+  /** Human description, e.g. `ndjson data/movies.ndjson`. */
+  describe: string;
+  /** Total number of documents that `read` will yield, when cheap to know. */
+  count?(opts: ReadOptions): Promise<number | undefined>;
+  read(opts: ReadOptions): AsyncIterable<Doc>;
+}
