@@ -1,0 +1,51 @@
+/**
+ * What the executor (and `esm update`) reports while it works. Renderers — the Ink
+ * view on a TTY, plain lines otherwise, nothing with --json — subscribe to these
+ * events; the executor knows nothing of output (STYLE habit 6).
+ */
+import { assertNever } from '../errors.js';
+import type { Step } from '../plan/types.js';
+
+export type ProgressEvent =
+  | { kind: 'master_started'; master: string; steps: number }
+  | { kind: 'step_started'; master: string; step: Step; index: number; total?: number | undefined }
+  | { kind: 'step_progress'; master: string; step: Step; done: number; total?: number | undefined; failed: number; elapsedMs: number }
+  | { kind: 'step_done'; master: string; step: Step; docs?: number | undefined; elapsedMs: number; note?: string | undefined }
+  | { kind: 'step_failed'; master: string; step: Step; error: string }
+  | { kind: 'step_skipped'; master: string; step: Step; reason: string }
+  | { kind: 'master_done'; master: string; ok: boolean }
+  | { kind: 'note'; message: string };
+
+export type Emit = (event: ProgressEvent) => void;
+
+export const silent: Emit = () => {};
+
+/** Docs per second and ETA from a progress event, for the renderers. */
+export function rate(done: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+}
+
+export function etaSeconds(done: number, total: number | undefined, elapsedMs: number): number | undefined {
+  if (total === undefined || done === 0 || done >= total) return undefined;
+  const r = rate(done, elapsedMs);
+  return r > 0 ? (total - done) / r : undefined;
+}
+
+export function stepLabel(step: Step): string {
+  switch (step.op) {
+    case 'create':
+      return `create ${step.index}`;
+    case 'fill':
+      return `fill ${step.index}${step.via === 'reindex' ? ' (reindex)' : ''}`;
+    case 'catch_up':
+      return `catch up ${step.index}`;
+    case 'activate':
+      return `activate ${step.alias} → ${step.to}`;
+    case 'in_place':
+      return `update ${step.index} in place`;
+    case 'drop':
+      return `drop ${step.index}`;
+    default:
+      return assertNever(step, 'step');
+  }
+}

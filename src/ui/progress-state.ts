@@ -1,0 +1,74 @@
+/** Pure reduction of progress events into what the live view shows: one row per master. */
+import { stepLabel, type ProgressEvent } from '../apply/events.js';
+import { assertNever } from '../errors.js';
+
+export interface MasterRow {
+  master: string;
+  stepsTotal: number;
+  stepsDone: number;
+  current: string | null;
+  done: number;
+  total: number | undefined;
+  elapsedMs: number;
+  docs: number;
+  status: 'pending' | 'running' | 'ok' | 'failed';
+  error: string | null;
+  notes: string[];
+}
+
+export interface ViewState {
+  rows: MasterRow[];
+  notes: string[];
+}
+
+export const initialState: ViewState = { rows: [], notes: [] };
+
+export function reduce(state: ViewState, e: ProgressEvent): ViewState {
+  if (e.kind === 'note') return { ...state, notes: [...state.notes, e.message] };
+  const existing = state.rows.find((r) => r.master === e.master);
+  const row: MasterRow = existing ?? {
+    master: e.master,
+    stepsTotal: 0,
+    stepsDone: 0,
+    current: null,
+    done: 0,
+    total: undefined,
+    elapsedMs: 0,
+    docs: 0,
+    status: 'pending',
+    error: null,
+    notes: [],
+  };
+  const next = update(row, e);
+  const rows = existing ? state.rows.map((r) => (r === existing ? next : r)) : [...state.rows, next];
+  return { ...state, rows };
+}
+
+function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' }>): MasterRow {
+  switch (e.kind) {
+    case 'master_started':
+      return { ...row, stepsTotal: e.steps, status: 'running' };
+    case 'step_started':
+      return { ...row, status: 'running', current: stepLabel(e.step), done: 0, total: e.total, elapsedMs: 0 };
+    case 'step_progress':
+      return { ...row, done: e.done, total: e.total ?? row.total, elapsedMs: e.elapsedMs };
+    case 'step_done':
+      return {
+        ...row,
+        stepsDone: row.stepsDone + 1,
+        docs: e.docs !== undefined && e.step.op !== 'activate' ? Math.max(row.docs, e.docs) : row.docs,
+        done: e.docs ?? row.done,
+        total: e.docs ?? row.total,
+        elapsedMs: e.elapsedMs,
+        notes: e.note ? [...row.notes, e.note] : row.notes,
+      };
+    case 'step_failed':
+      return { ...row, status: 'failed', error: e.error };
+    case 'step_skipped':
+      return { ...row, notes: [...row.notes, `${stepLabel(e.step)} skipped: ${e.reason}`] };
+    case 'master_done':
+      return { ...row, status: e.ok && row.status !== 'failed' ? 'ok' : 'failed', current: e.ok ? null : row.current };
+    default:
+      return assertNever(e, 'event');
+  }
+}
