@@ -30,6 +30,9 @@ export interface ActionRecord {
   actor: string | null;
   planId: string | null;
   error: string | null;
+  /** Process that ran the action, and its host: how a later run tells a dead run (`aborted`). */
+  pid?: number | null;
+  host?: string | null;
 }
 
 export interface NewAction {
@@ -59,6 +62,8 @@ export interface InstanceRecord {
   filledAt: string | null;
   lastUpdateAt: string | null;
   dropped: boolean;
+  /** When the instance was dropped (null while it exists); absent in hand-made records. */
+  droppedAt?: string | null;
 }
 
 /** What the planner needs from history: plain data. */
@@ -67,4 +72,27 @@ export interface HistoryView {
   instances: InstanceRecord[];
   /** Highest instance number ever used per master (numbers are never reused). */
   maxNumber: Record<string, number>;
+}
+
+/** How an action ended. */
+export interface ActionOutcome {
+  status: 'complete' | 'failed' | 'aborted';
+  docsAffected?: number;
+  error?: string;
+}
+
+/** A master as written by `upsertMaster`; `activeInstance` left out keeps the recorded one. */
+export interface MasterInput {
+  name: string;
+  alias: string;
+  activeInstance?: string | null;
+}
+
+/** An instance as written by `upsertInstance` (dropping is `markDropped`). */
+export type InstanceInput = Omit<InstanceRecord, 'dropped' | 'droppedAt'>;
+
+/** Everything `replaceAll` writes (`esm state rebuild`): a HistoryView fits. */
+export interface StateData {
+  masters: MasterInput[];
+  instances: Array<InstanceInput & { dropped?: boolean; droppedAt?: string | null }>;
 }

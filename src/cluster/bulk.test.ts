@@ -1,0 +1,420 @@
+import { Client } from '@elastic/elasticsearch';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
+import { startFaultProxy } from '../../test/support/fault-proxy.js';
+import { ClusterError } from '../errors.js';
+import type { Doc } from '../sources/types.js';
+import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkProgress } from './bulk.js';
+
+const prefix = testPrefix('bulk');
+let n = 0;
+const indexName = () => `${prefix}${++n}`;
+const es = () => rawClient();
+
+afterAll(async () => {
+  await cleanupPrefix(prefix);
+});
+
+async function* movies(count: number, make: (i: number) => Doc = (i) => ({ id: i, title: `movie ${i}`, year: 1900 + (i % 120) })): AsyncGenerator<Doc> {
+  for (let i = 0; i < count; i++) yield make(i);
+}
+
+async function docCount(index: string): Promise<number> {
+  await es().indices.refresh({ index });
+  return (await es().count({ index })).count;
+}
+
+async function strictIndex(index: string): Promise<void> {
+  await es().indices.create({
+    index,
+    settings: { number_of_shards: 1, number_of_replicas: 0 },
+    mappings: { dynamic: 'strict', properties: { id: { type: 'keyword' }, title: { type: 'text' }, year: { type: 'integer' } } },
+  });
+}
+
+/**
+ * Fault injection a real node cannot produce on demand: a proxy in front of
+ * Elasticsearch that can answer whole _bulk requests with a status, or reject
+ * single items with 429 (those items never reach Elasticsearch).
+ */
+interface BulkFaultPlan {
+  /** Answer this many _bulk requests with `status` before forwarding. */
+  failRequests?: { count: number; status: number };
+  /** How many times the item with this _id is rejected with 429 before it is let through. */
+  rejectItem?: (id: string) => number;
+}
+interface BulkFaultProxy {
+  client: Client;
+  bulkRequests: number;
+  bulkBodies: string[];
+  close(): Promise<void>;
+}
+async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
+  const target = new URL(esUrl());
+  const rejections = new Map<string, number>();
+  let failed = 0;
+  const state = { bulkRequests: 0, bulkBodies: [] as string[] };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body = Buffer.concat(chunks).toString();
+      const isBulk = req.method === 'POST' && /\/_bulk(\?|$)/.test(req.url ?? '');
+      // Positions (in the request) of the items rejected here, the others are forwarded.
+      const rejected: number[] = [];
+      if (isBulk) {
+        state.bulkRequests++;
+        state.bulkBodies.push(body);
+        if (plan.failRequests && failed < plan.failRequests.count) {
+          failed++;
+          res.writeHead(plan.failRequests.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { type: 'injected', reason: 'injected fault' }, status: plan.failRequests.status }));
+          return;
+        }
+        if (plan.rejectItem) {
+          const lines = body.split('\n').filter((l) => l !== '');
+          const kept: string[] = [];
+          for (let i = 0; i < lines.length; i += 2) {
+            const id = (JSON.parse(lines[i]!) as { index: { _id?: string } }).index._id ?? '';
+            const seen = rejections.get(id) ?? 0;
+            if (seen < plan.rejectItem(id)) {
+              rejections.set(id, seen + 1);
+              rejected.push(i / 2);
+            } else {
+              kept.push(lines[i]!, lines[i + 1]!);
+            }
+          }
+          body = kept.length ? kept.join('\n') + '\n' : '';
+        }
+      }
+      const total = isBulk ? rejected.length + body.split('\n').filter((l) => l !== '').length / 2 : 0;
+      const answerRejectedOnly = isBulk && body === '' && rejected.length > 0;
+      if (answerRejectedOnly) {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+        res.end(JSON.stringify({ errors: true, items: rejected.map(() => rejectedItem()) }));
+        return;
+      }
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host, 'content-length': Buffer.byteLength(body) } },
+        (up) => {
+          const out: Buffer[] = [];
+          up.on('data', (c: Buffer) => out.push(c));
+          up.on('end', () => {
+            let text = Buffer.concat(out).toString();
+            if (isBulk && rejected.length > 0 && up.statusCode === 200) {
+              const parsed = JSON.parse(text) as { errors: boolean; items: unknown[] };
+              const items: unknown[] = [];
+              let k = 0;
+              for (let i = 0; i < total; i++) items.push(rejected.includes(i) ? rejectedItem() : parsed.items[k++]);
+              text = JSON.stringify({ ...parsed, errors: true, items });
+            }
+            const headers = { ...up.headers };
+            delete headers['content-length'];
+            delete headers['transfer-encoding'];
+            res.writeHead(up.statusCode ?? 500, headers);
+            res.end(text);
+          });
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new Client({ node: `http://127.0.0.1:${port}` });
+  return {
+    client,
+    get bulkRequests() {
+      return state.bulkRequests;
+    },
+    get bulkBodies() {
+      return state.bulkBodies;
+    },
+    async close() {
+      await client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+const rejectedItem = () => ({
+  index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution (injected): queue capacity reached' } },
+});
+
+describe('bulkWrite', () => {
+  it('writes 10,000 documents with ids from idField, reporting progress to the end', async () => {
+    const index = indexName();
+    const seen: BulkProgress[] = [];
+    const result = await bulkWrite(es(), { index, docs: movies(10_000), idField: 'id', onProgress: (p) => seen.push(p) });
+    expect(result).toEqual({ indexed: 10_000, failed: 0, errors: [], aborted: false });
+    expect(await docCount(index)).toBe(10_000);
+    expect((await es().get({ index, id: '1234' }))._source).toEqual({ id: 1234, title: 'movie 1234', year: 1934 });
+    expect(seen.at(-1)).toEqual({ done: 10_000, failed: 0 });
+    expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+  });
+
+  it('lets Elasticsearch assign ids without idField', async () => {
+    const index = indexName();
+    const result = await bulkWrite(es(), { index, docs: movies(2500), batchSize: 1000 });
+    expect(result.indexed).toBe(2500);
+    expect(await docCount(index)).toBe(2500);
+  });
+
+  it('reports the documents Elasticsearch refuses, with their ids, and writes the others', async () => {
+    const index = indexName();
+    await strictIndex(index);
+    const result = await bulkWrite(es(), {
+      index,
+      idField: 'id',
+      docs: movies(300, (i) => (i % 20 === 7 ? { id: `m${i}`, title: 't', director: 'unknown field' } : { id: `m${i}`, title: 't' })),
+      batchSize: 100,
+    });
+    expect(result.indexed).toBe(285);
+    expect(result.failed).toBe(15);
+    expect(result.errors).toHaveLength(10);
+    const refusedIds = Array.from({ length: 15 }, (_, k) => `m${k * 20 + 7}`);
+    for (const e of result.errors) {
+      expect(refusedIds).toContain(e.id);
+      expect(e).toMatchObject({ status: 400, type: 'strict_dynamic_mapping_exception' });
+      expect(e.reason).toMatch(/director/);
+    }
+    expect(await docCount(index)).toBe(285);
+  });
+
+  it('counts a document without an idField value as failed, with a clear reason', async () => {
+    const index = indexName();
+    const docs = [{ id: 'a' }, { title: 'no id' }, { id: null }, { id: 7 }, { id: { nested: true } }];
+    const result = await bulkWrite(es(), { index, idField: 'id', docs: movies(docs.length, (i) => docs[i]!) });
+    expect(result.indexed).toBe(2);
+    expect(result.failed).toBe(3);
+    expect(result.errors).toEqual([
+      { id: null, status: 0, type: 'missing_id', reason: 'document #2 has no value in idField "id"' },
+      { id: null, status: 0, type: 'missing_id', reason: 'document #3 has no value in idField "id"' },
+      { id: null, status: 0, type: 'invalid_id', reason: 'document #5: idField "id" holds an object, not a string or number' },
+    ]);
+    expect((await es().get({ index, id: '7' })).found).toBe(true);
+  });
+
+  it('splits batches by bytes as well as by count', async () => {
+    const proxy = await bulkFaultProxy({});
+    try {
+      const index = indexName();
+      const big = 'x'.repeat(1000);
+      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(100, (i) => ({ id: i, text: big })), batchBytes: 10_000 });
+      expect(result.indexed).toBe(100);
+      expect(proxy.bulkRequests).toBeGreaterThanOrEqual(10);
+      for (const body of proxy.bulkBodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(10_000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('does not read the source faster than requests drain', async () => {
+    const index = indexName();
+    let pulled = 0;
+    let worstLead = 0;
+    async function* counted(): AsyncGenerator<Doc> {
+      for (let i = 0; i < 20_000; i++) {
+        pulled++;
+        yield { id: i };
+      }
+    }
+    await bulkWrite(es(), {
+      index,
+      docs: counted(),
+      batchSize: 500,
+      concurrency: 2,
+      onProgress: ({ done }) => {
+        worstLead = Math.max(worstLead, pulled - done);
+      },
+    });
+    // At most: the batches in flight, the one being filled, and the document that waits for a slot.
+    expect(worstLead).toBeLessThanOrEqual(3 * 500 + 1);
+    expect(pulled).toBe(20_000);
+  });
+
+  it('stops reading on abort, lets in-flight requests finish and says aborted', async () => {
+    const index = indexName();
+    const ac = new AbortController();
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<Doc> {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield { id: i, title: `movie ${i}` };
+      }
+    }
+    const result = await bulkWrite(es(), {
+      index,
+      idField: 'id',
+      docs: endless(),
+      batchSize: 200,
+      signal: ac.signal,
+      onProgress: ({ done }) => {
+        if (done >= 2000) ac.abort();
+      },
+    });
+    expect(result.aborted).toBe(true);
+    expect(result.failed).toBe(0);
+    expect(result.indexed).toBeGreaterThanOrEqual(2000);
+    expect(pulled).toBeLessThan(result.indexed + 4 * 200);
+    expect(await docCount(index)).toBe(result.indexed);
+  });
+
+  it('returns at once, reading nothing, when the signal is already aborted', async () => {
+    let pulled = 0;
+    async function* docs(): AsyncGenerator<Doc> {
+      pulled++;
+      yield { id: 1 };
+    }
+    const result = await bulkWrite(es(), { index: indexName(), docs: docs(), signal: AbortSignal.abort() });
+    expect(result).toEqual({ indexed: 0, failed: 0, errors: [], aborted: true });
+    expect(pulled).toBe(0);
+  });
+
+  it('re-sends items rejected with 429 alone, with backoff, until they pass', async () => {
+    const proxy = await bulkFaultProxy({ rejectItem: (id) => (Number(id) % 10 === 3 ? 2 : 0) });
+    try {
+      const index = indexName();
+      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(500), batchSize: 100, retryDelayMs: 5 });
+      expect(result).toEqual({ indexed: 500, failed: 0, errors: [], aborted: false });
+      expect(await docCount(index)).toBe(500);
+      // 5 batches, then for each two rounds of re-sending only the rejected items.
+      expect(proxy.bulkRequests).toBe(15);
+      const retryBody = proxy.bulkBodies[proxy.bulkBodies.length - 1]!;
+      expect(retryBody.split('\n').filter((l) => l.startsWith('{"index"')).every((l) => /"_id":"\d*3"/.test(l))).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('counts items still rejected after the last retry as failed', async () => {
+    const proxy = await bulkFaultProxy({ rejectItem: (id) => (id === '42' ? 100 : 0) });
+    try {
+      const index = indexName();
+      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(100), maxRetries: 2, retryDelayMs: 1 });
+      expect(result.indexed).toBe(99);
+      expect(result.failed).toBe(1);
+      expect(result.errors).toEqual([{ id: '42', status: 429, type: 'es_rejected_execution_exception', reason: expect.stringMatching(/rejected execution/) }]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('retries a whole request answered 429 or 503, or a dropped connection, then succeeds', async () => {
+    for (const plan of [{ failFirst: 3, status: 429 as const }, { failFirst: 3, status: 503 as const }, { dropFirst: 2 }]) {
+      const proxy = await startFaultProxy(esUrl(), plan);
+      const client = new Client({ node: proxy.url, maxRetries: 0 });
+      try {
+        const index = indexName();
+        const result = await bulkWrite(client, { index, idField: 'id', docs: movies(1000), batchSize: 500, retryDelayMs: 1 });
+        expect(result.indexed).toBe(1000);
+        expect(await docCount(index)).toBe(1000);
+      } finally {
+        await client.close();
+        await proxy.close();
+      }
+    }
+  });
+
+  it('throws a ClusterError when the cluster keeps failing, or refuses the request', async () => {
+    const proxy = await startFaultProxy(esUrl(), { failFirst: Infinity, status: 503 });
+    const client = new Client({ node: proxy.url, maxRetries: 0 });
+    try {
+      const err = await bulkWrite(client, { index: `${prefix}busy`, docs: movies(10), maxRetries: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ClusterError);
+      expect((err as ClusterError).message).toBe(
+        `Elasticsearch at ${proxy.url} answered 503 (unavailable_shards_exception: fault injected by the test proxy (503)) after 3 attempts while writing documents to ${prefix}busy`,
+      );
+      expect(proxy.requests).toBe(3);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+    const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0 });
+    const down = await bulkWrite(dead, { index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(ClusterError);
+    expect((down as Error).message).toMatch(/^cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1 \(connection refused\) after 2 attempts while writing documents to /);
+    await dead.close();
+    const refusing = await bulkFaultProxy({ failRequests: { count: 100, status: 400 } });
+    try {
+      const refused = await bulkWrite(refusing.client, { index: indexName(), docs: movies(10) }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ClusterError);
+      expect((refused as ClusterError).details).toMatchObject({ status: 400, type: 'injected' });
+      expect(refusing.bulkRequests).toBe(1);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('treats a source that throws because the signal aborted as an abort', async () => {
+    const index = indexName();
+    const ac = new AbortController();
+    async function* scanLike(): AsyncGenerator<Doc> {
+      for (let i = 0; ; i++) {
+        ac.signal.throwIfAborted();
+        yield { id: i };
+        if (i === 1200) ac.abort();
+      }
+    }
+    const result = await bulkWrite(es(), { index, idField: 'id', docs: scanLike(), batchSize: 500, signal: ac.signal });
+    expect(result).toMatchObject({ aborted: true, indexed: 1000, failed: 0 });
+  });
+
+  it('lets in-flight requests finish and rethrows when the source fails', async () => {
+    const index = indexName();
+    async function* failing(): AsyncGenerator<Doc> {
+      yield* movies(1500);
+      throw new Error('source broke');
+    }
+    await expect(bulkWrite(es(), { index, idField: 'id', docs: failing(), batchSize: 500 })).rejects.toThrow('source broke');
+    expect(await docCount(index)).toBe(1500);
+  });
+});
+
+describe('bulkWriteHits', () => {
+  it('keeps the ids the hits carry', async () => {
+    const index = indexName();
+    async function* hits() {
+      yield { _id: 'alpha', _source: { title: 'A' } };
+      yield { _id: 'beta', _source: { title: 'B' } };
+    }
+    expect((await bulkWriteHits(es(), { index, hits: hits() })).indexed).toBe(2);
+    expect((await es().get({ index, id: 'beta' }))._source).toEqual({ title: 'B' });
+  });
+});
+
+describe('prepareForFill / restoreAfterFill', () => {
+  const fillSettings = async (index: string) => {
+    const s = await es().indices.getSettings({ index, flat_settings: true });
+    const flat = s[index]!.settings as Record<string, string>;
+    return { refresh: flat['index.refresh_interval'], replicas: flat['index.number_of_replicas'] };
+  };
+
+  it('turns refreshes and replicas off for the fill, then restores what the manifest declares', async () => {
+    const index = indexName();
+    await es().indices.create({ index, settings: { index: { refresh_interval: '5s', number_of_replicas: 0 } } });
+    await prepareForFill(es(), index);
+    expect(await fillSettings(index)).toEqual({ refresh: '-1', replicas: '0' });
+    await bulkWrite(es(), { index, docs: movies(50) });
+    await restoreAfterFill(es(), index, { index: { refresh_interval: '5s' }, 'index.number_of_replicas': 0 });
+    expect(await fillSettings(index)).toEqual({ refresh: '5s', replicas: '0' });
+    // restore refreshed: the documents are visible without waiting for the interval.
+    expect((await es().count({ index })).count).toBe(50);
+  });
+
+  it('resets the settings the manifest does not declare to the defaults', async () => {
+    const index = indexName();
+    await es().indices.create({ index, settings: { number_of_replicas: 0 } });
+    await prepareForFill(es(), index);
+    await restoreAfterFill(es(), index, { number_of_shards: 1 });
+    expect(await fillSettings(index)).toEqual({ refresh: undefined, replicas: '1' });
+  });
+
+  it('names the index when it cannot change its settings', async () => {
+    const err = await prepareForFill(es(), `${prefix}missing`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect((err as Error).message).toMatch(/answered 404 \(index_not_found_exception: .*\) while preparing esmt_\w+missing for filling/);
+  });
+});

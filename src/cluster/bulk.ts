@@ -1,0 +1,347 @@
+/**
+ * The bulk writer: fills an index from a document stream as fast as the
+ * cluster takes it, with flat memory.
+ *
+ * - Documents are batched by count (`batchSize`) and size (`batchBytes`); the
+ *   NDJSON body is built here as one string and sent with a single
+ *   `POST <index>/_bulk` (response trimmed with `filter_path`).
+ * - At most `concurrency` requests are in flight; the source is not read while
+ *   every slot is busy, so at most `concurrency + 1` batches live in memory.
+ * - Items rejected with 429 (`es_rejected_execution_exception`) are re-sent
+ *   alone, with exponential backoff, up to `maxRetries` times; other failed
+ *   items are counted and the first ten reported with their ids.
+ * - A whole request answered 429/502/503/504, or lost to a connection error or
+ *   timeout, is retried with backoff up to `maxRetries` times, then a
+ *   ClusterError is thrown (after the other in-flight requests settled).
+ * - On abort the source is no longer read, in-flight requests finish, and the
+ *   result says `aborted: true`. Documents read but not sent are counted
+ *   neither as indexed nor as failed.
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { fieldValue } from '../sources/doc-field.js';
+import type { Doc } from '../sources/types.js';
+import type { Conn } from './conn.js';
+import { displayUrl } from './redact.js';
+import { backoffDelay, classify, failureError, retryPolicy, withRetry, type RetryPolicy } from './retry.js';
+
+/** The raw client, or a connection of src/cluster (whose URL and secrets then shape the messages). */
+export type ClientOrConn = Client | Conn;
+
+/** A Conn for a raw client: default retry policy, the node's URL (without credentials) for messages. */
+export function connOf(target: ClientOrConn): Conn {
+  if ('call' in target && 'client' in target) return target;
+  const client = target;
+  const first = client.connectionPool.connections[0]?.url;
+  const url = first ? displayUrl(first.toString()) : 'elasticsearch';
+  const retry = retryPolicy();
+  return { client, url, retry, call: (what, fn, o) => withRetry(() => fn(), retry, { url, what, signal: o?.signal }) };
+}
+
+export interface BulkItemError {
+  /** The document's `_id` (from idField or the source index), null when Elasticsearch was to assign it. */
+  id: string | null;
+  /** HTTP status of the item; 0 for a document esm refused before sending it. */
+  status: number;
+  type: string;
+  reason: string;
+}
+
+export interface BulkResult {
+  indexed: number;
+  failed: number;
+  /** The first ten item failures. */
+  errors: BulkItemError[];
+  aborted: boolean;
+}
+
+export interface BulkProgress {
+  /** Documents settled so far: indexed + failed. */
+  done: number;
+  failed: number;
+}
+
+export interface BulkWriteBaseOptions {
+  index: string;
+  /** Documents per request (default 1000). */
+  batchSize?: number;
+  /** Bytes of NDJSON per request (default 5 MB); a larger single document is sent alone. */
+  batchBytes?: number;
+  /** Requests in flight (default 2). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Retries of a rejected item or a failed request (default 6). */
+  maxRetries?: number;
+  /** First backoff delay in ms, doubled at each retry, capped at 15 s (default 200). */
+  retryDelayMs?: number;
+  /** Called after every request settles (and once at the end). */
+  onProgress?: (p: BulkProgress) => void;
+}
+
+export interface BulkWriteOptions extends BulkWriteBaseOptions {
+  docs: AsyncIterable<Doc>;
+  /** `_id` is the string of this field's value (top-level key, or a dotted path); without it Elasticsearch assigns ids. */
+  idField?: string;
+}
+
+export interface BulkWriteHitsOptions extends BulkWriteBaseOptions {
+  /** Documents with their ids, e.g. the hits of a scan. */
+  hits: AsyncIterable<{ _id: string; _source?: Doc }>;
+}
+
+export const BULK_DEFAULTS = {
+  batchSize: 1000,
+  batchBytes: 5 * 1024 * 1024,
+  concurrency: 2,
+  maxRetries: 6,
+  retryDelayMs: 200,
+} as const;
+
+const MAX_REPORTED_ERRORS = 10;
+const MAX_BACKOFF_MS = 15_000;
+
+/** Write documents into `index`, taking `_id` from `idField` when given. */
+export function bulkWrite(client: ClientOrConn, opts: BulkWriteOptions): Promise<BulkResult> {
+  const { idField } = opts;
+  return writeItems(client, opts, opts.docs, (doc, n) => {
+    if (idField === undefined) return { id: null, doc };
+    const value = fieldValue(doc, idField);
+    if (value === undefined || value === null || value === '') {
+      return { error: { id: null, status: 0, type: 'missing_id', reason: `document #${n} has no value in idField "${idField}"` } };
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') {
+      return {
+        error: { id: null, status: 0, type: 'invalid_id', reason: `document #${n}: idField "${idField}" holds ${Array.isArray(value) ? 'an array' : 'an object'}, not a string or number` },
+      };
+    }
+    return { id: String(value), doc };
+  });
+}
+
+/** Write documents that carry their own ids (`{ _id, _source }`), keeping the ids. */
+export function bulkWriteHits(client: ClientOrConn, opts: BulkWriteHitsOptions): Promise<BulkResult> {
+  return writeItems(client, opts, opts.hits, (hit) => ({ id: hit._id, doc: hit._source ?? {} }));
+}
+
+type ToItem<T> = (x: T, n: number) => { id: string | null; doc: Doc } | { error: BulkItemError };
+
+/** One document ready to send: its two NDJSON lines. */
+interface Item {
+  id: string | null;
+  lines: string;
+}
+
+interface BulkItemResponse {
+  status: number;
+  error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
+}
+
+async function writeItems<T>(target: ClientOrConn, opts: BulkWriteBaseOptions, source: AsyncIterable<T>, toItem: ToItem<T>): Promise<BulkResult> {
+  const batchSize = positive(opts.batchSize, BULK_DEFAULTS.batchSize);
+  const batchBytes = positive(opts.batchBytes, BULK_DEFAULTS.batchBytes);
+  const concurrency = positive(opts.concurrency, BULK_DEFAULTS.concurrency);
+  const maxRetries = Math.max(0, opts.maxRetries ?? BULK_DEFAULTS.maxRetries);
+  const retryDelayMs = Math.max(0, opts.retryDelayMs ?? BULK_DEFAULTS.retryDelayMs);
+  const { signal, index } = opts;
+  const conn = connOf(target);
+  const policy: RetryPolicy = { tries: maxRetries + 1, baseMs: retryDelayMs, maxMs: MAX_BACKOFF_MS };
+  const path = `/${encodeURIComponent(index)}/_bulk`;
+
+  const result: BulkResult = { indexed: 0, failed: 0, errors: [], aborted: false };
+  const fail = (e: BulkItemError) => {
+    result.failed++;
+    if (result.errors.length < MAX_REPORTED_ERRORS) result.errors.push(e);
+  };
+  const progress = () => opts.onProgress?.({ done: result.indexed + result.failed, failed: result.failed });
+
+  /** One POST _bulk, retried as a whole on 429/5xx/connection errors; null when aborted during a backoff. */
+  const post = async (items: Item[]): Promise<{ errors?: boolean; items?: Array<Record<string, BulkItemResponse>> } | null> => {
+    let body = '';
+    for (const item of items) body += item.lines;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await conn.client.transport.request(
+          { method: 'POST', path, querystring: { filter_path: 'errors,items.*.status,items.*.error' }, bulkBody: body },
+          { maxRetries: 0 },
+        )) as { errors?: boolean; items?: Array<Record<string, BulkItemResponse>> };
+      } catch (e) {
+        const f = classify(e);
+        if (f === null) throw e;
+        const retryable = (f.kind === 'status' || f.kind === 'connection') && f.retryable;
+        if (!retryable || attempt >= maxRetries) throw failureError(f, attempt + 1, { url: conn.url, what: `writing documents to ${index}` });
+        if (!(await pause(backoffDelay(attempt + 1, policy), signal))) return null;
+      }
+    }
+  };
+
+  /** Send one batch; re-send its 429-rejected items alone until they pass or retries run out. */
+  const send = async (batch: Item[]): Promise<void> => {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const res = await post(pending);
+      if (res === null) return;
+      if (res.errors === false) {
+        result.indexed += pending.length;
+        break;
+      }
+      const rejected: Item[] = [];
+      for (let i = 0; i < pending.length; i++) {
+        const item = pending[i]!;
+        const entry = res.items?.[i];
+        const r = entry ? Object.values(entry)[0] : undefined;
+        if (!r) {
+          fail({ id: item.id, status: 0, type: 'no_response', reason: 'Elasticsearch returned no result for this item' });
+        } else if (r.status < 300) {
+          result.indexed++;
+        } else if (r.status === 429 && attempt < maxRetries) {
+          rejected.push(item);
+        } else {
+          const cause = r.error?.caused_by?.reason ? ` (${r.error.caused_by.reason})` : '';
+          fail({ id: item.id, status: r.status, type: r.error?.type ?? 'unknown', reason: (r.error?.reason ?? `status ${r.status}`) + cause });
+        }
+      }
+      pending = rejected;
+      if (pending.length > 0) {
+        progress();
+        if (!(await pause(backoffDelay(attempt + 1, policy), signal))) return;
+      }
+    }
+    progress();
+  };
+
+  const inflight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  /** Start sending a batch once a slot is free; false when the run must stop instead. */
+  const launch = async (batch: Item[]): Promise<boolean> => {
+    while (inflight.size >= concurrency) await Promise.race(inflight);
+    if (failure || signal?.aborted) return false;
+    const p: Promise<void> = send(batch)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+    return true;
+  };
+
+  /** Read the source into batches and launch them. True when every document was read and sent off. */
+  const readSource = async (): Promise<boolean> => {
+    let batch: Item[] = [];
+    let bytes = 0;
+    let n = 0;
+    const flush = async (): Promise<boolean> => {
+      const launched = await launch(batch);
+      batch = [];
+      bytes = 0;
+      return launched;
+    };
+    for await (const x of source) {
+      if (signal?.aborted || failure) return false;
+      n++;
+      const made = toItem(x, n);
+      if ('error' in made) {
+        fail(made.error);
+        continue;
+      }
+      let lines: string;
+      try {
+        lines = actionLine(made.id) + JSON.stringify(made.doc) + '\n';
+      } catch (e) {
+        fail({ id: made.id, status: 0, type: 'serialization', reason: `document #${n} cannot be written as JSON: ${(e as Error).message}` });
+        continue;
+      }
+      const size = Buffer.byteLength(lines);
+      if (batch.length > 0 && bytes + size > batchBytes && !(await flush())) return false;
+      batch.push({ id: made.id, lines });
+      bytes += size;
+      if (batch.length >= batchSize && !(await flush())) return false;
+    }
+    // A source that ends early because the signal aborted has not been read to its end.
+    if (signal?.aborted) return false;
+    return batch.length === 0 || (await flush());
+  };
+
+  let complete = false;
+  let sourceError: { error: unknown } | undefined;
+  try {
+    complete = !signal?.aborted && (await readSource());
+  } catch (error) {
+    // A source may also stop by throwing once the signal aborted: that is an abort, not a failure.
+    if (!signal?.aborted) sourceError = { error };
+  }
+  // Whatever happened, the requests already sent finish.
+  while (inflight.size > 0) await Promise.race(inflight);
+  if (sourceError) throw sourceError.error;
+  if (failure) throw failure.error;
+  result.aborted = !complete;
+  progress();
+  return result;
+}
+
+function actionLine(id: string | null): string {
+  return id === null ? '{"index":{}}\n' : `{"index":{"_id":${JSON.stringify(id)}}}\n`;
+}
+
+function positive(v: number | undefined, dflt: number): number {
+  return v !== undefined && Number.isFinite(v) && v >= 1 ? Math.floor(v) : dflt;
+}
+
+/** Wait `ms`; resolves false (early) when the signal aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Which `index.*` settings a full fill relaxes, and their Elasticsearch defaults are restored with null. */
+const FILL_SETTINGS = ['refresh_interval', 'number_of_replicas'] as const;
+
+/**
+ * Before the full fill of a new instance that no one reads yet: no refreshes,
+ * no replicas (each document is written once, on one shard copy).
+ */
+export async function prepareForFill(client: ClientOrConn, index: string): Promise<void> {
+  const conn = connOf(client);
+  await conn.call(`preparing ${index} for filling (refresh_interval -1, no replicas)`, () =>
+    conn.client.indices.putSettings({ index, settings: { index: { refresh_interval: '-1', number_of_replicas: 0 } } }),
+  );
+}
+
+/**
+ * After the fill: the manifest's `refresh_interval` / `number_of_replicas`
+ * (from its settings, nested or dotted, with or without `index.`), or null —
+ * Elasticsearch's default — when it does not declare them; then a refresh so
+ * that the documents are searchable and counted.
+ */
+export async function restoreAfterFill(client: ClientOrConn, index: string, desiredSettings: Record<string, unknown>): Promise<void> {
+  const conn = connOf(client);
+  const settings: Record<string, unknown> = {};
+  for (const key of FILL_SETTINGS) settings[key] = declaredSetting(desiredSettings, key);
+  await conn.call(`restoring the settings of ${index} after filling`, () => conn.client.indices.putSettings({ index, settings: { index: settings } }));
+  await conn.call(`refreshing ${index}`, () => conn.client.indices.refresh({ index }));
+}
+
+/** A setting as a manifest declares it (nested, dotted, with or without `index.`), as a string; null when absent. */
+export function declaredSetting(settings: Record<string, unknown>, key: string): string | null {
+  const candidates = [settings[key], settings[`index.${key}`], nested(settings, ['index', ...key.split('.')]), nested(settings, key.split('.'))];
+  for (const v of candidates) {
+    if (v !== undefined && v !== null && typeof v !== 'object') return String(v);
+  }
+  return null;
+}
+
+function nested(obj: Record<string, unknown>, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}

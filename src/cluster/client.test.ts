@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { esUrl } from '../../test/support/es.js';
+import { InvalidInputError } from '../errors.js';
+import { connect } from './cluster.js';
+
+describe('connect', () => {
+  it('refuses an unreadable CA certificate file as invalid input', () => {
+    expect(() => connect({ url: esUrl(), auth: { kind: 'none' }, caCert: '/nonexistent/ca.pem' })).toThrow(InvalidInputError);
+    expect(() => connect({ url: esUrl(), auth: { kind: 'none' }, caCert: '/nonexistent/ca.pem' })).toThrow(/cannot read the CA certificate \/nonexistent\/ca.pem: ENOENT/);
+  });
+
+  it('reports every HTTP request, and reads cluster name and version once per connection', async () => {
+    const seen: string[] = [];
+    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: (e) => seen.push(`${e.method} ${e.path}`) });
+    const first = await c.info();
+    expect(first.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(seen.sort()).toEqual(['GET /_cluster/health', 'GET /_nodes/plugins']);
+    expect(await c.info()).toEqual(first);
+    await c.capabilities();
+    expect(seen).toHaveLength(2);
+    await c.close();
+  });
+});

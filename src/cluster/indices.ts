@@ -1,0 +1,124 @@
+/** Index operations: create (with `_meta.esm`), read one, update meta / settings / mappings, delete, refresh, count. */
+import { isDeepStrictEqual } from 'node:util';
+import { RefusedError } from '../errors.js';
+import type { Conn } from './conn.js';
+import { parseMeta, withMeta } from './meta.js';
+import { isStatus } from './retry.js';
+import { indexSnapshot } from './snapshot.js';
+import type { IndexSnapshot, InstanceMeta } from './types.js';
+
+export interface IndexSpec {
+  /** Settings as the manifest gives them (nested or dotted). */
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+  /** Written to `mappings._meta.esm`. */
+  meta: InstanceMeta;
+}
+
+const path = (index: string, rest = '') => `/${encodeURIComponent(index)}${rest}`;
+
+/**
+ * `PUT <name>` with the spec and `_meta.esm`; waits for the default active shards.
+ * A retried create that finds the index already there with this very meta (the first
+ * attempt went through, its answer was lost) counts as done.
+ */
+export async function createIndex(conn: Conn, name: string, spec: IndexSpec): Promise<void> {
+  const body = { settings: spec.settings, mappings: withMeta(spec.mappings, spec.meta) };
+  try {
+    await conn.call(`creating index ${name}`, () => conn.client.transport.request({ method: 'PUT', path: path(name), body }));
+  } catch (err) {
+    if (isStatus(err, 400) && err.details.type === 'resource_already_exists_exception') {
+      const existing = await getIndex(conn, name);
+      const sent = JSON.parse(JSON.stringify(spec.meta)) as unknown;
+      if (existing && isDeepStrictEqual(existing.meta, sent)) return;
+    }
+    throw err;
+  }
+}
+
+/** One index (or the index an alias points at), null when it does not exist. */
+export async function getIndex(conn: Conn, name: string): Promise<IndexSnapshot | null> {
+  let body: Record<string, { aliases?: Record<string, unknown>; mappings?: unknown; settings?: unknown }>;
+  try {
+    body = (await conn.call(`reading index ${name}`, () => conn.client.indices.get({ index: name }))) as unknown as typeof body;
+  } catch (err) {
+    if (isStatus(err, 404)) return null;
+    throw err;
+  }
+  const [concrete, data] = Object.entries(body)[0] ?? [];
+  if (concrete === undefined || data === undefined) return null;
+  return indexSnapshot(concrete, data, await count(conn, concrete));
+}
+
+/**
+ * Merge `patch` into the index's `_meta.esm`. `PUT _mapping` replaces `_meta`
+ * wholesale, so the other `_meta` keys are read and sent back.
+ */
+export async function updateMeta(conn: Conn, index: string, patch: Partial<InstanceMeta>): Promise<InstanceMeta> {
+  const res = (await conn.call(`reading the mapping of ${index}`, () => conn.client.indices.getMapping({ index }))) as Record<
+    string,
+    { mappings?: { _meta?: Record<string, unknown> } }
+  >;
+  const current = Object.values(res)[0]?.mappings?._meta ?? {};
+  const currentEsm = current.esm && typeof current.esm === 'object' ? (current.esm as Record<string, unknown>) : {};
+  const esm = { ...currentEsm, ...patch };
+  const body = { _meta: { ...current, esm } };
+  await conn.call(`updating _meta of ${index}`, () => conn.client.transport.request({ method: 'PUT', path: path(index, '/_mapping'), body }));
+  return parseMeta(body) ?? (esm as unknown as InstanceMeta);
+}
+
+/** `PUT <index>/_settings` (dotted or nested keys; null resets a setting). */
+export async function putSettings(conn: Conn, index: string, settings: Record<string, unknown>): Promise<void> {
+  await conn.call(`updating the settings of ${index}`, () =>
+    conn.client.transport.request({ method: 'PUT', path: path(index, '/_settings'), body: settings }),
+  );
+}
+
+/** `PUT <index>/_mapping` with the body as given (`properties`, `dynamic`, …). */
+export async function putMapping(conn: Conn, index: string, mappings: Record<string, unknown>): Promise<void> {
+  await conn.call(`updating the mapping of ${index}`, () =>
+    conn.client.transport.request({ method: 'PUT', path: path(index, '/_mapping'), body: mappings }),
+  );
+}
+
+/** Delete these indices, by name only (never a pattern). `ignoreMissing`: a missing one is not an error. */
+export async function deleteIndices(conn: Conn, names: readonly string[], opts: { ignoreMissing?: boolean } = {}): Promise<void> {
+  for (const n of names) {
+    if (n === '' || /[*?,]/.test(n) || n === '_all') throw new RefusedError(`refusing to delete "${n}": esm deletes indices by exact name only`);
+  }
+  for (const chunk of chunksByLength([...new Set(names)], 2000)) {
+    await conn.call(`deleting ${chunk.join(', ')}`, () =>
+      conn.client.indices.delete({ index: chunk, ignore_unavailable: opts.ignoreMissing ?? false }),
+    );
+  }
+}
+
+export async function refresh(conn: Conn, index: string): Promise<void> {
+  await conn.call(`refreshing ${index}`, () => conn.client.indices.refresh({ index }));
+}
+
+/** Top-level documents (nested documents are not counted). */
+export async function count(conn: Conn, index: string, query?: Record<string, unknown>): Promise<number> {
+  const res = await conn.call(`counting documents in ${index}`, () =>
+    conn.client.count(query ? { index, query: query as never } : { index }),
+  );
+  return res.count;
+}
+
+/** Split names into groups whose comma-joined length stays under `max` (URL length). */
+export function chunksByLength(names: string[], max: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let len = 0;
+  for (const n of names) {
+    if (cur.length > 0 && len + n.length + 1 > max) {
+      out.push(cur);
+      cur = [];
+      len = 0;
+    }
+    cur.push(n);
+    len += n.length + 1;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}

@@ -1,0 +1,278 @@
+/**
+ * One apply at a time per cluster and prefix (SPEC §9): a document in the hidden
+ * index `esm-locks`, `_id` = `apply:<prefix>`. Created with `op_type=create`, so of
+ * two concurrent applies exactly one wins. A lock whose holder died can be taken
+ * over: once it expired (the holder stopped renewing it), or at once when the
+ * holder ran on this host and its process is gone. Take-overs, renewals and the
+ * release are conditional on the document's seq_no / primary_term, so nobody ever
+ * overwrites or deletes a lock they do not hold. Reads are real-time GETs by id;
+ * writes refresh the (one-shard) index at once so that a search sees them too —
+ * `refresh=wait_for` would cost up to a refresh interval on every write.
+ */
+import { hostname } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { RefusedError } from '../errors.js';
+import type { Conn } from './conn.js';
+import { isStatus } from './retry.js';
+
+export const LOCK_INDEX = 'esm-locks';
+
+export interface LockDoc {
+  holder: string;
+  pid: number;
+  host: string;
+  startedAt: string;
+  expiresAt: string;
+  command: string;
+}
+
+export interface LockHolder {
+  /** Who: e.g. `alice@build-7`. */
+  holder: string;
+  /** What runs: e.g. `esm apply --auto-approve` (no secrets). */
+  command: string;
+}
+
+export interface AcquireLockOptions {
+  /** How long the lock lives without renewal; the heartbeat renews it every ttl/3. */
+  ttlMs: number;
+  now?: () => Date;
+  /** This process (overridable for tests). */
+  pid?: number;
+  host?: string;
+  /** Whether a pid is alive on this host (default: `process.kill(pid, 0)`). */
+  isPidAlive?: (pid: number) => boolean;
+  /** Renew in the background (default true). */
+  heartbeat?: boolean;
+}
+
+export interface Lock {
+  readonly id: string;
+  readonly prefix: string;
+  /** The lock document as last written. */
+  readonly doc: LockDoc;
+  /** Set when a renewal found the lock taken over: the apply must stop. */
+  readonly lost: RefusedError | null;
+  /** Push `expiresAt` to now + ttl. Throws RefusedError when the lock was taken over. */
+  renew(): Promise<void>;
+  /** Throws the RefusedError when the lock was lost. */
+  assertHeld(): void;
+  /** Stop the heartbeat and delete the lock (only if still ours). Idempotent. */
+  release(): Promise<void>;
+}
+
+export function lockId(prefix: string): string {
+  return `apply:${prefix}`;
+}
+
+export type TakeOver = { kind: 'take_over'; why: 'expired' | 'holder_dead' } | { kind: 'refuse' };
+
+/** May this process take over an existing lock? (pure) */
+export function decideTakeOver(doc: LockDoc, me: { now: Date; host: string; isPidAlive: (pid: number) => boolean }): TakeOver {
+  const expires = Date.parse(doc.expiresAt);
+  if (Number.isNaN(expires) || expires <= me.now.getTime()) return { kind: 'take_over', why: 'expired' };
+  if (doc.host === me.host && Number.isInteger(doc.pid) && !me.isPidAlive(doc.pid)) return { kind: 'take_over', why: 'holder_dead' };
+  return { kind: 'refuse' };
+}
+
+export function heldMessage(prefix: string, doc: LockDoc): string {
+  return (
+    `another esm apply holds the lock for prefix "${prefix}": ${doc.holder} (pid ${doc.pid} on host ${doc.host}) ` +
+    `since ${doc.startedAt}, expires ${doc.expiresAt}` +
+    (doc.command ? ` (command: ${doc.command})` : '')
+  );
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+interface Version {
+  seqNo: number;
+  primaryTerm: number;
+}
+
+const MAX_ROUNDS = 3;
+
+function versionOf(res: { _seq_no?: number; _primary_term?: number }): Version {
+  return { seqNo: res._seq_no ?? -1, primaryTerm: res._primary_term ?? 0 };
+}
+
+export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, opts: AcquireLockOptions): Promise<Lock> {
+  const now = opts.now ?? (() => new Date());
+  const me = { pid: opts.pid ?? process.pid, host: opts.host ?? hostname(), isPidAlive: opts.isPidAlive ?? pidAlive };
+  const id = lockId(prefix);
+  const makeDoc = (startedAt?: string): LockDoc => {
+    const t = now();
+    return {
+      holder: who.holder,
+      pid: me.pid,
+      host: me.host,
+      startedAt: startedAt ?? t.toISOString(),
+      expiresAt: new Date(t.getTime() + opts.ttlMs).toISOString(),
+      command: who.command,
+    };
+  };
+
+  await ensureLockIndex(conn);
+  for (let round = 1; ; round++) {
+    const doc = makeDoc();
+    try {
+      const res = await conn.call(`taking the apply lock for prefix "${prefix}"`, () =>
+        conn.client.create({ index: LOCK_INDEX, id, document: doc, refresh: true }),
+      );
+      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+    const current = await readLock(conn, id);
+    if (current === null) {
+      if (round >= MAX_ROUNDS) throw new RefusedError(`cannot take the apply lock for prefix "${prefix}": it keeps changing hands`);
+      continue; // released in between: try to create it again
+    }
+    // Our own create went through but its answer was lost (a retried timeout): it is ours.
+    if (isDeepStrictEqual(current.doc, doc)) return startLock(conn, prefix, id, doc, current.version, opts, makeDoc);
+    const decision = decideTakeOver(current.doc, { now: now(), host: me.host, isPidAlive: me.isPidAlive });
+    if (decision.kind === 'refuse') throw new RefusedError(heldMessage(prefix, current.doc));
+    try {
+      const res = await conn.call(`taking over the apply lock for prefix "${prefix}"`, () =>
+        conn.client.index({
+          index: LOCK_INDEX,
+          id,
+          document: doc,
+          if_seq_no: current.version.seqNo,
+          if_primary_term: current.version.primaryTerm,
+          refresh: true,
+        }),
+      );
+      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      // Someone else took it over first.
+      const winner = await readLock(conn, id);
+      throw new RefusedError(winner ? heldMessage(prefix, winner.doc) : `another esm apply took the lock for prefix "${prefix}" first`);
+    }
+  }
+}
+
+/** Create the hidden lock index when missing (a concurrent creation is fine). */
+async function ensureLockIndex(conn: Conn): Promise<void> {
+  const exists = await conn.call('looking for the lock index', () => conn.client.indices.exists({ index: LOCK_INDEX }));
+  if (exists) return;
+  try {
+    await conn.call('creating the lock index', () =>
+      conn.client.indices.create({
+        index: LOCK_INDEX,
+        settings: { index: { hidden: true, number_of_shards: 1, number_of_replicas: 0, auto_expand_replicas: '0-1' } },
+        mappings: { dynamic: false, properties: { holder: { type: 'keyword' }, expiresAt: { type: 'date' } } },
+      }),
+    );
+  } catch (err) {
+    if (!(isStatus(err, 400) && err.details.type === 'resource_already_exists_exception')) throw err;
+  }
+}
+
+async function readLock(conn: Conn, id: string): Promise<{ doc: LockDoc; version: Version } | null> {
+  try {
+    const res = await conn.call('reading the apply lock', () => conn.client.get<LockDoc>({ index: LOCK_INDEX, id }));
+    if (!res.found || !res._source || res._seq_no === undefined || res._primary_term === undefined) return null;
+    return { doc: res._source, version: versionOf(res) };
+  } catch (err) {
+    if (isStatus(err, 404)) return null;
+    throw err;
+  }
+}
+
+function startLock(
+  conn: Conn,
+  prefix: string,
+  id: string,
+  first: LockDoc,
+  firstVersion: Version,
+  opts: AcquireLockOptions,
+  makeDoc: (startedAt: string) => LockDoc,
+): Lock {
+  let doc = first;
+  let version: Version | null = firstVersion;
+  let lost: RefusedError | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Serialize renewals and the release: each needs the version the previous one wrote. */
+  const queue = (task: () => Promise<void>): Promise<void> => {
+    const next = chain.then(task);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  const renewNow = async (): Promise<void> => {
+    if (lost) throw lost;
+    if (version === null) throw new RefusedError(`the apply lock for prefix "${prefix}" was released`);
+    const held = version;
+    const next = makeDoc(doc.startedAt);
+    try {
+      const res = await conn.call(`renewing the apply lock for prefix "${prefix}"`, () =>
+        conn.client.index({ index: LOCK_INDEX, id, document: next, if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true }),
+      );
+      doc = next;
+      version = versionOf(res);
+    } catch (err) {
+      if (!isStatus(err, 409, 404)) throw err;
+      const other = await readLock(conn, id).catch(() => null);
+      lost = new RefusedError(
+        `lost the apply lock for prefix "${prefix}": ` + (other ? `taken over by ${other.doc.holder} (pid ${other.doc.pid} on host ${other.doc.host})` : 'it was removed'),
+      );
+      stop();
+      throw lost;
+    }
+  };
+
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+
+  if (opts.heartbeat ?? true) {
+    timer = setInterval(() => {
+      // A failed renewal (cluster briefly away) is tried again next beat; a lost lock stops the beat.
+      queue(renewNow).catch(() => undefined);
+    }, Math.max(1, Math.floor(opts.ttlMs / 3)));
+    timer.unref();
+  }
+
+  return {
+    id,
+    prefix,
+    get doc() {
+      return doc;
+    },
+    get lost() {
+      return lost;
+    },
+    renew: () => queue(renewNow),
+    assertHeld() {
+      if (lost) throw lost;
+    },
+    release() {
+      stop();
+      return queue(async () => {
+        if (version === null || lost) return;
+        const held = version;
+        version = null;
+        try {
+          await conn.call(`releasing the apply lock for prefix "${prefix}"`, () =>
+            conn.client.delete({ index: LOCK_INDEX, id, if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true }),
+          );
+        } catch (err) {
+          if (!isStatus(err, 404, 409)) throw err; // gone or not ours any more: nothing to release
+        }
+      });
+    },
+  };
+}

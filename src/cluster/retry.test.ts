@@ -1,0 +1,145 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { esUrl } from '../../test/support/es.js';
+import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
+import type { Auth } from '../config/types.js';
+import { ClusterError } from '../errors.js';
+import { connect, type Cluster } from './cluster.js';
+import { backoffDelay, retryPolicy, withRetry } from './retry.js';
+
+const fast = { tries: 5, baseMs: 5, maxMs: 20 };
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((x) => x.close()));
+});
+
+function clusterAt(url: string, auth: Auth = { kind: 'none' }, counter?: { n: number }): Cluster {
+  const c = connect({ url, auth, caCert: null }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
+  opened.push(c);
+  return c;
+}
+
+async function proxy(plan: Parameters<typeof startFaultProxy>[1]): Promise<FaultProxy> {
+  const p = await startFaultProxy(esUrl(), plan);
+  opened.push(p);
+  return p;
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+async function failure(p: Promise<unknown>): Promise<ClusterError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ClusterError);
+  return e as ClusterError;
+}
+
+describe('backoff', () => {
+  it('doubles from the base, stays within half..full of the step, and is capped', () => {
+    const policy = retryPolicy({ baseMs: 200, maxMs: 5000 });
+    expect(backoffDelay(1, policy, () => 0)).toBe(100);
+    expect(backoffDelay(1, policy, () => 1)).toBe(200);
+    expect(backoffDelay(3, policy, () => 1)).toBe(800);
+    expect(backoffDelay(10, policy, () => 1)).toBe(5000);
+    expect(backoffDelay(10, policy, () => 0)).toBe(2500);
+  });
+
+  it('defaults to 5 tries, 200 ms base, 5 s cap', () => {
+    expect(retryPolicy()).toEqual({ tries: 5, baseMs: 200, maxMs: 5000 });
+  });
+
+  it('passes errors that are not the client’s through untouched, without retrying', async () => {
+    let calls = 0;
+    const boom = new TypeError('bug');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw boom;
+        },
+        retryPolicy(fast),
+        { url: 'http://x' },
+      ),
+    ).rejects.toBe(boom);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('retries against a faulty cluster', () => {
+  it('succeeds after two 429 answers', async () => {
+    const p = await proxy({ failFirst: 2, status: 429 });
+    const info = await clusterAt(p.url).info();
+    expect(info.clusterName).toBeTruthy();
+    expect(p.requests).toBeGreaterThanOrEqual(3);
+  });
+
+  it('succeeds after dropped connections', async () => {
+    const p = await proxy({ dropFirst: 2 });
+    const c = clusterAt(p.url);
+    expect(await c.count('*')).toBeGreaterThanOrEqual(0);
+    expect(p.requests).toBe(3);
+  });
+
+  it('gives up on a 503 that never ends, naming the URL, the status and the attempts', async () => {
+    const p = await proxy({ failFirst: Infinity, status: 503 });
+    const counter = { n: 0 };
+    const e = await failure(clusterAt(p.url, { kind: 'none' }, counter).refresh('anything'));
+    expect(e.message).toMatch(new RegExp(`^Elasticsearch at ${p.url.replace(/[.]/g, '\\.')} answered 503 .* after 5 attempts while refreshing anything$`));
+    expect(e.details).toMatchObject({ status: 503, url: p.url });
+    expect(p.requests).toBe(5);
+    expect(counter.n).toBe(5);
+  });
+
+  it('says "cannot reach" when nothing listens', async () => {
+    const port = await closedPort();
+    const e = await failure(clusterAt(`http://127.0.0.1:${port}`).info());
+    expect(e.message).toMatch(`cannot reach Elasticsearch at http://127.0.0.1:${port} (connection refused) after 5 attempts`);
+  });
+
+  it('never prints credentials: userinfo in the URL, basic auth, API key', async () => {
+    const port = await closedPort();
+    const e1 = await failure(clusterAt(`http://admin:s3cret-pw@127.0.0.1:${port}`).info());
+    expect(e1.message).toContain(`http://127.0.0.1:${port}`);
+    expect(e1.message).not.toMatch(/admin|s3cret/);
+
+    const p = await proxy({ failFirst: Infinity, status: 502 });
+    const e2 = await failure(clusterAt(p.url, { kind: 'basic', username: 'elastic', password: 'hunter2-pass' }).refresh('x'));
+    const e3 = await failure(clusterAt(p.url, { kind: 'apiKey', apiKey: 'QUJDOkRFRg==' }).refresh('x'));
+    for (const e of [e2, e3]) {
+      expect(e.message).toContain('answered 502');
+      expect(e.message).not.toMatch(/hunter2|elastic:|QUJDOkRFRg/);
+      expect(JSON.stringify(e.details)).not.toMatch(/hunter2|QUJDOkRFRg/);
+    }
+  });
+
+  it('stops retrying at once when aborted, with the abort reason', async () => {
+    const p = await proxy({ failFirst: Infinity, status: 503 });
+    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
+    opened.push(c);
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(new Error('interrupted')), 100);
+    const started = Date.now();
+    await expect(c.call('waiting', () => c.client.cluster.health(), { signal: ctl.signal })).rejects.toThrow('interrupted');
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(p.requests).toBe(1);
+  });
+
+  it('does not retry an error Elasticsearch means, and reports its type and reason', async () => {
+    const counter = { n: 0 };
+    const c = clusterAt(esUrl(), { kind: 'none' }, counter);
+    const e = await failure(c.putSettings('esm_no_such_index_xyz', { number_of_replicas: 0 }));
+    expect(e.details.status).toBe(404);
+    expect(e.message).toContain('404 (index_not_found_exception: no such index [esm_no_such_index_xyz])');
+    expect(counter.n).toBe(1);
+  });
+});

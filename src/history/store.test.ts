@@ -1,0 +1,323 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateError } from '../errors.js';
+import { HistoryStore } from './store.js';
+import { query, rewrite, tempDir } from './test-support.js';
+import type { InstanceInput } from './types.js';
+
+const T0 = new Date('2025-06-01T12:00:00.000Z');
+/** A clock that advances one second per reading. */
+function clock(start = T0): () => Date {
+  let t = start.getTime();
+  return () => new Date((t += 1000));
+}
+
+/** A clock that says what the test set last. */
+function setClock(): { now: () => Date; set: (iso: string) => void } {
+  let t = T0;
+  return { now: () => t, set: (iso) => (t = new Date(iso)) };
+}
+
+function anInstance(o: Partial<InstanceInput> & { master: string; number: number }): InstanceInput {
+  return {
+    name: `${o.master}-${o.number}`,
+    fingerprint: `sha256:${o.master}${o.number}`,
+    createdAt: '2025-05-01T00:00:00.000Z',
+    commit: 'abc123',
+    filledAt: null,
+    lastUpdateAt: null,
+    ...o,
+  };
+}
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.map((c) => c()));
+  cleanups = [];
+});
+async function aStateFile(): Promise<{ dir: string; file: string }> {
+  const t = await tempDir();
+  cleanups.push(t.cleanup);
+  return t;
+}
+
+/** Waits until `child` has exited. */
+function exited(child: ReturnType<typeof spawn>): Promise<void> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
+describe('HistoryStore', () => {
+  it('keeps masters, instances and actions across a reopen', async () => {
+    const { file } = await aStateFile();
+    const time = setClock();
+    const store = await HistoryStore.open(file, { now: time.now });
+    expect(store.exists).toBe(false);
+    store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: null });
+    store.upsertInstance(anInstance({ master: 'movies', number: 1 }));
+    store.upsertInstance(anInstance({ master: 'movies', number: 2, commit: null }));
+    expect(store.markFilled('movies-1', '2025-06-01T13:00:00.000Z')).toBe(true);
+    expect(store.markUpdated('movies-1', new Date('2025-06-02T00:00:00.000Z'))).toBe(true);
+    expect(store.setActive('movies', 'movies-1')).toBe(true);
+    time.set('2025-06-01T12:00:08.000Z');
+    const id = store.startAction({ action: 'create', master: 'movies', instance: 'movies-2', argv: ['esm', 'create', 'movies'], commit: 'abc123', actor: 'ann@box', planId: 'p1' });
+    time.set('2025-06-01T12:00:09.000Z');
+    store.finishAction(id, { status: 'complete', docsAffected: 42 });
+    const before = { view: store.view(), actions: store.listActions() };
+
+    const again = await HistoryStore.open(file);
+    expect(again.exists).toBe(true);
+    expect(again.path).toBe(file);
+    expect(again.view()).toEqual(before.view);
+    expect(again.listActions()).toEqual(before.actions);
+    expect(again.view().masters).toEqual([{ name: 'movies', alias: 'movies', activeInstance: 'movies-1', updatedAt: expect.any(String) }]);
+    expect(again.view().instances[0]).toMatchObject({ name: 'movies-1', filledAt: '2025-06-01T13:00:00.000Z', lastUpdateAt: '2025-06-02T00:00:00.000Z', dropped: false });
+    expect(again.listActions()[0]).toMatchObject({
+      id,
+      action: 'create',
+      master: 'movies',
+      instance: 'movies-2',
+      status: 'complete',
+      startedAt: '2025-06-01T12:00:08.000Z',
+      endedAt: '2025-06-01T12:00:09.000Z',
+      docsAffected: 42,
+      argv: ['esm', 'create', 'movies'],
+      commit: 'abc123',
+      actor: 'ann@box',
+      planId: 'p1',
+      error: null,
+      pid: process.pid,
+      host: hostname(),
+    });
+  });
+
+  it('lists actions newest first, filtered by master and limited', async () => {
+    const { file } = await aStateFile();
+    const store = await HistoryStore.open(file, { now: clock() });
+    const ids = ['movies', 'books', 'movies', 'books', 'movies'].map((master) => store.startAction({ action: 'update', master }));
+    expect(store.listActions().map((a) => a.id)).toEqual([...ids].reverse());
+    expect(store.listActions({ limit: 2 }).map((a) => a.id)).toEqual([ids[4], ids[3]]);
+    expect(store.listActions({ master: 'books' }).map((a) => a.id)).toEqual([ids[3], ids[1]]);
+    expect(store.listActions({ master: 'movies', limit: 1 }).map((a) => a.id)).toEqual([ids[4]]);
+    expect(store.listActions({ master: 'nothing' })).toEqual([]);
+  });
+
+  it('queues actions, then runs and ends them with their outcome', async () => {
+    const { file } = await aStateFile();
+    const time = setClock();
+    const store = await HistoryStore.open(file, { now: time.now });
+    const id = store.queueAction({ action: 'activate', master: 'movies' });
+    expect(store.getAction(id)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null });
+    time.set('2025-06-01T12:00:02.000Z');
+    store.markInProgress(id);
+    expect(store.getAction(id)).toMatchObject({ status: 'in_progress', startedAt: '2025-06-01T12:00:02.000Z' });
+    time.set('2025-06-01T12:00:03.000Z');
+    store.finishAction(id, { status: 'failed', error: 'cluster said no at https://elastic:s3cret@es.example:9200', docsAffected: 3 });
+    const reopened = await HistoryStore.open(file);
+    expect(reopened.getAction(id)).toMatchObject({ status: 'failed', endedAt: '2025-06-01T12:00:03.000Z', docsAffected: 3, error: 'cluster said no at https://***@es.example:9200' });
+    expect(() => store.finishAction(999, { status: 'complete' })).toThrow(/no action #999/);
+  });
+
+  it('stores argv with secrets masked even when the caller forgot', async () => {
+    const { file } = await aStateFile();
+    const store = await HistoryStore.open(file);
+    const id = store.startAction({
+      action: 'update',
+      argv: ['esm', 'update', 'movies', '--url', 'https://elastic:hunter2@es.example:9200', '--password=hunter2', '--api-key', 'QUJDRA==', 'ESM_PASSWORD=hunter2'],
+    });
+    const stored = (await HistoryStore.open(file)).getAction(id)!.argv;
+    expect(stored).toEqual(['esm', 'update', 'movies', '--url', 'https://***@es.example:9200', '--password=***', '--api-key', '***', 'ESM_PASSWORD=***']);
+    expect(JSON.stringify(await query(file, 'SELECT * FROM actions'))).not.toContain('hunter2');
+  });
+
+  describe('a missing state file', () => {
+    it('is an empty store that read-only commands never create', async () => {
+      const { dir, file } = await aStateFile();
+      const store = await HistoryStore.open(file, { readOnly: true });
+      expect(store.exists).toBe(false);
+      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {} });
+      expect(store.listActions()).toEqual([]);
+      expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
+      expect(await readdir(dir)).toEqual([]);
+    });
+
+    it('is created, with its directories, by the first write only', async () => {
+      const { dir, file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      expect(store.setActive('movies', 'movies-1')).toBe(false);
+      expect(store.markDropped('movies-1', T0)).toBe(false);
+      expect(existsSync(path.dirname(file))).toBe(false);
+      store.upsertMaster({ name: 'movies', alias: 'movies' });
+      expect(await readdir(path.join(dir, '.esm'))).toEqual(['state.sqlite']);
+      expect(await query(file, `SELECT key, value FROM esm_meta ORDER BY key`)).toEqual([
+        ['app', 'esm'],
+        ['schema_version', '1'],
+      ]);
+    });
+  });
+
+  describe('view', () => {
+    it('counts dropped instances in maxNumber and clears the alias of a dropped active instance', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      store.upsertMaster({ name: 'movies', alias: 'qa_movies', activeInstance: 'qa_movies-3' });
+      for (const n of [1, 2, 3]) store.upsertInstance(anInstance({ master: 'movies', number: n, name: `qa_movies-${n}` }));
+      store.markDropped('qa_movies-3', '2025-06-03T00:00:00.000Z');
+      const view = (await HistoryStore.open(file)).view();
+      expect(view.maxNumber).toEqual({ movies: 3 });
+      expect(view.instances.map((i) => [i.name, i.dropped, i.droppedAt])).toEqual([
+        ['qa_movies-1', false, null],
+        ['qa_movies-2', false, null],
+        ['qa_movies-3', true, '2025-06-03T00:00:00.000Z'],
+      ]);
+      expect(view.masters[0]?.activeInstance).toBeNull();
+    });
+
+    it('keeps the recorded active instance when upsertMaster leaves it out', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-1' });
+      store.upsertMaster({ name: 'movies', alias: 'movies' });
+      expect(store.view().masters[0]?.activeInstance).toBe('movies-1');
+      store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: null });
+      expect(store.view().masters[0]?.activeInstance).toBeNull();
+    });
+  });
+
+  it('replaceAll swaps masters and instances, keeps the journal, and never forgets a used number', async () => {
+    const { file } = await aStateFile();
+    const store = await HistoryStore.open(file, { now: clock() });
+    store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-5' });
+    store.upsertMaster({ name: 'gone', alias: 'gone' });
+    store.upsertInstance(anInstance({ master: 'movies', number: 5 }));
+    const id = store.startAction({ action: 'create', master: 'movies', instance: 'movies-5' });
+    store.finishAction(id, { status: 'complete' });
+
+    store.replaceAll({
+      masters: [{ name: 'movies', alias: 'movies', activeInstance: 'movies-2' }],
+      instances: [anInstance({ master: 'movies', number: 2, filledAt: '2025-06-01T00:00:00.000Z' })],
+    });
+    const reopened = await HistoryStore.open(file);
+    const view = reopened.view();
+    expect(view.masters.map((m) => [m.name, m.activeInstance])).toEqual([['movies', 'movies-2']]);
+    expect(view.instances.map((i) => i.name)).toEqual(['movies-2']);
+    expect(view.maxNumber).toEqual({ movies: 5 });
+    expect(reopened.listActions().map((a) => a.id)).toEqual([id]);
+  });
+
+  it('stateHash follows masters and instances, not the journal', async () => {
+    const { file } = await aStateFile();
+    const empty = (await HistoryStore.open(file, { readOnly: true })).stateHash();
+    const store = await HistoryStore.open(file, { now: clock() });
+    expect(store.stateHash()).toMatch(/^[0-9a-f]{64}$/);
+    expect(store.stateHash()).toBe(empty);
+
+    store.upsertMaster({ name: 'movies', alias: 'movies' });
+    const withMaster = store.stateHash();
+    expect(withMaster).not.toBe(empty);
+    const id = store.startAction({ action: 'create', master: 'movies', instance: 'movies-1' });
+    store.finishAction(id, { status: 'complete' });
+    expect(store.stateHash()).toBe(withMaster);
+
+    store.upsertInstance(anInstance({ master: 'movies', number: 1 }));
+    const withInstance = store.stateHash();
+    expect(withInstance).not.toBe(withMaster);
+    expect((await HistoryStore.open(file)).stateHash()).toBe(withInstance);
+    store.markFilled('movies-1', T0);
+    expect(store.stateHash()).not.toBe(withInstance);
+  });
+
+  describe('runs that died', () => {
+    async function deadPid(): Promise<number> {
+      const child = spawn(process.execPath, ['-e', '']);
+      await exited(child);
+      return child.pid!;
+    }
+
+    it('marks in_progress and queued actions of a dead process aborted on the next open', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const running = store.startAction({ action: 'update', master: 'movies' });
+      const queued = store.queueAction({ action: 'activate', master: 'movies' });
+      const done = store.startAction({ action: 'create', master: 'movies' });
+      store.finishAction(done, { status: 'complete' });
+      const pid = await deadPid();
+      await rewrite(file, `UPDATE actions SET pid = ${pid}`);
+      const bytes = await readFile(file);
+
+      // Read-only: reported as aborted, the file is left as it is.
+      const readOnly = await HistoryStore.open(file, { readOnly: true });
+      expect(readOnly.listActions().map((a) => [a.id, a.status])).toEqual([
+        [done, 'complete'],
+        [queued, 'aborted'],
+        [running, 'aborted'],
+      ]);
+      expect(await readFile(file)).toEqual(bytes);
+
+      await HistoryStore.open(file);
+      expect(await query(file, 'SELECT id, status FROM actions ORDER BY id')).toEqual([
+        [running, 'aborted'],
+        [queued, 'aborted'],
+        [done, 'complete'],
+      ]);
+      expect((await HistoryStore.open(file)).getAction(running)?.error).toMatch(new RegExp(`pid ${pid}.*ended without finishing`));
+    });
+
+    it('leaves actions of a live process, or of another host, in progress', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      const mine = store.startAction({ action: 'update', master: 'movies' });
+      const elsewhere = store.startAction({ action: 'update', master: 'books' });
+      const other = store.startAction({ action: 'update', master: 'songs' });
+      const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+      try {
+        const dead = await deadPid();
+        await rewrite(file, `UPDATE actions SET pid = ${dead}, host = 'another-host' WHERE id = ${elsewhere}; UPDATE actions SET pid = ${sleeper.pid} WHERE id = ${other};`);
+        const reopened = await HistoryStore.open(file);
+        expect(reopened.listActions().map((a) => [a.id, a.status])).toEqual([
+          [other, 'in_progress'],
+          [elsewhere, 'in_progress'],
+          [mine, 'in_progress'],
+        ]);
+      } finally {
+        sleeper.kill();
+        await exited(sleeper);
+      }
+    });
+  });
+
+  describe('a failed write', () => {
+    it('leaves the file and the store as they were, and no temporary file', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      store.upsertMaster({ name: 'movies', alias: 'movies' });
+      const bytes = await readFile(file);
+
+      const failing = await HistoryStore.open(file, {}, {
+        write: (target) => {
+          throw Object.assign(new Error(`ENOSPC: no space left on device, write '${target}'`), { code: 'ENOSPC' });
+        },
+      });
+      expect(() => failing.startAction({ action: 'create', master: 'movies' })).toThrow(/cannot write the state file .*ENOSPC.*previous file is unchanged/);
+      expect(() => failing.upsertInstance(anInstance({ master: 'movies', number: 1 }))).toThrow(StateError);
+      expect(failing.listActions()).toEqual([]);
+      expect(failing.view().instances).toEqual([]);
+      expect(await readFile(file)).toEqual(bytes);
+      expect(await readdir(path.dirname(file))).toEqual(['state.sqlite']);
+    });
+
+    it('refuses to overwrite a file that was replaced by something else since it was opened', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      store.upsertMaster({ name: 'movies', alias: 'movies' });
+      const foreign = Buffer.from('not a database at all, but someone cares about it\n');
+      await writeFile(file, foreign);
+      expect(() => store.startAction({ action: 'create' })).toThrow(/is not an esm state file/);
+      expect(await readFile(file)).toEqual(foreign);
+      expect(store.listActions()).toEqual([]);
+    });
+  });
+});

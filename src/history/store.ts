@@ -1,0 +1,490 @@
+/**
+ * The history store (SPEC §8): masters, instances and the journal of index
+ * actions, in one SQLite file through sql.js.
+ *
+ * sql.js holds the database in memory; every write method changes it and at
+ * once writes the whole file atomically (temporary file, fsync, rename). A
+ * missing file is an empty store, created on the first write only, so
+ * read-only commands never create it. A file that is not an esm state file, is
+ * damaged, or comes from a newer esm is refused and never overwritten.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import { StateError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { latestVersion, migrate, MIGRATIONS, type Migration } from './migrations.js';
+import { redactArgv, redactText } from './redact.js';
+import { loadSqlJs } from './sql-js.js';
+import { loadStateBytes } from './state-file.js';
+import type {
+  ActionName,
+  ActionOutcome,
+  ActionRecord,
+  ActionStatus,
+  HistoryView,
+  InstanceInput,
+  InstanceRecord,
+  MasterInput,
+  MasterRecord,
+  NewAction,
+  StateData,
+} from './types.js';
+
+export interface OpenOptions {
+  /** Never write the file (plan, list, history): write methods throw. */
+  readOnly?: boolean;
+  /** Clock for every recorded time. */
+  now?: () => Date;
+}
+
+/** Internals replaceable in tests: the schema's migrations and the file writer. */
+export interface StoreInternals {
+  migrations?: readonly Migration[];
+  write?: (file: string, bytes: Uint8Array) => void;
+}
+
+type Row = Record<string, SqlValue>;
+/** What identifies the file we loaded or last wrote, to notice it was replaced. */
+type FileIdentity = Pick<Stats, 'ino' | 'size' | 'mtimeMs'>;
+
+export class HistoryStore {
+  private db: Database;
+  /** The database as last read or written: restored when a write fails. */
+  private persisted: Uint8Array;
+  /** The file as we last read or wrote it, to notice that something else replaced it. */
+  private identity: FileIdentity | null;
+  private readonly pid = process.pid;
+  private readonly host = hostname();
+
+  private constructor(
+    /** The state file. */
+    readonly path: string,
+    /** The file existed when the store was opened. */
+    readonly exists: boolean,
+    readonly readOnly: boolean,
+    private readonly now: () => Date,
+    private readonly SQL: SqlJsStatic,
+    db: Database,
+    identity: FileIdentity | null,
+    private readonly known: number,
+    private readonly write: (file: string, bytes: Uint8Array) => void,
+  ) {
+    this.db = db;
+    this.persisted = db.export();
+    this.identity = identity;
+  }
+
+  /**
+   * Opens the state file at `path`. Missing: an empty store, the file is created
+   * by the first write. Refused with a StateError (file untouched): not SQLite,
+   * damaged, another application's database, or a newer schema version. An
+   * older schema is migrated (and written back unless read-only). Actions left
+   * `in_progress`/`queued` by a process of this host that no longer runs become
+   * `aborted`. `internals` is for tests: fake migrations, failing writers.
+   */
+  static async open(path: string, opts: OpenOptions = {}, internals: StoreInternals = {}): Promise<HistoryStore> {
+    const SQL = await loadSqlJs();
+    const migrations = internals.migrations ?? MIGRATIONS;
+    const known = latestVersion(migrations);
+    const readOnly = opts.readOnly ?? false;
+
+    const bytes = readState(path);
+    let db: Database;
+    let from = 0;
+    let identity: FileIdentity | null = null;
+    if (bytes) {
+      identity = identityOf(path);
+      ({ db, version: from } = loadStateBytes(SQL, bytes, path, known));
+    } else {
+      db = new SQL.Database();
+    }
+    const migrated = migrate(db, from, migrations).length > 0;
+    const store = new HistoryStore(path, bytes !== null, readOnly, opts.now ?? (() => new Date()), SQL, db, identity, known, internals.write ?? writeFileAtomic);
+    const aborted = store.abortDeadRuns();
+    // A missing file stays missing until the first real write; an existing one is brought up to date at once.
+    if (!readOnly && bytes && (migrated || aborted > 0)) store.persist();
+    return store;
+  }
+
+  // ---- actions ----------------------------------------------------------
+
+  /** Records an action that starts now; returns its id. */
+  startAction(a: NewAction): number {
+    return this.insertAction(a, 'in_progress');
+  }
+
+  /** Records an action that will run later in this process (an apply's plan); returns its id. */
+  queueAction(a: NewAction): number {
+    return this.insertAction(a, 'queued');
+  }
+
+  markInProgress(id: number): void {
+    this.mutate(() =>
+      this.requireAction(id, this.run(`UPDATE actions SET status = 'in_progress', started_at = ?, pid = ?, host = ? WHERE id = ?`, [this.stamp(), this.pid, this.host, id])),
+    );
+  }
+
+  finishAction(id: number, outcome: ActionOutcome): void {
+    this.mutate(() => {
+      const changed = this.run(
+        `UPDATE actions SET status = ?, ended_at = ?, docs_affected = COALESCE(?, docs_affected), error = COALESCE(?, error) WHERE id = ?`,
+        [outcome.status, this.stamp(), outcome.docsAffected ?? null, outcome.error === undefined ? null : redactText(outcome.error), id],
+      );
+      return this.requireAction(id, changed);
+    });
+  }
+
+  /** Actions, newest first; `master` keeps that master's, `limit` the newest N. */
+  listActions(opts: { master?: string; limit?: number } = {}): ActionRecord[] {
+    const where = opts.master !== undefined ? 'WHERE master = ?' : '';
+    const params: SqlValue[] = opts.master !== undefined ? [opts.master] : [];
+    const limit = opts.limit !== undefined ? `LIMIT ${Math.max(0, Math.floor(opts.limit))}` : '';
+    return this.all(`SELECT * FROM actions ${where} ORDER BY id DESC ${limit}`, params).map(toAction);
+  }
+
+  getAction(id: number): ActionRecord | null {
+    const row = this.all('SELECT * FROM actions WHERE id = ?', [id])[0];
+    return row ? toAction(row) : null;
+  }
+
+  // ---- masters and instances ---------------------------------------------
+
+  upsertMaster(m: MasterInput): void {
+    this.mutate(() => {
+      this.writeMaster(m);
+      return true;
+    });
+  }
+
+  /** Points `master` at `instance` (null: no active instance). False when the master is not recorded. */
+  setActive(master: string, instance: string | null): boolean {
+    return this.mutate(() => this.run('UPDATE masters SET active_instance = ?, updated_at = ? WHERE name = ?', [instance, this.stamp(), master]) > 0);
+  }
+
+  upsertInstance(rec: InstanceInput): void {
+    this.mutate(() => {
+      this.writeInstance(rec, undefined);
+      return true;
+    });
+  }
+
+  /** A full fill completed at `at`: it is also the instance's latest update. False when not recorded. */
+  markFilled(instance: string, at: string | Date): boolean {
+    const t = iso(at);
+    return this.mutate(() => this.run('UPDATE instances SET filled_at = ?, last_update_at = ? WHERE name = ?', [t, t, instance]) > 0);
+  }
+
+  /** An update (incremental or full) completed at `at`. False when the instance is not recorded. */
+  markUpdated(instance: string, at: string | Date): boolean {
+    return this.mutate(() => this.run('UPDATE instances SET last_update_at = ? WHERE name = ?', [iso(at), instance]) > 0);
+  }
+
+  /** The instance's index was deleted at `at`; its number stays used. False when not recorded. */
+  markDropped(instance: string, at: string | Date): boolean {
+    return this.mutate(() => {
+      if (this.run('UPDATE instances SET dropped_at = ? WHERE name = ?', [iso(at), instance]) === 0) return false;
+      this.run('UPDATE masters SET active_instance = NULL, updated_at = ? WHERE active_instance = ?', [this.stamp(), instance]);
+      return true;
+    });
+  }
+
+  /** `esm state rebuild`: masters and instances become `data`; the journal of actions is kept. */
+  replaceAll(data: StateData): void {
+    this.mutate(() => {
+      this.db.run('DELETE FROM masters');
+      this.db.run('DELETE FROM instances');
+      for (const m of data.masters) this.writeMaster(m);
+      for (const i of data.instances) this.writeInstance(i, i.droppedAt ?? (i.dropped ? this.stamp() : null));
+      return true;
+    });
+  }
+
+  /** Masters and instances as plain data, for the planner. */
+  view(): HistoryView {
+    const masters = this.all('SELECT * FROM masters ORDER BY name').map(toMaster);
+    const instances = this.all('SELECT * FROM instances ORDER BY master, number, name').map(toInstance);
+    const maxNumber: Record<string, number> = {};
+    const bump = (master: string, n: number) => {
+      if (n > (maxNumber[master] ?? 0)) maxNumber[master] = n;
+    };
+    for (const i of instances) bump(i.master, i.number);
+    // Instances named in the journal count too: `state rebuild` forgets dropped instances, numbers stay used.
+    for (const r of this.all('SELECT DISTINCT master, instance FROM actions WHERE master IS NOT NULL AND instance IS NOT NULL')) {
+      const master = String(r.master);
+      const m = /-(\d+)$/.exec(String(r.instance));
+      if (m && String(r.instance).endsWith(`${master}-${m[1]}`)) bump(master, Number(m[1]));
+    }
+    return { masters, instances, maxNumber };
+  }
+
+  /** sha256 (hex) of masters and instances, not actions: what a saved plan was made from. */
+  stateHash(): string {
+    const { masters, instances } = this.view();
+    const data = {
+      masters: masters.map((m) => ({ name: m.name, alias: m.alias, activeInstance: m.activeInstance })),
+      instances: instances.map((i) => ({
+        name: i.name,
+        master: i.master,
+        number: i.number,
+        fingerprint: i.fingerprint,
+        createdAt: i.createdAt,
+        commit: i.commit,
+        filledAt: i.filledAt,
+        lastUpdateAt: i.lastUpdateAt,
+        dropped: i.dropped,
+      })),
+    };
+    return createHash('sha256').update(stableJson(data)).digest('hex');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  private insertAction(a: NewAction, status: ActionStatus): number {
+    let id = 0;
+    this.mutate(() => {
+      this.db.run(
+        `INSERT INTO actions (action, master, instance, status, started_at, argv, "commit", actor, plan_id, pid, host)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          a.action,
+          a.master ?? null,
+          a.instance ?? null,
+          status,
+          status === 'in_progress' ? this.stamp() : null,
+          JSON.stringify(redactArgv(a.argv ?? [])),
+          a.commit ?? null,
+          a.actor ?? null,
+          a.planId ?? null,
+          this.pid,
+          this.host,
+        ],
+      );
+      id = Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0]);
+      return true;
+    });
+    return id;
+  }
+
+  private writeMaster(m: MasterInput): void {
+    const keep = m.activeInstance === undefined;
+    this.db.run(
+      `INSERT INTO masters (name, alias, active_instance, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET alias = excluded.alias, updated_at = excluded.updated_at,
+         active_instance = CASE WHEN ? THEN masters.active_instance ELSE excluded.active_instance END`,
+      [m.name, m.alias, m.activeInstance ?? null, this.stamp(), keep ? 1 : 0],
+    );
+  }
+
+  /** `droppedAt` undefined keeps the recorded value. */
+  private writeInstance(r: InstanceInput, droppedAt: string | null | undefined): void {
+    this.db.run(
+      `INSERT INTO instances (name, master, number, fingerprint, created_at, "commit", filled_at, last_update_at, dropped_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET master = excluded.master, number = excluded.number, fingerprint = excluded.fingerprint,
+         created_at = excluded.created_at, "commit" = excluded."commit", filled_at = excluded.filled_at,
+         last_update_at = excluded.last_update_at,
+         dropped_at = CASE WHEN ? THEN instances.dropped_at ELSE excluded.dropped_at END`,
+      [r.name, r.master, r.number, r.fingerprint, r.createdAt, r.commit, r.filledAt, r.lastUpdateAt, droppedAt ?? null, droppedAt === undefined ? 1 : 0],
+    );
+  }
+
+  /**
+   * Runs that died: `in_progress` or `queued` actions whose process, on this
+   * host, no longer exists. They become `aborted` (in memory; persisted by the
+   * caller unless read-only). Returns how many.
+   */
+  private abortDeadRuns(): number {
+    const rows = this.all(`SELECT id, pid FROM actions WHERE status IN ('in_progress', 'queued') AND host = ? AND pid IS NOT NULL`, [this.host]);
+    let n = 0;
+    for (const r of rows) {
+      const pid = Number(r.pid);
+      if (pid === this.pid || isAlive(pid)) continue;
+      this.db.run(`UPDATE actions SET status = 'aborted', error = COALESCE(error, ?) WHERE id = ?`, [
+        `the run (pid ${pid} on ${this.host}) ended without finishing this action`,
+        Number(r.id),
+      ]);
+      n++;
+    }
+    return n;
+  }
+
+  private requireAction(id: number, changed: number): true {
+    if (changed === 0) throw new StateError(`no action #${id} in the state file ${this.path}`);
+    return true;
+  }
+
+  /** Runs one statement; returns how many rows it changed. */
+  private run(sql: string, params: SqlValue[]): number {
+    this.db.run(sql, params);
+    return this.db.getRowsModified();
+  }
+
+  /**
+   * Applies `change` and, when it says it changed something, writes the file.
+   * When anything fails, the in-memory database goes back to what the file
+   * holds, so memory and file agree. Returns what `change` returned.
+   */
+  private mutate(change: () => boolean): boolean {
+    if (this.readOnly) throw new StateError(`${this.path} was opened read-only: this command cannot record changes`);
+    try {
+      this.db.exec('SAVEPOINT change');
+      const changed = change();
+      this.db.exec('RELEASE change');
+      if (changed) this.persist();
+      return changed;
+    } catch (e) {
+      this.restore();
+      throw e;
+    }
+  }
+
+  private persist(): void {
+    this.checkOnDisk();
+    const bytes = this.db.export();
+    try {
+      this.write(this.path, bytes);
+    } catch (e) {
+      throw new StateError(`cannot write the state file ${this.path}: ${(e as Error).message}; the previous file is unchanged`);
+    }
+    this.persisted = bytes;
+    this.identity = identityOf(this.path);
+  }
+
+  /** Before overwriting: the file on disk must still be ours, or another esm state file. */
+  private checkOnDisk(): void {
+    const now = identityOf(this.path);
+    if (!now || sameIdentity(now, this.identity)) return;
+    const bytes = readState(this.path);
+    if (!bytes) return;
+    loadStateBytes(this.SQL, bytes, this.path, this.known).db.close();
+  }
+
+  private restore(): void {
+    this.db.close();
+    this.db = new this.SQL.Database(this.persisted);
+  }
+
+  private all(sql: string, params: SqlValue[] = []): Row[] {
+    const stmt = this.db.prepare(sql, params);
+    try {
+      const rows: Row[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject());
+      return rows;
+    } finally {
+      stmt.free();
+    }
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+function readState(file: string): Uint8Array | null {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') return null;
+    if (err.code === 'EISDIR') throw new StateError(`${file} is a directory, not an esm state file. Pass --state <file>.`);
+    throw new StateError(`cannot read the state file ${file}: ${err.message}`);
+  }
+}
+
+function identityOf(file: string): FileIdentity | null {
+  try {
+    const s = statSync(file);
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity | null): boolean {
+  return b !== null && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+function iso(at: string | Date): string {
+  return typeof at === 'string' ? at : at.toISOString();
+}
+
+function str(v: SqlValue | undefined): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+function num(v: SqlValue | undefined): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+function toAction(r: Row): ActionRecord {
+  return {
+    id: Number(r.id),
+    action: String(r.action) as ActionName,
+    master: str(r.master),
+    instance: str(r.instance),
+    status: String(r.status) as ActionStatus,
+    startedAt: str(r.started_at),
+    endedAt: str(r.ended_at),
+    docsAffected: num(r.docs_affected),
+    argv: parseArgv(r.argv),
+    commit: str(r.commit),
+    actor: str(r.actor),
+    planId: str(r.plan_id),
+    error: str(r.error),
+    pid: num(r.pid),
+    host: str(r.host),
+  };
+}
+
+function toMaster(r: Row): MasterRecord {
+  return { name: String(r.name), alias: String(r.alias), activeInstance: str(r.active_instance), updatedAt: String(r.updated_at) };
+}
+
+function toInstance(r: Row): InstanceRecord {
+  const droppedAt = str(r.dropped_at);
+  return {
+    name: String(r.name),
+    master: String(r.master),
+    number: Number(r.number),
+    fingerprint: String(r.fingerprint),
+    createdAt: String(r.created_at),
+    commit: str(r.commit),
+    filledAt: str(r.filled_at),
+    lastUpdateAt: str(r.last_update_at),
+    dropped: droppedAt !== null,
+    droppedAt,
+  };
+}
+
+function parseArgv(v: SqlValue | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(String(v ?? '[]'));
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** JSON with object keys sorted at every level. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}

@@ -1,0 +1,39 @@
+/** Helpers for the history tests: temp dirs and raw access to a state file. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SqlValue } from 'sql.js';
+import { loadSqlJs } from './sql-js.js';
+
+export async function tempDir(): Promise<{ dir: string; file: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'esm-history-'));
+  return { dir, file: path.join(dir, '.esm', 'state.sqlite'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs SQL on a state file behind the store's back and writes it back. */
+export async function rewrite(file: string, sql: string): Promise<void> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(await readFile(file));
+  db.exec(sql);
+  await writeFile(file, db.export());
+  db.close();
+}
+
+/** Rows of a query on a state file. */
+export async function query(file: string, sql: string): Promise<SqlValue[][]> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database(await readFile(file));
+  const rows = db.exec(sql)[0]?.values ?? [];
+  db.close();
+  return rows;
+}
+
+/** Another application's SQLite database. */
+export async function foreignDatabase(): Promise<Uint8Array> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep me');`);
+  const bytes = db.export();
+  db.close();
+  return bytes;
+}

@@ -1,0 +1,122 @@
+/**
+ * `module` source: a `.js`/`.mjs` file whose default export is
+ * `async function* ({ since, signal })` yielding documents — the equivalent of
+ * the Django app's `get_queryset` / `get_reindex_iterator`. `since` is the ISO
+ * time of an incremental read, or null for a full read; the module does its
+ * own filtering. An optional named export `count({ since })` returns the
+ * number of documents the read will yield (a progress total).
+ *
+ * ```js
+ * export default async function* ({ since, signal }) {
+ *   for await (const row of db.query('SELECT … WHERE updated_at > $1', [since ?? '-infinity'])) {
+ *     if (signal.aborted) return;
+ *     yield row;
+ *   }
+ * }
+ * export async function count({ since }) { … }
+ * ```
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EsmError, RuntimeError } from '../errors.js';
+import { displayPath } from './paths.js';
+import type { Doc, DocumentSource, ReadOptions } from './types.js';
+
+export interface ModuleSourceOptions {
+  /** The module file, relative to `baseDir` (or absolute). */
+  path: string;
+  /** Directory `path` is relative to: the manifest's directory. */
+  baseDir: string;
+  /** Working directory used to name files in messages. */
+  cwd?: string;
+}
+
+/** What a source module exports. */
+export interface SourceModule {
+  default: (args: { since: string | null; signal: AbortSignal }) => AsyncIterable<Doc> | Iterable<Doc>;
+  count?: (args: { since: string | null }) => number | undefined | Promise<number | undefined>;
+}
+
+export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
+  const cwd = opts.cwd ?? process.cwd();
+  const file = path.resolve(cwd, opts.baseDir, opts.path);
+  const shown = displayPath(file, cwd);
+  let loaded: Promise<SourceModule> | undefined;
+  const load = () => (loaded ??= loadModule(file, shown));
+
+  return {
+    describe: `module ${opts.path}`,
+
+    async count({ since }: ReadOptions): Promise<number | undefined> {
+      const mod = await load();
+      if (typeof mod.count !== 'function') return undefined;
+      const n = await mod.count({ since });
+      if (n === undefined || n === null) return undefined;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+        throw new RuntimeError(`module source ${shown}: count() returned ${JSON.stringify(n)}, expected a number`);
+      }
+      return n;
+    },
+
+    async *read({ since, signal }: ReadOptions): AsyncGenerator<Doc> {
+      const mod = await load();
+      const docs = mod.default({ since, signal: signal ?? new AbortController().signal });
+      if (docs === null || typeof docs !== 'object' || (!(Symbol.asyncIterator in docs) && !(Symbol.iterator in docs))) {
+        throw new RuntimeError(`module source ${shown}: the default export must be an async generator function (it returned ${describeValue(docs)})`);
+      }
+      const it = (Symbol.asyncIterator in docs ? docs[Symbol.asyncIterator]() : docs[Symbol.iterator]()) as
+        | AsyncIterator<unknown>
+        | Iterator<unknown>;
+      let n = 0;
+      try {
+        for (;;) {
+          let step: IteratorResult<unknown>;
+          try {
+            step = await it.next();
+          } catch (e) {
+            if (e instanceof EsmError) throw e;
+            throw Object.assign(new RuntimeError(`module source ${shown}: ${(e as Error)?.message ?? String(e)}`), { cause: e });
+          }
+          if (step.done) return;
+          n++;
+          const doc = step.value;
+          if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+            throw new RuntimeError(`module source ${shown}: document #${n} is ${describeValue(doc)}, expected an object`);
+          }
+          yield doc as Doc;
+          if (signal?.aborted) return;
+        }
+      } finally {
+        await it.return?.();
+      }
+    },
+  };
+}
+
+async function loadModule(file: string, shown: string): Promise<SourceModule> {
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) throw new RuntimeError(`module source not found: ${shown}`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new RuntimeError(`module source ${shown} failed to load: ${(e as Error).message}`);
+  }
+  if (typeof mod.default !== 'function') {
+    throw new RuntimeError(
+      `module source ${shown}: the default export must be an async generator function ({ since, signal }) => documents, got ${describeValue(mod.default)}`,
+    );
+  }
+  if (mod.count !== undefined && typeof mod.count !== 'function') {
+    throw new RuntimeError(`module source ${shown}: the export "count" must be a function, got ${describeValue(mod.count)}`);
+  }
+  return mod as unknown as SourceModule;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
