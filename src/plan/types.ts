@@ -34,6 +34,12 @@ export interface MasterPlan {
   fingerprint: string;
   active: string | null;
   decision: Decision;
+  /**
+   * Set when a conflict (a concrete index named like the alias, or the alias on a
+   * foreign index) stops esm from planning this master: then `steps` is empty and
+   * `decision` is `noop` (nothing will be done), and the conflict is in `reasons`.
+   */
+  blocked?: string;
   steps: Step[];
   reasons: string[];
 }
@@ -62,4 +68,30 @@ export interface Plan {
 
 export function hasChanges(plan: Plan): boolean {
   return plan.masters.some((m) => m.steps.length > 0);
+}
+
+/** `esm plan --offline --base <ref>`: manifests at a git ref against the working tree, no cluster. */
+export type OfflineStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+
+export interface OfflineMaster {
+  name: string;
+  status: OfflineStatus;
+  /** Fingerprint of the spec at the base ref (null: the master is not declared there). */
+  baseFingerprint: string | null;
+  /** Fingerprint of the spec in the working tree (null: removed). */
+  headFingerprint: string | null;
+  /** For `changed`: whether Elasticsearch can take the change in place; null otherwise. */
+  verdict: 'in_place' | 'replace' | null;
+  /** Apply would create a new instance: an added master, or a change that needs a replace. */
+  newInstance: boolean;
+  reasons: string[];
+}
+
+export interface OfflinePlan {
+  formatVersion: 1;
+  kind: 'offline';
+  /** The git ref the working tree is compared with, when known. */
+  baseRef: string | null;
+  masters: OfflineMaster[];
+  summary: { added: number; removed: number; changed: number; unchanged: number; in_place: number; replace: number; newInstances: number };
 }

@@ -1,0 +1,113 @@
+/**
+ * Test builders for the planner's inputs: a fixture in one line
+ * (`anIndex({ master: 'movies', n: 1, active: true })`).
+ */
+import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from '../cluster/types.js';
+import { fingerprint } from '../fingerprint/index.js';
+import type { HistoryView, InstanceRecord, MasterRecord } from '../history/types.js';
+import type { IndexSpec } from './diff.js';
+
+export interface IndexOptions {
+  master: string;
+  n: number;
+  prefix?: string;
+  /** The spec the instance was created with (recorded as its fingerprint). */
+  spec?: IndexSpec;
+  /** What the cluster holds now, when it differs from `spec` (drift, or a legacy index). */
+  live?: Partial<IndexSpec>;
+  /** Recorded fingerprint; defaults to the fingerprint of `spec`. */
+  fingerprint?: string;
+  /** false: an index named like an instance but not created by esm (no `_meta.esm`). */
+  managed?: boolean;
+  /** The alias `<prefix><master>` points at it. */
+  active?: boolean;
+  aliases?: string[];
+  filledAt?: string | null;
+  lastUpdateAt?: string | null;
+  docs?: number;
+}
+
+/** An index as the cluster snapshot shows it: settings with server-managed keys, `_meta.esm` in the mappings. */
+export function anIndex(o: IndexOptions): IndexSnapshot {
+  const prefix = o.prefix ?? '';
+  const name = `${prefix}${o.master}-${o.n}`;
+  const spec = o.spec ?? { settings: {}, mappings: {} };
+  const managed = o.managed ?? true;
+  const meta: InstanceMeta | null = managed
+    ? {
+        master: o.master,
+        instance: o.n,
+        fingerprint: o.fingerprint ?? fingerprint(spec),
+        createdAt: '2025-01-01T00:00:00.000Z',
+        commit: null,
+        filledAt: o.filledAt === undefined ? '2025-01-01T00:10:00.000Z' : o.filledAt,
+        lastUpdateAt: o.lastUpdateAt ?? null,
+      }
+    : null;
+  const liveSettings = o.live?.settings ?? spec.settings;
+  const liveMappings = o.live?.mappings ?? spec.mappings;
+  return anIndexNamed(name, {
+    aliases: [...(o.active ? [`${prefix}${o.master}`] : []), ...(o.aliases ?? [])],
+    settings: liveSettings,
+    mappings: meta ? { ...liveMappings, _meta: { esm: meta } } : liveMappings,
+    meta,
+    docs: o.docs ?? 100,
+  });
+}
+
+/** Any index, e.g. one that is not an instance of a master. */
+export function anIndexNamed(
+  name: string,
+  o: { aliases?: string[]; settings?: Record<string, unknown>; mappings?: Record<string, unknown>; meta?: InstanceMeta | null; docs?: number } = {},
+): IndexSnapshot {
+  return {
+    name,
+    aliases: o.aliases ?? [],
+    settings: {
+      number_of_shards: '1',
+      number_of_replicas: '1',
+      uuid: `uuid-${name}`,
+      creation_date: '1735689600000',
+      provided_name: name,
+      version: { created: '8536000' },
+      routing: { allocation: { include: { _tier_preference: 'data_content' } } },
+      ...(o.settings ?? {}),
+    },
+    mappings: o.mappings ?? {},
+    meta: o.meta ?? null,
+    docs: o.docs ?? 0,
+    health: 'green',
+  };
+}
+
+/** A snapshot holding `indices`; the alias map is derived from the indices' aliases. */
+export function aSnapshot(o: { indices?: IndexSnapshot[]; prefix?: string } = {}): ClusterSnapshot {
+  const indices = o.indices ?? [];
+  const aliases: Record<string, string[]> = {};
+  for (const i of indices) for (const a of i.aliases) aliases[a] = [...(aliases[a] ?? []), i.name];
+  return {
+    clusterName: 'test-cluster',
+    version: '8.19.7',
+    prefix: o.prefix ?? '',
+    indices,
+    aliases,
+    capabilities: { reindex: true, deleteByQuery: true },
+  };
+}
+
+export function aHistory(o: { masters?: MasterRecord[]; instances?: InstanceRecord[]; maxNumber?: Record<string, number> } = {}): HistoryView {
+  return { masters: o.masters ?? [], instances: o.instances ?? [], maxNumber: o.maxNumber ?? {} };
+}
+
+export function anInstanceRecord(o: Partial<InstanceRecord> & { master: string; number: number }): InstanceRecord {
+  return {
+    name: `${o.master}-${o.number}`,
+    fingerprint: 'sha256:0',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    commit: null,
+    filledAt: null,
+    lastUpdateAt: null,
+    dropped: false,
+    ...o,
+  };
+}

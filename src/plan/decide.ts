@@ -1,0 +1,174 @@
+/**
+ * The decision for one master (SPEC §7), from its manifest and what the cluster
+ * and history say about it. Pure: the same input gives the same plan.
+ */
+import type { Manifest } from '../manifest/types.js';
+import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
+import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import type { Instance, MasterState } from './instances.js';
+import { retentionDrops } from './retention.js';
+import type { MasterPlan, PlanWarning, Step } from './types.js';
+
+export interface MasterDecision {
+  plan: MasterPlan;
+  warnings: PlanWarning[];
+}
+
+export function decideMaster(manifest: Manifest, state: MasterState): MasterDecision {
+  const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
+  const fp = fingerprint(desired);
+  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };
+  const head = { name: manifest.name, alias: state.alias, fingerprint: fp, active: state.active?.name ?? null };
+
+  if (state.conflicts.length > 0) {
+    return {
+      plan: { ...head, decision: 'noop', blocked: state.conflicts.join('; '), steps: [], reasons: [...state.conflicts] },
+      warnings: state.conflicts.map((message) => ({ code: 'conflict', master: manifest.name, message })),
+    };
+  }
+
+  const { active, instances } = state;
+  if (instances.length === 0) {
+    return create(ctx, head, [`no instance of ${manifest.name} exists yet`]);
+  }
+  if (active && active.fingerprint === fp) {
+    return { plan: { ...head, decision: 'noop', steps: [], reasons: [`${active.name} is active and has the manifest's fingerprint ${ctx.short}`] }, warnings: drift(ctx, active) };
+  }
+  const ready = instances.filter((i) => i !== active && i.fingerprint === fp).at(-1);
+  if (ready) return { plan: { ...head, ...catchUpActivate(ctx, ready) }, warnings: [] };
+  if (!active) {
+    return create(ctx, head, [
+      `no active instance: the alias ${state.alias} points at no index, and no instance of ${manifest.name} has the manifest's fingerprint ${ctx.short}`,
+    ]);
+  }
+  const diff = diffSpecs(liveSpec(active), desired);
+  if (diff.verdict === 'replace') {
+    const blocking = diff.changes.filter((c) => !c.inPlace);
+    const others = diff.changes.filter((c) => c.inPlace);
+    return {
+      plan: {
+        ...head,
+        decision: 'replace',
+        ...replaceSteps(ctx, active, true, [
+          `a new instance is needed: ${blocking.length} change${blocking.length === 1 ? '' : 's'} cannot be made in place on ${active.name}`,
+          ...blocking.map(describeChange),
+          ...others.map(describeChange),
+        ]),
+      },
+      warnings: [],
+    };
+  }
+
+  // in place (or the live index already matches, and only its recorded fingerprint changes)
+  const reasons =
+    diff.verdict === 'same'
+      ? [`${active.name} already matches the manifest; only its recorded fingerprint becomes ${ctx.short}`]
+      : [`${active.name} differs from the manifest only in changes Elasticsearch takes in place`, ...diff.changes.map(describeChange)];
+  const steps: Step[] = [{ op: 'in_place', index: active.name, ...inPlaceBodies(diff, desired) }];
+  if (addsDataFields(diff)) {
+    const refill = fillStep(ctx, active.name, active, 'existing documents get values for new fields only when re-sent');
+    if (refill.step) steps.push(refill.step);
+    else reasons.push(`existing documents get no value for the new fields: ${refill.why}`);
+  }
+  return { plan: { ...head, decision: 'in_place', steps, reasons }, warnings: [] };
+}
+
+interface Ctx {
+  manifest: Manifest;
+  state: MasterState;
+  desired: IndexSpec;
+  fp: string;
+  short: string;
+}
+
+type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'active'>;
+
+function create(ctx: Ctx, head: Head, why: string[]): MasterDecision {
+  return { plan: { ...head, decision: 'create', ...replaceSteps(ctx, ctx.state.active, false, why) }, warnings: [] };
+}
+
+/**
+ * create N, fill, catch-up (a replace with updatedField: the documents changed while
+ * the fill ran; a first instance has no alias that applications write through yet),
+ * activate, retention.
+ */
+function replaceSteps(ctx: Ctx, active: Instance | null, catchUp: boolean, why: string[]): Pick<MasterPlan, 'steps' | 'reasons'> {
+  const { state, manifest } = ctx;
+  const number = state.nextNumber;
+  const index = `${state.alias}-${number}`;
+  const reasons = [...why];
+  const steps: Step[] = [{ op: 'create', index, number }];
+  const fill = fillStep(ctx, index, active);
+  if (fill.step) {
+    steps.push(fill.step);
+    if (catchUp && manifest.spec.updatedField) steps.push({ op: 'catch_up', index, since: null });
+  } else {
+    reasons.push(`no fill: ${fill.why}`);
+  }
+  steps.push({ op: 'activate', alias: state.alias, from: active?.name ?? null, to: index });
+  steps.push(...retentionDrops(state.instances, index, manifest.spec.retention.keepInactive));
+  return { steps, reasons };
+}
+
+function catchUpActivate(ctx: Ctx, ready: Instance): Pick<MasterPlan, 'decision' | 'steps' | 'reasons'> {
+  const { state, manifest } = ctx;
+  const active = state.active;
+  const reasons = [`${ready.name} already has the manifest's fingerprint ${ctx.short}: it is brought up to date and activated`];
+  const steps: Step[] = [];
+  if (!ready.filledAt) {
+    const fill = fillStep(ctx, ready.name, active);
+    reasons.push(`${ready.name} was never filled`);
+    if (fill.step) steps.push(fill.step);
+    else reasons.push(`no fill: ${fill.why}`);
+  } else if (!manifest.spec.source) {
+    reasons.push(`no catch-up: ${noSource}`);
+  } else if (manifest.spec.updatedField) {
+    const since = ready.lastUpdateAt ?? ready.filledAt;
+    steps.push({ op: 'catch_up', index: ready.name, since });
+    reasons.push(`${ready.name} catches up the documents changed since ${since} (updatedField ${manifest.spec.updatedField})`);
+  } else {
+    const fill = fillStep(ctx, ready.name, active, 'no updatedField: a catch-up re-sends every document');
+    if (fill.step) steps.push(fill.step);
+    else reasons.push(`no fill: ${fill.why}`);
+  }
+  steps.push({ op: 'activate', alias: state.alias, from: active?.name ?? null, to: ready.name });
+  steps.push(...retentionDrops(state.instances, ready.name, manifest.spec.retention.keepInactive));
+  return { decision: 'catch_up_activate', steps, reasons };
+}
+
+const noSource = 'the master has no source, so there are no documents to send';
+
+/** A full fill of `index`, or why there is none. `active` is the instance a `reindex from: active` source reads. */
+function fillStep(ctx: Ctx, index: string, active: Instance | null, reason?: string): { step: Step; why?: undefined } | { step?: undefined; why: string } {
+  const source = ctx.manifest.spec.source;
+  if (!source) return { why: noSource };
+  if (source.type === 'reindex' && source.from === 'active') {
+    if (!active) return { why: 'the source reindexes from the active instance, and there is none' };
+    if (active.name === index) return { why: 'the source reindexes from the active instance, which is the instance itself' };
+  }
+  const via = source.type === 'reindex' ? 'reindex' : 'source';
+  return { step: reason ? { op: 'fill', index, mode: 'full', via, reason } : { op: 'fill', index, mode: 'full', via } };
+}
+
+function liveSpec(i: Instance): IndexSpec {
+  return { settings: i.index.settings, mappings: i.index.mappings };
+}
+
+/**
+ * The active instance's live settings and mappings no longer match what it was
+ * created with. Differences Elasticsearch makes on its own (defaults it leaves
+ * out, settings it adds) do not count: only differences the diff sees are reported.
+ */
+function drift(ctx: Ctx, active: Instance): PlanWarning[] {
+  const live = liveSpec(active);
+  if (fingerprint(live) === active.fingerprint) return [];
+  const diff = diffSpecs(ctx.desired, live);
+  if (diff.changes.length === 0) return [];
+  return [
+    {
+      code: 'drift',
+      master: ctx.manifest.name,
+      message: `${active.name} differs from the spec it was created with (${ctx.short}): ${diff.changes.map(describeDifference).join('; ')}`,
+    },
+  ];
+}

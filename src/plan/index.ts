@@ -1,0 +1,32 @@
+/** The pure plan engine (SPEC §7): diff, decide, plan. No I/O. */
+export type {
+  Decision,
+  MasterPlan,
+  OfflineMaster,
+  OfflinePlan,
+  OfflineStatus,
+  Plan,
+  PlanSummary,
+  PlanWarning,
+  Step,
+  StepOp,
+  WarningCode,
+} from './types.js';
+export { hasChanges } from './types.js';
+export { createPlan, summarize, type PlanInput } from './plan.js';
+export {
+  addsDataFields,
+  describeChange,
+  describeDifference,
+  diffSpecs,
+  inPlaceBodies,
+  type IndexSpec,
+  type SpecChange,
+  type SpecChangeKind,
+  type SpecDiff,
+  type Verdict,
+} from './diff.js';
+export { isDynamicSetting, settingKind, type SettingKind } from './settings-kinds.js';
+export { aliasTargets, masterState, type Instance, type MasterState } from './instances.js';
+export { retentionDrops } from './retention.js';
+export { planOffline } from './offline.js';

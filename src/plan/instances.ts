@@ -1,0 +1,99 @@
+/**
+ * What the cluster and the history say about one master: its instances, the
+ * active one, the next free number, and conflicts that stop planning it.
+ */
+import type { ClusterSnapshot, IndexSnapshot } from '../cluster/types.js';
+import type { HistoryView, InstanceRecord } from '../history/types.js';
+
+export interface Instance {
+  /** Concrete index name, prefix included. */
+  name: string;
+  number: number;
+  index: IndexSnapshot;
+  /** Created by esm (carries `_meta.esm`). */
+  managed: boolean;
+  /** Recorded fingerprint (`_meta.esm.fingerprint`), null when not esm-managed. */
+  fingerprint: string | null;
+  /** When a fill completed (`_meta.esm`, else the history), null if never. */
+  filledAt: string | null;
+  lastUpdateAt: string | null;
+}
+
+export interface MasterState {
+  alias: string;
+  /** Instances in the cluster, by number ascending. */
+  instances: Instance[];
+  active: Instance | null;
+  /** Never reused: above every number in the cluster and in the history. */
+  nextNumber: number;
+  /** Why esm cannot plan this master; empty when it can. */
+  conflicts: string[];
+}
+
+/**
+ * An instance of master `name` is an index named `<prefix><name>-<N>` whose
+ * `_meta.esm`, when present, names this master. The name is required too: with
+ * environment prefixes sharing a cluster, `qa1_movies-1` carries `master: movies`
+ * but belongs to another environment than `movies-1`.
+ */
+export function masterState(name: string, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): MasterState {
+  const alias = `${prefix}${name}`;
+  const pattern = new RegExp(`^${escapeRegExp(alias)}-(\\d+)$`);
+  const records = history.instances.filter((r) => r.master === name);
+
+  let highest = history.maxNumber[name] ?? 0;
+  for (const r of records) highest = Math.max(highest, r.number);
+
+  const instances: Instance[] = [];
+  for (const index of snapshot.indices) {
+    const m = pattern.exec(index.name);
+    if (!m) continue;
+    const number = Number(m[1]);
+    highest = Math.max(highest, number);
+    if (index.meta && index.meta.master !== name) continue;
+    // The state file may name instances with or without the prefix: by name first, then by number.
+    const record = records.find((r) => r.name === index.name && !r.dropped) ?? records.find((r) => r.number === number && !r.dropped);
+    instances.push(toInstance(index, number, record));
+  }
+  instances.sort((a, b) => a.number - b.number);
+
+  const conflicts: string[] = [];
+  if (snapshot.indices.some((i) => i.name === alias)) {
+    conflicts.push(`an index named "${alias}" exists where esm needs the alias "${alias}" of master ${name}: rename or delete that index, or choose another master name`);
+  }
+  const targets = aliasTargets(alias, snapshot);
+  const foreign = targets.filter((t) => !instances.some((i) => i.name === t));
+  if (foreign.length > 0) {
+    conflicts.push(`the alias "${alias}" points at ${foreign.map((f) => `"${f}"`).join(', ')}, which is not an instance of master ${name}`);
+  } else if (targets.length > 1) {
+    conflicts.push(`the alias "${alias}" points at several instances (${targets.join(', ')}); esm expects at most one`);
+  }
+  const active = foreign.length === 0 && targets.length === 1 ? (instances.find((i) => i.name === targets[0]) ?? null) : null;
+
+  return { alias, instances, active, nextNumber: highest + 1, conflicts };
+}
+
+function toInstance(index: IndexSnapshot, number: number, record: InstanceRecord | undefined): Instance {
+  const meta = index.meta;
+  const filledAt = meta?.filledAt ?? record?.filledAt ?? null;
+  return {
+    name: index.name,
+    number,
+    index,
+    managed: meta !== null,
+    fingerprint: meta?.fingerprint ?? null,
+    filledAt,
+    lastUpdateAt: meta?.lastUpdateAt ?? record?.lastUpdateAt ?? null,
+  };
+}
+
+/** Indices an alias points at, from both views the snapshot offers. */
+export function aliasTargets(alias: string, snapshot: ClusterSnapshot): string[] {
+  const targets = new Set(snapshot.aliases[alias] ?? []);
+  for (const i of snapshot.indices) if (i.aliases.includes(alias)) targets.add(i.name);
+  return [...targets].sort();
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint } from '../fingerprint/index.js';
+import type { Manifest, MasterSpec } from '../manifest/types.js';
+import { planOffline } from './offline.js';
+
+function master(name: string, properties: Record<string, unknown>, extra: Partial<MasterSpec> = {}): Manifest {
+  return {
+    name,
+    labels: {},
+    spec: {
+      settings: { number_of_shards: 1 },
+      mappings: { properties },
+      activation: { minDocRatio: 0 },
+      retention: { keepInactive: 2 },
+      ...extra,
+    },
+    origin: { file: `manifests/${name}.yaml`, line: 1, col: 1, dir: 'manifests' },
+  };
+}
+
+describe('planOffline', () => {
+  const base = [
+    master('movies', { title: { type: 'text' } }),
+    master('people', { name: { type: 'keyword' } }),
+    master('tags', { tag: { type: 'keyword' } }),
+    master('old', { x: { type: 'keyword' } }),
+    master('shows', { title: { type: 'text' } }),
+  ];
+  const head = [
+    master('movies', { title: { type: 'keyword' } }),
+    master('people', { name: { type: 'keyword' }, age: { type: 'integer' } }),
+    master('tags', { tag: { type: 'keyword' } }, { retention: { keepInactive: 5 } }),
+    master('shows', { title: { type: 'text' } }),
+    master('new', { y: { type: 'keyword' } }),
+  ];
+  const plan = planOffline(base, head, { baseRef: 'origin/main' });
+  const byName = (n: string) => plan.masters.find((m) => m.name === n)!;
+
+  it('tells, per master, added / removed / changed / unchanged, sorted by name', () => {
+    expect(plan.masters.map((m) => [m.name, m.status, m.verdict, m.newInstance])).toEqual([
+      ['movies', 'changed', 'replace', true],
+      ['new', 'added', null, true],
+      ['old', 'removed', null, false],
+      ['people', 'changed', 'in_place', false],
+      ['shows', 'unchanged', null, false],
+      ['tags', 'unchanged', null, false],
+    ]);
+    expect(plan.summary).toEqual({ added: 1, removed: 1, changed: 2, unchanged: 2, in_place: 1, replace: 1, newInstances: 2 });
+    expect(plan.baseRef).toBe('origin/main');
+  });
+
+  it('gives the old and new fingerprints and the reasons of a change', () => {
+    const movies = byName('movies');
+    expect(movies.baseFingerprint).toBe(fingerprint({ settings: base[0]!.spec.settings, mappings: base[0]!.spec.mappings }));
+    expect(movies.headFingerprint).toBe(fingerprint({ settings: head[0]!.spec.settings, mappings: head[0]!.spec.mappings }));
+    expect(movies.baseFingerprint).not.toBe(movies.headFingerprint);
+    expect(movies.reasons).toContain('mappings.properties.title.type: text → keyword (not updatable in place)');
+    expect(byName('people').reasons.join('\n')).toContain('mappings.properties.age: added');
+  });
+
+  it('mentions changes outside settings and mappings, which need no new instance', () => {
+    expect(byName('tags').reasons).toEqual(['spec.retention changed (no new instance needed for it)']);
+    expect(byName('shows').reasons).toEqual([]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * `esm plan --offline`: which masters would need a new instance, from the
+ * manifests alone (base ref vs working tree). Pure, like createPlan.
+ */
+import { fingerprint } from '../fingerprint/index.js';
+import type { Manifest, MasterSpec } from '../manifest/types.js';
+import { deepEqual, describeChange, diffSpecs } from './diff.js';
+import type { OfflineMaster, OfflinePlan } from './types.js';
+
+const OTHER_SPEC_PARTS = ['source', 'idField', 'updatedField', 'activation', 'retention'] as const satisfies readonly (keyof MasterSpec)[];
+
+export function planOffline(base: Manifest[], head: Manifest[], opts: { baseRef?: string } = {}): OfflinePlan {
+  const before = new Map(base.map((m) => [m.name, m]));
+  const after = new Map(head.map((m) => [m.name, m]));
+  const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const masters = names.map((name) => compareMaster(name, before.get(name), after.get(name)));
+  const count = (f: (m: OfflineMaster) => boolean) => masters.filter(f).length;
+  return {
+    formatVersion: 1,
+    kind: 'offline',
+    baseRef: opts.baseRef ?? null,
+    masters,
+    summary: {
+      added: count((m) => m.status === 'added'),
+      removed: count((m) => m.status === 'removed'),
+      changed: count((m) => m.status === 'changed'),
+      unchanged: count((m) => m.status === 'unchanged'),
+      in_place: count((m) => m.verdict === 'in_place'),
+      replace: count((m) => m.verdict === 'replace'),
+      newInstances: count((m) => m.newInstance),
+    },
+  };
+}
+
+function compareMaster(name: string, a: Manifest | undefined, b: Manifest | undefined): OfflineMaster {
+  const fpA = a ? fingerprint(specOf(a)) : null;
+  const fpB = b ? fingerprint(specOf(b)) : null;
+  if (!a) {
+    return { name, status: 'added', baseFingerprint: null, headFingerprint: fpB, verdict: null, newInstance: true, reasons: ['new master: apply creates its first instance'] };
+  }
+  if (!b) {
+    return {
+      name,
+      status: 'removed',
+      baseFingerprint: fpA,
+      headFingerprint: null,
+      verdict: null,
+      newInstance: false,
+      reasons: ['no longer declared: its indices become orphans, which apply never deletes'],
+    };
+  }
+  const others = OTHER_SPEC_PARTS.filter((k) => !deepEqual(a.spec[k], b.spec[k])).map((k) => `spec.${k} changed (no new instance needed for it)`);
+  if (fpA === fpB) {
+    return { name, status: 'unchanged', baseFingerprint: fpA, headFingerprint: fpB, verdict: null, newInstance: false, reasons: others };
+  }
+  const diff = diffSpecs(specOf(a), specOf(b));
+  const replace = diff.verdict === 'replace';
+  const head = replace
+    ? 'needs a new instance: some changes cannot be made in place'
+    : diff.verdict === 'same'
+      ? 'equivalent settings and mappings written differently: the recorded fingerprint is updated in place'
+      : 'Elasticsearch can take every change in place';
+  const ordered = [...diff.changes.filter((c) => !c.inPlace), ...diff.changes.filter((c) => c.inPlace)];
+  return {
+    name,
+    status: 'changed',
+    baseFingerprint: fpA,
+    headFingerprint: fpB,
+    verdict: replace ? 'replace' : 'in_place',
+    newInstance: replace,
+    reasons: [head, ...ordered.map(describeChange), ...others],
+  };
+}
+
+function specOf(m: Manifest): { settings: Record<string, unknown>; mappings: Record<string, unknown> } {
+  return { settings: m.spec.settings, mappings: m.spec.mappings };
+}

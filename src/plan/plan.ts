@@ -1,0 +1,89 @@
+/**
+ * `createPlan`: loaded manifests + cluster snapshot + history in, a Plan out.
+ * No I/O, no clock, no randomness: `now` and `planId` are passed in (STYLE habit 1).
+ */
+import type { ClusterSnapshot } from '../cluster/types.js';
+import { InvalidInputError } from '../errors.js';
+import type { HistoryView } from '../history/types.js';
+import type { Manifest } from '../manifest/types.js';
+import { decideMaster } from './decide.js';
+import { masterState } from './instances.js';
+import { orphanWarnings } from './orphans.js';
+import type { MasterPlan, Plan, PlanSummary, PlanWarning } from './types.js';
+
+export interface PlanInput {
+  manifests: Manifest[];
+  snapshot: ClusterSnapshot;
+  history: HistoryView;
+  prefix: string;
+  now: Date;
+  planId: string;
+  git: Plan['git'];
+  base: Plan['base'];
+  /** Plan only these masters (names as in the manifests). */
+  only?: string[];
+}
+
+export function createPlan(input: PlanInput): Plan {
+  const manifests = selectManifests(input.manifests, input.only);
+  const masters: MasterPlan[] = [];
+  const warnings: PlanWarning[] = [];
+  for (const manifest of manifests) {
+    const decision = decideMaster(manifest, masterState(manifest.name, input.prefix, input.snapshot, input.history));
+    masters.push(decision.plan);
+    warnings.push(...decision.warnings);
+  }
+  if (!input.only?.length) {
+    warnings.push(...orphanWarnings(new Set(input.manifests.map((m) => m.name)), input.prefix, input.snapshot, input.history));
+  }
+  warnings.sort((a, b) => compare(a.master, b.master) || compare(a.code, b.code) || compare(a.message, b.message));
+  return {
+    formatVersion: 1,
+    planId: input.planId,
+    createdAt: input.now.toISOString(),
+    git: input.git,
+    base: input.base,
+    prefix: input.prefix,
+    masters,
+    warnings,
+    summary: summarize(masters),
+  };
+}
+
+/** Counts steps by op; `noop` counts the masters with nothing to do (blocked ones excluded). */
+export function summarize(masters: MasterPlan[]): PlanSummary {
+  const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0 };
+  for (const m of masters) {
+    if (m.decision === 'noop' && !m.blocked) summary.noop += 1;
+    for (const s of m.steps) summary[s.op] += 1;
+  }
+  return summary;
+}
+
+function selectManifests(all: Manifest[], only: string[] | undefined): Manifest[] {
+  const byName = new Map<string, Manifest>();
+  for (const m of all) {
+    const seen = byName.get(m.name);
+    if (seen) {
+      throw new InvalidInputError(`master ${m.name} is declared twice`, [
+        { file: seen.origin.file, line: seen.origin.line, col: seen.origin.col, message: `first declaration of ${m.name}` },
+        { file: m.origin.file, line: m.origin.line, col: m.origin.col, message: `second declaration of ${m.name}` },
+      ]);
+    }
+    byName.set(m.name, m);
+  }
+  const names = [...byName.keys()].sort(compare);
+  if (!only?.length) return names.map((n) => byName.get(n)!);
+  const unknown = only.filter((n) => !byName.has(n));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `unknown master${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; known masters: ${names.length ? names.join(', ') : '(none: no manifest declares a master)'}`,
+    );
+  }
+  const wanted = new Set(only);
+  return names.filter((n) => wanted.has(n)).map((n) => byName.get(n)!);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

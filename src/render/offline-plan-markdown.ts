@@ -1,0 +1,22 @@
+/** `esm plan --offline --markdown`: which masters a pull request would rebuild. */
+import type { OfflinePlan } from '../plan/types.js';
+import { offlineHeadline, offlineSummaryWords } from './offline-words.js';
+import { code, html } from './plan-markdown.js';
+
+export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
+  const out: string[] = ['### esm plan (offline)', '', `**${html(offlineSummaryWords(plan))}**`, ''];
+  if (plan.masters.length) {
+    out.push('| master | change | new instance |', '| --- | --- | --- |');
+    for (const m of plan.masters) {
+      out.push(`| ${code(m.name)} | ${html(offlineHeadline(m).text)} | ${m.newInstance ? 'yes' : 'no'} |`);
+    }
+    out.push('');
+  }
+  for (const m of plan.masters.filter((x) => x.reasons.length > 0)) {
+    out.push('<details>', `<summary><code>${html(m.name)}</code>: ${html(offlineHeadline(m).text)}</summary>`, '');
+    for (const r of m.reasons) out.push(`- ${html(r)}`);
+    out.push('', '</details>', '');
+  }
+  out.push(`<sub>compared with ${plan.baseRef ? code(plan.baseRef) : 'the base'}, no cluster consulted</sub>`);
+  return out.join('\n') + '\n';
+}

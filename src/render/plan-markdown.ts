@@ -1,0 +1,71 @@
+/** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
+import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
+import { blockedWords, masterHeadline, NO_CHANGES, stepWords, summaryWords } from './plan-words.js';
+
+export function renderPlanMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  const blocked = plan.masters.filter((m) => m.blocked).length;
+  const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : NO_CHANGES;
+  out.push('### esm plan', '', `**${html(verdict)}**`, '');
+
+  if (plan.masters.length) {
+    out.push('| master | decision | active | steps |', '| --- | --- | --- | --- |');
+    for (const m of plan.masters) {
+      out.push(`| ${code(m.name)} | ${cell(decisionLabel(m))} | ${m.active ? code(m.active) : '—'} | ${cell(stepList(m))} |`);
+    }
+    out.push('');
+  }
+
+  for (const m of plan.masters.filter((x) => x.steps.length > 0 || x.blocked)) {
+    const head = masterHeadline(m);
+    out.push('<details>', `<summary><code>${html(m.name)}</code>: ${html(head.text)}</summary>`, '');
+    if (m.steps.length) {
+      out.push('```diff');
+      for (const s of m.steps) {
+        const w = stepWords(s);
+        out.push(`${w.symbol} ${w.verb} ${w.detail}`);
+      }
+      out.push('```', '');
+    }
+    if (m.reasons.length) {
+      out.push('Reasons:', '');
+      for (const r of m.reasons) out.push(`- ${html(r)}`);
+      out.push('');
+    }
+    out.push('</details>', '');
+  }
+
+  if (plan.warnings.length) {
+    out.push('#### Warnings', '');
+    for (const w of plan.warnings) out.push(`- **${w.code}** ${code(w.master)}: ${html(w.message)}`);
+    out.push('');
+  }
+
+  const foot = [`plan ${code(plan.planId)}`];
+  if (plan.git?.commit) foot.push(`commit ${code(plan.git.commit.slice(0, 12))}${plan.git.dirty ? ' (dirty)' : ''}`);
+  if (plan.prefix) foot.push(`prefix ${code(plan.prefix)}`);
+  out.push(`<sub>${foot.join(' · ')}</sub>`);
+  return out.join('\n') + '\n';
+}
+
+function decisionLabel(m: MasterPlan): string {
+  return m.blocked ? 'blocked' : m.decision === 'noop' ? 'no changes' : m.decision.replace(/_/g, ' ');
+}
+
+function stepList(m: MasterPlan): string {
+  if (!m.steps.length) return '—';
+  return m.steps.map((s) => stepWords(s).verb).join(', ');
+}
+
+/** Text outside code: HTML-escaped (it may sit inside `<details>`). */
+export function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function cell(s: string): string {
+  return html(s).replace(/\|/g, '\\|');
+}
+
+export function code(s: string): string {
+  return `\`${s.replace(/`/g, "'")}\``;
+}

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { OfflinePlan, Plan } from '../plan/types.js';
+import { renderOfflinePlanMarkdown } from './offline-plan-markdown.js';
+import { renderOfflinePlanText } from './offline-plan-text.js';
+import { renderOfflinePlanJson, renderPlanJson } from './plan-json.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
+import { renderPlanText } from './plan-text.js';
+
+function aPlan(): Plan {
+  return {
+    formatVersion: 1,
+    planId: 'p-42',
+    createdAt: '2025-06-01T12:00:00.000Z',
+    git: { commit: '0123456789abcdef0123', branch: 'main', dirty: false },
+    base: { stateHash: 's', clusterHash: 'c' },
+    prefix: '',
+    masters: [
+      {
+        name: 'movies',
+        alias: 'movies',
+        fingerprint: 'sha256:aa',
+        active: 'movies-1',
+        decision: 'replace',
+        steps: [
+          { op: 'create', index: 'movies-2', number: 2 },
+          { op: 'fill', index: 'movies-2', mode: 'full', via: 'source' },
+          { op: 'catch_up', index: 'movies-2', since: null },
+          { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' },
+          { op: 'drop', index: 'movies-0', reason: 'retention keeps the newest inactive instance (movies-1)' },
+        ],
+        reasons: ['a new instance is needed: 1 change cannot be made in place on movies-1', 'mappings.properties.title.type: text → keyword (not updatable in place)'],
+      },
+      {
+        name: 'people',
+        alias: 'people',
+        fingerprint: 'sha256:bb',
+        active: 'people-3',
+        decision: 'in_place',
+        steps: [{ op: 'in_place', index: 'people-3', settings: { 'index.refresh_interval': '30s' }, mappings: null }],
+        reasons: ['settings.refresh_interval: 1s → 30s (dynamic setting, updated in place)'],
+      },
+      {
+        name: 'shows',
+        alias: 'shows',
+        fingerprint: 'sha256:dd',
+        active: null,
+        decision: 'noop',
+        blocked: 'an index named "shows" exists where esm needs the alias "shows"',
+        steps: [],
+        reasons: ['an index named "shows" exists where esm needs the alias "shows"'],
+      },
+      { name: 'tags', alias: 'tags', fingerprint: 'sha256:cc', active: 'tags-1', decision: 'noop', steps: [], reasons: ['tags-1 is active'] },
+    ],
+    warnings: [
+      { code: 'conflict', master: 'shows', message: 'an index named "shows" exists where esm needs the alias "shows"' },
+      { code: 'orphan', master: 'films', message: 'no manifest declares master films <old>' },
+    ],
+    summary: { create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 1, drop: 1, noop: 1 },
+  };
+}
+
+function anEmptyPlan(): Plan {
+  const p = aPlan();
+  return { ...p, masters: [p.masters[3]!], warnings: [], summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 1 } };
+}
+
+describe('renderPlanText', () => {
+  it('reads like terraform plan, without any ANSI code when colour is off', () => {
+    const text = renderPlanText(aPlan(), { color: false });
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('-/+ movies: replace movies-1 with movies-2');
+    expect(text).toContain('    # mappings.properties.title.type: text → keyword (not updatable in place)');
+    expect(text).toMatch(/\+ create\s+movies-2/);
+    expect(text).toMatch(/> fill\s+movies-2 \(full, from the source\)/);
+    expect(text).toMatch(/> catch up\s+movies-2 \(documents changed since the fill started\)/);
+    expect(text).toMatch(/→ activate\s+movies: movies-1 → movies-2/);
+    expect(text).toMatch(/- drop\s+movies-0 \(retention keeps/);
+    expect(text).toContain('~ people: update people-3 in place');
+    expect(text).toContain('PUT _settings index.refresh_interval');
+    expect(text).toContain('! shows: blocked by a conflict');
+    expect(text).toContain('= tags: no changes (tags-1 is active)');
+    expect(text).toContain('! conflict shows: an index named "shows" exists');
+    expect(text).toContain('! orphan films: no manifest declares master films');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to fill, 1 to catch up, 1 to activate, 1 to update in place, 1 to drop.');
+  });
+
+  it('uses colour only when asked to', () => {
+    expect(renderPlanText(aPlan(), { color: true })).toContain('\x1b[');
+  });
+
+  it('says there is nothing to do', () => {
+    const text = renderPlanText(anEmptyPlan(), { color: false });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('No changes. Index masters match the manifests.');
+  });
+
+  it('does not claim everything matches when a master is blocked', () => {
+    const p = aPlan();
+    const blockedOnly: Plan = { ...p, masters: [p.masters[2]!], summary: { ...anEmptyPlan().summary, noop: 0 } };
+    expect(renderPlanText(blockedOnly, { color: false })).toContain('1 master is blocked by a conflict');
+  });
+
+  it('names the environment prefix', () => {
+    expect(renderPlanText({ ...anEmptyPlan(), prefix: 'qa1_' }, { color: false })).toContain('environment prefix: qa1_');
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('is a pull-request comment: heading, summary table, a <details> per changed master, warnings', () => {
+    const md = renderPlanMarkdown(aPlan());
+    expect(md).toContain('### esm plan');
+    expect(md).toContain('**Plan: 1 to create, 1 to fill, 1 to catch up, 1 to activate, 1 to update in place, 1 to drop.**');
+    expect(md).toContain('| master | decision | active | steps |');
+    expect(md).toContain('| `movies` | replace | `movies-1` | create, fill, catch up, activate, drop |');
+    expect(md).toContain('| `tags` | no changes | `tags-1` | — |');
+    expect(md).toContain('| `shows` | blocked | — | — |');
+    expect(md).toContain('<details>\n<summary><code>movies</code>: replace movies-1 with movies-2</summary>');
+    expect(md).toContain('```diff\n+ create movies-2\n');
+    expect(md).toContain('- mappings.properties.title.type: text → keyword (not updatable in place)');
+    expect(md).not.toContain('<summary><code>tags</code>');
+    expect(md).toContain('#### Warnings');
+    expect(md).toContain('- **orphan** `films`: no manifest declares master films &lt;old&gt;');
+    expect(md).toContain('commit `0123456789ab`');
+    expect(md).not.toContain('\x1b');
+  });
+
+  it('says there is nothing to do', () => {
+    const md = renderPlanMarkdown(anEmptyPlan());
+    expect(md).toContain('**No changes. Index masters match the manifests.**');
+    expect(md).not.toContain('<details>');
+  });
+});
+
+describe('renderPlanJson', () => {
+  it('parses back to the same plan', () => {
+    const plan = aPlan();
+    expect(JSON.parse(renderPlanJson(plan))).toEqual(plan);
+  });
+
+  it('has the SPEC key order whatever the order of the value, pretty-printed with 2 spaces', () => {
+    const plan = aPlan();
+    const reverse = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
+    const reordered: Plan = reverse({ ...plan, masters: plan.masters.map(reverse), summary: reverse(plan.summary) });
+    const json = renderPlanJson(reordered);
+    const back = JSON.parse(json) as Plan;
+    expect(back).toEqual(plan);
+    expect(Object.keys(back)).toEqual(['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'masters', 'warnings', 'summary']);
+    expect(json.split('\n')[1]).toBe('  "formatVersion": 1,');
+    expect(Object.keys(back.masters[0]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'steps', 'reasons']);
+    expect(Object.keys(back.masters[2]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons']);
+    expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop']);
+  });
+});
+
+describe('offline plan renderers', () => {
+  const offline: OfflinePlan = {
+    formatVersion: 1,
+    kind: 'offline',
+    baseRef: 'origin/main',
+    masters: [
+      { name: 'movies', status: 'changed', baseFingerprint: 'sha256:a', headFingerprint: 'sha256:b', verdict: 'replace', newInstance: true, reasons: ['needs a new instance: some changes cannot be made in place', 'mappings.properties.title.type: text → keyword (not updatable in place)'] },
+      { name: 'people', status: 'added', baseFingerprint: null, headFingerprint: 'sha256:c', verdict: null, newInstance: true, reasons: ['new master: apply creates its first instance'] },
+      { name: 'tags', status: 'unchanged', baseFingerprint: 'sha256:d', headFingerprint: 'sha256:d', verdict: null, newInstance: false, reasons: [] },
+    ],
+    summary: { added: 1, removed: 0, changed: 1, unchanged: 1, in_place: 0, replace: 1, newInstances: 2 },
+  };
+
+  it('renders text without ANSI when colour is off', () => {
+    const text = renderOfflinePlanText(offline, { color: false });
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('-/+ movies: changed: needs a new instance');
+    expect(text).toContain('    # mappings.properties.title.type: text → keyword (not updatable in place)');
+    expect(text).toContain('+ people: added');
+    expect(text).toContain('= unchanged: tags');
+    expect(text).toContain('origin/main');
+    expect(text).toContain('2 new instances in all');
+    expect(renderOfflinePlanText(offline, { color: true })).toContain('\x1b[');
+  });
+
+  it('renders markdown with a table and details', () => {
+    const md = renderOfflinePlanMarkdown(offline);
+    expect(md).toContain('| master | change | new instance |');
+    expect(md).toContain('| `movies` | changed: needs a new instance | yes |');
+    expect(md).toContain('<details>');
+  });
+
+  it('renders JSON that parses back to the same value', () => {
+    expect(JSON.parse(renderOfflinePlanJson(offline))).toEqual(offline);
+  });
+
+  it('says when nothing changed', () => {
+    const same: OfflinePlan = { ...offline, masters: [offline.masters[2]!], summary: { added: 0, removed: 0, changed: 0, unchanged: 1, in_place: 0, replace: 0, newInstances: 0 } };
+    expect(renderOfflinePlanText(same, { color: false })).toContain("No changes. The manifests' settings and mappings match origin/main.");
+  });
+});

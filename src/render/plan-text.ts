@@ -1,0 +1,77 @@
+/** `esm plan` for people, in the manner of `terraform plan`. ANSI colour only when asked for. */
+import { assertNever } from '../errors.js';
+import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
+import { paint, type Paint } from './ansi.js';
+import { blockedWords, masterHeadline, NO_CHANGES, stepWords, summaryWords, type Tone } from './plan-words.js';
+
+export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
+  const p = paint(opts.color);
+  const lines: string[] = [];
+  if (plan.prefix) lines.push(p.dim(`environment prefix: ${plan.prefix}`), '');
+
+  const changing = plan.masters.filter((m) => m.steps.length > 0 || m.blocked);
+  const unchanged = plan.masters.filter((m) => m.steps.length === 0 && !m.blocked);
+  for (const m of changing) {
+    const head = masterHeadline(m);
+    lines.push(`${tone(p, head.tone)(head.symbol)} ${p.bold(m.name)}: ${head.text}`);
+    for (const r of m.reasons) lines.push(p.dim(`    # ${r}`));
+    const width = Math.max(0, ...m.steps.map((s) => stepWords(s).verb.length));
+    for (const s of m.steps) {
+      const w = stepWords(s);
+      lines.push(`    ${tone(p, w.tone)(w.symbol)} ${w.verb.padEnd(width)} ${w.detail}`);
+    }
+    lines.push('');
+  }
+  for (const m of unchanged) {
+    const head = masterHeadline(m);
+    lines.push(p.dim(`${head.symbol} ${m.name}: ${head.text}`));
+  }
+  if (unchanged.length) lines.push('');
+
+  if (plan.warnings.length) {
+    lines.push(p.bold('Warnings:'));
+    for (const w of plan.warnings) lines.push(`  ${warningColor(p, w)(`! ${w.code}`)} ${w.master}: ${w.message}`);
+    lines.push('');
+  }
+
+  const blocked = plan.masters.filter((m) => m.blocked).length;
+  if (hasChanges(plan)) lines.push(`${p.bold('Plan:')} ${summaryWords(plan.summary)}.`);
+  else if (blocked) lines.push(p.yellow(blockedWords(blocked)));
+  else lines.push(p.green(NO_CHANGES));
+  return lines.join('\n') + '\n';
+}
+
+export function tone(p: Paint, t: Tone): (s: string) => string {
+  switch (t) {
+    case 'add':
+      return p.green;
+    case 'change':
+      return p.yellow;
+    case 'replace':
+      return p.magenta;
+    case 'move':
+      return p.cyan;
+    case 'remove':
+      return p.red;
+    case 'data':
+      return p.blue;
+    case 'none':
+      return p.dim;
+    case 'blocked':
+      return p.red;
+    default:
+      return assertNever(t, 'tone');
+  }
+}
+
+function warningColor(p: Paint, w: PlanWarning): (s: string) => string {
+  switch (w.code) {
+    case 'conflict':
+      return p.red;
+    case 'drift':
+    case 'orphan':
+      return p.yellow;
+    default:
+      return assertNever(w.code, 'warning code');
+  }
+}

@@ -1,0 +1,87 @@
+/** Words and symbols shared by the text and markdown plan renderers. */
+import { assertNever } from '../errors.js';
+import type { MasterPlan, PlanSummary, Step } from '../plan/types.js';
+
+export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
+
+/** `+ create`, `~ in place`, `-/+ replace`, `→ activate`, `- drop` (terraform plan's vocabulary). */
+export function masterHeadline(m: MasterPlan): { symbol: string; tone: Tone; text: string } {
+  if (m.blocked) return { symbol: '!', tone: 'blocked', text: 'blocked by a conflict' };
+  switch (m.decision) {
+    case 'create': {
+      const to = activatedTo(m);
+      return { symbol: '+', tone: 'add', text: `create${to ? ` ${to}` : ''}` };
+    }
+    case 'noop':
+      return { symbol: '=', tone: 'none', text: `no changes${m.active ? ` (${m.active} is active)` : ''}` };
+    case 'catch_up_activate': {
+      const to = activatedTo(m);
+      return { symbol: '→', tone: 'move', text: `catch up and activate${to ? ` ${to}` : ''}` };
+    }
+    case 'in_place':
+      return { symbol: '~', tone: 'change', text: `update ${m.active ?? 'the active instance'} in place` };
+    case 'replace': {
+      const to = activatedTo(m);
+      return { symbol: '-/+', tone: 'replace', text: `replace ${m.active ?? 'the active instance'}${to ? ` with ${to}` : ''}` };
+    }
+    default:
+      return assertNever(m.decision, 'decision');
+  }
+}
+
+export function stepWords(step: Step): { symbol: string; tone: Tone; verb: string; detail: string } {
+  switch (step.op) {
+    case 'create':
+      return { symbol: '+', tone: 'add', verb: 'create', detail: step.index };
+    case 'fill':
+      return {
+        symbol: '>',
+        tone: 'data',
+        verb: 'fill',
+        detail: `${step.index} (${step.mode}, ${step.via === 'reindex' ? 'server-side reindex' : 'from the source'})${step.reason ? `: ${step.reason}` : ''}`,
+      };
+    case 'catch_up':
+      return {
+        symbol: '>',
+        tone: 'data',
+        verb: 'catch up',
+        detail: `${step.index} (documents changed ${step.since ? `since ${step.since}` : 'since the fill started'})`,
+      };
+    case 'activate':
+      return { symbol: '→', tone: 'move', verb: 'activate', detail: `${step.alias}: ${step.from ?? '(none)'} → ${step.to}` };
+    case 'in_place': {
+      const parts: string[] = [];
+      if (step.settings) parts.push(`PUT _settings ${Object.keys(step.settings).join(', ')}`);
+      if (step.mappings) parts.push('PUT _mapping');
+      if (!parts.length) parts.push('record the new fingerprint');
+      return { symbol: '~', tone: 'change', verb: 'update', detail: `${step.index} in place (${parts.join('; ')})` };
+    }
+    case 'drop':
+      return { symbol: '-', tone: 'remove', verb: 'drop', detail: `${step.index} (${step.reason})` };
+    default:
+      return assertNever(step, 'step');
+  }
+}
+
+/** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` */
+export function summaryWords(s: PlanSummary): string {
+  return [
+    `${s.create} to create`,
+    `${s.fill} to fill`,
+    `${s.catch_up} to catch up`,
+    `${s.activate} to activate`,
+    `${s.in_place} to update in place`,
+    `${s.drop} to drop`,
+  ].join(', ');
+}
+
+export const NO_CHANGES = 'No changes. Index masters match the manifests.';
+
+export function blockedWords(count: number): string {
+  return `No changes can be made: ${count} master${count === 1 ? ' is' : 's are'} blocked by a conflict (see the warnings).`;
+}
+
+function activatedTo(m: MasterPlan): string | null {
+  for (const s of m.steps) if (s.op === 'activate') return s.to;
+  return null;
+}
