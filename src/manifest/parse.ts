@@ -1,0 +1,121 @@
+/**
+ * Manifests from YAML texts: parse with positions, validate against
+ * `schemas/manifest.schema.json`, apply defaults, then check what a schema
+ * cannot (names, fields, references between manifests). Every problem of every
+ * file is reported at once, each with its `file:line:col`.
+ */
+import { dirname } from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { assertNever, InvalidInputError, type Problem } from '../errors.js';
+import { describeSchemaErrors } from './schema-errors.js';
+import { validatorOf } from './schemas.js';
+import { semanticProblems, type Declared } from './semantic.js';
+import { MANIFEST_DEFAULTS, type Manifest, type MasterSpec, type SourceSpec } from './types.js';
+import { parseYamlFile } from './yaml-file.js';
+
+export interface ManifestText {
+  /** How the file is named in problems and in `origin.file`. */
+  file: string;
+  text: string;
+  /** Directory relative `source.path`s are resolved against; default: the directory of `file`. */
+  dir?: string;
+}
+
+/** The manifests declared in `files`, in order; throws InvalidInputError listing every problem. */
+export function parseManifestTexts(files: ManifestText[]): Manifest[] {
+  const problems: Problem[] = [];
+  const declared: Declared[] = [];
+  const validate = validatorOf('manifest');
+
+  for (const f of files) {
+    const fileProblems: Problem[] = [];
+    const parsed = parseYamlFile(f.file, f.text);
+    fileProblems.push(...parsed.problems);
+    for (const d of parsed.documents) {
+      const valid = validate(d.data);
+      if (!valid) {
+        const errors = describeSchemaErrors(validate.errors ?? [], d.data, { skip: isNamePatternError });
+        fileProblems.push(...errors.map((e) => d.problemAt(e.path, e.message, e.at)));
+      }
+      declared.push({
+        data: d.data,
+        valid,
+        problemAt: d.problemAt,
+        manifest: valid ? toManifest(d.data as RawManifest, { file: f.file, ...d.start, dir: f.dir ?? dirname(f.file) }) : null,
+        where: { file: f.file, ...d.start },
+      });
+    }
+    problems.push(...fileProblems);
+  }
+  problems.push(...semanticProblems(declared));
+
+  if (problems.length > 0) throw manifestProblems(sortProblems(problems, files.map((f) => f.file)));
+  return declared.map((d) => d.manifest!);
+}
+
+export function manifestProblems(problems: Problem[]): InvalidInputError {
+  const n = problems.length;
+  return new InvalidInputError(`${n} problem${n === 1 ? '' : 's'} in manifests`, problems);
+}
+
+/** The name's pattern is checked by `masterNameProblem`, which says which rule is broken. */
+function isNamePatternError(e: ErrorObject): boolean {
+  return e.instancePath === '/metadata/name' && (e.keyword === 'pattern' || e.keyword === 'maxLength');
+}
+
+interface RawManifest {
+  metadata: { name: string; labels?: Record<string, string | number | boolean> };
+  spec: {
+    settings?: Record<string, unknown>;
+    mappings: Record<string, unknown>;
+    source?: Record<string, unknown> & { type: SourceSpec['type'] };
+    idField?: string;
+    updatedField?: string;
+    activation?: { minDocRatio?: number };
+    retention?: { keepInactive?: number };
+  };
+}
+
+function toManifest(raw: RawManifest, origin: Manifest['origin']): Manifest {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.metadata.labels ?? {})) labels[k] = String(v);
+  const s = raw.spec;
+  const spec: MasterSpec = {
+    settings: s.settings ?? {},
+    mappings: s.mappings,
+    activation: { minDocRatio: s.activation?.minDocRatio ?? MANIFEST_DEFAULTS.minDocRatio },
+    retention: { keepInactive: s.retention?.keepInactive ?? MANIFEST_DEFAULTS.keepInactive },
+  };
+  if (s.source) spec.source = toSource(s.source);
+  if (s.idField !== undefined) spec.idField = s.idField;
+  if (s.updatedField !== undefined) spec.updatedField = s.updatedField;
+  return { name: raw.metadata.name, labels, spec, origin };
+}
+
+/** The schema guarantees each type's required fields. */
+function toSource(src: Record<string, unknown> & { type: SourceSpec['type'] }): SourceSpec {
+  switch (src.type) {
+    case 'ndjson':
+      return { type: 'ndjson', path: src['path'] as string };
+    case 'sqlite':
+      return { type: 'sqlite', path: src['path'] as string, query: src['query'] as string };
+    case 'module':
+      return { type: 'module', path: src['path'] as string };
+    case 'reindex': {
+      const out: SourceSpec = { type: 'reindex', from: src['from'] as string };
+      if (src['query'] !== undefined) out.query = src['query'] as Record<string, unknown>;
+      if (src['script'] !== undefined) out.script = src['script'] as Record<string, unknown> | string;
+      return out;
+    }
+    default:
+      return assertNever(src.type, 'source type');
+  }
+}
+
+function sortProblems(problems: Problem[], fileOrder: string[]): Problem[] {
+  const rank = (p: Problem) => (p.file === undefined ? -1 : fileOrder.indexOf(p.file));
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}

@@ -1,0 +1,132 @@
+/**
+ * Checks a JSON Schema cannot make: master names, fields that must exist in the
+ * mappings, names that must be unique or must refer to another manifest.
+ * They run on every document, valid or not, as far as its shape allows, so that
+ * all problems are reported at once.
+ */
+import type { Problem } from '../errors.js';
+import { canonicalMappings } from '../fingerprint/index.js';
+import { masterNameProblem } from './master-name.js';
+import type { Manifest } from './types.js';
+import type { Anchor } from './yaml-positions.js';
+
+export interface Declared {
+  data: unknown;
+  /** Whether the document passed the schema. */
+  valid: boolean;
+  manifest: Manifest | null;
+  problemAt(path: (string | number)[], message: string, at?: Anchor): Problem;
+  where: { file: string; line: number; col: number };
+}
+
+type Rec = Record<string, unknown>;
+
+export function semanticProblems(declared: Declared[]): Problem[] {
+  const problems: Problem[] = [];
+  const firstByName = new Map<string, Declared>();
+
+  for (const d of declared) {
+    const name = get(d.data, 'metadata', 'name');
+    if (typeof name === 'string' && name !== '') {
+      const why = masterNameProblem(name);
+      if (why) problems.push(d.problemAt(['metadata', 'name'], `metadata.name "${name}" ${why}`));
+      const first = firstByName.get(name);
+      if (first) {
+        const at = first.problemAt(['metadata', 'name'], '');
+        problems.push(d.problemAt(['metadata', 'name'], `duplicate master name "${name}": already declared at ${at.file}:${at.line}:${at.col}`));
+      } else {
+        firstByName.set(name, d);
+      }
+    }
+    problems.push(...fieldProblems(d));
+  }
+
+  for (const d of declared) {
+    const from = get(d.data, 'spec', 'source', 'from');
+    if (get(d.data, 'spec', 'source', 'type') === 'reindex' && typeof from === 'string' && from !== 'active' && !firstByName.has(from)) {
+      problems.push(
+        d.problemAt(['spec', 'source', 'from'], `spec.source.from "${from}" is neither "active" nor a master declared in the manifests`),
+      );
+    }
+  }
+  return problems;
+}
+
+function fieldProblems(d: Declared): Problem[] {
+  const out: Problem[] = [];
+  const spec = get(d.data, 'spec');
+  if (!isRecord(spec)) return out;
+  const mappings = isRecord(spec['mappings']) ? canonicalMappings(spec['mappings']) : null;
+
+  const idField = spec['idField'];
+  if (typeof idField === 'string' && idField !== '' && mappings) {
+    const field = fieldAt(mappings, idField);
+    if (!field) {
+      out.push(d.problemAt(['spec', 'idField'], `spec.idField "${idField}" is not a field of spec.mappings`));
+    } else if (field.type === 'object' || field.type === 'nested') {
+      out.push(d.problemAt(['spec', 'idField'], `spec.idField "${idField}" is an ${field.type} field: the document _id needs a single value`));
+    } else if (field.type === 'alias') {
+      out.push(d.problemAt(['spec', 'idField'], `spec.idField "${idField}" is a field alias: name the field it points at`));
+    }
+  }
+
+  const updatedField = spec['updatedField'];
+  if (typeof updatedField === 'string' && updatedField !== '' && mappings) {
+    const field = fieldAt(mappings, updatedField);
+    if (!field) {
+      out.push(d.problemAt(['spec', 'updatedField'], `spec.updatedField "${updatedField}" is not a field of spec.mappings (it must be mapped as a date)`));
+    } else if (field.type !== 'date' && field.type !== 'date_nanos') {
+      out.push(
+        d.problemAt(['spec', 'updatedField'], `spec.updatedField "${updatedField}" must be mapped as date or date_nanos (it is ${field.type})`),
+      );
+    }
+  }
+
+  const source = spec['source'];
+  if (isRecord(source) && source['type'] === 'module' && typeof source['path'] === 'string' && !/\.(m|c)?js$/.test(source['path'])) {
+    out.push(d.problemAt(['spec', 'source', 'path'], `spec.source.path "${source['path']}" must be a JavaScript module (.js or .mjs)`));
+  }
+  return out;
+}
+
+/**
+ * The field at a dotted path (`director.name`) of canonical mappings, through
+ * `properties` (dotted names are already expanded; a name kept dotted under
+ * `subobjects: false` is found too). Multi-fields are not document fields.
+ */
+function fieldAt(mappings: Rec, path: string): { type: string } | null {
+  let node: unknown = mappings;
+  const parts = path.split('.');
+  let i = 0;
+  while (i < parts.length) {
+    const props = isRecord(node) ? node['properties'] : undefined;
+    if (!isRecord(props)) return null;
+    let next: unknown;
+    let used = 0;
+    for (let j = parts.length; j > i; j--) {
+      const key = parts.slice(i, j).join('.');
+      if (key in props) {
+        next = props[key];
+        used = j - i;
+        break;
+      }
+    }
+    if (!used) return null;
+    node = next;
+    i += used;
+  }
+  if (!isRecord(node)) return null;
+  return { type: typeof node['type'] === 'string' ? node['type'] : 'object' };
+}
+
+function get(v: unknown, ...path: string[]): unknown {
+  for (const step of path) {
+    if (!isRecord(v)) return undefined;
+    v = v[step];
+  }
+  return v;
+}
+
+function isRecord(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,73 @@
+/** Parsing YAML text with positions, and the problems of a YAML syntax error. */
+import { LineCounter, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import type { Problem } from '../errors.js';
+import { documentPosition, positionOf, type Anchor } from './yaml-positions.js';
+
+export interface ParsedDocument {
+  doc: Document;
+  /** The document as plain data. */
+  data: unknown;
+  /** Problem at a path of this document. */
+  problemAt(path: (string | number)[], message: string, at?: Anchor): Problem;
+  /** Where the document starts (its first node). */
+  start: { line: number; col: number };
+}
+
+export interface ParsedFile {
+  documents: ParsedDocument[];
+  /** YAML syntax errors (their documents are left out of `documents`). */
+  problems: Problem[];
+}
+
+/** Every non-empty YAML document of `text`; merge keys (`<<`) are honoured. */
+export function parseYamlFile(file: string, text: string): ParsedFile {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, prettyErrors: true });
+  const documents: ParsedDocument[] = [];
+  const problems: Problem[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      problems.push(...doc.errors.map((e) => syntaxProblem(file, e)));
+      continue;
+    }
+    const contents = doc.contents as { value?: unknown } | null;
+    if (contents === null || (contents && 'value' in contents && contents.value === null && !('items' in contents))) continue;
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      const alias = unresolvedAlias(doc);
+      const { line, col } = alias?.range ? lc.linePos(alias.range[0]) : documentPosition(doc, lc);
+      problems.push({ file, line, col, message: `invalid YAML: ${(e as Error).message}` });
+      continue;
+    }
+    documents.push({
+      doc,
+      data,
+      start: documentPosition(doc, lc),
+      problemAt: (path, message, at = 'value') => ({ file, ...positionOf(doc, lc, path, at), message }),
+    });
+  }
+  return { documents, problems };
+}
+
+function syntaxProblem(file: string, e: YAMLError): Problem {
+  const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  const pos = e.linePos?.[0];
+  return pos ? { file, line: pos.line, col: pos.col, message: `invalid YAML: ${message}` } : { file, message: `invalid YAML: ${message}` };
+}
+
+/** The first alias (`*name`) whose anchor is not defined before it. */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
