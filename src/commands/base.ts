@@ -25,7 +25,7 @@ export abstract class EsmCommand extends Command<EsmContext> {
     this.failure = error;
   }
 
-  protected async config(): Promise<EsmConfig> {
+  async config(): Promise<EsmConfig> {
     const { resolveConfig } = await import('../config/resolve.js');
     return resolveConfig(
       { url: this.url, prefix: this.prefix, state: this.state, manifests: this.manifests },

@@ -1,0 +1,79 @@
+/**
+ * `esm activate` and `esm rollback`: the alias swap, in one `_aliases` call.
+ * Refuses an instance that was never filled, or that holds fewer documents than
+ * `activation.minDocRatio` of the active one, unless forced (SPEC §6, §9).
+ */
+import { InvalidInputError, RefusedError } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
+import type { Instance } from '../plan/instances.js';
+import { ensureRecorded, loadMasterState } from './master-state.js';
+import type { Session } from './session.js';
+
+export interface ActivateResult {
+  master: string;
+  alias: string;
+  from: string | null;
+  to: string;
+  changed: boolean;
+  message: string;
+}
+
+/** Activates instance `number` of the master, or its latest instance when `number` is null. */
+export async function activateInstance(s: Session, manifest: Manifest, number: number | null, opts: { force?: boolean } = {}): Promise<ActivateResult> {
+  const master = manifest.name;
+  const st = await loadMasterState(s, master);
+  const to = number === null ? st.instances.at(-1) : st.instances.find((i) => i.number === number);
+  if (!to) {
+    const want = number === null ? 'any instance' : s.instance(master, number);
+    throw new InvalidInputError(`${master} has no ${want} to activate (instances: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
+  }
+  return swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);
+}
+
+/** Activates the instance that was active before the current one, per the journal. */
+export async function rollback(s: Session, manifest: Manifest, opts: { force?: boolean } = {}): Promise<ActivateResult> {
+  const master = manifest.name;
+  const st = await loadMasterState(s, master);
+  const store = await s.store();
+  const activations = store
+    .listActions({ master })
+    .filter((a) => a.action === 'activate' && a.status === 'complete' && a.instance)
+    .map((a) => a.instance!);
+  const current = st.active?.name ?? null;
+  const previous = activations.find((name) => name !== current && st.instances.some((i) => i.name === name));
+  if (!previous) {
+    throw new RefusedError(`no previously active instance of ${master} is recorded that still exists; use esm activate ${master} <instance>`);
+  }
+  const to = st.instances.find((i) => i.name === previous)!;
+  return swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);
+}
+
+async function swapTo(s: Session, manifest: Manifest, alias: string, active: Instance | null, to: Instance, force: boolean): Promise<ActivateResult> {
+  const master = manifest.name;
+  if (active?.name === to.name) {
+    return { master, alias, from: active.name, to: to.name, changed: false, message: `${to.name} is already active behind ${alias}` };
+  }
+  const cluster = await s.cluster();
+  if (!force) {
+    if (!to.filledAt) {
+      throw new RefusedError(`${to.name} was never filled; fill it first (esm update ${to.name} --full) or pass --force`);
+    }
+    const ratio = manifest.spec.activation.minDocRatio;
+    if (active && ratio > 0) {
+      await cluster.refresh(to.name);
+      const [have, had] = await Promise.all([cluster.count(to.name), cluster.count(active.name)]);
+      if (have < ratio * had) {
+        throw new RefusedError(
+          `${to.name} holds ${have} documents, fewer than activation.minDocRatio ${ratio} × ${had} of the active ${active.name}; fill it or pass --force`,
+        );
+      }
+    }
+  }
+  await ensureRecorded(s, { ...to, master, createdAt: to.index.meta?.createdAt ?? null, commit: to.index.meta?.commit ?? null });
+  await s.record({ action: 'activate', master, instance: to.name }, async () => {
+    await cluster.swapAlias(alias, { from: active?.name ?? null, to: to.name });
+    const store = await s.store();
+    store.upsertMaster({ name: master, alias, activeInstance: to.name });
+  });
+  return { master, alias, from: active?.name ?? null, to: to.name, changed: true, message: `${alias} → ${to.name}${active ? ` (was ${active.name})` : ''}` };
+}

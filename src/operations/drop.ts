@@ -1,0 +1,49 @@
+/** `esm drop`: delete instances. The active instance is refused unless forced. */
+import { InvalidInputError, RefusedError } from '../errors.js';
+import { loadMasterState } from './master-state.js';
+import type { Session } from './session.js';
+
+export interface DropResult {
+  dropped: string[];
+}
+
+/** Drops instance `number` of `master`; `force` allows the active one (its alias goes with it). */
+export async function dropInstances(s: Session, targets: { master: string; number: number }[], opts: { force?: boolean; reason?: string } = {}): Promise<DropResult> {
+  const dropped: string[] = [];
+  // Check every target before deleting anything: nothing half-done on a refusal.
+  const checked = [];
+  for (const t of targets) {
+    const st = await loadMasterState(s, t.master, { allowConflicts: true });
+    const inst = st.instances.find((i) => i.number === t.number);
+    const name = s.instance(t.master, t.number);
+    if (!inst) throw new InvalidInputError(`${name} does not exist (instances of ${t.master}: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
+    const isActive = st.active?.name === inst.name;
+    if (isActive && !opts.force) {
+      throw new RefusedError(`${inst.name} is the active instance of ${t.master} (alias ${st.alias}); dropping it takes the alias down. Pass --force to drop it anyway`);
+    }
+    checked.push({ master: t.master, name: inst.name, isActive });
+  }
+  for (const c of checked) {
+    await s.record({ action: 'drop', master: c.master, instance: c.name }, async () => {
+      const cluster = await s.cluster();
+      await cluster.deleteIndices([c.name], { ignoreMissing: true });
+      const store = await s.store();
+      store.markDropped(c.name, s.now().toISOString());
+      if (c.isActive) store.setActive(c.master, null);
+    });
+    dropped.push(c.name);
+  }
+  return { dropped };
+}
+
+/** `esm drop <master> --older`: every instance older than the active one. */
+export async function dropOlder(s: Session, master: string, opts: { force?: boolean } = {}): Promise<DropResult> {
+  const st = await loadMasterState(s, master, { allowConflicts: true });
+  if (!st.active) throw new RefusedError(`${master} has no active instance, so no instance is "older" than it; name the instances to drop`);
+  const older = st.instances.filter((i) => i.number < st.active!.number);
+  return dropInstances(
+    s,
+    older.map((i) => ({ master, number: i.number })),
+    opts,
+  );
+}

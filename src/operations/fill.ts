@@ -1,0 +1,181 @@
+/**
+ * Filling an instance with documents: a full fill, an incremental update since
+ * the instance's last completed update, or since a given date (`esm update`,
+ * and the plan's fill / catch_up steps). Records `update` (full) or
+ * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
+ */
+import type { BulkItemError, Conn } from '../cluster/index.js';
+import { InvalidInputError, RuntimeError } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
+import { ensureRecorded, loadMasterState } from './master-state.js';
+import type { Session } from './session.js';
+
+export type FillMode = { kind: 'full' } | { kind: 'incremental' } | { kind: 'since'; since: string };
+
+export interface FillOptions {
+  mode: FillMode;
+  batchSize?: number;
+  concurrency?: number;
+  /** Lower refresh/replicas during the fill and restore them after (new, not-yet-active instances). */
+  tune?: boolean;
+  onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void;
+  onStart?: (info: { total: number | undefined; since: string | null; via: 'source' | 'reindex' }) => void;
+}
+
+export interface FillResult {
+  master: string;
+  index: string;
+  docs: number;
+  /** null for a full fill. */
+  since: string | null;
+  via: 'source' | 'reindex';
+  elapsedMs: number;
+  note: string | null;
+}
+
+export class FillFailed extends RuntimeError {
+  constructor(
+    message: string,
+    readonly docsAffected: number,
+  ) {
+    super(message);
+  }
+}
+
+export async function fillInstance(s: Session, manifest: Manifest, index: string, opts: FillOptions): Promise<FillResult> {
+  const master = manifest.name;
+  const st = await loadMasterState(s, master, { allowConflicts: true });
+  const inst = st.instances.find((i) => i.name === index);
+  if (!inst) throw new InvalidInputError(`${index} does not exist (instances of ${master}: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
+  const { since, note } = resolveSince(manifest, inst.lastUpdateAt, opts.mode);
+  if (since !== null && !manifest.spec.idField) {
+    throw new InvalidInputError(
+      `an incremental update of ${master} needs spec.idField: without it Elasticsearch assigns new ids and every re-sent document would be a duplicate (use --full on a new instance)`,
+    );
+  }
+  await ensureRecorded(s, { ...inst, master, createdAt: inst.index.meta?.createdAt ?? null, commit: inst.index.meta?.commit ?? null });
+
+  const via: 'source' | 'reindex' = manifest.spec.source?.type === 'reindex' ? 'reindex' : 'source';
+  const startedAt = s.now();
+  const t0 = Date.now();
+  const action = since === null ? 'update' : 'partial_update';
+  let docs = 0;
+  const result = await s.record(
+    { action, master, instance: index },
+    async () => {
+      const cluster = await s.cluster();
+      const tune = (opts.tune ?? false) && since === null;
+      if (tune) await (await import('../cluster/index.js')).prepareForFill(cluster, index);
+      try {
+        docs = via === 'reindex' ? await viaReindex(s, cluster, manifest, index, since, opts) : await viaSource(s, cluster, manifest, index, since, opts);
+      } finally {
+        if (tune) await (await import('../cluster/index.js')).restoreAfterFill(cluster, index, manifest.spec.settings);
+      }
+      await cluster.refresh(index);
+      const at = startedAt.toISOString();
+      await cluster.updateMeta(index, since === null ? { filledAt: at, lastUpdateAt: at } : { lastUpdateAt: at });
+      const store = await s.store();
+      if (since === null) store.markFilled(index, at);
+      else store.markUpdated(index, at);
+      return docs;
+    },
+    (n) => n,
+  );
+  return { master, index, docs: result, since, via, elapsedMs: Date.now() - t0, note };
+}
+
+/** `id: type: reason` of the first failed documents. */
+function firstErrors(errors: readonly BulkItemError[]): string {
+  return errors
+    .slice(0, 5)
+    .map((e) => `${e.id ?? '(no id)'}: ${e.type}: ${e.reason}`)
+    .join('; ');
+}
+
+/** Attaches the count of documents written before a failure, which Session.record journals. */
+function withDocsAffected(e: unknown, docs: number): unknown {
+  if (e instanceof Error && (e as { docsAffected?: number }).docsAffected === undefined) Object.assign(e, { docsAffected: docs });
+  return e;
+}
+
+/** Which documents to send: all (null) or those changed after the returned time. */
+export function resolveSince(manifest: Manifest, lastUpdateAt: string | null, mode: FillMode): { since: string | null; note: string | null } {
+  switch (mode.kind) {
+    case 'full':
+      return { since: null, note: null };
+    case 'since':
+      if (!manifest.spec.updatedField) {
+        throw new InvalidInputError(`--since needs spec.updatedField in the manifest of ${manifest.name}: esm cannot tell which documents changed`);
+      }
+      return { since: mode.since, note: null };
+    case 'incremental':
+      if (!manifest.spec.updatedField) return { since: null, note: 'no updatedField: a full update' };
+      if (!lastUpdateAt) return { since: null, note: 'no completed update yet: a full update' };
+      return { since: lastUpdateAt, note: `documents changed since ${lastUpdateAt}` };
+  }
+}
+
+async function viaSource(s: Session, cluster: Conn, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
+  const { openSource } = await import('../sources/index.js');
+  const { bulkWrite } = await import('../cluster/index.js');
+  const source = openSource(manifest, { cwd: s.config.cwd });
+  const total = await source.count?.({ since });
+  opts.onStart?.({ total, since, via: 'source' });
+  const t0 = Date.now();
+  let indexed = 0;
+  const res = await bulkWrite(cluster, {
+    index,
+    docs: source.read({ since, ...(s.signal ? { signal: s.signal } : {}) }),
+    ...(manifest.spec.idField ? { idField: manifest.spec.idField } : {}),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(s.signal ? { signal: s.signal } : {}),
+    onProgress: (p) => {
+      indexed = p.done - p.failed;
+      opts.onProgress?.({ done: p.done, total, failed: p.failed, elapsedMs: Date.now() - t0 });
+    },
+  }).catch((e: unknown) => {
+    // A source error (a malformed line…) or a cluster error after retries: the journal still
+    // says how many documents made it in before the stop.
+    throw withDocsAffected(e, indexed);
+  });
+  if (res.aborted) throw new FillFailed(`filling ${index} was interrupted after ${res.indexed} documents; nothing was activated`, res.indexed);
+  if (res.failed > 0) {
+    throw new FillFailed(`${res.failed} of ${res.indexed + res.failed} documents failed to index into ${index}: ${firstErrors(res.errors)}`, res.indexed);
+  }
+  return res.indexed;
+}
+
+async function viaReindex(s: Session, cluster: Conn & { capabilities(): Promise<{ reindex: boolean }> }, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
+  const src = manifest.spec.source;
+  if (src?.type !== 'reindex') throw new RuntimeError('internal: viaReindex without a reindex source');
+  const fromMaster = src.from === 'active' ? manifest.name : src.from;
+  const from = s.alias(fromMaster);
+  const { runReindex } = await import('../cluster/index.js');
+  const filters: Record<string, unknown>[] = [];
+  if (src.query) filters.push(src.query);
+  if (since !== null && manifest.spec.updatedField) filters.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
+  const query = filters.length === 0 ? undefined : filters.length === 1 ? filters[0] : { bool: { filter: filters } };
+  opts.onStart?.({ total: undefined, since, via: 'reindex' });
+  const t0 = Date.now();
+  let copied = 0;
+  const res = await runReindex(cluster, {
+    source: from,
+    dest: index,
+    ...(query ? { query } : {}),
+    ...(src.script !== undefined ? { script: src.script } : {}),
+    capabilities: await cluster.capabilities(),
+    ...(s.signal ? { signal: s.signal } : {}),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    onProgress: (p) => {
+      copied = p.done;
+      opts.onProgress?.({ done: p.done, total: p.total, failed: 0, elapsedMs: Date.now() - t0 });
+    },
+  }).catch((e: unknown) => {
+    throw withDocsAffected(e, copied);
+  });
+  if (res.aborted) throw new FillFailed(`reindexing into ${index} was interrupted after ${res.created} documents`, res.created);
+  if (res.failed > 0) throw new FillFailed(`${res.failed} documents failed to reindex from ${from} into ${index}: ${firstErrors(res.errors)}`, res.created);
+  return res.created;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
+import { parseInstanceName, parseTarget } from './names.js';
+
+const masters = ['movies', 'course-search'];
+
+describe('naming instances the way users type them', () => {
+  it.each([
+    [['movies'], { kind: 'master', master: 'movies' }],
+    [['movies-2'], { kind: 'instance', master: 'movies', number: 2, name: 'qa1_movies-2' }],
+    [['qa1_movies-2'], { kind: 'instance', master: 'movies', number: 2, name: 'qa1_movies-2' }],
+    [['movies', '2'], { kind: 'instance', master: 'movies', number: 2, name: 'qa1_movies-2' }],
+    [['course-search-1'], { kind: 'instance', master: 'course-search', number: 1, name: 'qa1_course-search-1' }],
+    [['course-search', '3'], { kind: 'instance', master: 'course-search', number: 3, name: 'qa1_course-search-3' }],
+  ])('%j', (args, expected) => {
+    expect(parseTarget('qa1_', args, masters)).toEqual(expected);
+  });
+
+  it.each([[['films']], [['films-2']], [['movies', 'two']], [[]], [['movies', '2', 'x']]])('refuses %j as invalid input', (args) => {
+    expect(() => parseTarget('qa1_', args, masters)).toThrow(InvalidInputError);
+  });
+
+  it('names the known masters when one is unknown', () => {
+    expect(() => parseTarget('', ['films'], masters)).toThrow(/known masters: movies, course-search/);
+  });
+
+  it('recognises instances in the cluster by name', () => {
+    expect(parseInstanceName('', 'movies-12', masters)).toEqual({ master: 'movies', number: 12 });
+    expect(parseInstanceName('', 'movies', masters)).toBeNull();
+    expect(parseInstanceName('', 'films-1', masters)).toBeNull();
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * A session is what one esm invocation works with: the resolved config, the
+ * manifests, the cluster connection, the history store, git info and the event
+ * sink. Everything is opened lazily, so read-only commands never create a state
+ * file and `esm validate` never connects.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Cluster } from '../cluster/index.js';
+import type { EsmConfig } from '../config/types.js';
+import { InvalidInputError } from '../errors.js';
+import type { GitInfo } from '../git/info.js';
+import type { HistoryStore } from '../history/index.js';
+import type { ActionName } from '../history/types.js';
+import type { Manifest } from '../manifest/types.js';
+import { silent, type Emit } from '../apply/events.js';
+import { aliasName, instanceName } from './names.js';
+
+export interface SessionOptions {
+  /** The command line as typed, stored with each action (secrets redacted). */
+  argv?: string[];
+  emit?: Emit;
+  signal?: AbortSignal;
+  now?: () => Date;
+  planId?: string | null;
+  /** Open the state file read-only (plan, list, history): never created, never written. */
+  readOnly?: boolean;
+  /** Cluster retry policy override (tests). */
+  retry?: { tries?: number; baseMs?: number; maxMs?: number };
+}
+
+export class Session {
+  readonly emit: Emit;
+  readonly now: () => Date;
+  readonly argv: string[];
+  readonly actor: string;
+  planId: string | null;
+  private _cluster?: Cluster;
+  private _store?: Promise<HistoryStore>;
+  private _manifests?: Promise<Manifest[]>;
+  private _git?: Promise<GitInfo | null>;
+
+  constructor(
+    readonly config: EsmConfig,
+    readonly opts: SessionOptions = {},
+  ) {
+    this.emit = opts.emit ?? silent;
+    this.now = opts.now ?? (() => new Date());
+    this.argv = redactArgv(opts.argv ?? []);
+    this.planId = opts.planId ?? null;
+    this.actor = actorName();
+  }
+
+  get prefix(): string {
+    return this.config.prefix;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.opts.signal;
+  }
+
+  alias(master: string): string {
+    return aliasName(this.prefix, master);
+  }
+
+  instance(master: string, n: number): string {
+    return instanceName(this.prefix, master, n);
+  }
+
+  async cluster(): Promise<Cluster> {
+    if (!this._cluster) {
+      const { connect } = await import('../cluster/index.js');
+      this._cluster = connect(this.config, this.opts.retry ? { retry: this.opts.retry } : {});
+    }
+    return this._cluster;
+  }
+
+  store(): Promise<HistoryStore> {
+    this._store ??= import('../history/index.js').then(({ HistoryStore }) =>
+      HistoryStore.open(this.config.statePath, { readOnly: this.opts.readOnly ?? false, now: this.now }),
+    );
+    return this._store;
+  }
+
+  manifests(): Promise<Manifest[]> {
+    this._manifests ??= import('../manifest/index.js').then(({ loadManifests }) =>
+      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd }),
+    );
+    return this._manifests;
+  }
+
+  async manifest(name: string): Promise<Manifest> {
+    const all = await this.manifests();
+    const m = all.find((x) => x.name === name);
+    if (!m) {
+      throw new InvalidInputError(
+        `unknown master "${name}"${all.length ? ` (known masters: ${all.map((x) => x.name).join(', ')})` : ` (no manifests in ${this.config.manifestsDir})`}`,
+      );
+    }
+    return m;
+  }
+
+  git(): Promise<GitInfo | null> {
+    this._git ??= import('../git/info.js').then(({ gitInfo }) => gitInfo(this.config.cwd));
+    return this._git;
+  }
+
+  async commit(): Promise<string | null> {
+    return (await this.git())?.commit ?? null;
+  }
+
+  /**
+   * Runs `fn` as one index action in the journal: in_progress → complete | failed
+   * (or aborted when the session's signal fired). The error is rethrown.
+   */
+  async record<T>(
+    what: { action: ActionName; master?: string | null; instance?: string | null },
+    fn: () => Promise<T>,
+    docsOf: (result: T) => number | undefined = () => undefined,
+  ): Promise<T> {
+    const store = await this.store();
+    const id = store.startAction({
+      action: what.action,
+      master: what.master ?? null,
+      instance: what.instance ?? null,
+      argv: this.argv,
+      commit: await this.commit(),
+      actor: this.actor,
+      planId: this.planId,
+    });
+    try {
+      const result = await fn();
+      const docs = docsOf(result);
+      store.finishAction(id, { status: 'complete', ...(docs !== undefined ? { docsAffected: docs } : {}) });
+      return result;
+    } catch (e) {
+      const aborted = this.signal?.aborted ?? false;
+      const partial = (e as { docsAffected?: number }).docsAffected;
+      store.finishAction(id, {
+        status: aborted ? 'aborted' : 'failed',
+        error: (e as Error).message,
+        ...(partial !== undefined ? { docsAffected: partial } : {}),
+      });
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this._cluster?.close();
+  }
+}
+
+function actorName(): string {
+  let user = process.env.USER ?? process.env.LOGNAME;
+  try {
+    user ??= userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
+  return `${user ?? 'unknown'}@${hostname()}`;
+}
+
+const SECRET_FLAG = /^--?(password|pass|api[-_]?key|token|secret)(=.*)?$/i;
+
+/** Secrets never reach the journal: values of secret-looking flags and URL credentials are masked. */
+export function redactArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = SECRET_FLAG.exec(a);
+    if (m) {
+      if (m[2]) out.push(a.slice(0, a.indexOf('=') + 1) + '***');
+      else {
+        out.push(a);
+        if (i + 1 < argv.length) {
+          out.push('***');
+          i++;
+        }
+      }
+      continue;
+    }
+    out.push(a.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1***@'));
+  }
+  return out;
+}
