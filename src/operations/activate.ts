@@ -24,7 +24,7 @@ export async function activateInstance(s: Session, manifest: Manifest, number: n
   const st = await loadMasterState(s, master);
   const to = number === null ? st.instances.at(-1) : st.instances.find((i) => i.number === number);
   if (!to) {
-    const want = number === null ? 'any instance' : s.instance(master, number);
+    const want = number === null ? 'instance' : s.instance(master, number);
     throw new InvalidInputError(`${master} has no ${want} to activate (instances: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
   }
   return swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);

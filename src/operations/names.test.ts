@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
-import { parseInstanceName, parseTarget } from './names.js';
+import { parseInstanceList, parseInstanceName, parseTarget } from './names.js';
 
 const masters = ['movies', 'course-search'];
 
@@ -28,5 +28,25 @@ describe('naming instances the way users type them', () => {
     expect(parseInstanceName('', 'movies-12', masters)).toEqual({ master: 'movies', number: 12 });
     expect(parseInstanceName('', 'movies', masters)).toBeNull();
     expect(parseInstanceName('', 'films-1', masters)).toBeNull();
+  });
+});
+
+describe('several instances, as esm drop takes them', () => {
+  it('reads names, prefixed names and "master N M", once each', () => {
+    expect(parseInstanceList('qa1_', ['movies-1', 'qa1_movies-2', 'course-search', '3', '4', 'movies-1'], masters).map((t) => t.name)).toEqual([
+      'qa1_movies-1',
+      'qa1_movies-2',
+      'qa1_course-search-3',
+      'qa1_course-search-4',
+    ]);
+  });
+
+  it.each([[[]], [['movies']], [['films-1']], [['movies-1', 'films', '2']]])('refuses %j as invalid input', (args) => {
+    expect(() => parseInstanceList('', args, masters)).toThrow(InvalidInputError);
+  });
+
+  it('takes an instance by name after its master', () => {
+    expect(parseTarget('', ['movies', 'movies-3'], masters)).toEqual({ kind: 'instance', master: 'movies', number: 3, name: 'movies-3' });
+    expect(() => parseTarget('', ['movies', 'course-search-3'], masters)).toThrow(/not an instance of movies/);
   });
 });

@@ -18,7 +18,8 @@ export function renderProgress(out: Writable, opts: { stdin?: NodeJS.ReadStream;
   let state: ViewState = initialState;
   const app = render(<ProgressView state={state} />, {
     stdout: out as NodeJS.WriteStream,
-    stdin: opts.stdin,
+    // An explicit `stdin: undefined` replaces Ink's default (process.stdin) and Ink then renders nothing.
+    ...(opts.stdin ? { stdin: opts.stdin } : {}),
     exitOnCtrlC: false,
     patchConsole: false,
   });

@@ -18,6 +18,8 @@ export interface FaultProxy {
   url: string;
   /** Requests received so far (dropped, failed and forwarded). */
   readonly requests: number;
+  /** Method and path of every request received, in order. */
+  readonly log: ReadonlyArray<{ method: string; path: string }>;
   close(): Promise<void>;
 }
 
@@ -34,9 +36,11 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
   const failFirst = plan.failFirst ?? 0;
   const status = plan.status ?? 503;
   let requests = 0;
+  const log: { method: string; path: string }[] = [];
 
   const server = http.createServer((req, res) => {
     const n = ++requests;
+    log.push({ method: req.method ?? '', path: req.url ?? '' });
     if (n <= dropFirst) {
       req.socket.destroy();
       return;
@@ -65,6 +69,7 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
     get requests() {
       return requests;
     },
+    log,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

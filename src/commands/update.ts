@@ -1,0 +1,109 @@
+import { Command, Option } from 'clipanion';
+import * as t from 'typanion';
+import { InvalidInputError } from '../errors.js';
+import type { UpdateSelector } from '../operations/update.js';
+import { EsmCommand } from './base.js';
+import { withSession } from './run-session.js';
+
+export class UpdateCommand extends EsmCommand {
+  static override paths = [['update']];
+  static override usage = Command.Usage({
+    category: 'Changing',
+    description: 'fill an instance with documents from its source',
+    details: `
+      Sends documents from the master's \`spec.source\` into one or more of its instances.
+
+      Target (default: the master's active instance): an explicit instance (\`movies-2\`, or \`movies 2\`);
+      \`--newer\`: every instance newer than the active one (the pre-deployment step after \`esm create\`);
+      \`--last\` (or \`--latest\`): the master's latest instance; \`--all-active\`: the active instance of
+      every master (no positional argument then).
+
+      Mode: by default only the documents changed since the target's last completed update
+      (\`spec.updatedField\` later than \`_meta.esm.lastUpdateAt\`); a full update when there was none
+      or the manifest has no \`updatedField\`. \`--full\` re-sends everything; \`--since\` sends what
+      changed after that ISO date (a date-time without a zone is local time). An incremental update
+      needs \`spec.idField\`, or re-sent documents would be duplicated.
+
+      A full fill of an instance that is not active runs with \`refresh_interval: -1\` and no replicas,
+      restored afterwards. Nothing is ever activated by \`esm update\`.
+
+      Each filled instance is recorded as an \`update\` (full) or \`partial_update\` action. Ctrl-C stops
+      cleanly: the requests in flight finish, the action is recorded \`aborted\`, esm exits 1 with
+      "interrupted: …"; a second Ctrl-C exits at once.
+    `,
+    examples: [
+      ['Catch up the active instance of movies', 'esm update movies'],
+      ['Re-send every document to movies-2', 'esm update movies-2 --full'],
+      ['The same, naming the instance as master then number', 'esm update movies 2 --full'],
+      ['Fill instances created ahead of a deployment', 'esm update movies --newer'],
+      ['Send what changed since a date to the latest instance', 'esm update movies --last --since 2024-05-01'],
+      ['Catch up every master', 'esm update --all-active'],
+    ],
+  });
+
+  name = Option.String({ name: 'master|instance', required: false });
+  number = Option.String({ name: 'number', required: false });
+  full = Option.Boolean('--full', false, { description: 're-send every document' });
+  since = Option.String('--since', { description: 'send documents changed after this ISO date' });
+  newer = Option.Boolean('--newer', false, { description: 'every instance newer than the active one' });
+  last = Option.Boolean('--last,--latest', false, { description: 'the latest instance' });
+  allActive = Option.Boolean('--all-active', false, { description: "every master's active instance" });
+  batchSize = Option.String('--batch-size', {
+    description: 'documents per bulk request (1..100000, default 1000)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
+  });
+  concurrency = Option.String('--concurrency', {
+    description: 'bulk requests in flight (1..16, default 2)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
+  });
+  json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
+
+  async execute(): Promise<number> {
+    const { parseSinceFlag, resolveUpdateTargets, runUpdates, describeResult } = await import('../operations/update.js');
+    const selectors = [this.newer && '--newer', this.last && '--last', this.allActive && '--all-active'].filter(Boolean);
+    if (selectors.length > 1) throw new InvalidInputError(`${selectors.join(' and ')} cannot be used together`);
+    if (this.full && this.since !== undefined) throw new InvalidInputError('--full and --since cannot be used together');
+    const mode = this.full ? ({ kind: 'full' } as const) : this.since !== undefined ? ({ kind: 'since', since: parseSinceFlag(this.since) } as const) : ({ kind: 'incremental' } as const);
+    const selector = this.selector();
+
+    const { progressSink } = await import('./progress.js');
+    const { withInterrupt } = await import('./interrupt.js');
+    const sink = await progressSink(this.context, { json: this.json });
+    try {
+      return await withInterrupt((signal) =>
+        withSession(this, { emit: sink.emit, signal }, async (s) => {
+          const { targets, skipped } = await resolveUpdateTargets(s, selector);
+          for (const message of skipped) s.emit({ kind: 'note', message });
+          const results = await runUpdates(
+            s,
+            targets,
+            { mode, ...(this.batchSize !== undefined ? { batchSize: this.batchSize } : {}), ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}) },
+            (r) => {
+              if (!this.json) this.print(describeResult(r));
+            },
+          );
+          if (this.json) this.printJson({ updates: results.map(({ master, index, mode, since, docs, elapsedMs }) => ({ master, index, mode, since, docs, elapsedMs })) });
+          return 0;
+        }),
+      );
+    } finally {
+      await sink.finish();
+    }
+  }
+
+  /** `movies`, `movies-2`, or `movies 2`. */
+  private get target(): string[] {
+    return [this.name, this.number].filter((x): x is string => x !== undefined);
+  }
+
+  private selector(): UpdateSelector {
+    if (this.allActive) {
+      if (this.target.length) throw new InvalidInputError(`--all-active updates every master: drop "${this.target.join(' ')}"`);
+      return { kind: 'all_active' };
+    }
+    if (this.target.length === 0) throw new InvalidInputError('name a master or an instance (e.g. esm update movies, esm update movies-2), or pass --all-active');
+    if (this.newer) return { kind: 'newer', args: this.target };
+    if (this.last) return { kind: 'last', args: this.target };
+    return { kind: 'named', args: this.target };
+  }
+}

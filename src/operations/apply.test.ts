@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MasterPlan, Plan } from '../plan/types.js';
+import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply.js';
+
+describe('esm apply arguments', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'esm-apply-args-'));
+  writeFileSync(path.join(dir, 'saved-plan'), '{}');
+  mkdirSync(path.join(dir, 'movies'));
+
+  it('takes a .json name, a path, or an existing file as the plan file, and anything else as a master', () => {
+    expect(isPlanFileArg('plan.json', dir)).toBe(true);
+    expect(isPlanFileArg('plans/next', dir)).toBe(true);
+    expect(isPlanFileArg('saved-plan', dir)).toBe(true);
+    expect(isPlanFileArg('movies', dir)).toBe(false);
+    expect(isPlanFileArg('books', dir)).toBe(false);
+  });
+
+  it('refuses master names next to a plan file', () => {
+    expect(() => assertNoMastersWithPlanFile('plan.json', ['movies'])).toThrow(/applied as a whole/);
+    expect(() => assertNoMastersWithPlanFile('plan.json', [])).not.toThrow();
+    expect(() => assertNoMastersWithPlanFile(undefined, ['movies'])).not.toThrow();
+  });
+
+  it('refuses a plan with a blocked master, naming it and the conflict', () => {
+    expect(() => assertNotBlocked(aPlan([{ name: 'movies' }, { name: 'books', blocked: 'an index named "books" exists' }]))).toThrow(
+      /nothing was changed: master books is blocked by a conflict \(an index named "books" exists\)/,
+    );
+    expect(() => assertNotBlocked(aPlan([{ name: 'movies' }]))).not.toThrow();
+  });
+});
+
+/** A plan value in one line. */
+
+function aPlan(masters: Array<Partial<MasterPlan> & { name: string }>): Plan {
+  return {
+    formatVersion: 1,
+    planId: 'plan-1',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    git: null,
+    base: { stateHash: 's', clusterHash: 'c' },
+    prefix: '',
+    masters: masters.map((m) => ({ alias: m.name, fingerprint: 'sha256:0', active: null, decision: 'noop', steps: [], reasons: [], ...m })),
+    warnings: [],
+    summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: masters.length },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * `esm list`: where every master stands — its alias, active instance, desired
+ * fingerprint, and each instance's documents, fingerprint, status and whether it
+ * matches the manifest. Read-only: the state file is opened read-only, and with
+ * `esOnly` not opened at all.
+ */
+import type { ClusterSnapshot } from '../cluster/types.js';
+import { InvalidInputError } from '../errors.js';
+import type { HistoryView } from '../history/types.js';
+import { masterState } from '../plan/instances.js';
+import type { Session } from './session.js';
+
+export type InstanceStatus = 'active' | 'filled' | 'unfilled';
+
+export interface ListedInstance {
+  name: string;
+  number: number;
+  /** Recorded fingerprint; null for an index esm did not create. */
+  fingerprint: string | null;
+  active: boolean;
+  docs: number;
+  status: InstanceStatus;
+  createdAt: string | null;
+  commit: string | null;
+  /** Has the manifest's fingerprint; null when no manifest declares the master. */
+  current: boolean | null;
+}
+
+export interface ListedMaster {
+  name: string;
+  alias: string;
+  /** The manifest's fingerprint; null for an orphan (no manifest declares it). */
+  fingerprint: string | null;
+  active: string | null;
+  instances: ListedInstance[];
+  /** Declared by no manifest, but esm's indices for it are in the cluster. */
+  orphan: boolean;
+  /** Why esm cannot manage it as is (an index or a foreign alias in the way). */
+  conflicts: string[];
+}
+
+export interface Listing {
+  prefix: string;
+  masters: ListedMaster[];
+}
+
+export const EMPTY_HISTORY: HistoryView = { masters: [], instances: [], maxNumber: {} };
+
+/** Masters whose instances esm created in this environment (`<prefix><master>-<N>` carrying `_meta.esm`). */
+export function managedMasters(prefix: string, snapshot: ClusterSnapshot): string[] {
+  const names = new Set<string>();
+  for (const index of snapshot.indices) {
+    const meta = index.meta;
+    if (meta && index.name === `${prefix}${meta.master}-${meta.instance}`) names.add(meta.master);
+  }
+  return [...names].sort();
+}
+
+export interface ListingInput {
+  prefix: string;
+  /** Declared masters and their desired fingerprints, in manifest order. */
+  declared: { name: string; fingerprint: string }[];
+  snapshot: ClusterSnapshot;
+  history: HistoryView;
+  /** Only these masters (empty: all). */
+  only?: readonly string[];
+}
+
+/** The listing, from loaded data (pure). Unknown names in `only` are invalid input. */
+export function buildListing(input: ListingInput): Listing {
+  const { prefix, declared, snapshot, history } = input;
+  const declaredNames = new Set(declared.map((d) => d.name));
+  const orphans = managedMasters(prefix, snapshot).filter((m) => !declaredNames.has(m));
+  const all = [...declared.map((d) => ({ name: d.name, fingerprint: d.fingerprint as string | null })), ...orphans.map((name) => ({ name, fingerprint: null }))];
+
+  const only = input.only ?? [];
+  const unknown = only.filter((name) => !all.some((m) => m.name === name));
+  if (unknown.length) {
+    const known = all.map((m) => m.name);
+    throw new InvalidInputError(
+      `unknown master${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}${known.length ? ` (known masters: ${known.join(', ')})` : ' (no manifests declare any master and the cluster holds none)'}`,
+    );
+  }
+  const chosen = only.length ? all.filter((m) => only.includes(m.name)) : all;
+
+  const masters = chosen.map(({ name, fingerprint }): ListedMaster => {
+    const st = masterState(name, prefix, snapshot, history);
+    const records = history.instances.filter((r) => r.master === name && !r.dropped);
+    const instances = st.instances.map((inst): ListedInstance => {
+      const record = records.find((r) => r.name === inst.name);
+      const active = st.active?.name === inst.name;
+      return {
+        name: inst.name,
+        number: inst.number,
+        fingerprint: inst.fingerprint ?? (record?.fingerprint || null),
+        active,
+        docs: inst.index.docs,
+        status: active ? 'active' : inst.filledAt ? 'filled' : 'unfilled',
+        createdAt: inst.index.meta?.createdAt || record?.createdAt || null,
+        commit: inst.index.meta?.commit ?? record?.commit ?? null,
+        current: fingerprint === null ? null : inst.fingerprint === fingerprint,
+      };
+    });
+    return {
+      name,
+      alias: st.alias,
+      fingerprint,
+      active: st.active?.name ?? null,
+      instances,
+      orphan: fingerprint === null,
+      conflicts: st.conflicts,
+    };
+  });
+  return { prefix, masters };
+}
+
+/** `esm list --json` (SPEC §8), exactly these fields. */
+export function listingJson(listing: Listing): { masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts'>> } {
+  return {
+    masters: listing.masters.map((m) => ({
+      name: m.name,
+      alias: m.alias,
+      fingerprint: m.fingerprint,
+      active: m.active,
+      instances: m.instances.map((i) => ({
+        name: i.name,
+        number: i.number,
+        fingerprint: i.fingerprint,
+        active: i.active,
+        docs: i.docs,
+        status: i.status,
+        createdAt: i.createdAt,
+        commit: i.commit,
+        current: i.current,
+      })),
+    })),
+  };
+}
+
+/** Reads manifests, the cluster and (unless `esOnly`) the state file, and lists. */
+export async function listMasters(s: Session, opts: { only?: readonly string[]; esOnly?: boolean } = {}): Promise<Listing> {
+  const [{ fingerprint }, manifests, cluster] = await Promise.all([import('../fingerprint/index.js'), s.manifests(), s.cluster()]);
+  const snapshot = await cluster.snapshot(s.prefix);
+  const history = opts.esOnly ? EMPTY_HISTORY : (await s.store()).view();
+  return buildListing({
+    prefix: s.prefix,
+    declared: manifests.map((m) => ({ name: m.name, fingerprint: fingerprint(m.spec) })),
+    snapshot,
+    history,
+    ...(opts.only ? { only: opts.only } : {}),
+  });
+}
+
+/** Every master a command may name: declared by a manifest, or managed by esm in the cluster. */
+export async function knownMasters(s: Session): Promise<string[]> {
+  const [manifests, cluster] = await Promise.all([s.manifests(), s.cluster()]);
+  const declared = manifests.map((m) => m.name);
+  const managed = managedMasters(s.prefix, await cluster.snapshot(s.prefix));
+  return [...declared, ...managed.filter((m) => !declared.includes(m))];
+}

@@ -1,0 +1,95 @@
+/**
+ * `esm plan`: the shell around the pure planner. Reads the manifests, ONE cluster
+ * snapshot, the history and git, then lets `createPlan` decide. Never writes to
+ * the cluster or the state (open the session with `readOnly` for `esm plan`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClusterSnapshot } from '../cluster/types.js';
+import type { HistoryView } from '../history/types.js';
+import type { Manifest } from '../manifest/types.js';
+import type { OfflinePlan, Plan } from '../plan/types.js';
+import type { Session } from './session.js';
+
+export interface PlanInputs {
+  manifests: Manifest[];
+  snapshot: ClusterSnapshot;
+  history: HistoryView;
+  git: Plan['git'];
+  /** What the plan depends on: a saved plan is stale once these change. */
+  base: Plan['base'];
+}
+
+/** Everything the planner reads, in a number of cluster requests that does not grow with the masters. */
+export async function readPlanInputs(s: Session): Promise<PlanInputs> {
+  const { clusterHash } = await import('../planfile/index.js');
+  const manifests = await s.manifests();
+  const cluster = await s.cluster();
+  const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.store(), s.git()]);
+  return {
+    manifests,
+    snapshot,
+    history: store.view(),
+    git,
+    base: { stateHash: store.stateHash(), clusterHash: clusterHash(snapshot) },
+  };
+}
+
+/** The plan for every master (or `only` those), made now. */
+export async function computePlan(s: Session, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
+  const inputs = await readPlanInputs(s);
+  return planFrom(s, inputs, opts);
+}
+
+/** The pure planner over inputs already read (the apply reads them once for the freshness check too). */
+export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
+  const { createPlan } = await import('../plan/index.js');
+  const only = opts.only?.length ? masterNames(s.prefix, opts.only, inputs.manifests) : undefined;
+  return createPlan({
+    manifests: inputs.manifests,
+    snapshot: inputs.snapshot,
+    history: inputs.history,
+    prefix: s.prefix,
+    now: s.now(),
+    planId: opts.planId ?? randomUUID(),
+    git: inputs.git,
+    base: inputs.base,
+    ...(only ? { only } : {}),
+  });
+}
+
+/**
+ * Master names as typed: `movies`, or with the environment prefix (`qa1_movies`).
+ * Unknown names are left as typed, for the planner to refuse with the list of known masters.
+ */
+export function masterNames(prefix: string, args: readonly string[], manifests: readonly Manifest[]): string[] {
+  const known = new Set(manifests.map((m) => m.name));
+  const out: string[] = [];
+  for (const a of args) {
+    const bare = prefix && a.startsWith(prefix) && known.has(a.slice(prefix.length)) ? a.slice(prefix.length) : a;
+    if (!out.includes(bare)) out.push(bare);
+  }
+  return out;
+}
+
+/**
+ * `esm plan --offline --base <ref>`: the manifests at a git ref against the
+ * working tree; no cluster, no state.
+ */
+export async function computeOfflinePlan(config: { cwd: string; manifestsDir: string }, baseRef: string): Promise<OfflinePlan> {
+  const [{ filesAtRef }, { loadManifests, parseManifestTexts }, { planOffline }] = await Promise.all([
+    import('../git/info.js'),
+    import('../manifest/index.js'),
+    import('../plan/index.js'),
+  ]);
+  const [files, head] = await Promise.all([
+    filesAtRef(config.cwd, baseRef, config.manifestsDir, ['.yaml', '.yml']),
+    loadManifests(config.manifestsDir, { cwd: config.cwd }),
+  ]);
+  const base = parseManifestTexts(files);
+  return planOffline(base, head, { baseRef });
+}
+
+/** Masters an offline plan says apply would change (an added master, or a changed spec). */
+export function offlineHasChanges(plan: OfflinePlan): boolean {
+  return plan.masters.some((m) => m.status === 'added' || m.status === 'changed');
+}

@@ -1,0 +1,82 @@
+/** What `esm apply` prints when it is done: a few lines for people, or the JSON result document. */
+import type { ApplyResult, MasterResult, StepResult } from '../apply/executor.js';
+import { paint } from './ansi.js';
+import { fmtInt } from './progress-lines.js';
+
+export function renderApplyText(result: ApplyResult, opts: { color: boolean; noActivate?: boolean }): string {
+  const p = paint(opts.color);
+  const lines: string[] = [];
+  const failed = result.masters.filter((m) => !m.ok);
+  if (failed.length === 0) {
+    const what = opts.noActivate ? 'Pre-deployment apply complete (no alias moved)' : 'Apply complete';
+    lines.push(p.green(`${what}: ${count(result.masters.length, 'master')} changed.`));
+  } else {
+    lines.push(p.red(`Apply failed: ${failed.length} of ${count(result.masters.length, 'master')} did not complete.`));
+  }
+  for (const m of result.masters) lines.push(`  ${masterLine(m, p.red)}`);
+  if (opts.noActivate && failed.length === 0 && result.masters.some((m) => m.steps.some((s) => s.status === 'skipped'))) {
+    lines.push('Run "esm apply" after the deployment to catch up and activate the new instances.');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function masterLine(m: MasterResult, red: (s: string) => string): string {
+  const done = m.steps.filter((s) => s.status === 'done').map(stepText);
+  const failed = m.steps.find((s) => s.status === 'failed');
+  const skipped = m.steps.filter((s) => s.status === 'skipped');
+  const parts = done.length || failed ? [...done] : ['nothing done'];
+  if (failed) parts.push(red(`FAILED ${stepText(failed)}: ${failed.error ?? 'unknown error'}`));
+  const notRun = skipped.map((s) => `${s.op} ${s.index}`).join(', ');
+  if (skipped.length) parts.push(failed ? `not run: ${notRun}` : `skipped ${notRun} (${skipped[0]!.reason})`);
+  return `${m.name}: ${parts.join('; ')}`;
+}
+
+function stepText(s: StepResult): string {
+  const docs = s.docs !== undefined ? ` (${fmtInt(s.docs)} docs)` : '';
+  const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op;
+  return `${verb} ${s.index}${docs}`;
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The `--json` document: `{ planId, masters: [ { name, ok, steps: [ { op, index, status, docs?, error? } ] } ], ok }`. */
+export function applyResultJson(result: ApplyResult): unknown {
+  return {
+    planId: result.planId,
+    masters: result.masters.map((m) => ({
+      name: m.name,
+      ok: m.ok,
+      steps: m.steps.map((s) => ({
+        op: s.op,
+        index: s.index,
+        status: s.status,
+        ...(s.docs !== undefined ? { docs: s.docs } : {}),
+        ...(s.error !== undefined ? { error: s.error } : {}),
+        ...(s.reason !== undefined ? { reason: s.reason } : {}),
+      })),
+      ...(m.error !== undefined ? { error: m.error } : {}),
+    })),
+    ok: result.ok,
+  };
+}
+
+/**
+ * One line for stderr when some master failed (the exit-1 message). The errors
+ * themselves are in the result (and the progress) already: this names where.
+ */
+export function failureMessage(result: ApplyResult): string {
+  const failed = result.masters.filter((m) => !m.ok);
+  const each = failed.map((m) => {
+    const step = m.steps.find((s) => s.status === 'failed');
+    return step ? `${m.name} (${step.op} ${step.index}: ${firstLine(step.error ?? 'unknown error')})` : `${m.name} (interrupted)`;
+  });
+  return `apply failed for ${each.join('; ')}. The aliases of failed masters stay where they were; run esm plan to see what remains`;
+}
+
+/** An error shortened to its first clause, for the one-line summary. */
+function firstLine(error: string, max = 160): string {
+  const head = error.split('\n')[0]!.split('; ')[0]!;
+  return head.length > max ? `${head.slice(0, max - 1)}…` : head;
+}

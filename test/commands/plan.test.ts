@@ -1,0 +1,210 @@
+/**
+ * `esm plan` against the real node: the renderings, --out, --detailed-exitcode,
+ * master selection, blocked masters, the offline mode over git, and the proof
+ * that planning never writes to the cluster or the state.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ANSI, esm, movieManifest, movies } from '../support/apply-fixtures.js';
+import { esUrl, rawClient } from '../support/es.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { ndjson, tempProject, type TempProject } from '../support/project.js';
+
+let project: TempProject | undefined;
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await project?.cleanup();
+  project = undefined;
+});
+
+function moviesProject(n = 10): TempProject {
+  const p = tempProject('pln');
+  p.manifest('movies', movieManifest());
+  p.write('data/movies.ndjson', ndjson(movies(n)));
+  project = p;
+  return p;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('esm plan', () => {
+  it('shows a first deployment like terraform plan, and exits 2 with --detailed-exitcode', async () => {
+    const p = moviesProject();
+    const alias = `${p.prefix}movies`;
+    const r = await esm(p, ['plan']);
+    expect(r.stdout).toContain(`+ movies: create ${alias}-1`);
+    expect(r.stdout).toMatch(/\+ create\s+\S+movies-1/);
+    expect(r.stdout).toContain('Plan: 1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop.');
+    expect(r.stdout).not.toMatch(ANSI);
+    expect(r.stderr).toBe('');
+    expect((await esm(p, ['plan', '--detailed-exitcode'], 2)).stdout).toContain('Plan:');
+  });
+
+  it('says "No changes." and exits 0 with --detailed-exitcode once applied', async () => {
+    const p = moviesProject();
+    await esm(p, ['apply', '--auto-approve']);
+    const r = await esm(p, ['plan', '--detailed-exitcode'], 0);
+    expect(r.stdout).toContain('No changes.');
+    expect(r.stdout).toContain(`= movies: no changes (${p.prefix}movies-1 is active)`);
+  });
+
+  it('--json prints the SPEC §7 document', async () => {
+    const p = moviesProject();
+    const plan = (await esm(p, ['plan', '--json'])).json();
+    const alias = `${p.prefix}movies`;
+    expect(plan).toMatchObject({
+      formatVersion: 1,
+      planId: expect.stringMatching(UUID),
+      createdAt: expect.any(String),
+      base: { stateHash: expect.any(String), clusterHash: expect.any(String) },
+      masters: [
+        {
+          name: 'movies',
+          alias,
+          fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+          active: null,
+          decision: 'create',
+          steps: [
+            { op: 'create', index: `${alias}-1` },
+            { op: 'fill', index: `${alias}-1`, mode: 'full' },
+            { op: 'activate', alias, from: null, to: `${alias}-1` },
+          ],
+        },
+      ],
+      warnings: [],
+      summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0 },
+    });
+    // Each plan has its own id.
+    expect((await esm(p, ['plan', '--json'])).json().planId).not.toBe(plan.planId);
+  });
+
+  it('--markdown renders a pull-request comment', async () => {
+    const p = moviesProject();
+    const r = await esm(p, ['plan', '--markdown']);
+    expect(r.stdout).toMatch(/^### esm plan\n/);
+    expect(r.stdout).toContain('| master | decision | active | steps |');
+    expect(r.stdout).toContain('<details>');
+  });
+
+  it('colours only on a terminal, and never with --no-color', async () => {
+    const p = moviesProject();
+    expect((await esm(p, ['plan'], 0, { isTTY: true })).stdout).toMatch(ANSI);
+    expect((await esm(p, ['plan', '--no-color'], 0, { isTTY: true })).stdout).not.toMatch(ANSI);
+    expect((await esm(p, ['plan'], 0, { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+  });
+
+  it('--out saves the plan and says how to apply it', async () => {
+    const p = moviesProject();
+    const r = await esm(p, ['plan', '--out', 'plans/next.json']);
+    expect(r.stdout).toContain('Saved the plan to plans/next.json');
+    expect(r.stdout).toContain('esm apply plans/next.json');
+    const saved = JSON.parse(readFileSync(path.join(p.dir, 'plans/next.json'), 'utf8'));
+    expect(saved).toMatchObject({ formatVersion: 1, planId: expect.stringMatching(UUID), prefix: p.prefix, masters: [{ name: 'movies', decision: 'create' }] });
+    // With --json, stdout holds only the document; the hint goes to stderr.
+    const j = await esm(p, ['plan', '--json', '--out', 'b.json']);
+    expect(j.json().planId).toBe(JSON.parse(readFileSync(path.join(p.dir, 'b.json'), 'utf8')).planId);
+    expect(j.stderr).toContain('esm apply b.json');
+  });
+
+  it('plans only the masters named, with or without the prefix, and refuses unknown ones (exit 3)', async () => {
+    const p = moviesProject();
+    p.manifest('books', movieManifest({ name: 'books' }));
+    expect((await esm(p, ['plan', '--json'])).json().masters.map((m: { name: string }) => m.name)).toEqual(['books', 'movies']);
+    expect((await esm(p, ['plan', 'movies', '--json'])).json().masters.map((m: { name: string }) => m.name)).toEqual(['movies']);
+    expect((await esm(p, ['plan', `${p.prefix}books`, '--json'])).json().masters.map((m: { name: string }) => m.name)).toEqual(['books']);
+    const r = await esm(p, ['plan', 'films'], 3);
+    expect(r.stderr).toMatch(/unknown master films; known masters: books, movies/);
+  });
+
+  it('shows a blocked master and counts it as a change for --detailed-exitcode', async () => {
+    const p = moviesProject();
+    await esm(p, ['apply', '--auto-approve']);
+    p.manifest('books', movieManifest({ name: 'books' }));
+    await rawClient().indices.create({ index: `${p.prefix}books` });
+    const r = await esm(p, ['plan', 'books', '--detailed-exitcode'], 2);
+    expect(r.stdout).toContain('! books: blocked by a conflict');
+    expect(r.stdout).toMatch(/No changes can be made: 1 master is blocked/);
+  });
+
+  it('never writes: only GET/HEAD and read-only searches reach the cluster, and no state file is created', async () => {
+    const p = moviesProject();
+    proxy = await startFaultProxy(esUrl(), {});
+    const env = { ESM_URL: proxy.url };
+    await esm(p, ['plan'], 0, { env });
+    await esm(p, ['plan', '--json', '--out', 'plan.json'], 0, { env });
+    expect(existsSync(p.statePath)).toBe(false);
+    expect(existsSync(path.join(p.dir, '.esm'))).toBe(false);
+
+    // And once there is something to read (an instance with documents, a state file).
+    await esm(p, ['apply', '--auto-approve']);
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    const before = { bytes: readFileSync(p.statePath), mtime: statSync(p.statePath).mtimeMs };
+    const start = proxy.log.length;
+    const r = await esm(p, ['plan', '--detailed-exitcode'], 2, { env });
+    expect(r.stdout).toContain('-/+ movies: replace');
+    expect(readFileSync(p.statePath).equals(before.bytes)).toBe(true);
+    expect(statSync(p.statePath).mtimeMs).toBe(before.mtime);
+
+    expect(proxy.log.length).toBeGreaterThan(start);
+    const writes = proxy.log.filter((q) => !(q.method === 'GET' || q.method === 'HEAD' || (q.method === 'POST' && /\/_(search|count)(\?|$)/.test(q.path))));
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('esm plan --offline', () => {
+  function git(p: TempProject, ...args: string[]): string {
+    return execFileSync('git', args, {
+      cwd: p.dir,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    });
+  }
+
+  function repo(): TempProject {
+    const p = moviesProject();
+    p.manifest('books', movieManifest({ name: 'books' }));
+    git(p, 'init', '-q', '-b', 'main');
+    git(p, 'add', 'manifests');
+    git(p, 'commit', '-q', '-m', 'v1');
+    return p;
+  }
+
+  // No cluster at all: the URL points nowhere.
+  const offline = { env: { ESM_URL: 'http://127.0.0.1:9' } };
+
+  it('tells which masters need a new instance, without a cluster', async () => {
+    const p = repo();
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    p.manifest('films', movieManifest({ name: 'films' }));
+    const r = await esm(p, ['plan', '--offline', '--base', 'main'], 0, offline);
+    expect(r.stdout).toContain('mappings.properties.title.type: text → keyword');
+    expect(r.stdout).toMatch(/films/);
+    expect(r.stdout).not.toMatch(ANSI);
+    await esm(p, ['plan', '--offline', '--base', 'main', '--detailed-exitcode'], 2, offline);
+
+    const j = (await esm(p, ['plan', '--offline', '--base', 'main', '--json'], 0, offline)).json();
+    const byName = Object.fromEntries(j.masters.map((m: { name: string }) => [m.name, m]));
+    expect(byName.movies).toMatchObject({ status: 'changed', verdict: 'replace', newInstance: true });
+    expect(byName.films).toMatchObject({ status: 'added', newInstance: true });
+    expect(byName.books).toMatchObject({ status: 'unchanged', newInstance: false });
+
+    const md = await esm(p, ['plan', '--offline', '--base', 'main', '--markdown'], 0, offline);
+    expect(md.stdout).toMatch(/^### esm plan \(offline\)/);
+  });
+
+  it('exits 0 with --detailed-exitcode when the manifests did not change', async () => {
+    const p = repo();
+    const r = await esm(p, ['plan', '--offline', '--base', 'main', '--detailed-exitcode'], 0, offline);
+    expect(r.stdout).toMatch(/unchanged: books, movies/);
+  });
+
+  it('refuses an unknown ref, and --offline without --base (exit 3)', async () => {
+    const p = repo();
+    expect((await esm(p, ['plan', '--offline', '--base', 'nope'], 3, offline)).stderr).toMatch(/unknown git ref "nope"/);
+    expect((await esm(p, ['plan', '--offline'], 3, offline)).stderr).toMatch(/--offline needs --base/);
+  });
+});

@@ -1,0 +1,117 @@
+/** `esm validate`: manifests and config checked without a cluster; every problem as file:line:col. */
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { manifestYaml } from '../../src/manifest/builders.js';
+import { tempProject, type TempProject } from '../support/project.js';
+
+// Nothing listens on port 1: validate must not even try.
+const NO_CLUSTER = ['--url', 'http://127.0.0.1:1'];
+
+let p: TempProject | undefined;
+afterEach(async () => {
+  await p?.cleanup();
+  p = undefined;
+});
+
+function projectWith(files: Record<string, string>): TempProject {
+  p = tempProject('val');
+  for (const [name, text] of Object.entries(files)) p.write(name, text);
+  return p;
+}
+
+describe('esm validate', () => {
+  it('says how many manifests are OK, without a cluster and without creating a state file', async () => {
+    const p = projectWith({
+      'manifests/movies.yaml': manifestYaml({ name: 'movies' }),
+      'manifests/more.yaml': `${manifestYaml({ name: 'books' })}---\n${manifestYaml({ name: 'songs' })}`,
+    });
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r).toMatchObject({ code: 0, stdout: '3 manifests OK\n', stderr: '' });
+    expect(existsSync(p.statePath)).toBe(false);
+
+    const j = await p.cli(['validate', '--json', ...NO_CLUSTER]);
+    expect(j.code).toBe(0);
+    expect(j.json()).toEqual({ valid: true, manifests: ['books', 'songs', 'movies'], problems: [] });
+  });
+
+  it('reports a YAML syntax error at its file:line:col (exit 3)', async () => {
+    const p = projectWith({
+      'manifests/movies.yaml': manifestYaml({ name: 'movies' }),
+      'manifests/broken.yaml': 'apiVersion: esm/v1\nkind: IndexMaster\nmetadata:\n  name: [unclosed\n',
+    });
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^esm: 1 problem in manifests\n {2}manifests\/broken\.yaml:\d+:\d+: .+\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports schema violations of several files at once, each at the offending line (exit 3)', async () => {
+    const bad = manifestYaml({ name: 'books' }).replace('minDocRatio: 0', 'minDocRatio: lots');
+    const badLine = bad.split('\n').findIndex((l) => l.includes('minDocRatio: lots')) + 1;
+    const p = projectWith({
+      'manifests/books.yaml': bad,
+      'manifests/songs.yaml': manifestYaml({ name: 'songs' }).replace('kind: IndexMaster', 'kind: IndexMastr'),
+    });
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('esm: 2 problems in manifests');
+    expect(lines[1]).toMatch(new RegExp(`^  manifests/books\\.yaml:${badLine}:\\d+: .*minDocRatio.*number`));
+    expect(lines[2]).toMatch(/^ {2}manifests\/songs\.yaml:2:\d+: .*kind/);
+  });
+
+  it('--json prints the problems on stdout with file, line and col, and still exits 3', async () => {
+    const p = projectWith({
+      'manifests/movies.yaml': manifestYaml({ name: 'movies' }),
+      'manifests/songs.yaml': manifestYaml({ name: 'songs' }).replace('kind: IndexMaster', 'kind: IndexMastr'),
+    });
+    const r = await p.cli(['validate', '--json', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    const doc = r.json();
+    expect(doc).toEqual({
+      valid: false,
+      manifests: [],
+      problems: [{ file: 'manifests/songs.yaml', line: 2, col: expect.any(Number), message: expect.stringContaining('kind') }],
+    });
+    expect(r.stderr).toBe('esm: 1 problem in manifests\n');
+  });
+
+  it('reports two manifests declaring the same master', async () => {
+    const p = projectWith({
+      'manifests/a.yaml': manifestYaml({ name: 'movies' }),
+      'manifests/b.yaml': manifestYaml({ name: 'movies' }),
+    });
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/manifests\/b\.yaml:\d+:\d+: .*movies/);
+  });
+
+  it('checks the config file too', async () => {
+    const p = projectWith({
+      'manifests/movies.yaml': manifestYaml({ name: 'movies' }),
+      'esm.config.yaml': 'prefix: qa1_\nmanifestz: manifests\n',
+    });
+    const r = await p.cli(['validate', '--json', ...NO_CLUSTER], { env: { ESM_PREFIX: undefined, ESM_MANIFESTS: undefined } });
+    expect(r.code).toBe(3);
+    expect(r.json().problems).toEqual([{ file: expect.stringContaining('esm.config.yaml'), line: 2, col: 1, message: expect.stringContaining('manifestz') }]);
+  });
+
+  it('a missing manifests directory is invalid input, with how to set it', async () => {
+    const p = projectWith({});
+    const r = await p.cli(['validate', '--manifests', 'nowhere', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^esm: manifests directory not found: nowhere \(set it with --manifests/);
+  });
+
+  it('--help shows examples; an unknown flag is invalid input', async () => {
+    const p = projectWith({});
+    const help = await p.cli(['validate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Examples$/m);
+    expect(help.stdout).toContain('esm validate --json');
+    const bad = await p.cli(['validate', '--strict']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/^esm: Unsupported option name \("--strict"\)/);
+  });
+});
