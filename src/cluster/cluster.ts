@@ -29,7 +29,8 @@ export interface Cluster extends Conn {
   info(): Promise<ClusterInfo>;
   capabilities(): Promise<Capabilities>;
   /** Everything under the prefix, in a constant number of requests. */
-  snapshot(prefix: string): Promise<ClusterSnapshot>;
+  /** Everything under the prefix; with `master`, only that master's indices and alias. */
+  snapshot(prefix: string, opts?: { master?: string }): Promise<ClusterSnapshot>;
   /** One index (or the index an alias points at); null when missing. */
   getIndex(name: string): Promise<IndexSnapshot | null>;
   createIndex(name: string, spec: IndexSpec): Promise<void>;
@@ -83,7 +84,7 @@ export function connect(config: Pick<EsmConfig, 'url' | 'auth' | 'caCert'>, opts
     async capabilities() {
       return (await nodeFacts()).capabilities;
     },
-    snapshot: (prefix) => readSnapshot(conn, prefix, nodeFacts),
+    snapshot: (prefix, opts) => readSnapshot(conn, prefix, nodeFacts, opts),
     getIndex: (n) => getIndex(conn, n),
     createIndex: (n, spec) => createIndex(conn, n, spec),
     updateMeta: (index, patch) => updateMeta(conn, index, patch),

@@ -116,6 +116,14 @@ describe('snapshot', () => {
     expect(all.aliases[`${prefix}movies`]).toEqual([`${prefix}movies-1`]);
   });
 
+  it('narrowed to one master, reads only that master\'s indices and its alias, even when it points outside the prefix', async () => {
+    const movies = await cluster().snapshot(prefix, { master: 'movies' });
+    expect(movies.indices.map((i) => i.name)).toEqual([`${prefix}movies-1`]);
+    expect(movies.aliases).toEqual({ [`${prefix}movies`]: [`${prefix}movies-1`] });
+    const books = await cluster().snapshot(prefix, { master: 'books' });
+    expect(books.indices.map((i) => i.name)).toEqual([foreign]);
+  });
+
   it('is empty for a prefix that holds nothing', async () => {
     const none = await cluster().snapshot(testPrefix('none'));
     expect(none.indices).toEqual([]);

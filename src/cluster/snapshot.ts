@@ -76,8 +76,18 @@ export function indexSnapshot(
   return snap;
 }
 
-export async function readSnapshot(conn: Conn, prefix: string, facts: () => Promise<NodeFacts>): Promise<ClusterSnapshot> {
-  const pattern = prefixPattern(prefix);
+/**
+ * `opts.master` narrows the read to one master's indices and alias
+ * (`<prefix><master>*`), for operations on one master: the cost of an apply
+ * then grows with the steps, not with steps × every index under the prefix.
+ */
+export async function readSnapshot(
+  conn: Conn,
+  prefix: string,
+  facts: () => Promise<NodeFacts>,
+  opts: { master?: string } = {},
+): Promise<ClusterSnapshot> {
+  const pattern = opts.master ? `${prefix}${opts.master}*` : prefixPattern(prefix);
   const wild = { expand_wildcards: 'open', ignore_unavailable: true, allow_no_indices: true } as const;
   const [indices, health, nodeFacts] = await Promise.all([
     conn.call(`reading indices ${pattern}`, () => conn.client.indices.get({ index: pattern, ...wild })),

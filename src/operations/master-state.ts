@@ -5,7 +5,7 @@ import type { Session } from './session.js';
 
 export async function loadMasterState(s: Session, master: string, opts: { allowConflicts?: boolean } = {}): Promise<MasterState> {
   const cluster = await s.cluster();
-  const [snapshot, store] = await Promise.all([cluster.snapshot(s.prefix), s.store()]);
+  const [snapshot, store] = await Promise.all([cluster.snapshot(s.prefix, { master }), s.store()]);
   const st = masterState(master, s.prefix, snapshot, store.view());
   if (st.conflicts.length && !opts.allowConflicts) {
     throw new RefusedError(`master ${master} is blocked: ${st.conflicts.join('; ')}`);

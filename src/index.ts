@@ -1,0 +1,58 @@
+/**
+ * esm as a library: the same functions the commands call (STYLE habit 5).
+ *
+ *   import { Session, resolveConfig, computePlan, executePlan } from 'esm-migrations';
+ *   const config = await resolveConfig({ prefix: 'qa1_' }, process.env, process.cwd());
+ *   const s = new Session(config);
+ *   const plan = await computePlan(s);
+ *   const result = await executePlan(s, plan, await s.manifests());
+ *   await s.close();
+ */
+
+// Errors and exit codes
+export * from './errors.js';
+
+// Configuration
+export { resolveConfig, mergeConfig, DEFAULTS as CONFIG_DEFAULTS, type ConfigFlags } from './config/resolve.js';
+export type { EsmConfig, Auth } from './config/types.js';
+
+// Manifests and fingerprints (pure)
+export { loadManifests, parseManifestTexts, loadConfigFile } from './manifest/index.js';
+export type { Manifest, MasterSpec, SourceSpec } from './manifest/types.js';
+export { fingerprint, shortFingerprint, canonicalSettings, canonicalMappings } from './fingerprint/index.js';
+
+// The plan: pure computation, renderers, saved plans
+export { createPlan, diffSpecs, planOffline, hasChanges, type PlanInput } from './plan/index.js';
+export type { Plan, MasterPlan, Step, Decision, PlanWarning, PlanSummary, OfflinePlan } from './plan/index.js';
+export { renderPlanText } from './render/plan-text.js';
+export { renderPlanMarkdown } from './render/plan-markdown.js';
+export { renderPlanJson } from './render/plan-json.js';
+export { savePlan, loadPlan, assertFresh, clusterHash } from './planfile/index.js';
+
+// A session and the operations the commands run
+export { Session, type SessionOptions } from './operations/session.js';
+export { computePlan, computeOfflinePlan } from './operations/plan.js';
+export { preparePlan, withApplyLock } from './operations/apply.js';
+export { executePlan, type ApplyResult } from './apply/executor.js';
+export type { ProgressEvent, Emit } from './apply/events.js';
+export { createInstance, type CreateResult } from './operations/create.js';
+export { fillInstance, type FillMode, type FillResult } from './operations/fill.js';
+export { resolveUpdateTargets, runUpdates } from './operations/update.js';
+export { activateInstance, rollback, type ActivateResult } from './operations/activate.js';
+export { dropInstances, dropOlder } from './operations/drop.js';
+export { clearInstance } from './operations/clear.js';
+export { listMasters, listingJson, type Listing } from './operations/list.js';
+export { listHistory } from './operations/history.js';
+export { rebuildState } from './operations/rebuild.js';
+export { resetManaged } from './operations/reset.js';
+
+// Lower layers, for tools built on esm
+export { connect, type Cluster } from './cluster/index.js';
+export type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './cluster/types.js';
+export { HistoryStore } from './history/index.js';
+export type { ActionRecord, ActionName, ActionStatus } from './history/types.js';
+export { openSource } from './sources/index.js';
+export type { Doc, DocumentSource } from './sources/types.js';
+
+// The CLI itself, for embedding
+export { run } from './cli.js';
