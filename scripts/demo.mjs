@@ -87,6 +87,7 @@ say('5. Meanwhile the application changes documents');
 const data = join(WORK, 'examples', 'data', 'movies.ndjson');
 const later = new Date(Date.now() + 60_000).toISOString();
 appendFileSync(data, `${JSON.stringify({ id: 401, title: 'Late arrival', genre: 'drama', year: 2026, rating: 8.1, updated_at: later })}\n`);
+console.log('appended movie 401 to examples/data/movies.ndjson (its updated_at is newer than the fill)');
 
 say('6. Post-deploy: catch up and activate');
 esm(['plan'], env);

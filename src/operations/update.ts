@@ -4,7 +4,7 @@
  * running their fills one after the other, reporting progress as plan steps.
  */
 import { assertNever, InvalidInputError, RuntimeError } from '../errors.js';
-import { fmtDuration, fmtInt } from '../render/progress-lines.js';
+import { fmtDuration, fmtDocs, fmtInt } from '../render/progress-lines.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Step } from '../plan/types.js';
 import type { FillMode, FillResult } from './fill.js';
@@ -215,7 +215,7 @@ export function parseSinceFlag(value: string): string {
 /** `12,345 docs (full) in 3.2s` */
 export function describeResult(r: UpdateResult): string {
   const how = r.mode === 'full' ? 'full' : `incremental since ${r.since}`;
-  return `${r.index}: ${fmtInt(r.docs)} docs (${how}) in ${fmtDuration(r.elapsedMs)}`;
+  return `${r.index}: ${fmtDocs(r.docs)} (${how}) in ${fmtDuration(r.elapsedMs)}`;
 }
 
 function names(instances: readonly { name: string }[]): string {

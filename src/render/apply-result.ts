@@ -1,7 +1,7 @@
 /** What `esm apply` prints when it is done: a few lines for people, or the JSON result document. */
 import type { ApplyResult, MasterResult, StepResult } from '../apply/executor.js';
 import { paint } from './ansi.js';
-import { fmtInt } from './progress-lines.js';
+import { fmtDocs } from './progress-lines.js';
 
 export function renderApplyText(result: ApplyResult, opts: { color: boolean; noActivate?: boolean }): string {
   const p = paint(opts.color);
@@ -32,7 +32,7 @@ function masterLine(m: MasterResult, red: (s: string) => string): string {
 }
 
 function stepText(s: StepResult): string {
-  const docs = s.docs !== undefined ? ` (${fmtInt(s.docs)} docs)` : '';
+  const docs = s.docs !== undefined ? ` (${fmtDocs(s.docs)})` : '';
   const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op;
   return `${verb} ${s.index}${docs}`;
 }

@@ -17,7 +17,7 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return;
       case 'step_started':
         lastLine.set(e.master, now());
-        return write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${fmtInt(e.total)} docs)` : ''}`);
+        return write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}`);
       case 'step_progress': {
         const t = now();
         if (t - (lastLine.get(e.master) ?? 0) < interval) return;
@@ -26,7 +26,7 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
       }
       case 'step_done':
         return write(
-          `${e.master}: ${stepLabel(e.step)} done${e.docs !== undefined ? `, ${fmtInt(e.docs)} docs` : ''} in ${fmtDuration(e.elapsedMs)}${e.note ? ` (${e.note})` : ''}`,
+          `${e.master}: ${stepLabel(e.step)} done${e.docs !== undefined ? `, ${fmtDocs(e.docs)}` : ''} in ${fmtDuration(e.elapsedMs)}${e.note ? ` (${e.note})` : ''}`,
         );
       case 'step_failed':
         return write(`${e.master}: ${stepLabel(e.step)} FAILED: ${e.error}`);
@@ -52,6 +52,11 @@ export function progressText(done: number, total: number | undefined, elapsedMs:
 
 export function fmtInt(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** `1 doc`, `12,000 docs`. */
+export function fmtDocs(n: number): string {
+  return `${fmtInt(n)} ${n === 1 ? 'doc' : 'docs'}`;
 }
 
 export function fmtDuration(ms: number): string {
