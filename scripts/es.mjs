@@ -37,6 +37,7 @@ export async function startNode({ log = noop, port: wanted, timeoutMs = 180_000 
     log(`cleaning up a stale node record (pid ${prev.pid}, ${prev.url})`);
     killTree(prev.pid);
     rmSync(STATE_FILE, { force: true });
+    if (prev.runDir) rmSync(prev.runDir, { recursive: true, force: true });
   }
 
   const home = ensureDistribution(log);
