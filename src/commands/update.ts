@@ -49,7 +49,7 @@ export class UpdateCommand extends EsmCommand {
   last = Option.Boolean('--last,--latest', false, { description: 'the latest instance' });
   allActive = Option.Boolean('--all-active', false, { description: "every master's active instance" });
   batchSize = Option.String('--batch-size', {
-    description: 'documents per bulk request (1..100000, default 1000)',
+    description: 'documents per bulk request (1..100000; default 5000; requests are also cut at 5 MB)',
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
   });
   concurrency = Option.String('--concurrency', {
