@@ -20,6 +20,14 @@ describe('esm CLI shell', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('shows a command\'s help when --help follows its arguments', async () => {
+    const r = await runCli(['create', 'movies', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('esm create');
+    expect(r.stdout).toMatch(/create a new instance of a master/i);
+    expect(r.stdout).toContain('Examples');
+  });
+
   it('the built binary loads neither Ink nor the Elasticsearch client for --version', () => {
     // A module-resolution hook records every package the process resolves.
     const dir = mkdtempSync(join(tmpdir(), 'esm-lazy-'));

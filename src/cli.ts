@@ -62,6 +62,11 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   try {
     command = cli.process(argv, context);
   } catch (e) {
+    const help = helpFor(cli, argv, context);
+    if (help !== null) {
+      stdout.write(help);
+      return 0;
+    }
     return report(e, stderr, debug, true);
   }
   try {
@@ -71,6 +76,21 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   } catch (e) {
     return report(e, stderr, debug, false);
   }
+}
+
+/**
+ * `esm create movies --help`: clipanion takes --help only right after the command
+ * path, so find the longest leading path that names a command and show its help.
+ */
+function helpFor(cli: Cli<EsmContext>, argv: string[], context: EsmContext): string | null {
+  if (!argv.some((a) => a === '--help' || a === '-h')) return null;
+  const words = argv.filter((a) => !a.startsWith('-'));
+  for (let k = words.length; k >= 1; k--) {
+    const path = words.slice(0, k).join(' ');
+    const command = COMMANDS.find((c) => c.paths?.some((p) => p.join(' ') === path));
+    if (command) return cli.usage(command, { colored: context.color, detailed: true });
+  }
+  return null;
 }
 
 /** One clear message on stderr; a stack trace only with ESM_DEBUG=1. */

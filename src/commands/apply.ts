@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
-import * as t from 'typanion';
 import type { Emit } from '../apply/events.js';
 import { EsmCommand } from './base.js';
+import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
 
 export class ApplyCommand extends EsmCommand {
@@ -40,15 +40,9 @@ export class ApplyCommand extends EsmCommand {
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'do not ask for confirmation (required without a terminal)' });
   noActivate = Option.Boolean('--no-activate', false, { description: 'create and fill only: move no alias, drop nothing' });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
-  colors = Option.Boolean('--color', true, { description: 'ANSI colours on a terminal (--no-color: never)' });
-  batchSize = Option.String('--batch-size', {
-    description: 'documents per bulk request (1..100000, default 1000)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
-  });
-  concurrency = Option.String('--concurrency', {
-    description: 'bulk requests in flight (1..16, default 2)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
-  });
+  colors = colorOption();
+  batchSize = batchSizeOption();
+  concurrency = concurrencyOption();
 
   async execute(): Promise<number> {
     const { isPlanFileArg, assertNoMastersWithPlanFile } = await import('../operations/apply.js');
@@ -80,22 +74,14 @@ export class ApplyCommand extends EsmCommand {
           }
           await this.approve(shown, signal);
 
-          const { progressSink } = await import('./progress.js');
-          const { executePlan } = await import('../apply/executor.js');
-          const sink = await progressSink(this.context, { json: this.json });
-          emit = sink.emit;
-          let result;
-          try {
-            result = await executePlan(s, plan, manifests, {
-              noActivate: this.noActivate,
-              ...(this.batchSize !== undefined ? { batchSize: this.batchSize } : {}),
-              ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
-              checkpoint: () => lock.assertHeld(),
-            });
-          } finally {
-            emit = silent;
-            await sink.finish();
-          }
+          const { executeWithProgress } = await import('./run-plan.js');
+          const result = await executeWithProgress(this.context, s, plan, manifests, {
+            json: this.json,
+            lock,
+            bindEmit: (e) => (emit = e),
+            noActivate: this.noActivate,
+            ...fillTuning(this),
+          });
           const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
           if (this.json) this.printJson(applyResultJson(result));
           else this.print(renderApplyText(result, { color, noActivate: this.noActivate }));

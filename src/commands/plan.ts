@@ -1,6 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { InvalidInputError } from '../errors.js';
 import { EsmCommand } from './base.js';
+import { colorOption } from './options.js';
 import { withSession } from './run-session.js';
 
 export class PlanCommand extends EsmCommand {
@@ -36,7 +37,7 @@ export class PlanCommand extends EsmCommand {
   json = Option.Boolean('--json', false, { description: 'print the plan as JSON' });
   markdown = Option.Boolean('--markdown', false, { description: 'print the plan as markdown (a pull-request comment)' });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'exit 2 when the plan has changes' });
-  colors = Option.Boolean('--color', true, { description: 'ANSI colours on a terminal (--no-color: never)' });
+  colors = colorOption();
   offline = Option.Boolean('--offline', false, { description: 'no cluster: compare the manifests at --base with the working tree' });
   base = Option.String('--base', { description: 'git ref to compare with (with --offline), e.g. origin/main' });
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
-import * as t from 'typanion';
 import type { Emit } from '../apply/events.js';
 import { EsmCommand } from './base.js';
+import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
 
 export class ResetCommand extends EsmCommand {
@@ -23,15 +23,9 @@ export class ResetCommand extends EsmCommand {
 
   confirm = Option.String('--confirm', { description: "the cluster's name: the approval of the reset" });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
-  colors = Option.Boolean('--color', true, { description: 'ANSI colours on a terminal (--no-color: never)' });
-  batchSize = Option.String('--batch-size', {
-    description: 'documents per bulk request (1..100000, default 1000)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
-  });
-  concurrency = Option.String('--concurrency', {
-    description: 'bulk requests in flight (1..16, default 2)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
-  });
+  colors = colorOption();
+  batchSize = batchSizeOption();
+  concurrency = concurrencyOption();
 
   async execute(): Promise<number> {
     const color = this.context.color && this.colors && !this.json;
@@ -57,21 +51,13 @@ export class ResetCommand extends EsmCommand {
             this.print(renderPlanText(plan, { color }));
           }
           assertNotBlocked(plan);
-          const { progressSink } = await import('./progress.js');
-          const { executePlan } = await import('../apply/executor.js');
-          const sink = await progressSink(this.context, { json: this.json });
-          emit = sink.emit;
-          let result;
-          try {
-            result = await executePlan(s, plan, manifests, {
-              ...(this.batchSize !== undefined ? { batchSize: this.batchSize } : {}),
-              ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
-              checkpoint: () => lock.assertHeld(),
-            });
-          } finally {
-            emit = silent;
-            await sink.finish();
-          }
+          const { executeWithProgress } = await import('./run-plan.js');
+          const result = await executeWithProgress(this.context, s, plan, manifests, {
+            json: this.json,
+            lock,
+            bindEmit: (e) => (emit = e),
+            ...fillTuning(this),
+          });
           const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
           if (this.json) this.printJson({ dropped, ...(applyResultJson(result) as object) });
           else if (result.masters.length) this.print(renderApplyText(result, { color }));

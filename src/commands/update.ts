@@ -1,8 +1,8 @@
 import { Command, Option } from 'clipanion';
-import * as t from 'typanion';
 import { InvalidInputError } from '../errors.js';
 import type { UpdateSelector } from '../operations/update.js';
 import { EsmCommand } from './base.js';
+import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
 
 export class UpdateCommand extends EsmCommand {
@@ -48,14 +48,8 @@ export class UpdateCommand extends EsmCommand {
   newer = Option.Boolean('--newer', false, { description: 'every instance newer than the active one' });
   last = Option.Boolean('--last,--latest', false, { description: 'the latest instance' });
   allActive = Option.Boolean('--all-active', false, { description: "every master's active instance" });
-  batchSize = Option.String('--batch-size', {
-    description: 'documents per bulk request (1..100000; default 5000; requests are also cut at 5 MB)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
-  });
-  concurrency = Option.String('--concurrency', {
-    description: 'bulk requests in flight (1..16, default 2)',
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
-  });
+  batchSize = batchSizeOption();
+  concurrency = concurrencyOption();
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
 
   async execute(): Promise<number> {
@@ -77,7 +71,7 @@ export class UpdateCommand extends EsmCommand {
           const results = await runUpdates(
             s,
             targets,
-            { mode, ...(this.batchSize !== undefined ? { batchSize: this.batchSize } : {}), ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}) },
+            { mode, ...fillTuning(this) },
             (r) => {
               if (!this.json) this.print(describeResult(r));
             },

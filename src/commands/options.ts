@@ -1,0 +1,25 @@
+/** Options shared by the commands that fill indices (apply, reset, update) or draw plans. */
+import { Option } from 'clipanion';
+import * as t from 'typanion';
+
+export const batchSizeOption = () =>
+  Option.String('--batch-size', {
+    description: 'documents per bulk request (1..100000; default 5000; requests are also cut at 5 MB)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
+  });
+
+export const concurrencyOption = () =>
+  Option.String('--concurrency', {
+    description: 'bulk requests in flight (1..16, default 2)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
+  });
+
+export const colorOption = () => Option.Boolean('--color', true, { description: 'ANSI colours on a terminal (--no-color: never)' });
+
+/** `{ batchSize, concurrency }` with only the options that were given. */
+export function fillTuning(cmd: { batchSize?: number | undefined; concurrency?: number | undefined }): { batchSize?: number; concurrency?: number } {
+  return {
+    ...(cmd.batchSize !== undefined ? { batchSize: cmd.batchSize } : {}),
+    ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+/** Executes a plan with the progress display of the context: shared by `esm apply` and `esm reset`. */
+import type { ApplyResult, ExecuteOptions } from '../apply/executor.js';
+import type { Emit } from '../apply/events.js';
+import type { Lock } from '../cluster/index.js';
+import type { Manifest } from '../manifest/types.js';
+import type { Session } from '../operations/session.js';
+import type { Plan } from '../plan/types.js';
+import type { EsmContext } from './base.js';
+
+export async function executeWithProgress(
+  ctx: EsmContext,
+  s: Session,
+  plan: Plan,
+  manifests: Manifest[],
+  opts: { json: boolean; lock: Lock; bindEmit: (emit: Emit) => void } & Omit<ExecuteOptions, 'checkpoint'>,
+): Promise<ApplyResult> {
+  const { json, lock, bindEmit, ...execute } = opts;
+  const [{ progressSink }, { executePlan }, { silent }] = await Promise.all([
+    import('./progress.js'),
+    import('../apply/executor.js'),
+    import('../apply/events.js'),
+  ]);
+  const sink = await progressSink(ctx, { json });
+  bindEmit(sink.emit);
+  try {
+    return await executePlan(s, plan, manifests, { ...execute, checkpoint: () => lock.assertHeld() });
+  } finally {
+    bindEmit(silent);
+    await sink.finish();
+  }
+}
