@@ -13,6 +13,7 @@ import type { HistoryStore } from '../history/index.js';
 import type { ActionName } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { silent, type Emit } from '../apply/events.js';
+import { redactArgv } from '../history/redact.js';
 import { aliasName, instanceName } from './names.js';
 
 export interface SessionOptions {
@@ -157,28 +158,4 @@ function actorName(): string {
     /* no passwd entry */
   }
   return `${user ?? 'unknown'}@${hostname()}`;
-}
-
-const SECRET_FLAG = /^--?(password|pass|api[-_]?key|token|secret)(=.*)?$/i;
-
-/** Secrets never reach the journal: values of secret-looking flags and URL credentials are masked. */
-export function redactArgv(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const m = SECRET_FLAG.exec(a);
-    if (m) {
-      if (m[2]) out.push(a.slice(0, a.indexOf('=') + 1) + '***');
-      else {
-        out.push(a);
-        if (i + 1 < argv.length) {
-          out.push('***');
-          i++;
-        }
-      }
-      continue;
-    }
-    out.push(a.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1***@'));
-  }
-  return out;
 }
