@@ -171,7 +171,7 @@ async function runStep(
       const inst = parseInstanceName(s.prefix, step.to, [manifest.name]);
       if (!inst) throw new RuntimeError(`internal: ${step.to} is not an instance of ${manifest.name}`);
       let note: string | undefined;
-      if (!manifest.spec.source) note = await markEmptyFill(s, manifest, step.to);
+      if (nothingToFill(manifest, step.from)) note = await markEmptyFill(s, manifest, step.to);
       // Never forced: the guards (filled, activation.minDocRatio) stay.
       const r = await activateInstance(s, manifest, inst.number, { force: false });
       return { note: note ?? (r.changed ? undefined : r.message) };
@@ -195,6 +195,15 @@ async function runStep(
 }
 
 /**
+ * No source, or a `reindex from: active` source on a master that has no active
+ * instance yet (its first deployment): there is nothing to copy.
+ */
+function nothingToFill(manifest: Manifest, activeBefore: string | null): boolean {
+  const source = manifest.spec.source;
+  return !source || (source.type === 'reindex' && source.from === 'active' && activeBefore === null);
+}
+
+/**
  * A master without a source is filled by the applications writing through its
  * alias: there is nothing for esm to send, so its new instance counts as filled
  * (an `update` of 0 documents) before the activation guard looks at it. The
@@ -214,7 +223,9 @@ async function markEmptyFill(s: Session, manifest: Manifest, index: string): Pro
     },
     (n) => n,
   );
-  return 'no source: nothing to fill, applications write through the alias';
+  return manifest.spec.source
+    ? 'nothing to reindex from yet (no active instance): created empty'
+    : 'no source: nothing to fill, applications write through the alias';
 }
 
 /** The index a step works on, as the result lists it. */

@@ -154,6 +154,26 @@ describe('esm apply: each decision', () => {
     expect(await aliasTargets(`${p.prefix}events`)).toEqual([`${p.prefix}events-1`]);
     expect(await decisions(p)).toEqual({ events: 'noop' });
   });
+
+  it('a `reindex from: active` master on its first deployment is created and activated empty (nothing to copy yet)', async () => {
+    const p = tempProject('apl');
+    project = p;
+    p.manifest(
+      'derived',
+      `apiVersion: esm/v1
+kind: IndexMaster
+metadata: { name: derived }
+spec:
+  settings: { number_of_shards: 1, number_of_replicas: 0 }
+  mappings: { properties: { title: { type: keyword } } }
+  source: { type: reindex, from: active }
+`,
+    );
+    const r = await esm(p, ['apply', '--auto-approve']);
+    expect(r.stderr + r.stdout).toContain('nothing to reindex from yet');
+    expect(await aliasTargets(`${p.prefix}derived`)).toEqual([`${p.prefix}derived-1`]);
+    expect(await decisions(p)).toEqual({ derived: 'noop' });
+  });
 });
 
 describe('esm apply: saved plans', () => {
