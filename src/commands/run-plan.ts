@@ -22,10 +22,14 @@ export async function executeWithProgress(
   ]);
   const sink = await progressSink(ctx, { json });
   bindEmit(sink.emit);
+  let result: ApplyResult;
   try {
-    return await executePlan(s, plan, manifests, { ...execute, checkpoint: () => lock.assertHeld() });
+    result = await executePlan(s, plan, manifests, { ...execute, checkpoint: () => lock.assertHeld() });
   } finally {
     bindEmit(silent);
     await sink.finish();
   }
+  // Another apply took the lock over (ours had expired): that is a refusal (exit 4), not a step's failure.
+  if (lock.lost) throw lock.lost;
+  return result;
 }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { RefusedError } from '../errors.js';
+import type { Lock } from '../cluster/index.js';
+import { Session } from '../operations/session.js';
+import { mergeConfig } from '../config/resolve.js';
+import type { Plan } from '../plan/types.js';
+import type { EsmContext } from './base.js';
+import { executeWithProgress } from './run-plan.js';
+
+const ctx = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, isTTY: false, color: false } as unknown as EsmContext;
+const emptyPlan = { planId: 'p', masters: [] } as unknown as Plan;
+const session = () => new Session(mergeConfig({ flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/tmp' }));
+
+describe('executeWithProgress', () => {
+  it('turns a lock lost during the apply into a refusal (exit 4), not a failed step', async () => {
+    const lost = new RefusedError('lost the apply lock for prefix "": taken over by someone');
+    const lock = { lost, assertHeld: () => { throw lost; } } as unknown as Lock;
+    await expect(executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock, bindEmit: () => {} })).rejects.toBe(lost);
+  });
+
+  it('returns the result while the lock is held', async () => {
+    const lock = { lost: null, assertHeld: () => {} } as unknown as Lock;
+    const r = await executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock, bindEmit: () => {} });
+    expect(r.ok).toBe(true);
+  });
+});
