@@ -1,5 +1,4 @@
 import { Command, Option } from 'clipanion';
-import type { Emit } from '../apply/events.js';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
@@ -53,10 +52,8 @@ export class ApplyCommand extends EsmCommand {
     const color = this.context.color && this.colors && !this.json;
 
     const { withInterrupt } = await import('./interrupt.js');
-    const { silent } = await import('../apply/events.js');
-    let emit: Emit = silent;
     return withInterrupt((signal) =>
-      withSession(this, { emit: (e) => emit(e), signal }, async (s) => {
+      withSession(this, { signal }, async (s) => {
         const [{ withApplyLock, preparePlan, assertNotBlocked }, { hasChanges }, { renderPlanText }] = await Promise.all([
           import('../operations/apply.js'),
           import('../plan/types.js'),
@@ -78,7 +75,6 @@ export class ApplyCommand extends EsmCommand {
           const result = await executeWithProgress(this.context, s, plan, manifests, {
             json: this.json,
             lock,
-            bindEmit: (e) => (emit = e),
             noActivate: this.noActivate,
             ...fillTuning(this),
           });

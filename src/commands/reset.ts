@@ -1,5 +1,4 @@
 import { Command, Option } from 'clipanion';
-import type { Emit } from '../apply/events.js';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
@@ -30,10 +29,8 @@ export class ResetCommand extends EsmCommand {
   async execute(): Promise<number> {
     const color = this.context.color && this.colors && !this.json;
     const { withInterrupt } = await import('./interrupt.js');
-    const { silent } = await import('../apply/events.js');
-    let emit: Emit = silent;
     return withInterrupt((signal) =>
-      withSession(this, { emit: (e) => emit(e), signal }, async (s) => {
+      withSession(this, { signal }, async (s) => {
         const { assertResetConfirmed, resetManaged } = await import('../operations/reset.js');
         const { withApplyLock, assertNotBlocked } = await import('../operations/apply.js');
         // Manifests first: a reset with broken manifests would drop everything and create nothing.
@@ -55,7 +52,6 @@ export class ResetCommand extends EsmCommand {
           const result = await executeWithProgress(this.context, s, plan, manifests, {
             json: this.json,
             lock,
-            bindEmit: (e) => (emit = e),
             ...fillTuning(this),
           });
           const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');

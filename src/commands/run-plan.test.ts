@@ -16,12 +16,12 @@ describe('executeWithProgress', () => {
   it('turns a lock lost during the apply into a refusal (exit 4), not a failed step', async () => {
     const lost = new RefusedError('lost the apply lock for prefix "": taken over by someone');
     const lock = { lost, assertHeld: () => { throw lost; } } as unknown as Lock;
-    await expect(executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock, bindEmit: () => {} })).rejects.toBe(lost);
+    await expect(executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock })).rejects.toBe(lost);
   });
 
   it('returns the result while the lock is held', async () => {
     const lock = { lost: null, assertHeld: () => {} } as unknown as Lock;
-    const r = await executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock, bindEmit: () => {} });
+    const r = await executeWithProgress(ctx, session(), emptyPlan, [], { json: false, lock });
     expect(r.ok).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 /** Executes a plan with the progress display of the context: shared by `esm apply` and `esm reset`. */
 import type { ApplyResult, ExecuteOptions } from '../apply/executor.js';
-import type { Emit } from '../apply/events.js';
 import type { Lock } from '../cluster/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Session } from '../operations/session.js';
@@ -12,21 +11,21 @@ export async function executeWithProgress(
   s: Session,
   plan: Plan,
   manifests: Manifest[],
-  opts: { json: boolean; lock: Lock; bindEmit: (emit: Emit) => void } & Omit<ExecuteOptions, 'checkpoint'>,
+  opts: { json: boolean; lock: Lock } & Omit<ExecuteOptions, 'checkpoint'>,
 ): Promise<ApplyResult> {
-  const { json, lock, bindEmit, ...execute } = opts;
+  const { json, lock, ...execute } = opts;
   const [{ progressSink }, { executePlan }, { silent }] = await Promise.all([
     import('./progress.js'),
     import('../apply/executor.js'),
     import('../apply/events.js'),
   ]);
   const sink = await progressSink(ctx, { json });
-  bindEmit(sink.emit);
+  s.bindEmit(sink.emit);
   let result: ApplyResult;
   try {
     result = await executePlan(s, plan, manifests, { ...execute, checkpoint: () => lock.assertHeld() });
   } finally {
-    bindEmit(silent);
+    s.bindEmit(silent);
     await sink.finish();
   }
   // Another apply took the lock over (ours had expired): that is a refusal (exit 4), not a step's failure.

@@ -30,7 +30,9 @@ export interface SessionOptions {
 }
 
 export class Session {
-  readonly emit: Emit;
+  /** Reports progress to whatever sink is bound now (see bindEmit). */
+  readonly emit: Emit = (e) => this.sink(e);
+  private sink: Emit;
   readonly now: () => Date;
   readonly argv: string[];
   readonly actor: string;
@@ -44,11 +46,19 @@ export class Session {
     readonly config: EsmConfig,
     readonly opts: SessionOptions = {},
   ) {
-    this.emit = opts.emit ?? silent;
+    this.sink = opts.emit ?? silent;
     this.now = opts.now ?? (() => new Date());
     this.argv = redactArgv(opts.argv ?? []);
     this.planId = opts.planId ?? null;
     this.actor = actorName();
+  }
+
+  /**
+   * Routes progress to another sink: apply shows its plan and asks first, and only
+   * then starts the live display.
+   */
+  bindEmit(emit: Emit): void {
+    this.sink = emit;
   }
 
   get prefix(): string {
