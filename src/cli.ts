@@ -10,6 +10,7 @@ import type { Writable, Readable } from 'node:stream';
 import { EsmError, ExitCode } from './errors.js';
 import type { EsmContext } from './commands/base.js';
 import { COMMANDS } from './commands/index.js';
+import { joinNegativeValues } from './commands/argv.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -60,7 +61,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   const debug = env.ESM_DEBUG === '1';
   let command;
   try {
-    command = cli.process(argv, context);
+    command = cli.process(joinNegativeValues(argv), context);
   } catch (e) {
     const help = helpFor(cli, argv, context);
     if (help !== null) {
@@ -114,5 +115,20 @@ function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean):
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   process.exitCode = await run(argv);
+}
+
+/**
+ * `esm history --json | head -1`: the reader went away. Output nobody reads is
+ * dropped without a stack trace, and the command still finishes its work (an
+ * apply must not stop between two steps because its log reader left).
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+    if (stream !== process.stderr) process.stderr.write(`esm: cannot write the output: ${e.code ?? e.message}\n`);
+    process.exitCode = ExitCode.error;
+  });
 }

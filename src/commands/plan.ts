@@ -1,4 +1,5 @@
 import { Command, Option } from 'clipanion';
+import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { EsmCommand } from './base.js';
 import { colorOption } from './options.js';
@@ -49,6 +50,10 @@ export class PlanCommand extends EsmCommand {
     return withSession(this, { readOnly: true }, async (s) => {
       const { computePlan } = await import('../operations/plan.js');
       const { hasChanges } = await import('../plan/types.js');
+      if (this.out !== undefined) {
+        const { assertPlanTarget } = await import('../planfile/index.js');
+        await assertPlanTarget(resolve(this.context.cwd, this.out), this.out);
+      }
       const plan = await computePlan(s, { only: this.masters });
       if (this.json) {
         const { renderPlanJson } = await import('../render/plan-json.js');
@@ -62,8 +67,7 @@ export class PlanCommand extends EsmCommand {
       }
       if (this.out !== undefined) {
         const { savePlan } = await import('../planfile/index.js');
-        const { resolve } = await import('node:path');
-        await savePlan(resolve(this.context.cwd, this.out), plan);
+        await savePlan(resolve(this.context.cwd, this.out), plan, this.out);
         const how = `Saved the plan to ${this.out}. To perform exactly these actions, run:\n    esm apply ${this.out}`;
         // With --json / --markdown stdout holds only the document.
         if (this.json || this.markdown) this.note(how);

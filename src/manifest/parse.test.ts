@@ -198,6 +198,13 @@ describe('parseManifestTexts: schema violations, with line:col', () => {
     ]],
     ['reindex source without from', withSpec('  source:\n    type: reindex\n'), ['10:3: missing required key "from" in spec.source (a reindex source needs from)']],
     ['empty idField', withSpec('  idField: ""\n'), ['10:12: spec.idField must not be empty']],
+    ['number_of_shards: .inf', withSpec('  settings:\n    number_of_shards: .inf\n'), [
+      '11:23: spec.settings.number_of_shards must be a finite number (got .inf: JSON, and so the cluster, has no infinity or NaN)',
+    ]],
+    ['.nan and -.inf anywhere', withSpec('  settings: { number_of_replicas: .NaN }\n  activation: { minDocRatio: -.inf }\n'), [
+      '10:35: spec.settings.number_of_replicas must be a finite number (got .nan: JSON, and so the cluster, has no infinity or NaN)',
+      '11:30: spec.activation.minDocRatio must be a finite number (got -.inf: JSON, and so the cluster, has no infinity or NaN)',
+    ]],
     ['a document that is a list', '- a\n- b\n', ['1:1: the document must be a mapping (got a list)']],
   ];
   it.each(cases)('%s', (_name, text, expected) => {

@@ -34,7 +34,7 @@ export function parseManifestTexts(files: ManifestText[]): Manifest[] {
     for (const d of parsed.documents) {
       const valid = validate(d.data);
       if (!valid) {
-        const errors = describeSchemaErrors(validate.errors ?? [], d.data, { skip: isNamePatternError });
+        const errors = describeSchemaErrors(validate.errors ?? [], d.data, { skip: (e) => isNamePatternError(e) || isNonFiniteNumber(e, d.data) });
         fileProblems.push(...errors.map((e) => d.problemAt(e.path, e.message, e.at)));
       }
       declared.push({
@@ -61,6 +61,15 @@ export function manifestProblems(problems: Problem[]): InvalidInputError {
 /** The name's pattern is checked by `masterNameProblem`, which says which rule is broken. */
 function isNamePatternError(e: ErrorObject): boolean {
   return e.instancePath === '/metadata/name' && (e.keyword === 'pattern' || e.keyword === 'maxLength');
+}
+
+/** `.inf` / `.nan` are reported by parseYamlFile, once: not also as "must be a number". */
+function isNonFiniteNumber(e: ErrorObject, data: unknown): boolean {
+  const value = e.instancePath
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), data);
+  return typeof value === 'number' && !Number.isFinite(value);
 }
 
 interface RawManifest {

@@ -15,7 +15,10 @@ export interface ParsedDocument {
 
 export interface ParsedFile {
   documents: ParsedDocument[];
-  /** YAML syntax errors (their documents are left out of `documents`). */
+  /**
+   * YAML syntax errors (their documents are left out of `documents`), and values
+   * JSON cannot hold (`.inf`, `.nan`: their documents are kept, so that every problem is told).
+   */
   problems: Problem[];
 }
 
@@ -41,14 +44,35 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
       problems.push({ file, line, col, message: `invalid YAML: ${(e as Error).message}` });
       continue;
     }
-    documents.push({
-      doc,
-      data,
-      start: documentPosition(doc, lc),
-      problemAt: (path, message, at = 'value') => ({ file, ...positionOf(doc, lc, path, at), message }),
-    });
+    const problemAt: ParsedDocument['problemAt'] = (path, message, at = 'value') => ({ file, ...positionOf(doc, lc, path, at), message });
+    for (const path of nonFiniteNumbers(data)) {
+      problems.push(problemAt(path, `${path.join('.')} must be a finite number (got ${describeNumber(valueAt(data, path))}: JSON, and so the cluster, has no infinity or NaN)`));
+    }
+    documents.push({ doc, data, start: documentPosition(doc, lc), problemAt });
   }
   return { documents, problems };
+}
+
+/** Paths of `.inf`, `-.inf` and `.nan` values: JSON would send them as null. */
+function nonFiniteNumbers(data: unknown): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  // An explicit stack: a deeply nested document must not exhaust the call stack.
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) found.push(path);
+    else if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+  }
+  return found.reverse();
+}
+
+function valueAt(data: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], data);
+}
+
+function describeNumber(n: unknown): string {
+  return Number.isNaN(n) ? '.nan' : (n as number) > 0 ? '.inf' : '-.inf';
 }
 
 function syntaxProblem(file: string, e: YAMLError): Problem {

@@ -204,12 +204,22 @@ function interrupted(index: string, e: unknown): RuntimeError {
  * A date-time without a zone is read as local time.
  */
 export function parseSinceFlag(value: string): string {
-  const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-  const ms = iso.test(value.trim()) ? Date.parse(value.trim()) : NaN;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+  const m = iso.exec(value.trim());
+  const ms = m ? Date.parse(value.trim()) : NaN;
+  if (m && !Number.isNaN(ms) && !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+    throw new InvalidInputError(`--since ${JSON.stringify(value)} is not a date: ${m[1]}-${m[2]} has no day ${m[3]}`);
+  }
   if (Number.isNaN(ms)) {
     throw new InvalidInputError(`--since ${JSON.stringify(value)} is not an ISO date; use e.g. 2024-05-01 or 2024-05-01T12:00:00Z`);
   }
   return new Date(ms).toISOString();
+}
+
+/** Date.parse takes 2024-02-30 as March 1st. */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 /** `12,345 docs (full) in 3.2s` */

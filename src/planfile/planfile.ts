@@ -3,16 +3,33 @@
  * `base` it was computed from. Applying a plan whose base no longer matches the
  * cluster or the state is refused, as Terraform refuses a stale saved plan.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../history/atomic-write.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 
-export async function savePlan(path: string, plan: Plan): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(plan, null, 2)}\n`);
-  await rename(tmp, path);
+/**
+ * Writes the plan atomically. `shown` is how the path is named in messages (as
+ * the user typed it). The directory must exist: a typo in `--out` must not
+ * create directories. Throws InvalidInputError before writing anything.
+ */
+export async function savePlan(path: string, plan: Plan, shown = path): Promise<void> {
+  await assertPlanTarget(path, shown);
+  try {
+    writeFileAtomic(path, Buffer.from(`${JSON.stringify(plan, null, 2)}\n`));
+  } catch (e) {
+    throw new InvalidInputError(`cannot save the plan to ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A file (new or existing) in an existing directory. */
+export async function assertPlanTarget(path: string, shown = path): Promise<void> {
+  const dir = dirname(path);
+  const dirStat = await stat(dir).catch(() => null);
+  if (!dirStat?.isDirectory()) throw new InvalidInputError(`cannot save the plan to ${shown}: directory ${dirname(shown)} does not exist (esm creates no directories for --out)`);
+  const target = await stat(path).catch(() => null);
+  if (target?.isDirectory()) throw new InvalidInputError(`cannot save the plan to ${shown}: it is a directory; name a file, e.g. ${join(shown, 'plan.json')}`);
 }
 
 export async function loadPlan(path: string): Promise<Plan> {

@@ -4,7 +4,7 @@
  * that planning never writes to the cluster or the state.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANSI, esm, movieManifest, movies } from '../support/apply-fixtures.js';
@@ -99,6 +99,7 @@ describe('esm plan', () => {
 
   it('--out saves the plan and says how to apply it', async () => {
     const p = moviesProject();
+    mkdirSync(path.join(p.dir, 'plans'));
     const r = await esm(p, ['plan', '--out', 'plans/next.json']);
     expect(r.stdout).toContain('Saved the plan to plans/next.json');
     expect(r.stdout).toContain('esm apply plans/next.json');
