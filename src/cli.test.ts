@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runCli } from '../test/support/cli.js';
+import { loadedPackages } from '../test/support/loaded-packages.js';
 
 describe('esm CLI shell', () => {
   it('prints the version', async () => {
@@ -28,24 +25,20 @@ describe('esm CLI shell', () => {
     expect(r.stdout).toContain('Examples');
   });
 
-  it('the built binary loads neither Ink nor the Elasticsearch client for --version', () => {
-    // A module-resolution hook records every package the process resolves.
-    const dir = mkdtempSync(join(tmpdir(), 'esm-lazy-'));
-    const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(
-      hooks,
-      `import { writeSync } from 'node:fs';
-       export async function resolve(specifier, context, next) {
-         if (!specifier.startsWith('.') && !specifier.startsWith('node:') && !specifier.startsWith('file:')) writeSync(2, 'RESOLVE ' + specifier + '\\n');
-         return next(specifier, context);
-       }`,
-    );
-    const register = join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});`);
-    const r = spawnSync(process.execPath, ['--import', register, 'bin/esm.js', '--version'], { encoding: 'utf8' });
+  it('the built binary loads neither Ink nor the Elasticsearch client, sql.js, yaml or ajv for --version', () => {
+    const r = loadedPackages('bin/esm.js', ['--version']);
     expect(r.status).toBe(0);
-    const resolved = r.stderr.split('\n').filter((l) => l.startsWith('RESOLVE ')).map((l) => l.slice(8));
-    expect(resolved).toContain('clipanion'); // the hook works
-    expect(resolved.filter((s) => /^(ink|react|@elastic\/elasticsearch|sql\.js)/.test(s))).toEqual([]);
+    expect(r.packages).toContain('clipanion'); // the hook sees the bundle's packages
+    expect([...r.packages].filter((p) => /^(ink|react|@elastic\/|@opensearch-project\/|sql\.js|yaml|ajv)/.test(p))).toEqual([]);
+  });
+
+  it('the built binary validates manifests without ajv (precompiled), a cluster client, sql.js or Ink', () => {
+    const r = loadedPackages('bin/esm.js', ['validate'], { env: { ESM_MANIFESTS: 'manifests' } });
+    expect(r.stdout).toMatch(/manifests OK/);
+    expect(r.status).toBe(0);
+    expect(r.packages).toContain('yaml');
+    expect([...r.packages].filter((p) => /^(ink|react|@elastic\/|@opensearch-project\/|sql\.js)/.test(p))).toEqual([]);
+    // ajv's run-time helpers only: its compiler is not loaded.
+    expect([...r.modules].filter((m) => m.startsWith('ajv/') && !m.startsWith('ajv/dist/runtime/'))).toEqual([]);
   });
 });

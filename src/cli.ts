@@ -11,9 +11,10 @@ import { EsmError, ExitCode } from './errors.js';
 import type { EsmContext } from './commands/base.js';
 import { COMMANDS } from './commands/index.js';
 import { joinNegativeValues } from './commands/argv.js';
+import { packageFile } from './package-root.js';
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,8 +1,10 @@
 /**
- * sql.js, loaded once. The wasm file is resolved from the installed package, so
- * the same code runs from `src` (vitest) and from the compiled `dist`.
+ * sql.js, loaded once. The wasm file sits beside the bundle in `dist/` (copied
+ * by the build); from `src` (vitest) it is resolved from the installed package.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic } from 'sql.js';
 
@@ -10,7 +12,8 @@ let loading: Promise<SqlJsStatic> | undefined;
 
 export function loadSqlJs(): Promise<SqlJsStatic> {
   loading ??= (() => {
-    const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
+    const beside = fileURLToPath(new URL('sql-wasm.wasm', import.meta.url));
+    const wasm = existsSync(beside) ? beside : createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
     return initSqlJs({ locateFile: () => wasm });
   })();
   return loading;

@@ -1,19 +1,18 @@
 /**
- * The JSON Schemas of `schemas/` (manifest, config, plan), compiled once with ajv.
- * They are read from the package's `schemas/` directory, which sits two levels
- * above this file both in `src/manifest/` and in the built `dist/manifest/`.
+ * The JSON Schemas of `schemas/` (manifest, config, plan) and their validators,
+ * compiled once (ajv at run time from `src`, precompiled in the bundle: see
+ * validators.ts).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
+import type { AnySchemaObject, ValidateFunction } from 'ajv';
+import { packageFile } from '../package-root.js';
+import { compileValidator } from './validators.js';
 
 export type SchemaName = 'manifest' | 'config' | 'plan';
 
-const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
-
 /** Absolute path of a schema file, e.g. for `# yaml-language-server: $schema=…`. */
 export function schemaPath(name: SchemaName): string {
-  return fileURLToPath(new URL(`${name}.schema.json`, SCHEMAS_DIR));
+  return packageFile('schemas', `${name}.schema.json`);
 }
 
 const schemas = new Map<SchemaName, AnySchemaObject>();
@@ -26,15 +25,13 @@ export function schemaOf(name: SchemaName): AnySchemaObject {
   return s;
 }
 
-let ajv: Ajv | undefined;
 const validators = new Map<SchemaName, ValidateFunction>();
 
 /** A validator reporting every error (allErrors) with the failing data and schema (verbose). */
 export function validatorOf(name: SchemaName): ValidateFunction {
   let v = validators.get(name);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    v = ajv.compile(schemaOf(name));
+    v = compileValidator(name, () => schemaOf(name));
     validators.set(name, v);
   }
   return v;

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm run build`: the package's dist/, as published and as the tests spawn it.
+//
+//   dist/cli.js, dist/index.js  one esbuild bundle of src/ and its dependencies, split into
+//                               chunks, so that a command loads only the code it runs (the
+//                               library is imported lazily by the commands);
+//   dist/chunks/sql-wasm.wasm   sql.js's wasm, beside the chunk that loads it;
+//   dist/**/*.d.ts              tsc's declarations, for library users.
+//
+// The JSON Schemas are compiled here, from schemas/ as they are now, into ajv's standalone
+// code that replaces src/manifest/validators.ts in the bundle: the CLI neither loads ajv
+// nor compiles a schema per run, and nothing generated is committed (so nothing can drift).
+// ES|QL's Arrow helpers of @elastic/elasticsearch (apache-arrow, loaded eagerly by the
+// client) are never used by esm and are left out.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const require = createRequire(import.meta.url);
+const SCHEMAS = ['manifest', 'config', 'plan'];
+
+/** ajv standalone code for every schema, built with the options src/manifest/ajv-options.ts holds. */
+async function validatorsModule() {
+  const options = await build({ entryPoints: [join(ROOT, 'src/manifest/ajv-options.ts')], bundle: true, format: 'esm', write: false, logLevel: 'silent' });
+  const { AJV_OPTIONS } = await import(`data:text/javascript;base64,${Buffer.from(options.outputFiles[0].text).toString('base64')}`);
+  const { Ajv } = require('ajv');
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+  for (const name of SCHEMAS) ajv.addSchema(JSON.parse(readFileSync(join(ROOT, 'schemas', `${name}.schema.json`), 'utf8')), name);
+  const code = standaloneCode(ajv, Object.fromEntries(SCHEMAS.map((n) => [n, n])));
+  return `${code}\nconst VALIDATORS = { ${SCHEMAS.join(', ')} };\nexport function compileValidator(name) {\n  const v = VALIDATORS[name];\n  if (!v) throw new Error('no precompiled validator for ' + name);\n  return v;\n}\n`;
+}
+
+const precompiled = (code) => ({
+  name: 'esm-precompiled',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/validators\.js$/ }, (args) =>
+      args.importer.endsWith(join('src', 'manifest', 'schemas.ts')) ? { path: 'validators', namespace: 'esm-precompiled' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'esm-precompiled' }, () => ({ contents: code, loader: 'js', resolveDir: ROOT }));
+    b.onResolve({ filter: /^apache-arrow(\/.*)?$/ }, () => ({ path: 'apache-arrow', namespace: 'esm-no-arrow' }));
+    b.onLoad({ filter: /.*/, namespace: 'esm-no-arrow' }, () => ({
+      contents: `module.exports = new Proxy({}, { get(_, key) { throw new Error('esm does not bundle apache-arrow (ES|QL Arrow helpers): ' + String(key)); } });`,
+      loader: 'js',
+    }));
+  },
+});
+
+async function main() {
+  rmSync(DIST, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  const t0 = Date.now();
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+    outdir: DIST,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'chunks/[name]-[hash]',
+    // CommonJS dependencies call require(), __dirname: give every chunk its own.
+    banner: {
+      js: [
+        "import { createRequire as __esmCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __esmFileURLToPath } from 'node:url';",
+        'const require = __esmCreateRequire(import.meta.url);',
+        'const __filename = __esmFileURLToPath(import.meta.url);',
+        "const __dirname = __esmFileURLToPath(new URL('.', import.meta.url));",
+      ].join('\n'),
+    },
+    // Ink's optional React devtools hook is loaded only with DEV=true and is not a dependency.
+    external: ['react-devtools-core'],
+    plugins: [precompiled(await validatorsModule())],
+    logLevel: 'warning',
+  });
+  copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(DIST, 'chunks', 'sql-wasm.wasm'));
+  const bundled = Date.now() - t0;
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  process.stderr.write(`build: bundle ${bundled} ms, declarations ${Date.now() - t0 - bundled} ms\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`build failed: ${e.message}\n`);
+  process.exitCode = 1;
+});
