@@ -6,7 +6,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import type { Instance, MasterState } from './instances.js';
-import { retentionDrops } from './retention.js';
+import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { MasterPlan, PlanWarning, Step } from './types.js';
 
 export interface MasterDecision {
@@ -32,7 +32,10 @@ export function decideMaster(manifest: Manifest, state: MasterState): MasterDeci
     return create(ctx, head, [`no instance of ${manifest.name} exists yet`]);
   }
   if (active && active.fingerprint === fp) {
-    return { plan: { ...head, decision: 'noop', steps: [], reasons: [`${active.name} is active and has the manifest's fingerprint ${ctx.short}`] }, warnings: drift(ctx, active) };
+    const drops = pendingRetentionDrops(instances, active, manifest.spec.retention.keepInactive);
+    const reasons = [`${active.name} is active and has the manifest's fingerprint ${ctx.short}`];
+    if (drops.length) reasons.push(pendingDropsReason(drops.length));
+    return { plan: { ...head, decision: 'noop', steps: drops, reasons }, warnings: drift(ctx, active) };
   }
   const ready = instances.filter((i) => i !== active && i.fingerprint === fp).at(-1);
   if (ready) return { plan: { ...head, ...catchUpActivate(ctx, ready) }, warnings: [] };
@@ -70,7 +73,14 @@ export function decideMaster(manifest: Manifest, state: MasterState): MasterDeci
     if (refill.step) steps.push(refill.step);
     else reasons.push(`existing documents get no value for the new fields: ${refill.why}`);
   }
+  const drops = pendingRetentionDrops(instances, active, manifest.spec.retention.keepInactive);
+  if (drops.length) reasons.push(pendingDropsReason(drops.length));
+  steps.push(...drops);
   return { plan: { ...head, decision: 'in_place', steps, reasons }, warnings: [] };
+}
+
+function pendingDropsReason(n: number): string {
+  return `retention still owes ${n === 1 ? 'a drop' : `${n} drops`} (an earlier apply stopped before dropping)`;
 }
 
 interface Ctx {

@@ -7,7 +7,7 @@ import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { aHistory, anIndex, anIndexNamed, anInstanceRecord, aSnapshot } from './builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
-import type { MasterPlan, Plan } from './types.js';
+import { hasChanges, type MasterPlan, type Plan } from './types.js';
 
 const V1: IndexSpec = {
   settings: { number_of_shards: 1, number_of_replicas: 0 },
@@ -350,10 +350,42 @@ describe('createPlan: retention', () => {
     expect(drops).toEqual([{ op: 'drop', index: 'movies-2', reason: 'retention keeps no inactive instance (spec.retention.keepInactive: 0)' }]);
   });
 
-  it('does not drop anything when nothing is activated', () => {
+  it('plans the drops retention still owes when nothing is activated (an apply killed after its alias swap)', () => {
     const p = plan([master('movies', V1, { retention: { keepInactive: 0 } })], instances());
-    expect(only(p).decision).toBe('noop');
-    expect(p.summary.drop).toBe(0);
+    const m = only(p);
+    expect(m.decision).toBe('noop');
+    expect(m.steps).toEqual([
+      { op: 'drop', index: 'movies-2', reason: 'retention keeps no inactive instance (spec.retention.keepInactive: 0)' },
+      { op: 'drop', index: 'movies-1', reason: 'retention keeps no inactive instance (spec.retention.keepInactive: 0)' },
+    ]);
+    expect(reasons(m)).toContain('retention');
+    expect(p.summary).toMatchObject({ drop: 2, noop: 0 });
+    expect(hasChanges(p)).toBe(true);
+  });
+
+  it('keeps what retention allows, and no pending drop makes a plan with changes', () => {
+    const p = plan([master('movies', V1, { retention: { keepInactive: 2 } })], instances());
+    expect(only(p).steps).toEqual([]);
+    expect(p.summary).toMatchObject({ drop: 0, noop: 1 });
+  });
+
+  it('never drops, as pending retention, an instance newer than the active one (pre-created, or rolled back from)', () => {
+    const p = plan(
+      [master('movies', V1, { retention: { keepInactive: 0 } })],
+      [anIndex({ master: 'movies', n: 1, spec: V1 }), anIndex({ master: 'movies', n: 2, spec: V1, active: true }), anIndex({ master: 'movies', n: 3, spec: desired })],
+    );
+    expect(only(p).steps).toEqual([{ op: 'drop', index: 'movies-1', reason: 'retention keeps no inactive instance (spec.retention.keepInactive: 0)' }]);
+  });
+
+  it('adds the pending drops to an in-place change', () => {
+    const wider = v1((s) => (s.mappings['properties'].extra = { type: 'keyword' }));
+    const p = plan([master('movies', wider, { retention: { keepInactive: 1 }, source: undefined })], instances());
+    const m = only(p);
+    expect(m.decision).toBe('in_place');
+    expect(m.steps.map((s) => [s.op, 'index' in s ? s.index : ''])).toEqual([
+      ['in_place', 'movies-3'],
+      ['drop', 'movies-1'],
+    ]);
   });
 });
 

@@ -50,11 +50,11 @@ export function createPlan(input: PlanInput): Plan {
   };
 }
 
-/** Counts steps by op; `noop` counts the masters with nothing to do (blocked ones excluded). */
+/** Counts steps by op; `noop` counts the masters with nothing to do (blocked ones excluded; a noop with pending retention drops has something to do). */
 export function summarize(masters: MasterPlan[]): PlanSummary {
   const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0 };
   for (const m of masters) {
-    if (m.decision === 'noop' && !m.blocked) summary.noop += 1;
+    if (m.steps.length === 0 && !m.blocked) summary.noop += 1;
     for (const s of m.steps) summary[s.op] += 1;
   }
   return summary;

@@ -19,3 +19,17 @@ export function retentionDrops(instances: Instance[], newActive: string, keepIna
       : `retention keeps the ${keep === 1 ? 'newest inactive instance' : `${keep} newest inactive instances`}${kept.length ? ` (${kept.map((i) => i.name).join(', ')})` : ''}`;
   return inactive.slice(keep).map((i) => ({ op: 'drop', index: i.name, reason: why }));
 }
+
+/**
+ * Drops retention still owes while the active instance stays (an apply killed
+ * after its alias swap, or during a drop): retention is part of the desired
+ * state. Only instances older than the active one count: a newer one is a
+ * pre-created instance, or one a rollback moved away from, and is kept.
+ */
+export function pendingRetentionDrops(instances: Instance[], active: Instance, keepInactive: number): Step[] {
+  return retentionDrops(
+    instances.filter((i) => i.number < active.number),
+    active.name,
+    keepInactive,
+  );
+}

@@ -49,7 +49,9 @@ export function renderPlanMarkdown(plan: Plan): string {
 }
 
 function decisionLabel(m: MasterPlan): string {
-  return m.blocked ? 'blocked' : m.decision === 'noop' ? 'no changes' : m.decision.replace(/_/g, ' ');
+  if (m.blocked) return 'blocked';
+  if (m.decision === 'noop') return m.steps.length ? 'retention drops' : 'no changes';
+  return m.decision.replace(/_/g, ' ');
 }
 
 function stepList(m: MasterPlan): string {

@@ -12,8 +12,11 @@ export function masterHeadline(m: MasterPlan): { symbol: string; tone: Tone; tex
       const to = activatedTo(m);
       return { symbol: '+', tone: 'add', text: `create${to ? ` ${to}` : ''}` };
     }
-    case 'noop':
+    case 'noop': {
+      const drops = m.steps.filter((s) => s.op === 'drop').length;
+      if (drops > 0) return { symbol: '-', tone: 'remove', text: `retention: drop ${drops} inactive instance${drops === 1 ? '' : 's'}${m.active ? ` (${m.active} stays active)` : ''}` };
       return { symbol: '=', tone: 'none', text: `no changes${m.active ? ` (${m.active} is active)` : ''}` };
+    }
     case 'catch_up_activate': {
       const to = activatedTo(m);
       return { symbol: '→', tone: 'move', text: `catch up and activate${to ? ` ${to}` : ''}` };
