@@ -6,6 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { canonicalMappings } from '../fingerprint/index.js';
+import { dependencyProblems } from './dependencies.js';
 import { masterNameProblem } from './master-name.js';
 import type { Manifest } from './types.js';
 import type { Anchor } from './yaml-positions.js';
@@ -49,6 +50,7 @@ export function semanticProblems(declared: Declared[]): Problem[] {
       );
     }
   }
+  problems.push(...dependencyProblems(declared));
   return problems;
 }
 

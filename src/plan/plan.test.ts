@@ -468,3 +468,21 @@ describe('createPlan: selection, order, summary', () => {
     expect(plan(manifests(), indices())).toEqual(plan(manifests(), indices()));
   });
 });
+
+describe('createPlan: dependency order', () => {
+  const from = (name: string, source: string) => master(name, V1, { source: { type: 'reindex', from: source } });
+
+  it('puts a master after the master it reindexes from, the others by name', () => {
+    const p = plan([from('alpha', 'zeta'), master('zeta'), master('beta'), from('aardvark', 'alpha')]);
+    expect(p.masters.map((m) => m.name)).toEqual(['zeta', 'alpha', 'aardvark', 'beta']);
+  });
+
+  it('orders the selected masters only, by dependency among them', () => {
+    const p = plan([from('alpha', 'zeta'), master('zeta'), master('beta')], [], { only: ['alpha', 'zeta'] });
+    expect(p.masters.map((m) => m.name)).toEqual(['zeta', 'alpha']);
+  });
+
+  it('refuses a dependency cycle (invalid input)', () => {
+    expect(() => plan([from('a', 'b'), from('b', 'a')])).toThrowError(/dependency cycle/);
+  });
+});

@@ -8,6 +8,7 @@ import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
 import { masterState } from './instances.js';
+import { dependencyOrder } from './order.js';
 import { orphanWarnings } from './orphans.js';
 import type { MasterPlan, Plan, PlanSummary, PlanWarning } from './types.js';
 
@@ -25,7 +26,7 @@ export interface PlanInput {
 }
 
 export function createPlan(input: PlanInput): Plan {
-  const manifests = selectManifests(input.manifests, input.only);
+  const manifests = dependencyOrder(selectManifests(input.manifests, input.only));
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
   for (const manifest of manifests) {

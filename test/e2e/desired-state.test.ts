@@ -55,3 +55,37 @@ describe('retention is part of the desired state', () => {
     expect((await esm(p, ['plan'])).stdout).toContain('No changes.');
   });
 });
+
+describe('dependency order', () => {
+  /** `catalog` is reindexed from `movies`: by name it would come first. */
+  function dependentProject(): TempProject {
+    const p = moviesProject(12);
+    const catalog = movieManifest({ name: 'catalog', data: null }).replace(/spec:\n/, 'spec:\n  source: { type: reindex, from: movies }\n');
+    p.manifest('catalog', catalog);
+    return p;
+  }
+
+  it('plans and applies a master after the master it reindexes from, both new in the same apply', async () => {
+    const p = dependentProject();
+    const plan = await planJson(p);
+    expect(plan.masters.map((m) => m.name)).toEqual(['movies', 'catalog']);
+    const r = await esm(p, ['apply', '--auto-approve']);
+    expect(r.stdout.indexOf('movies')).toBeLessThan(r.stdout.indexOf('catalog'));
+    expect(await countDocs(`${p.prefix}catalog`)).toBe(12);
+    expect(await countDocs(`${p.prefix}movies`)).toBe(12);
+  });
+
+  it('a cycle is an esm validate error at the source.from of each master in it (exit 3), and plan refuses it too', async () => {
+    const p = moviesProject(1);
+    const cyc = (name: string, from: string) => movieManifest({ name, data: null }).replace(/spec:\n/, `spec:\n  source: { type: reindex, from: ${from} }\n`);
+    p.manifest('a', cyc('a', 'b'));
+    p.manifest('b', cyc('b', 'a'));
+    const r = await esm(p, ['validate'], 3);
+    expect(r.stderr).toMatch(/manifests\/a\.yaml:\d+:\d+: spec\.source\.from "b" makes a dependency cycle \(a → b → a\)/);
+    expect(r.stderr).toMatch(/manifests\/b\.yaml:\d+:\d+: spec\.source\.from "a" makes a dependency cycle \(a → b → a\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const plan = await esm(p, ['plan'], 3);
+    expect(plan.stderr).toContain('dependency cycle');
+    expect(await indicesOf(p.prefix)).toEqual([]);
+  });
+});
