@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../plan/builders.js';
 import { createPlan } from '../plan/plan.js';
-import type { Plan } from '../plan/types.js';
+import { DECISIONS, type Plan } from '../plan/types.js';
 import type { Manifest } from './types.js';
 import { aManifest } from './builders.js';
 import { loadManifests } from './load.js';
@@ -82,6 +82,10 @@ describe('plan.schema.json', () => {
     ['in place', mk([movies], [anIndex({ master: 'movies', n: 1, spec: moreReplicas, active: true })])],
     ['noop with an orphan warning', mk([movies], [anIndex({ master: 'movies', n: 1, spec, active: true }), anIndex({ master: 'old', n: 1, active: true })])],
     ['conflict', mk([movies], [anIndexNamed('movies')])],
+    [
+      'catch up and activate a pre-created instance',
+      mk([movies], [anIndex({ master: 'movies', n: 1, spec: otherType, active: true }), anIndex({ master: 'movies', n: 2, spec, lastUpdateAt: '2025-05-01T00:00:00.000Z' })]),
+    ],
   ];
 
   it.each(plans)('accepts the plan createPlan makes: %s', (_name, plan) => {
@@ -94,8 +98,13 @@ describe('plan.schema.json', () => {
     const ops = new Set(plans.flatMap(([, p]) => p.masters.flatMap((m) => m.steps.map((s) => s.op))));
     expect([...ops].sort()).toEqual(['activate', 'catch_up', 'create', 'drop', 'fill', 'in_place']);
     const decisions = new Set(plans.flatMap(([, p]) => p.masters.map((m) => m.decision)));
-    expect([...decisions].sort()).toEqual(['create', 'in_place', 'noop', 'replace']);
+    expect([...decisions].sort()).toEqual([...DECISIONS].sort());
     expect(new Set(plans.flatMap(([, p]) => p.warnings.map((w) => w.code)))).toEqual(new Set(['orphan', 'conflict']));
+  });
+
+  it('names exactly the decisions the planner can make', () => {
+    const decision = (schemaOf('plan') as any).definitions.master.properties.decision;
+    expect([...decision.enum].sort()).toEqual([...DECISIONS].sort());
   });
 
   it.each([

@@ -9,10 +9,9 @@ export type {
   PlanSummary,
   PlanWarning,
   Step,
-  StepOp,
   WarningCode,
 } from './types.js';
-export { hasChanges } from './types.js';
+export { DECISIONS, hasChanges } from './types.js';
 export { createPlan, summarize, type PlanInput } from './plan.js';
 export {
   addsDataFields,

@@ -1,6 +1,8 @@
 /** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
 
-export type Decision = 'create' | 'noop' | 'catch_up_activate' | 'in_place' | 'replace';
+/** Every decision, in the order SPEC §7 names them; `Decision` is derived from it, so a new one is listed here or nowhere. */
+export const DECISIONS = ['create', 'noop', 'catch_up_activate', 'in_place', 'replace'] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 export type Step =
   | { op: 'create'; index: string; number: number }
@@ -16,8 +18,6 @@ export type Step =
       mappings: Record<string, unknown> | null;
     }
   | { op: 'drop'; index: string; reason: string };
-
-export type StepOp = Step['op'];
 
 export type WarningCode = 'drift' | 'orphan' | 'conflict';
 
