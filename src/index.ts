@@ -17,7 +17,8 @@ export { resolveConfig, mergeConfig, DEFAULTS as CONFIG_DEFAULTS, type ConfigFla
 export type { EsmConfig, Auth } from './config/types.js';
 
 // Manifests and fingerprints (pure)
-export { loadManifests, parseManifestTexts, loadConfigFile } from './manifest/index.js';
+export { loadManifests, parseManifestTexts } from './manifest/index.js';
+export { loadConfigFile } from './config/config-file.js';
 export type { Manifest, MasterSpec, SourceSpec } from './manifest/types.js';
 export { fingerprint, shortFingerprint, canonicalSettings, canonicalMappings } from './fingerprint/index.js';
 

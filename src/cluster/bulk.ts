@@ -21,7 +21,8 @@ import type { Client } from '@elastic/elasticsearch';
 import { fieldValue } from '../sources/doc-field.js';
 import type { Doc } from '../sources/types.js';
 import type { Conn } from './conn.js';
-import { displayUrl } from './redact.js';
+import { displayUrl } from '../redact.js';
+import { BATCH_SIZE } from './batch-size.js';
 import { backoffDelay, classify, failureError, retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 /** The raw client, or a connection of src/cluster (whose URL and secrets then shape the messages). */
@@ -62,7 +63,7 @@ export interface BulkProgress {
 
 export interface BulkWriteBaseOptions {
   index: string;
-  /** Documents per request (default 1000). */
+  /** Documents per request (default BATCH_SIZE). */
   batchSize?: number;
   /** Bytes of NDJSON per request (default 5 MB); a larger single document is sent alone. */
   batchBytes?: number;
@@ -89,7 +90,7 @@ export interface BulkWriteHitsOptions extends BulkWriteBaseOptions {
 }
 
 export const BULK_DEFAULTS = {
-  batchSize: 1000,
+  batchSize: BATCH_SIZE,
   batchBytes: 5 * 1024 * 1024,
   concurrency: 2,
   maxRetries: 6,

@@ -6,7 +6,7 @@ import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import { readFileSync } from 'node:fs';
 import type { EsmConfig } from '../config/types.js';
 import { assertNever, InvalidInputError } from '../errors.js';
-import { displayUrl } from './redact.js';
+import { displayUrl } from '../redact.js';
 
 export interface RequestEvent {
   method: string;

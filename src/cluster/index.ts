@@ -16,7 +16,7 @@ export {
   type RetryContext,
   type RetryPolicy,
 } from './retry.js';
-export { displayUrl, redact } from './redact.js';
+export { displayUrl, redact } from '../redact.js';
 export { compareVersions, parseNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
 export { buildSnapshot, indexSnapshot, prefixPattern, type RawSnapshot } from './snapshot.js';
 export { parseMeta, withMeta } from './meta.js';
@@ -28,8 +28,8 @@ export {
   decideTakeOver,
   heldMessage,
   LOCK_INDEX,
+  LOCK_TTL_MS,
   lockId,
-  pidAlive,
   type AcquireLockOptions,
   type Lock,
   type LockDoc,

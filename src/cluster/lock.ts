@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { RefusedError } from '../errors.js';
+import { pidAlive } from '../pid-alive.js';
 import type { Conn } from './conn.js';
 import { isStatus } from './retry.js';
 
@@ -25,6 +26,9 @@ export interface LockDoc {
   expiresAt: string;
   command: string;
 }
+
+/** The apply lock lives this long without renewal; the holder renews it every third of that. */
+export const LOCK_TTL_MS = 120_000;
 
 export interface LockHolder {
   /** Who: e.g. `alice@build-7`. */
@@ -83,15 +87,6 @@ export function heldMessage(prefix: string, doc: LockDoc): string {
   );
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 interface Version {
   seqNo: number;

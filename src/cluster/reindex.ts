@@ -15,6 +15,7 @@ import { bulkWriteHits, connOf, type BulkItemError, type ClientOrConn } from './
 import type { Conn } from './conn.js';
 import { esError, sleep } from './retry.js';
 import { scan } from './scan.js';
+import { BATCH_SIZE } from './batch-size.js';
 
 export interface ReindexOptions {
   /** Concrete index (or alias) to copy from. */
@@ -30,7 +31,7 @@ export interface ReindexOptions {
   onProgress?: (p: ReindexProgress) => void;
   /** Delay between two reads of the task's status (server side; default 1000 ms). */
   pollMs?: number;
-  /** Client side: documents per page and per bulk request (default 1000). */
+  /** Client side: documents per page and per bulk request (default BATCH_SIZE). */
   batchSize?: number;
   /** Client side: bulk requests in flight (default 2). */
   concurrency?: number;
@@ -151,8 +152,8 @@ async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexR
   const total = counted.count;
   const result = await bulkWriteHits(conn, {
     index: dest,
-    hits: scan(conn, source, { query, pageSize: opts.batchSize, signal }),
-    batchSize: opts.batchSize,
+    hits: scan(conn, source, { query, pageSize: opts.batchSize ?? BATCH_SIZE, signal }),
+    batchSize: opts.batchSize ?? BATCH_SIZE,
     concurrency: opts.concurrency,
     signal,
     onProgress: ({ done }) => opts.onProgress?.({ done, total }),

@@ -7,7 +7,7 @@
  */
 import { errors } from '@elastic/elasticsearch';
 import { assertNever, ClusterError } from '../errors.js';
-import { redact } from './redact.js';
+import { redact } from '../redact.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */

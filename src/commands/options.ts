@@ -1,10 +1,11 @@
 /** Options shared by the commands that fill indices (apply, reset, update) or draw plans. */
 import { Option } from 'clipanion';
 import * as t from 'typanion';
+import { BATCH_SIZE } from '../cluster/batch-size.js';
 
 export const batchSizeOption = () =>
   Option.String('--batch-size', {
-    description: 'documents per bulk request (1..100000; default 5000; requests are also cut at 5 MB)',
+    description: `documents per bulk request (1..100000; default ${BATCH_SIZE}; requests are also cut at 5 MB)`,
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 100_000)]),
   });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeConfig, resolveConfig, redactUrl } from './resolve.js';
+import { mergeConfig, resolveConfig } from './resolve.js';
+import { redactText } from '../redact.js';
 import { InvalidInputError } from '../errors.js';
 
 const base = { flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/work/proj' };
@@ -62,7 +63,7 @@ describe('configuration precedence: flag > env > esm.config.yaml > default', () 
     const c = mergeConfig({ ...base, flags: { url: 'https://elastic:s3cret@es.example:9243/' } });
     expect(c.url).toBe('https://es.example:9243');
     expect(c.auth).toEqual({ kind: 'basic', username: 'elastic', password: 's3cret' });
-    expect(redactUrl('https://elastic:s3cret@es.example:9243')).toBe('https://***@es.example:9243');
+    expect(redactText('https://elastic:s3cret@es.example:9243')).toBe('https://***@es.example:9243');
   });
 
   it.each([

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from '../errors.js';
+import { redactText } from '../redact.js';
 import type { Auth, EsmConfig } from './types.js';
 
 export const CONFIG_FILE_NAME = 'esm.config.yaml';
@@ -74,7 +75,7 @@ export async function resolveConfig(flags: ConfigFlags, env: Env, cwd: string): 
   const configPath = env.ESM_CONFIG ? resolve(cwd, env.ESM_CONFIG) : join(cwd, CONFIG_FILE_NAME);
   let file: FileConfig | null = null;
   if (existsSync(configPath)) {
-    const { loadConfigFile } = await import('../manifest/index.js');
+    const { loadConfigFile } = await import('./config-file.js');
     file = (await loadConfigFile(configPath)) as FileConfig | null;
   } else if (env.ESM_CONFIG) {
     throw new InvalidInputError(`config file not found: ${env.ESM_CONFIG} (from ESM_CONFIG)`);
@@ -100,10 +101,10 @@ function parseUrl(raw: string): { url: string; auth: Auth | null } {
   try {
     u = new URL(raw);
   } catch {
-    throw new InvalidInputError(`invalid cluster URL: ${redactUrl(raw)} (expected e.g. http://127.0.0.1:9200)`);
+    throw new InvalidInputError(`invalid cluster URL: ${redactText(raw)} (expected e.g. http://127.0.0.1:9200)`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new InvalidInputError(`invalid cluster URL: ${redactUrl(raw)} (only http:// and https:// are supported)`);
+    throw new InvalidInputError(`invalid cluster URL: ${redactText(raw)} (only http:// and https:// are supported)`);
   }
   let auth: Auth | null = null;
   if (u.username || u.password) {
@@ -112,11 +113,6 @@ function parseUrl(raw: string): { url: string; auth: Auth | null } {
     u.password = '';
   }
   return { url: u.toString().replace(/\/+$/, ''), auth };
-}
-
-/** `https://user:secret@host` → `https://***@host`; anything unparsable is returned without a userinfo part. */
-export function redactUrl(raw: string): string {
-  return raw.replace(/^([a-z]+:\/\/)[^/@\s]*@/i, '$1***@');
 }
 
 function validatePrefix(prefix: string): void {

@@ -15,7 +15,9 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { latestVersion, migrate, MIGRATIONS, type Migration } from './migrations.js';
-import { redactArgv, redactText } from './redact.js';
+import { redactArgv, redactText } from '../redact.js';
+import { stableJson } from '../fingerprint/canonical-value.js';
+import { pidAlive } from '../pid-alive.js';
 import { loadSqlJs } from './sql-js.js';
 import { loadStateBytes } from './state-file.js';
 import type {
@@ -304,7 +306,7 @@ export class HistoryStore {
     let n = 0;
     for (const r of rows) {
       const pid = Number(r.pid);
-      if (pid === this.pid || isAlive(pid)) continue;
+      if (pid === this.pid || pidAlive(pid)) continue;
       this.db.run(`UPDATE actions SET status = 'aborted', error = COALESCE(error, ?) WHERE id = ?`, [
         `the run (pid ${pid} on ${this.host}) ended without finishing this action`,
         Number(r.id),
@@ -410,15 +412,6 @@ function sameIdentity(a: FileIdentity, b: FileIdentity | null): boolean {
   return b !== null && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
 function iso(at: string | Date): string {
   return typeof at === 'string' ? at : at.toISOString();
 }
@@ -480,11 +473,3 @@ function parseArgv(v: SqlValue | undefined): string[] {
   }
 }
 
-/** JSON with object keys sorted at every level. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}

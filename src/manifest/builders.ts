@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { MANIFEST_DEFAULTS, type Manifest, type SourceSpec } from './types.js';
+import { withFingerprint } from './with-fingerprint.js';
 
 export interface ManifestOverrides {
   name?: string;
@@ -42,7 +43,7 @@ export function aManifest(o: ManifestOverrides = {}): Manifest {
   const source = has('source') ? o.source : { type: 'ndjson' as const, path: `../data/${name}.ndjson` };
   const idField = has('idField') ? o.idField : 'id';
   const updatedField = has('updatedField') ? o.updatedField : 'updated_at';
-  const m: Manifest = {
+  const m: Omit<Manifest, 'fingerprint'> = {
     name,
     labels: o.labels ?? {},
     spec: {
@@ -56,7 +57,7 @@ export function aManifest(o: ManifestOverrides = {}): Manifest {
   if (source) m.spec.source = structuredClone(source);
   if (idField !== undefined) m.spec.idField = idField;
   if (updatedField !== undefined) m.spec.updatedField = updatedField;
-  return m;
+  return withFingerprint(m);
 }
 
 /** The YAML document of `aManifest(o)`: parsing it gives the same manifest (origin aside). */

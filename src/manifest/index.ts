@@ -3,6 +3,5 @@ export type { Manifest, MasterSpec, SourceSpec } from './types.js';
 export { MANIFEST_DEFAULTS } from './types.js';
 export { loadManifests, type LoadOptions } from './load.js';
 export { parseManifestTexts, type ManifestText } from './parse.js';
-export { loadConfigFile, parseConfigText } from './config-file.js';
 export { masterNameProblem } from './master-name.js';
 export { schemaPath, validatorOf, type SchemaName } from './schemas.js';

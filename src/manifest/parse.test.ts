@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
+import { fingerprint } from '../fingerprint/index.js';
 import { aManifest, manifestYaml } from './builders.js';
 import { parseManifestTexts } from './parse.js';
 
@@ -40,6 +41,7 @@ describe('parseManifestTexts: a valid manifest', () => {
         activation: { minDocRatio: 0 },
         retention: { keepInactive: 2 },
       },
+      fingerprint: fingerprint({ settings: {}, mappings: { properties: { id: { type: 'keyword' }, updated_at: { type: 'date' } } } }),
       origin: { file: 'manifests/m.yaml', line: 1, col: 1, dir: 'manifests' },
     });
   });

@@ -11,6 +11,7 @@ import { describeSchemaErrors } from './schema-errors.js';
 import { validatorOf } from './schemas.js';
 import { semanticProblems, type Declared } from './semantic.js';
 import { MANIFEST_DEFAULTS, type Manifest, type MasterSpec, type SourceSpec } from './types.js';
+import { withFingerprint } from './with-fingerprint.js';
 import { parseYamlFile } from './yaml-file.js';
 
 export interface ManifestText {
@@ -98,7 +99,7 @@ function toManifest(raw: RawManifest, origin: Manifest['origin']): Manifest {
   if (s.source) spec.source = toSource(s.source);
   if (s.idField !== undefined) spec.idField = s.idField;
   if (s.updatedField !== undefined) spec.updatedField = s.updatedField;
-  return { name: raw.metadata.name, labels, spec, origin };
+  return withFingerprint({ name: raw.metadata.name, labels, spec, origin });
 }
 
 /** The schema guarantees each type's required fields. */

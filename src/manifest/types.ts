@@ -20,6 +20,8 @@ export interface Manifest {
   name: string;
   labels: Record<string, string>;
   spec: MasterSpec;
+  /** `fingerprint(spec)` (SPEC §4), computed once when the manifest is loaded. */
+  fingerprint: string;
   /** Where it was declared: the file (relative to cwd when possible) and the document's position. */
   origin: { file: string; line: number; col: number; dir: string };
 }

@@ -4,15 +4,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Lock } from '../cluster/index.js';
+import { LOCK_TTL_MS, type Lock } from '../cluster/index.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import { planFrom, readPlanInputs } from './plan.js';
 import type { Session } from './session.js';
-
-/** The apply lock lives this long without renewal; the holder renews it every third of that. */
-export const LOCK_TTL_MS = 120_000;
 
 /**
  * Runs `fn` holding the cluster lock of the session's prefix: a second apply is
@@ -55,12 +52,11 @@ export async function preparePlan(s: Session, opts: { planFile?: string; only?: 
   const { assertFresh, loadPlan } = await import('../planfile/index.js');
   const plan = await loadPlan(resolve(s.config.cwd, opts.planFile));
   assertFresh(plan, { ...inputs.base, prefix: s.prefix });
-  const { fingerprint } = await import('../fingerprint/index.js');
   const changed: string[] = [];
   for (const m of plan.masters) {
     const manifest = inputs.manifests.find((x) => x.name === m.name);
     if (!manifest) changed.push(`${m.name} is no longer declared by any manifest`);
-    else if (fingerprint(manifest.spec) !== m.fingerprint) changed.push(`the manifest of ${m.name} changed`);
+    else if (manifest.fingerprint !== m.fingerprint) changed.push(`the manifest of ${m.name} changed`);
   }
   if (changed.length) throw new RefusedError(`saved plan is stale, run esm plan again: ${changed.join('; ')}`);
   return { plan, manifests: inputs.manifests, saved: true };

@@ -1,5 +1,4 @@
 /** `esm create`: a new instance of a master, created with the manifest's spec and `_meta.esm`. */
-import { fingerprint } from '../fingerprint/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
@@ -15,7 +14,7 @@ export interface CreateResult {
 
 export async function createInstance(s: Session, manifest: Manifest, opts: { force?: boolean; number?: number } = {}): Promise<CreateResult> {
   const master = manifest.name;
-  const fp = fingerprint(manifest.spec);
+  const fp = manifest.fingerprint;
   const st = await loadMasterState(s, master);
   if (!opts.force) {
     const same = [...st.instances].reverse().find((i) => i.fingerprint === fp);

@@ -5,6 +5,7 @@
  * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
  */
 import type { BulkItemError, Conn } from '../cluster/index.js';
+import { BATCH_SIZE } from '../cluster/batch-size.js';
 import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { ensureRecorded, loadMasterState } from './master-state.js';
@@ -41,16 +42,6 @@ export class FillFailed extends RuntimeError {
     super(message);
   }
 }
-
-/**
- * Documents per bulk request of a fill (requests are also cut at 5 MB), and the
- * page size of a client-side reindex's scan. Small documents then travel in
- * requests of about a megabyte. Measured on the benchmark machine: 1,000 small
- * documents a request (a translog fsync every ~150 kB) made a 1M-document fill
- * ~25 % slower than a plain helpers.bulk load; 10,000 was a little faster than
- * 5,000 but raised the peak RSS past 300 MB (bench/RESULTS.md).
- */
-export const FILL_BATCH_SIZE = 5_000;
 
 export async function fillInstance(s: Session, manifest: Manifest, index: string, opts: FillOptions): Promise<FillResult> {
   const master = manifest.name;
@@ -137,7 +128,7 @@ async function viaSource(s: Session, cluster: Conn, manifest: Manifest, index: s
     index,
     docs: source.read({ since, ...(s.signal ? { signal: s.signal } : {}) }),
     ...(manifest.spec.idField ? { idField: manifest.spec.idField } : {}),
-    batchSize: opts.batchSize ?? FILL_BATCH_SIZE,
+    batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(s.signal ? { signal: s.signal } : {}),
     onProgress: (p) => {
@@ -176,7 +167,7 @@ async function viaReindex(s: Session, cluster: Conn & { capabilities(): Promise<
     ...(src.script !== undefined ? { script: src.script } : {}),
     capabilities: await cluster.capabilities(),
     ...(s.signal ? { signal: s.signal } : {}),
-    batchSize: opts.batchSize ?? FILL_BATCH_SIZE,
+    batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     onProgress: (p) => {
       copied = p.done;

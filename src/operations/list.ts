@@ -8,6 +8,7 @@ import type { ClusterSnapshot } from '../cluster/types.js';
 import { InvalidInputError } from '../errors.js';
 import type { HistoryView } from '../history/types.js';
 import { masterState } from '../plan/instances.js';
+import { isOwnInstance } from '../plan/naming.js';
 import type { Session } from './session.js';
 
 export type InstanceStatus = 'active' | 'filled' | 'unfilled';
@@ -50,8 +51,7 @@ export const EMPTY_HISTORY: HistoryView = { masters: [], instances: [], maxNumbe
 export function managedMasters(prefix: string, snapshot: ClusterSnapshot): string[] {
   const names = new Set<string>();
   for (const index of snapshot.indices) {
-    const meta = index.meta;
-    if (meta && index.name === `${prefix}${meta.master}-${meta.instance}`) names.add(meta.master);
+    if (isOwnInstance(prefix, index)) names.add(index.meta!.master);
   }
   return [...names].sort();
 }
@@ -144,7 +144,7 @@ export async function listMasters(s: Session, opts: { only?: readonly string[]; 
   const history = opts.esOnly ? EMPTY_HISTORY : (await s.store()).view();
   return buildListing({
     prefix: s.prefix,
-    declared: manifests.map((m) => ({ name: m.name, fingerprint: fingerprint(m.spec) })),
+    declared: manifests.map((m) => ({ name: m.name, fingerprint: m.fingerprint })),
     snapshot,
     history,
     ...(opts.only ? { only: opts.only } : {}),

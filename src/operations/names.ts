@@ -1,8 +1,9 @@
 /** Names of aliases and instances, and parsing of what users type (`movies-2`, `movies 2`, `qa1_movies-2`). */
 import { InvalidInputError } from '../errors.js';
 
-export const aliasName = (prefix: string, master: string) => `${prefix}${master}`;
-export const instanceName = (prefix: string, master: string, n: number) => `${prefix}${master}-${n}`;
+import { aliasName, instanceName } from '../plan/naming.js';
+
+export { aliasName, instanceName };
 
 /** `<prefix><master>-<N>` → { master, number }, or null for a name that is not an instance of a known master. */
 export function parseInstanceName(prefix: string, name: string, masters: readonly string[]): { master: string; number: number } | null {

@@ -3,7 +3,7 @@
  * esm-managed index of the prefix and forgets masters and instances in the state
  * (the journal is kept); the command then plans and applies from the manifests.
  */
-import type { IndexSnapshot } from '../cluster/types.js';
+import { isOwnInstance } from '../plan/naming.js';
 import { RefusedError } from '../errors.js';
 import type { Session } from './session.js';
 
@@ -21,16 +21,6 @@ export async function assertResetConfirmed(s: Session, confirm: string | undefin
   return clusterName;
 }
 
-/**
- * An index esm created for this prefix: it carries `_meta.esm` and its name is
- * exactly `<prefix><master>-<N>` of that meta (so another environment's
- * `qa1_movies-1` is never taken for `movies-1`, and foreign indices never count).
- */
-export function isManagedInstance(prefix: string, index: IndexSnapshot): boolean {
-  const meta = index.meta;
-  return meta !== null && index.name === `${prefix}${meta.master}-${meta.instance}`;
-}
-
 export interface ResetResult {
   dropped: string[];
 }
@@ -39,7 +29,7 @@ export interface ResetResult {
 export async function resetManaged(s: Session): Promise<ResetResult> {
   const cluster = await s.cluster();
   const snapshot = await cluster.snapshot(s.prefix);
-  const dropped = snapshot.indices.filter((i) => isManagedInstance(s.prefix, i)).map((i) => i.name);
+  const dropped = snapshot.indices.filter((i) => isOwnInstance(s.prefix, i)).map((i) => i.name);
   await s.record({ action: 'reset' }, async () => {
     if (dropped.length) await cluster.deleteIndices(dropped, { ignoreMissing: true });
     const store = await s.store();

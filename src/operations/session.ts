@@ -13,7 +13,7 @@ import type { HistoryStore } from '../history/index.js';
 import type { ActionName } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { silent, type Emit } from '../apply/events.js';
-import { redactArgv } from '../history/redact.js';
+import { redactArgv } from '../redact.js';
 import { aliasName, instanceName } from './names.js';
 
 export interface SessionOptions {

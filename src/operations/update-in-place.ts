@@ -1,5 +1,4 @@
 /** The plan's `in_place` step: `PUT _settings` / `PUT _mapping` on the active instance, then its fingerprint becomes the manifest's. */
-import { fingerprint } from '../fingerprint/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Session } from './session.js';
 
@@ -9,7 +8,7 @@ export async function updateInPlace(
   index: string,
   bodies: { settings: Record<string, unknown> | null; mappings: Record<string, unknown> | null },
 ): Promise<{ index: string; fingerprint: string }> {
-  const fp = fingerprint(manifest.spec);
+  const fp = manifest.fingerprint;
   await s.record({ action: 'update_in_place', master: manifest.name, instance: index }, async () => {
     const cluster = await s.cluster();
     if (bodies.settings && Object.keys(bodies.settings).length) await cluster.putSettings(index, bodies.settings);

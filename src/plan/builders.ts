@@ -6,6 +6,7 @@ import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from '../cluster/ty
 import { fingerprint } from '../fingerprint/index.js';
 import type { HistoryView, InstanceRecord, MasterRecord } from '../history/types.js';
 import type { IndexSpec } from './diff.js';
+import { aliasName, instanceName } from './naming.js';
 
 export interface IndexOptions {
   master: string;
@@ -30,7 +31,7 @@ export interface IndexOptions {
 /** An index as the cluster snapshot shows it: settings with server-managed keys, `_meta.esm` in the mappings. */
 export function anIndex(o: IndexOptions): IndexSnapshot {
   const prefix = o.prefix ?? '';
-  const name = `${prefix}${o.master}-${o.n}`;
+  const name = instanceName(prefix, o.master, o.n);
   const spec = o.spec ?? { settings: {}, mappings: {} };
   const managed = o.managed ?? true;
   const meta: InstanceMeta | null = managed
@@ -47,7 +48,7 @@ export function anIndex(o: IndexOptions): IndexSnapshot {
   const liveSettings = o.live?.settings ?? spec.settings;
   const liveMappings = o.live?.mappings ?? spec.mappings;
   return anIndexNamed(name, {
-    aliases: [...(o.active ? [`${prefix}${o.master}`] : []), ...(o.aliases ?? [])],
+    aliases: [...(o.active ? [aliasName(prefix, o.master)] : []), ...(o.aliases ?? [])],
     settings: liveSettings,
     mappings: meta ? { ...liveMappings, _meta: { esm: meta } } : liveMappings,
     meta,

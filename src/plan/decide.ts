@@ -6,6 +6,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import type { Instance, MasterState } from './instances.js';
+import { instanceOf } from './naming.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { MasterPlan, PlanWarning, Step } from './types.js';
 
@@ -16,7 +17,7 @@ export interface MasterDecision {
 
 export function decideMaster(manifest: Manifest, state: MasterState): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
-  const fp = fingerprint(desired);
+  const fp = manifest.fingerprint;
   const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };
   const head = { name: manifest.name, alias: state.alias, fingerprint: fp, active: state.active?.name ?? null };
 
@@ -105,7 +106,7 @@ function create(ctx: Ctx, head: Head, why: string[]): MasterDecision {
 function replaceSteps(ctx: Ctx, active: Instance | null, catchUp: boolean, why: string[]): Pick<MasterPlan, 'steps' | 'reasons'> {
   const { state, manifest } = ctx;
   const number = state.nextNumber;
-  const index = `${state.alias}-${number}`;
+  const index = instanceOf(state.alias, number);
   const reasons = [...why];
   const steps: Step[] = [{ op: 'create', index, number }];
   const fill = fillStep(ctx, index, active);

@@ -4,6 +4,7 @@
  */
 import type { ClusterSnapshot, IndexSnapshot } from '../cluster/types.js';
 import type { HistoryView, InstanceRecord } from '../history/types.js';
+import { aliasName, instanceNumber } from './naming.js';
 
 export interface Instance {
   /** Concrete index name, prefix included. */
@@ -37,8 +38,7 @@ export interface MasterState {
  * but belongs to another environment than `movies-1`.
  */
 export function masterState(name: string, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): MasterState {
-  const alias = `${prefix}${name}`;
-  const pattern = new RegExp(`^${escapeRegExp(alias)}-(\\d+)$`);
+  const alias = aliasName(prefix, name);
   const records = history.instances.filter((r) => r.master === name);
 
   let highest = history.maxNumber[name] ?? 0;
@@ -46,9 +46,8 @@ export function masterState(name: string, prefix: string, snapshot: ClusterSnaps
 
   const instances: Instance[] = [];
   for (const index of snapshot.indices) {
-    const m = pattern.exec(index.name);
-    if (!m) continue;
-    const number = Number(m[1]);
+    const number = instanceNumber(alias, index.name);
+    if (number === null) continue;
     highest = Math.max(highest, number);
     if (index.meta && index.meta.master !== name) continue;
     // The state file may name instances with or without the prefix: by name first, then by number.
@@ -92,8 +91,4 @@ export function aliasTargets(alias: string, snapshot: ClusterSnapshot): string[]
   const targets = new Set(snapshot.aliases[alias] ?? []);
   for (const i of snapshot.indices) if (i.aliases.includes(alias)) targets.add(i.name);
   return [...targets].sort();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

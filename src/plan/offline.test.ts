@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint/index.js';
 import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { planOffline } from './offline.js';
+import { withFingerprint } from '../manifest/with-fingerprint.js';
 
 function master(name: string, properties: Record<string, unknown>, extra: Partial<MasterSpec> = {}): Manifest {
-  return {
+  return withFingerprint({
     name,
     labels: {},
     spec: {
@@ -15,7 +16,7 @@ function master(name: string, properties: Record<string, unknown>, extra: Partia
       ...extra,
     },
     origin: { file: `manifests/${name}.yaml`, line: 1, col: 1, dir: 'manifests' },
-  };
+  });
 }
 
 describe('planOffline', () => {

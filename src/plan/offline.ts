@@ -2,7 +2,6 @@
  * `esm plan --offline`: which masters would need a new instance, from the
  * manifests alone (base ref vs working tree). Pure, like createPlan.
  */
-import { fingerprint } from '../fingerprint/index.js';
 import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { deepEqual, describeChange, diffSpecs } from './diff.js';
 import type { OfflineMaster, OfflinePlan } from './types.js';
@@ -33,8 +32,8 @@ export function planOffline(base: Manifest[], head: Manifest[], opts: { baseRef?
 }
 
 function compareMaster(name: string, a: Manifest | undefined, b: Manifest | undefined): OfflineMaster {
-  const fpA = a ? fingerprint(specOf(a)) : null;
-  const fpB = b ? fingerprint(specOf(b)) : null;
+  const fpA = a?.fingerprint ?? null;
+  const fpB = b?.fingerprint ?? null;
   if (!a) {
     return { name, status: 'added', baseFingerprint: null, headFingerprint: fpB, verdict: null, newInstance: true, reasons: ['new master: apply creates its first instance'] };
   }

@@ -1,6 +1,7 @@
 /** Masters the cluster or the state file knows but no manifest declares: reported, never deleted. */
 import type { ClusterSnapshot } from '../cluster/types.js';
 import type { HistoryView } from '../history/types.js';
+import { isOwnInstance } from './naming.js';
 import type { PlanWarning } from './types.js';
 
 export function orphanWarnings(declared: Set<string>, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): PlanWarning[] {
@@ -8,7 +9,7 @@ export function orphanWarnings(declared: Set<string>, prefix: string, snapshot: 
   for (const index of snapshot.indices) {
     const meta = index.meta;
     // Only this environment's indices: with a shared cluster, `qa1_movies-1` also says `master: movies`.
-    if (!meta || declared.has(meta.master) || index.name !== `${prefix}${meta.master}-${meta.instance}`) continue;
+    if (!meta || declared.has(meta.master) || !isOwnInstance(prefix, index)) continue;
     inCluster.set(meta.master, [...(inCluster.get(meta.master) ?? []), index.name]);
   }
   const inState = new Set<string>();

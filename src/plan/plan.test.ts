@@ -8,6 +8,7 @@ import { aHistory, anIndex, anIndexNamed, anInstanceRecord, aSnapshot } from './
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
 import { hasChanges, type MasterPlan, type Plan } from './types.js';
+import { withFingerprint } from '../manifest/with-fingerprint.js';
 
 const V1: IndexSpec = {
   settings: { number_of_shards: 1, number_of_replicas: 0 },
@@ -22,7 +23,7 @@ function v1(edit: (s: { settings: Record<string, any>; mappings: Record<string, 
 }
 
 function master(name: string, spec: IndexSpec = V1, extra: Partial<MasterSpec> = {}): Manifest {
-  return {
+  return withFingerprint({
     name,
     labels: {},
     spec: {
@@ -35,7 +36,7 @@ function master(name: string, spec: IndexSpec = V1, extra: Partial<MasterSpec> =
       ...extra,
     },
     origin: { file: `manifests/${name}.yaml`, line: 1, col: 1, dir: 'manifests' },
-  };
+  });
 }
 
 function plan(manifests: Manifest[], indices: IndexSnapshot[] = [], o: { history?: HistoryView; prefix?: string; only?: string[] } = {}): Plan {

@@ -1,6 +1,7 @@
 /** The `base` hashes of a plan: what, in the cluster, a plan depends on. */
 import { createHash } from 'node:crypto';
 import type { ClusterSnapshot } from '../cluster/types.js';
+import { stableJson } from '../fingerprint/canonical-value.js';
 
 /**
  * Hash of the managed part of the cluster: index names, their aliases and their
@@ -19,13 +20,4 @@ export function clusterHash(snapshot: ClusterSnapshot): string {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** JSON with object keys sorted at every level. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }

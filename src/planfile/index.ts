@@ -1,2 +1,2 @@
 export { savePlan, assertPlanTarget, loadPlan, assertFresh } from './planfile.js';
-export { clusterHash, stableJson, sha256 } from './hash.js';
+export { clusterHash, sha256 } from './hash.js';

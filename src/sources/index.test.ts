@@ -7,6 +7,7 @@ import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest, SourceSpec } from '../manifest/types.js';
 import { openSource } from './index.js';
 import type { Doc, DocumentSource, ReadOptions } from './types.js';
+import { withFingerprint } from '../manifest/with-fingerprint.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,12 +20,12 @@ afterAll(async () => {
 });
 
 function aManifest(source: SourceSpec, spec: { updatedField?: string; idField?: string } = {}): Manifest {
-  return {
+  return withFingerprint({
     name: 'movies',
     labels: {},
     spec: { settings: {}, mappings: {}, source, ...spec, activation: { minDocRatio: 0 }, retention: { keepInactive: 2 } },
     origin: { file: 'manifests/movies.yaml', line: 1, col: 1, dir: path.join(dir, 'manifests') },
-  };
+  });
 }
 
 async function writeData(rel: string, text: string): Promise<void> {

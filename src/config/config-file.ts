@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError, type Problem } from '../errors.js';
-import { displayPath } from './load.js';
-import { describeSchemaErrors } from './schema-errors.js';
-import { validatorOf } from './schemas.js';
-import { parseYamlFile } from './yaml-file.js';
+import { displayPath } from '../manifest/load.js';
+import { describeSchemaErrors } from '../manifest/schema-errors.js';
+import { validatorOf } from '../manifest/schemas.js';
+import { parseYamlFile } from '../manifest/yaml-file.js';
 
 /** Keys people put in a config file that must come from the environment instead. */
 const SECRET_KEYS: { test: RegExp; use: string }[] = [

@@ -1,6 +1,7 @@
 /**
- * The last line of defence for secrets in the journal: callers redact argv, and
- * the store does it again before anything is written.
+ * Keeping secrets out of what esm prints and records: argv in the journal (callers
+ * redact it, and the store does it again before anything is written), URL userinfo
+ * in free text, the cluster URL as printed, and known secrets in error messages.
  */
 
 /** `--password`, `--es-api-key`, `--token=…`, `--client-secret`: flags whose value is a secret. */
@@ -33,7 +34,29 @@ export function redactArgv(argv: readonly string[]): string[] {
   return out;
 }
 
-/** Masks URL userinfo in free text (error messages). */
-export function redactText(text: string): string {
-  return text.replace(USERINFO, '$1***@');
+/** Masks URL userinfo in free text (error messages, a URL as typed): the one URL scrubber. */
+export function redactText(text: string, mask = '***@'): string {
+  return text.replace(USERINFO, `$1${mask}`);
+}
+
+/** The URL as esm prints it: no username, no password, no trailing slash. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    // Not a URL: drop anything that looks like userinfo.
+    return redactText(url, '').replace(/\/+$/, '');
+  }
+}
+
+/** Replace every occurrence of a secret (API key, password, userinfo) with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length >= 3) out = out.split(s).join('***');
+  }
+  return out;
 }
