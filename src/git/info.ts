@@ -1,5 +1,9 @@
-/** What esm needs from git: the commit being deployed (for the journal and `_meta.esm`) and files at a ref. */
-import { simpleGit } from 'simple-git';
+/**
+ * What esm needs from git: the commit being deployed (for the journal and `_meta.esm`)
+ * and files at a ref. Plain `git` through child_process, in as few calls as possible:
+ * one for the repository state, three for every manifest at a ref, whatever their number.
+ */
+import { execFile, spawn } from 'node:child_process';
 import { InvalidInputError } from '../errors.js';
 
 export interface GitInfo {
@@ -8,43 +12,106 @@ export interface GitInfo {
   dirty: boolean;
 }
 
-/** The repository state of `cwd`, or null outside a git work tree (never throws for that). */
-export async function gitInfo(cwd: string): Promise<GitInfo | null> {
-  try {
-    const git = simpleGit({ baseDir: cwd });
-    if (!(await git.checkIsRepo())) return null;
-    const [commit, branch, status] = await Promise.all([
-      git.revparse(['HEAD']).catch(() => null),
-      git.revparse(['--abbrev-ref', 'HEAD']).catch(() => null),
-      git.status(),
-    ]);
-    return { commit: commit?.trim() || null, branch: branch?.trim() || null, dirty: !status.isClean() };
-  } catch {
-    return null;
-  }
+interface GitResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs git in `cwd` with `input` on stdin; never throws (a missing git is code -1). */
+function git(cwd: string, args: string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 1 << 30, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      resolve({ code, stdout: stdout ?? Buffer.alloc(0), stderr: (stderr ?? Buffer.alloc(0)).toString('utf8') });
+    });
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(input);
+  });
 }
 
 /**
- * The text of every file under `dir` (relative to the repository root) at `ref`,
- * for `esm plan --offline --base <ref>`.
+ * The repository state of `cwd`, or null outside a git work tree (never throws for
+ * that): one `git status --porcelain=v2 --branch`, whose headers name the commit and
+ * the branch, and whose entries (changed or untracked files) make it dirty.
+ */
+export async function gitInfo(cwd: string): Promise<GitInfo | null> {
+  const r = await git(cwd, ['status', '--porcelain=v2', '--branch']);
+  if (r.code !== 0) return null;
+  let commit: string | null = null;
+  let head: string | null = null;
+  let dirty = false;
+  for (const line of r.stdout.toString('utf8').split('\n')) {
+    if (line.startsWith('# branch.oid ')) commit = line.slice('# branch.oid '.length).trim();
+    else if (line.startsWith('# branch.head ')) head = line.slice('# branch.head '.length).trim();
+    else if (line !== '' && !line.startsWith('#')) dirty = true;
+  }
+  if (commit === '(initial)') return { commit: null, branch: null, dirty };
+  // As `git rev-parse --abbrev-ref HEAD` says it: HEAD when detached.
+  return { commit, branch: head === '(detached)' ? 'HEAD' : head, dirty };
+}
+
+/**
+ * The text of every file under `dir` (relative to the repository root) at `ref`, for
+ * `esm plan --offline --base <ref>`: the repository's top, one listing of the tree and
+ * one `git cat-file --batch` for every file's content.
  */
 export async function filesAtRef(cwd: string, ref: string, dir: string, exts: string[]): Promise<{ file: string; text: string }[]> {
-  const git = simpleGit({ baseDir: cwd });
-  if (!(await git.checkIsRepo().catch(() => false))) {
-    throw new InvalidInputError(`--base needs a git repository, and ${cwd} is not in one`);
+  const top = await git(cwd, ['rev-parse', '--show-toplevel']);
+  if (top.code !== 0) throw new InvalidInputError(`--base needs a git repository, and ${cwd} is not in one`);
+  const rel = relativeTo(top.stdout.toString('utf8').trim(), dir);
+  const listing = await git(cwd, ['ls-tree', '-r', '-z', '--full-tree', `${ref}^{commit}`, ...(rel === '' ? [] : ['--', rel])]);
+  if (listing.code !== 0) throw new InvalidInputError(`unknown git ref "${ref}" (try a branch, tag or commit, e.g. origin/main)`);
+  const blobs: { path: string; sha: string }[] = [];
+  for (const entry of listing.stdout.toString('utf8').split('\0')) {
+    // <mode> SP <type> SP <object> TAB <path>
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, sha] = entry.slice(0, tab).split(' ');
+    const path = entry.slice(tab + 1);
+    if (type === 'blob' && sha && exts.some((e) => path.endsWith(e))) blobs.push({ path, sha });
   }
-  try {
-    await git.revparse(['--verify', `${ref}^{commit}`]);
-  } catch {
-    throw new InvalidInputError(`unknown git ref "${ref}" (try a branch, tag or commit, e.g. origin/main)`);
+  if (blobs.length === 0) return [];
+  const texts = await catFileBatch(cwd, blobs.map((b) => b.sha));
+  return blobs.map((b, i) => ({ file: `${ref}:${b.path}`, text: texts[i]! }));
+}
+
+/** The contents of `shas`, in order, from one `git cat-file --batch`. */
+function catFileBatch(cwd: string, shas: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`git cat-file --batch exited ${code}: ${stderr.trim()}`));
+      try {
+        resolve(parseBatch(Buffer.concat(chunks), shas.length));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(`${shas.join('\n')}\n`);
+  });
+}
+
+/** `<sha> <type> <size>\n<content>\n`, `count` times. */
+function parseBatch(out: Buffer, count: number): string[] {
+  const texts: string[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) throw new Error('git cat-file --batch: truncated output');
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    if (header.length !== 3) throw new Error(`git cat-file --batch: ${header.join(' ')}`);
+    const size = Number(header[2]);
+    texts.push(out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+    at = eol + 1 + size + 1;
   }
-  const top = (await git.revparse(['--show-toplevel'])).trim();
-  const rel = relativeTo(top, dir);
-  const listing = await git.raw(['ls-tree', '-r', '--full-tree', '--name-only', ref, ...(rel === '' ? [] : ['--', rel])]);
-  const files = listing.split('\n').filter((f) => f && exts.some((e) => f.endsWith(e)));
-  const out: { file: string; text: string }[] = [];
-  for (const f of files) out.push({ file: `${ref}:${f}`, text: await git.show([`${ref}:${f}`]) });
-  return out;
+  return texts;
 }
 
 function relativeTo(top: string, dir: string): string {

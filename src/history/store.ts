@@ -221,9 +221,12 @@ export class HistoryStore {
     return { masters, instances, maxNumber };
   }
 
-  /** sha256 (hex) of masters and instances, not actions: what a saved plan was made from. */
-  stateHash(): string {
-    const { masters, instances } = this.view();
+  /**
+   * sha256 (hex) of masters and instances, not actions: what a saved plan was made from.
+   * Pass the `view()` already read to spare reading it again.
+   */
+  stateHash(view: Pick<HistoryView, 'masters' | 'instances'> = this.view()): string {
+    const { masters, instances } = view;
     const data = {
       masters: masters.map((m) => ({ name: m.name, alias: m.alias, activeInstance: m.activeInstance })),
       instances: instances.map((i) => ({

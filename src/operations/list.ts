@@ -139,9 +139,9 @@ export function listingJson(listing: Listing): { masters: Array<Omit<ListedMaste
 
 /** Reads manifests, the cluster and (unless `esOnly`) the state file, and lists. */
 export async function listMasters(s: Session, opts: { only?: readonly string[]; esOnly?: boolean } = {}): Promise<Listing> {
-  const [{ fingerprint }, manifests, cluster] = await Promise.all([import('../fingerprint/index.js'), s.manifests(), s.cluster()]);
-  const snapshot = await cluster.snapshot(s.prefix);
-  const history = opts.esOnly ? EMPTY_HISTORY : (await s.store()).view();
+  const [{ fingerprint }, { readTogether }] = await Promise.all([import('../fingerprint/index.js'), import('./read-together.js')]);
+  const { manifests, snapshot, store } = await readTogether(s, { store: !opts.esOnly, git: false });
+  const history = store ? store.view() : EMPTY_HISTORY;
   return buildListing({
     prefix: s.prefix,
     declared: manifests.map((m) => ({ name: m.name, fingerprint: m.fingerprint })),

@@ -21,16 +21,15 @@ export interface PlanInputs {
 
 /** Everything the planner reads, in a number of cluster requests that does not grow with the masters. */
 export async function readPlanInputs(s: Session): Promise<PlanInputs> {
-  const { clusterHash } = await import('../planfile/index.js');
-  const manifests = await s.manifests();
-  const cluster = await s.cluster();
-  const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.store(), s.git()]);
+  const [{ clusterHash }, { readTogether }] = await Promise.all([import('../planfile/index.js'), import('./read-together.js')]);
+  const { manifests, snapshot, store, git } = await readTogether(s, { store: true, git: true });
+  const history = store.view();
   return {
     manifests,
     snapshot,
-    history: store.view(),
+    history,
     git,
-    base: { stateHash: store.stateHash(), clusterHash: clusterHash(snapshot) },
+    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) },
   };
 }
 

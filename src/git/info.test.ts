@@ -1,0 +1,81 @@
+/** git facts through plain `git`: the repository state in one call, every file at a ref in one batch. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../errors.js';
+import { filesAtRef, gitInfo } from './info.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function repo(): { dir: string; git: (...args: string[]) => string; write: (rel: string, text: string) => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'esm-git-'));
+  dirs.push(dir);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+  git('init', '-q', '-b', 'main');
+  const write = (rel: string, text: string) => {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  return { dir, git, write };
+}
+
+describe('gitInfo', () => {
+  it('is null outside a repository', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esm-nogit-'));
+    dirs.push(dir);
+    expect(await gitInfo(dir)).toBeNull();
+  });
+
+  it('names the commit and branch, and tells a changed or untracked file', async () => {
+    const r = repo();
+    expect(await gitInfo(r.dir)).toEqual({ commit: null, branch: null, dirty: false });
+    r.write('a.yaml', 'a: 1\n');
+    r.git('add', '.');
+    r.git('commit', '-qm', 'one');
+    const head = r.git('rev-parse', 'HEAD');
+    expect(await gitInfo(r.dir)).toEqual({ commit: head, branch: 'main', dirty: false });
+    r.write('new.txt', 'x');
+    expect(await gitInfo(r.dir)).toEqual({ commit: head, branch: 'main', dirty: true });
+    rmSync(join(r.dir, 'new.txt'));
+    r.write('a.yaml', 'a: 2\n');
+    expect((await gitInfo(r.dir))?.dirty).toBe(true);
+    r.git('checkout', '-q', '--', 'a.yaml');
+    r.git('checkout', '-q', '--detach');
+    expect(await gitInfo(join(r.dir))).toEqual({ commit: head, branch: 'HEAD', dirty: false });
+  });
+});
+
+describe('filesAtRef', () => {
+  it('reads every matching file under the directory as committed at the ref, byte for byte', async () => {
+    const r = repo();
+    const texts: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) texts[`manifests/m${i}.yaml`] = `name: m${i}\n${'é€😀'.repeat(i)}\n`;
+    texts['manifests/sub/no-newline.yml'] = 'last: line';
+    texts['manifests/empty.yaml'] = '';
+    for (const [f, t] of Object.entries(texts)) r.write(f, t);
+    r.write('manifests/readme.md', 'not a manifest');
+    r.write('other/x.yaml', 'outside: the directory');
+    r.git('add', '.');
+    r.git('commit', '-qm', 'base');
+    r.write('manifests/m1.yaml', 'changed after the commit');
+
+    const files = await filesAtRef(r.dir, 'main', join(r.dir, 'manifests'), ['.yaml', '.yml']);
+    expect(Object.fromEntries(files.map((f) => [f.file, f.text]))).toEqual(Object.fromEntries(Object.entries(texts).map(([f, t]) => [`main:${f}`, t])));
+  });
+
+  it('refuses an unknown ref and a directory that is not in a repository', async () => {
+    const r = repo();
+    r.write('manifests/a.yaml', 'a: 1\n');
+    r.git('add', '.');
+    r.git('commit', '-qm', 'base');
+    await expect(filesAtRef(r.dir, 'nope', join(r.dir, 'manifests'), ['.yaml'])).rejects.toThrow(/unknown git ref "nope"/);
+    const dir = mkdtempSync(join(tmpdir(), 'esm-nogit-'));
+    dirs.push(dir);
+    await expect(filesAtRef(dir, 'main', dir, ['.yaml'])).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
