@@ -167,13 +167,24 @@ describe('HistoryStore', () => {
       for (const n of [1, 2, 3]) store.upsertInstance(anInstance({ master: 'movies', number: n, name: `qa_movies-${n}` }));
       store.markDropped('qa_movies-3', '2025-06-03T00:00:00.000Z');
       const view = (await HistoryStore.open(file)).view();
-      expect(view.maxNumber).toEqual({ movies: 3 });
+      expect(view.maxNumber).toEqual({ qa_movies: 3 });
       expect(view.instances.map((i) => [i.name, i.dropped, i.droppedAt])).toEqual([
         ['qa_movies-1', false, null],
         ['qa_movies-2', false, null],
         ['qa_movies-3', true, '2025-06-03T00:00:00.000Z'],
       ]);
       expect(view.masters[0]?.activeInstance).toBeNull();
+    });
+
+    it('counts numbers per prefix and master, and not those of a create that failed or was aborted', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      store.upsertInstance(anInstance({ master: 'movies', number: 2, name: 'qa_movies-2' }));
+      for (const [instance, status] of [['qa_movies-3', 'complete'], ['qa_movies-4', 'failed'], ['qa_movies-5', 'aborted'], ['movies-7', 'failed']] as const) {
+        const id = store.startAction({ action: instance === 'qa_movies-3' ? 'drop' : 'create', master: 'movies', instance });
+        store.finishAction(id, { status });
+      }
+      expect(store.view().maxNumber).toEqual({ qa_movies: 3 });
     });
 
     it('keeps the recorded active instance when upsertMaster leaves it out', async () => {

@@ -208,15 +208,18 @@ export class HistoryStore {
     const masters = this.all('SELECT * FROM masters ORDER BY name').map(toMaster);
     const instances = this.all('SELECT * FROM instances ORDER BY master, number, name').map(toInstance);
     const maxNumber: Record<string, number> = {};
-    const bump = (master: string, n: number) => {
-      if (n > (maxNumber[master] ?? 0)) maxNumber[master] = n;
+    const bump = (name: string) => {
+      const m = /^(.+)-(\d+)$/.exec(name);
+      if (m && Number(m[2]) > (maxNumber[m[1]!] ?? 0)) maxNumber[m[1]!] = Number(m[2]);
     };
-    for (const i of instances) bump(i.master, i.number);
-    // Instances named in the journal count too: `state rebuild` forgets dropped instances, numbers stay used.
-    for (const r of this.all('SELECT DISTINCT master, instance FROM actions WHERE master IS NOT NULL AND instance IS NOT NULL')) {
-      const master = String(r.master);
-      const m = /-(\d+)$/.exec(String(r.instance));
-      if (m && String(r.instance).endsWith(`${master}-${m[1]}`)) bump(master, Number(m[1]));
+    // An instance is recorded once its index exists.
+    for (const i of instances) bump(i.name);
+    // Instances named by a completed action count too (`state rebuild` forgets dropped instances, their
+    // numbers stay used); a failed or aborted create made no index, so its number is still free.
+    for (const r of this.all("SELECT DISTINCT master, instance FROM actions WHERE master IS NOT NULL AND instance IS NOT NULL AND status = 'complete'")) {
+      const instance = String(r.instance);
+      const n = /-(\d+)$/.exec(instance)?.[1];
+      if (n && instance.endsWith(`${String(r.master)}-${n}`)) bump(instance);
     }
     return { masters, instances, maxNumber };
   }

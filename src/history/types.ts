@@ -70,7 +70,10 @@ export interface InstanceRecord {
 export interface HistoryView {
   masters: MasterRecord[];
   instances: InstanceRecord[];
-  /** Highest instance number ever used per master (numbers are never reused). */
+  /**
+   * Highest instance number used by an index that really existed, per name stem
+   * `<prefix><master>` (the alias): numbers are per prefix and master, never reused.
+   */
   maxNumber: Record<string, number>;
 }
 

@@ -25,7 +25,7 @@ export interface MasterState {
   /** Instances in the cluster, by number ascending. */
   instances: Instance[];
   active: Instance | null;
-  /** Never reused: above every number in the cluster and in the history. */
+  /** Never reused: above every number of this prefix and master in the cluster and in the history. */
   nextNumber: number;
   /** Why esm cannot plan this master; empty when it can. */
   conflicts: string[];
@@ -39,9 +39,10 @@ export interface MasterState {
  */
 export function masterState(name: string, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): MasterState {
   const alias = aliasName(prefix, name);
-  const records = history.instances.filter((r) => r.master === name);
+  // Only this prefix's records: `qa1_movies-3` says nothing about the numbers of `movies`.
+  const records = history.instances.filter((r) => r.master === name && instanceNumber(alias, r.name) !== null);
 
-  let highest = history.maxNumber[name] ?? 0;
+  let highest = history.maxNumber[alias] ?? 0;
   for (const r of records) highest = Math.max(highest, r.number);
 
   const instances: Instance[] = [];
@@ -50,8 +51,7 @@ export function masterState(name: string, prefix: string, snapshot: ClusterSnaps
     if (number === null) continue;
     highest = Math.max(highest, number);
     if (index.meta && index.meta.master !== name) continue;
-    // The state file may name instances with or without the prefix: by name first, then by number.
-    const record = records.find((r) => r.name === index.name && !r.dropped) ?? records.find((r) => r.number === number && !r.dropped);
+    const record = records.find((r) => r.name === index.name && !r.dropped);
     instances.push(toInstance(index, number, record));
   }
   instances.sort((a, b) => a.number - b.number);

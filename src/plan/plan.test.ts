@@ -98,6 +98,12 @@ describe('createPlan: create', () => {
     expect(m.steps[0]).toEqual({ op: 'create', index: 'movies-4', number: 4 });
   });
 
+  it('numbers per prefix: instances another prefix recorded in the same state file do not count', () => {
+    const history = aHistory({ instances: [anInstanceRecord({ master: 'movies', number: 3 })], maxNumber: { movies: 3 } });
+    const m = only(plan([master('movies')], [anIndex({ master: 'movies', n: 4, prefix: 'qa2_', spec: V1 })], { history, prefix: 'qa1_' }));
+    expect(m.steps[0]).toEqual({ op: 'create', index: 'qa1_movies-1', number: 1 });
+  });
+
   it('creates the next instance when instances exist but none is active and none has the fingerprint', () => {
     const old = v1((s) => (s.mappings['properties'].title.type = 'keyword'));
     const m = only(plan([master('movies')], [anIndex({ master: 'movies', n: 1, spec: old }), anIndex({ master: 'movies', n: 2, spec: old })]));

@@ -89,3 +89,48 @@ describe('dependency order', () => {
     expect(await indicesOf(p.prefix)).toEqual([]);
   });
 });
+
+describe('instance numbers: the names the plan prints are the names apply creates', () => {
+  const createdName = (plan: PlanJson) => plan.masters[0]!.steps.find((s) => s.op === 'create')?.index;
+
+  it('a failed create uses up no number, and a plan without the state file names the same instance', async () => {
+    const p = moviesProject(5, { settings: { number_of_shards: 5000, number_of_replicas: 0 } });
+    const alias = `${p.prefix}movies`;
+    expect(createdName(await planJson(p))).toBe(`${alias}-1`);
+    const failed = await esm(p, ['apply', '--auto-approve'], 1);
+    expect(failed.stderr + failed.stdout).toContain('number_of_shards');
+    expect(await indicesOf(p.prefix)).toEqual([]);
+    expect(createdName(await planJson(p))).toBe(`${alias}-1`);
+
+    p.manifest('movies', movieManifest({}));
+    expect(createdName(await planJson(p))).toBe(`${alias}-1`);
+    await esm(p, ['apply', '--auto-approve']);
+    expect(await indicesOf(p.prefix)).toEqual([`${alias}-1`]);
+
+    // A schema change after that: the deploy (with its state file) and a pull-request job (no state file) agree.
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    const withState = createdName(await planJson(p));
+    const noState = (await esm(p, ['plan', '--json'], 0, { env: { ESM_STATE: `${p.dir}/absent/state.sqlite` } })).json<PlanJson>();
+    expect(withState).toBe(`${alias}-2`);
+    expect(createdName(noState)).toBe(withState);
+    await esm(p, ['apply', '--auto-approve']);
+    expect(await aliasTargets(alias)).toEqual([`${alias}-2`]);
+  });
+
+  it('numbers are per environment prefix: a new prefix starts at 1 with a state file another prefix used', async () => {
+    const p = moviesProject(3, { keepInactive: 0 });
+    const other = tempProject('dst2');
+    projects.push(other);
+    await esm(p, ['apply', '--auto-approve']);
+    p.manifest('movies', movieManifest({ keepInactive: 0, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    await esm(p, ['apply', '--auto-approve']);
+    expect(await indicesOf(p.prefix)).toEqual([`${p.prefix}movies-2`]);
+
+    const env = { ESM_PREFIX: other.prefix };
+    const plan = (await esm(p, ['plan', '--json'], 0, { env })).json<PlanJson>();
+    expect(createdName(plan)).toBe(`${other.prefix}movies-1`);
+    await esm(p, ['apply', '--auto-approve'], 0, { env });
+    expect(await indicesOf(other.prefix)).toEqual([`${other.prefix}movies-1`]);
+    expect(await countDocs(`${other.prefix}movies`)).toBe(3);
+  });
+});
