@@ -11,6 +11,7 @@ import type { IndexSnapshot } from '../cluster/types.js';
 import { HistoryStore } from '../history/index.js';
 import { tempDir } from '../history/test-support.js';
 import type { Manifest } from '../manifest/types.js';
+import { withFingerprint } from '../manifest/with-fingerprint.js';
 import { aHistory, anIndex, aSnapshot } from './builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
@@ -36,12 +37,12 @@ function rng(seed: number): () => number {
 }
 
 function manifest(spec: IndexSpec, keepInactive: number): Manifest {
-  return {
+  return withFingerprint({
     name: 'movies',
     labels: {},
     spec: { ...spec, source: { type: 'ndjson', path: 'movies.ndjson' }, idField: 'id', updatedField: 'updated_at', activation: { minDocRatio: 0 }, retention: { keepInactive } },
     origin: { file: 'manifests/movies.yaml', line: 1, col: 1, dir: 'manifests' },
-  };
+  });
 }
 
 type Outcome = 'ok' | 'create_fails' | 'killed_before_index' | 'killed_after_index' | 'killed_before_drops';
