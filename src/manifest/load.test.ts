@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
 import { manifestYaml } from './builders.js';
 import { loadManifests } from './load.js';
+import { MAX_FILE_BYTES } from './yaml-limits.js';
 
 let root: string;
 beforeEach(async () => {
@@ -78,5 +79,49 @@ describe('loadManifests', () => {
   it('refuses a file given as the manifests directory', async () => {
     await write('manifests.yaml', manifestYaml());
     await expect(loadManifests('manifests.yaml', { cwd: root })).rejects.toThrow('manifests path is not a directory: manifests.yaml');
+  });
+
+  describe('symbolic links (issue 13.3)', () => {
+    it('refuses a link loop (manifests/up -> ..) with one clear message, quickly', async () => {
+      await write('manifests/movies.yaml', manifestYaml({ name: 'movies' }));
+      await symlink('..', path.join(root, 'manifests', 'up'));
+      const error = await loadManifests('manifests', { cwd: root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).toBe(
+        `${path.join('manifests', 'up')} is a symbolic link to ${root}, outside the manifests directory: esm does not follow links out of it (replace the link by the files it should hold)`,
+      );
+    });
+
+    it('refuses a link loop inside the directory (manifests/a/again -> ..)', async () => {
+      await write('manifests/a/movies.yaml', manifestYaml({ name: 'movies' }));
+      await symlink('..', path.join(root, 'manifests', 'a', 'again'));
+      const error = await loadManifests('manifests', { cwd: root }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).toBe(
+        `${path.join('manifests', 'a', 'again')} is a symbolic link loop: it leads back to ${path.join('manifests')}, which contains it`,
+      );
+    });
+
+    it('follows links that stay inside the directory, reading each file once', async () => {
+      await write('manifests/shared/movies.yaml', manifestYaml({ name: 'movies' }));
+      await symlink('shared', path.join(root, 'manifests', 'also'));
+      await symlink(path.join('shared', 'movies.yaml'), path.join(root, 'manifests', 'm.yaml'));
+      expect((await loadManifests('manifests', { cwd: root })).map((m) => m.name)).toEqual(['movies']);
+    });
+
+    it('refuses a file link out of the directory', async () => {
+      await write('elsewhere/x.yaml', manifestYaml({ name: 'movies' }));
+      await mkdir(path.join(root, 'manifests'));
+      await symlink(path.join('..', 'elsewhere', 'x.yaml'), path.join(root, 'manifests', 'x.yaml'));
+      await expect(loadManifests('manifests', { cwd: root })).rejects.toThrow(/^manifests\/x\.yaml is a symbolic link to .*elsewhere\/x\.yaml, outside the manifests directory/);
+    });
+  });
+
+  it('refuses a file over the size limit without reading it (file:1:1)', async () => {
+    await write('manifests/big.yaml', '');
+    await truncate(path.join(root, 'manifests', 'big.yaml'), MAX_FILE_BYTES + 1);
+    const error = await loadManifests('manifests', { cwd: root }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems.map(formatProblem)).toEqual([`${path.join('manifests', 'big.yaml')}:1:1: the file is 8 MB; a manifest may be at most 8 MB`]);
   });
 });

@@ -1,9 +1,10 @@
 /** Reading manifests from disk: every *.yaml / *.yml under a directory. */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { parseManifestTexts } from './parse.js';
+import { manifestProblems, parseManifestTexts } from './parse.js';
 import type { Manifest } from './types.js';
+import { sizeProblem } from './yaml-limits.js';
 
 export interface LoadOptions {
   /** Files are named relative to this directory in problems and `origin.file` (when inside it). Default: process.cwd(). */
@@ -24,23 +25,75 @@ export async function loadManifests(dir: string, opts: LoadOptions = {}): Promis
   }
   if (!info.isDirectory()) throw new InvalidInputError(`manifests path is not a directory: ${displayPath(root, cwd)}`);
 
-  const files = (await yamlFilesUnder(root)).sort((a, b) => compare(toPosix(path.relative(root, a)), toPosix(path.relative(root, b))));
+  const walk: Walk = { root: await realpath(root), cwd, seen: new Set() };
+  const files = (await yamlFilesUnder(root, walk)).sort((a, b) => compare(toPosix(path.relative(root, a.abs)), toPosix(path.relative(root, b.abs))));
+  const tooBig = [];
+  for (const f of files) {
+    const p = sizeProblem(displayPath(f.abs, cwd), f.size);
+    if (p) tooBig.push(p);
+  }
+  if (tooBig.length > 0) throw manifestProblems(tooBig);
   const texts = await Promise.all(
-    files.map(async (abs) => ({ file: displayPath(abs, cwd), text: await readFile(abs, 'utf8'), dir: path.dirname(abs) })),
+    files.map(async (f) => ({ file: displayPath(f.abs, cwd), text: await readFile(f.abs, 'utf8'), dir: path.dirname(f.abs) })),
   );
   return parseManifestTexts(texts);
 }
 
-async function yamlFilesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
+interface Walk {
+  /** The real path of the manifests directory: links may not lead out of it. */
+  root: string;
+  cwd: string;
+  /** Real paths of the files read so far (a file reached through two links is read once). */
+  seen: Set<string>;
+}
+
+interface Found {
+  abs: string;
+  size: number;
+}
+
+/**
+ * The YAML files under `dir`. Symbolic links are followed only while they stay
+ * inside the manifests directory; a link out of it, or back to a directory that
+ * contains it (a loop), is an error.
+ */
+async function yamlFilesUnder(dir: string, walk: Walk, real = walk.root): Promise<Found[]> {
+  const out: Found[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const abs = path.join(dir, entry.name);
+    let target = path.join(real, entry.name);
+    if (entry.isSymbolicLink()) {
+      const resolved = await realpath(abs).catch(() => null);
+      if (resolved === null) continue; // a dangling link holds no manifest
+      target = resolved;
+      if (!isInside(target, walk.root)) {
+        throw new InvalidInputError(
+          `${displayPath(abs, walk.cwd)} is a symbolic link to ${target}, outside the manifests directory: ` +
+            'esm does not follow links out of it (replace the link by the files it should hold)',
+        );
+      }
+    }
     const kind = entry.isSymbolicLink() ? await stat(abs).catch(() => null) : entry;
-    if (kind?.isDirectory()) out.push(...(await yamlFilesUnder(abs)));
-    else if (kind?.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(abs);
+    if (kind?.isDirectory()) {
+      if (isInside(real, target)) {
+        const loop = displayPath(path.join(walk.root, path.relative(walk.root, target)), walk.cwd);
+        throw new InvalidInputError(`${displayPath(abs, walk.cwd)} is a symbolic link loop: it leads back to ${loop}, which contains it`);
+      }
+      out.push(...(await yamlFilesUnder(abs, walk, target)));
+    } else if (kind?.isFile() && /\.ya?ml$/i.test(entry.name) && !walk.seen.has(target)) {
+      walk.seen.add(target);
+      const size = 'size' in kind ? kind.size : (await stat(abs)).size;
+      out.push({ abs, size });
+    }
   }
   return out;
+}
+
+/** Whether `p` is `dir` or below it (both real paths). */
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** How a file is named in messages: relative to `cwd` when inside it. */

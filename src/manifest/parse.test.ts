@@ -146,7 +146,7 @@ ${manifestYaml({ name: 'books' })}`;
 describe('parseManifestTexts: YAML syntax errors', () => {
   it.each([
     ['an unclosed flow sequence', 'apiVersion: esm/v1\nkind: [IndexMaster\nmetadata: {}\n', /^manifests\/m\.yaml:\d+:\d+: invalid YAML: .+/],
-    ['a duplicate key', 'apiVersion: esm/v1\napiVersion: esm/v1\n', /^manifests\/m\.yaml:2:1: invalid YAML: Map keys must be unique$/],
+    ['a duplicate key', 'apiVersion: esm/v1\napiVersion: esm/v1\n', /^manifests\/m\.yaml:2:1: invalid YAML: duplicate key "apiVersion" \(first at line 1, column 1\)$/],
     ['a tab as indentation', 'metadata:\n\tname: x\n', /^manifests\/m\.yaml:2:1: invalid YAML: /],
     ['bad indentation', 'spec:\n  mappings: {}\n settings: {}\n', /^manifests\/m\.yaml:3:\d+: invalid YAML: /],
   ])('reports %s with file:line:col', (_name, text, expected) => {

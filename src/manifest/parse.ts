@@ -13,6 +13,7 @@ import { semanticProblems, type Declared } from './semantic.js';
 import { MANIFEST_DEFAULTS, type Manifest, type MasterSpec, type SourceSpec } from './types.js';
 import { withFingerprint } from './with-fingerprint.js';
 import { parseYamlFile } from './yaml-file.js';
+import { MAX_PROBLEMS_PER_FILE } from './yaml-limits.js';
 
 export interface ManifestText {
   /** How the file is named in problems and in `origin.file`. */
@@ -35,7 +36,10 @@ export function parseManifestTexts(files: ManifestText[]): Manifest[] {
     for (const d of parsed.documents) {
       const valid = validate(d.data);
       if (!valid) {
-        const errors = describeSchemaErrors(validate.errors ?? [], d.data, { skip: (e) => isNamePatternError(e) || isNonFiniteNumber(e, d.data) });
+        // Bounded: thousands of violations would cost a quadratic amount of work to describe and place.
+        const errors = describeSchemaErrors((validate.errors ?? []).slice(0, 10 * MAX_PROBLEMS_PER_FILE), d.data, {
+          skip: (e) => isNamePatternError(e) || isNonFiniteNumber(e, d.data),
+        });
         fileProblems.push(...errors.map((e) => d.problemAt(e.path, e.message, e.at)));
       }
       declared.push({
@@ -50,7 +54,7 @@ export function parseManifestTexts(files: ManifestText[]): Manifest[] {
   }
   problems.push(...semanticProblems(declared));
 
-  if (problems.length > 0) throw manifestProblems(sortProblems(problems, files.map((f) => f.file)));
+  if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))));
   return declared.map((d) => d.manifest!);
 }
 
@@ -128,4 +132,23 @@ function sortProblems(problems: Problem[], fileOrder: string[]): Problem[] {
     .map((p, i) => ({ p, i }))
     .sort((a, b) => rank(a.p) - rank(b.p) || (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.col ?? 0) - (b.p.col ?? 0) || a.i - b.i)
     .map(({ p }) => p);
+}
+
+/** At most MAX_PROBLEMS_PER_FILE problems of each file, then one line saying how many more there are. */
+function capPerFile(sorted: Problem[]): Problem[] {
+  const out: Problem[] = [];
+  const count = new Map<string | undefined, number>();
+  for (const p of sorted) count.set(p.file, (count.get(p.file) ?? 0) + 1);
+  const shown = new Map<string | undefined, number>();
+  for (const p of sorted) {
+    const n = (shown.get(p.file) ?? 0) + 1;
+    shown.set(p.file, n);
+    if (n <= MAX_PROBLEMS_PER_FILE || p.file === undefined) out.push(p);
+    const total = count.get(p.file)!;
+    if (p.file !== undefined && n === total && total > MAX_PROBLEMS_PER_FILE) {
+      const more = total - MAX_PROBLEMS_PER_FILE;
+      out.push({ file: p.file, message: `${more} more problem${more === 1 ? '' : 's'} not shown` });
+    }
+  }
+  return out;
 }

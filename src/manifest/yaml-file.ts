@@ -1,6 +1,8 @@
 /** Parsing YAML text with positions, and the problems of a YAML syntax error. */
 import { LineCounter, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
+import { duplicateKeyProblems } from './yaml-duplicates.js';
+import { depthProblem, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
 import { documentPosition, positionOf, type Anchor } from './yaml-positions.js';
 
 export interface ParsedDocument {
@@ -22,10 +24,16 @@ export interface ParsedFile {
   problems: Problem[];
 }
 
-/** Every non-empty YAML document of `text`; merge keys (`<<`) are honoured. */
+/**
+ * Every non-empty YAML document of `text`; merge keys (`<<`) are honoured. A file
+ * over the size or depth limits (yaml-limits.ts) gives one problem and no documents.
+ */
 export function parseYamlFile(file: string, text: string): ParsedFile {
+  const limit = sizeProblem(file, Buffer.byteLength(text, 'utf8')) ?? depthProblem(file, text);
+  if (limit) return { documents: [], problems: [limit] };
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, prettyErrors: true });
+  // uniqueKeys: false — duplicates are found by duplicateKeyProblems in one pass.
+  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, prettyErrors: true, uniqueKeys: false });
   const documents: ParsedDocument[] = [];
   const problems: Problem[] = [];
   for (const doc of docs) {
@@ -33,13 +41,18 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
       problems.push(...doc.errors.map((e) => syntaxProblem(file, e)));
       continue;
     }
+    const duplicates = duplicateKeyProblems(file, doc, lc);
+    if (duplicates.length > 0) {
+      problems.push(...duplicates);
+      continue;
+    }
     const contents = doc.contents as { value?: unknown } | null;
     if (contents === null || (contents && 'value' in contents && contents.value === null && !('items' in contents))) continue;
     let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: 1000 });
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const alias = unresolvedAlias(doc);
+      const alias = unresolvedAlias(doc) ?? firstAlias(doc);
       const { line, col } = alias?.range ? lc.linePos(alias.range[0]) : documentPosition(doc, lc);
       problems.push({ file, line, col, message: `invalid YAML: ${(e as Error).message}` });
       continue;
@@ -91,6 +104,18 @@ function unresolvedAlias(doc: Document): Alias | undefined {
         return visit.BREAK;
       }
       return undefined;
+    },
+  });
+  return found;
+}
+
+/** The first alias of the document (where an alias bomb starts). */
+function firstAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
     },
   });
   return found;
