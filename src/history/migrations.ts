@@ -4,13 +4,21 @@
  * migration above that version, in order, each in its own transaction. To change
  * the schema, append `{ version: 2, … }`: never edit a migration that shipped.
  */
-import type { Database } from 'sql.js';
 import { StateError } from '../errors.js';
+
+/**
+ * What a migration may do with the database: run SQL. A structural subset of
+ * sql.js's Database, so that the published declarations need no sql.js types.
+ */
+export interface MigrationDb {
+  exec(sql: string): unknown;
+  run(sql: string, params?: (string | number | null)[]): unknown;
+}
 
 export interface Migration {
   version: number;
   description: string;
-  up(db: Database): void;
+  up(db: MigrationDb): void;
 }
 
 /** The value of `esm_meta.app` that marks a file as esm's. */
@@ -78,7 +86,7 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
  * version of `migrations`. Returns the versions applied. A failed migration is
  * rolled back and reported; versions before it stay applied.
  */
-export function migrate(db: Database, from: number, migrations: readonly Migration[] = MIGRATIONS): number[] {
+export function migrate(db: MigrationDb, from: number, migrations: readonly Migration[] = MIGRATIONS): number[] {
   checkOrder(migrations);
   const applied: number[] = [];
   for (const m of migrations) {
