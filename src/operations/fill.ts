@@ -74,10 +74,14 @@ export async function fillInstance(s: Session, manifest: Manifest, index: string
       }
       await cluster.refresh(index);
       const at = startedAt.toISOString();
-      await cluster.updateMeta(index, since === null ? { filledAt: at, lastUpdateAt: at } : { lastUpdateAt: at });
       const store = await s.store();
-      if (since === null) store.markFilled(index, at);
-      else store.markUpdated(index, at);
+      if (since === null) {
+        await cluster.updateMeta(index, { filledAt: at, lastUpdateAt: at });
+        store.markFilled(index, at);
+      } else if (coversCheckpoint(since, inst.lastUpdateAt)) {
+        await cluster.updateMeta(index, { lastUpdateAt: at });
+        store.markUpdated(index, at);
+      }
       return docs;
     },
     (n) => n,
@@ -97,6 +101,16 @@ function firstErrors(errors: readonly BulkItemError[]): string {
 function withDocsAffected(e: unknown, docs: number): unknown {
   if (e instanceof Error && (e as { docsAffected?: number }).docsAffected === undefined) Object.assign(e, { docsAffected: docs });
   return e;
+}
+
+/**
+ * Whether an update of the documents changed after `since` leaves nothing
+ * unsent since the instance's checkpoint (its last completed update): only
+ * then may the checkpoint move. A `--since` later than the checkpoint skipped
+ * the changes in between, and the next incremental update must still send them.
+ */
+export function coversCheckpoint(since: string, lastUpdateAt: string | null): boolean {
+  return lastUpdateAt !== null && Date.parse(since) <= Date.parse(lastUpdateAt);
 }
 
 /** Which documents to send: all (null) or those changed after the returned time. */
