@@ -12,7 +12,7 @@ describe('esm CLI shell', () => {
   it('exits 3 with one clear message for an unknown command', async () => {
     const r = await runCli(['bogus']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^esm: Command not found/);
+    expect(r.stderr).toMatch(/^esm: unknown command "bogus"/);
     expect(r.stderr).toContain('esm --help');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });

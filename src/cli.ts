@@ -7,19 +7,34 @@
 import { Builtins, Cli, UsageError } from 'clipanion';
 import { readFileSync } from 'node:fs';
 import type { Writable, Readable } from 'node:stream';
-import { EsmError, ExitCode } from './errors.js';
+import { EsmError, ExitCode, InvalidInputError } from './errors.js';
 import type { EsmContext } from './commands/base.js';
 import { COMMANDS } from './commands/index.js';
 import { joinNegativeValues } from './commands/argv.js';
 import { packageFile } from './package-root.js';
+import { closestName, globalOptionsHelp, globalOptionsNote, tidyOptions, tidyUsage } from './commands/usage.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 
+/** clipanion with esm's usage lines: `--url <url>`, and the shared options listed once. */
+class EsmCli extends Cli<EsmContext> {
+  override usage(...args: Parameters<Cli<EsmContext>['usage']>): string {
+    const text = super.usage(...args);
+    if (args[0] === null || args[0] === undefined) return `${text}\n${globalOptionsHelp()}`;
+    return args[1]?.detailed ? `${text}\n${globalOptionsNote()}\n` : text;
+  }
+
+  protected override getUsageByIndex(...args: Parameters<Cli<EsmContext>['getUsageByIndex']>): ReturnType<Cli<EsmContext>['getUsageByIndex']> {
+    const { usage, options } = super.getUsageByIndex(...args);
+    return { usage: tidyUsage(usage), options: tidyOptions(options) };
+  }
+}
+
 export function buildCli(opts: { color?: boolean } = {}): Cli<EsmContext> {
-  const cli = new Cli<EsmContext>({
+  const cli = new EsmCli({
     enableColors: opts.color ?? false,
     binaryLabel: 'esm — Elasticsearch index schemas as code',
     binaryName: 'esm',
@@ -29,6 +44,18 @@ export function buildCli(opts: { color?: boolean } = {}): Cli<EsmContext> {
   cli.register(Builtins.VersionCommand);
   for (const c of COMMANDS) cli.register(c);
   return cli;
+}
+
+/**
+ * Colours (SPEC §6, STYLE habit 7): FORCE_COLOR (unless 0/false) turns them on,
+ * a non-empty NO_COLOR off (an empty `NO_COLOR=` does not count, per no-color.org),
+ * otherwise a terminal that is not `dumb`. `--color` / `--no-color` decide over all of them.
+ */
+export function colorWanted(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY && env.TERM !== 'dumb';
 }
 
 export interface RunOptions {
@@ -46,7 +73,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
   const stderr = opts.stderr ?? process.stderr;
   const env = opts.env ?? process.env;
   const isTTY = opts.isTTY ?? Boolean((stdout as NodeJS.WriteStream).isTTY && (stderr as NodeJS.WriteStream).isTTY);
-  const color = isTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const color = colorWanted(env, isTTY);
   const context: EsmContext = {
     stdin: opts.stdin ?? process.stdin,
     stdout,
@@ -69,7 +96,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
       stdout.write(help);
       return 0;
     }
-    return report(e, stderr, debug, true);
+    return report(unknownCommand(argv) ?? e, stderr, debug, true, commandOf(argv));
   }
   try {
     const code = await cli.run(command, context);
@@ -95,8 +122,44 @@ function helpFor(cli: Cli<EsmContext>, argv: string[], context: EsmContext): str
   return null;
 }
 
+/** The command words esm knows (`create`, `state rebuild`, `help`, …). */
+function commandPaths(): string[] {
+  return COMMANDS.flatMap((c) => (c.paths ?? []).map((p) => p.join(' ')));
+}
+
+/** The command named by the leading words of argv, if any (`state rebuild`, `plan`). */
+function commandOf(argv: string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  for (let k = words.length; k >= 1; k--) {
+    const path = words.slice(0, k).join(' ');
+    if (commandPaths().includes(path)) return path;
+  }
+  return undefined;
+}
+
+/** `esm valdate`: name the closest command instead of listing every usage line. */
+function unknownCommand(argv: string[]): InvalidInputError | null {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return null;
+  const firstWords = new Set(commandPaths().map((p) => p.split(' ')[0]!));
+  if (firstWords.has(first)) return null;
+  const near = closestName(first, [...firstWords]);
+  return new InvalidInputError(`unknown command "${first}"${near ? `; did you mean \`${near}\`?` : ''}\nRun "esm --help" for the list of commands.`);
+}
+
+/**
+ * clipanion's "Command not found; did you mean one of:" lists the same usage line once per
+ * way it tried to read the words; for a known command, say what did not fit, with its usage once.
+ */
+function syntaxMessage(err: Error, command: string | undefined): string {
+  const candidates = (err as Error & { candidates?: { usage: string; reason: string | null }[] }).candidates;
+  if (err.name !== 'UnknownSyntaxError' || command === undefined || !candidates?.length) return err.message.trim();
+  const reason = candidates.find((c) => c.reason !== null)?.reason ?? `these arguments do not fit esm ${command}`;
+  return `${reason}\n$ ${[...new Set(candidates.map((c) => c.usage))][0]}`;
+}
+
 /** One clear message on stderr; a stack trace only with ESM_DEBUG=1. */
-function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean): number {
+function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean, command?: string): number {
   const err = e instanceof Error ? e : new Error(String(e));
   let code: number;
   let message: string;
@@ -105,7 +168,8 @@ function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean):
     message = err.message;
   } else if (parsing || err instanceof UsageError || err.name === 'UnknownSyntaxError' || err.name === 'AmbiguousSyntaxError') {
     code = ExitCode.invalidInput;
-    message = `${err.message.trim()}\nRun "esm --help" for the list of commands.`;
+    const hint = command !== undefined ? `Run "esm ${command} --help" for its usage.` : 'Run "esm --help" for the list of commands.';
+    message = `${tidyUsage(syntaxMessage(err, command))}\n${hint}`;
   } else {
     code = ExitCode.error;
     message = `unexpected error: ${err.message}`;

@@ -106,7 +106,7 @@ async function runMaster(s: Session, mp: MasterPlan, manifest: Manifest, opts: E
  * With --no-activate nothing that applications see changes: no alias moves, no
  * index is dropped, and the live (active) index is neither altered nor re-filled.
  */
-function skipReason(step: Step, mp: MasterPlan, opts: ExecuteOptions): string | null {
+export function skipReason(step: Step, mp: MasterPlan, opts: ExecuteOptions): string | null {
   if (!opts.noActivate) return null;
   switch (step.op) {
     case 'create':

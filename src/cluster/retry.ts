@@ -105,7 +105,8 @@ export function esError(body: unknown): { type?: string; reason?: string } {
     const e = (body as { error?: unknown }).error;
     if (e && typeof e === 'object') {
       const { type, reason, caused_by } = e as { type?: unknown; reason?: unknown; caused_by?: { reason?: unknown } };
-      const cause = typeof caused_by?.reason === 'string' && caused_by.reason !== reason ? ` (${caused_by.reason})` : '';
+      // "Failed to parse mapping: analyzer [x] has not been configured" already holds its cause's reason.
+      const cause = typeof caused_by?.reason === 'string' && !(typeof reason === 'string' && reason.includes(caused_by.reason)) ? ` (${caused_by.reason})` : '';
       return {
         type: typeof type === 'string' ? type : undefined,
         reason: typeof reason === 'string' ? reason + cause : undefined,

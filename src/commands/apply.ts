@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
 
 export class ApplyCommand extends EsmCommand {
@@ -39,7 +39,6 @@ export class ApplyCommand extends EsmCommand {
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'do not ask for confirmation (required without a terminal)' });
   noActivate = Option.Boolean('--no-activate', false, { description: 'create and fill only: move no alias, drop nothing' });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
-  colors = colorOption();
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
 
@@ -49,7 +48,7 @@ export class ApplyCommand extends EsmCommand {
     const planFile = first !== undefined && isPlanFileArg(first, this.context.cwd) ? first : undefined;
     const masters = planFile !== undefined ? rest : this.args;
     assertNoMastersWithPlanFile(planFile, masters);
-    const color = this.context.color && this.colors && !this.json;
+    const color = this.context.color && !this.json;
 
     const { withInterrupt } = await import('./interrupt.js');
     return withInterrupt((signal) =>
@@ -62,7 +61,9 @@ export class ApplyCommand extends EsmCommand {
         return withApplyLock(s, async (lock) => {
           const { plan, manifests } = await preparePlan(s, { ...(planFile !== undefined ? { planFile } : {}), only: masters });
           // Terraform shows the plan on stdout; with --json stdout holds only the result.
-          const shown = renderPlanText(plan, { color });
+          // With --no-activate the plan shown leaves out what the pre-deployment run skips.
+          const { preDeploymentPlan } = await import('../apply/pre-deployment.js');
+          const shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color });
           if (!this.json) this.print(shown);
           assertNotBlocked(plan);
           if (!hasChanges(plan)) {
@@ -83,7 +84,7 @@ export class ApplyCommand extends EsmCommand {
           else this.print(renderApplyText(result, { color, noActivate: this.noActivate }));
           if (!result.ok) {
             const { RuntimeError } = await import('../errors.js');
-            throw new RuntimeError(failureMessage(result));
+            throw new RuntimeError(failureMessage(result, { interrupted: signal.aborted }));
           }
           return 0;
         });

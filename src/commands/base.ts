@@ -6,7 +6,7 @@ export interface EsmContext extends BaseContext {
   cwd: string;
   /** True when stdout/stderr is an interactive terminal (decided once, in cli.ts). */
   isTTY: boolean;
-  /** Colours allowed: a TTY and no NO_COLOR. */
+  /** Colours allowed: see colorWanted in cli.ts, then --color / --no-color. */
   color: boolean;
   /** Full argv as typed, for the action journal (secrets are redacted before storing). */
   argv: string[];
@@ -17,9 +17,16 @@ export abstract class EsmCommand extends Command<EsmContext> {
   prefix = Option.String('--prefix', { description: 'Environment prefix for every alias and index, e.g. qa1_ (env ESM_PREFIX)' });
   state = Option.String('--state', { description: 'State file (env ESM_STATE; default .esm/state.sqlite)' });
   manifests = Option.String('--manifests', { description: 'Manifests directory (env ESM_MANIFESTS; default manifests)' });
+  colors = Option.Boolean('--color', { description: 'ANSI colours even without a terminal (--no-color: never)' });
 
   /** Set when execute() threw: cli.ts maps it to an exit code (clipanion would print it to stdout). */
   failure: unknown = undefined;
+
+  /** `--color` / `--no-color` decide over the terminal, NO_COLOR and FORCE_COLOR (cli.ts decided those). */
+  override async validateAndExecute(): Promise<number> {
+    if (this.colors !== undefined) this.context = { ...this.context, color: this.colors };
+    return super.validateAndExecute();
+  }
 
   override async catch(error: unknown): Promise<void> {
     this.failure = error;

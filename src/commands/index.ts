@@ -14,5 +14,6 @@ import { UpdateCommand } from './update.js';
 import { PlanCommand } from './plan.js';
 import { ApplyCommand } from './apply.js';
 import { ResetCommand } from './reset.js';
+import { HelpCommand, VersionCommand } from './help.js';
 
-export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand];
+export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand, HelpCommand, VersionCommand];

@@ -15,7 +15,6 @@ export const concurrencyOption = () =>
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
   });
 
-export const colorOption = () => Option.Boolean('--color', true, { description: 'ANSI colours on a terminal (--no-color: never)' });
 
 /** `{ batchSize, concurrency }` with only the options that were given. */
 export function fillTuning(cmd: { batchSize?: number | undefined; concurrency?: number | undefined }): { batchSize?: number; concurrency?: number } {

@@ -2,7 +2,6 @@ import { Command, Option } from 'clipanion';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { EsmCommand } from './base.js';
-import { colorOption } from './options.js';
 import { withSession } from './run-session.js';
 
 export class PlanCommand extends EsmCommand {
@@ -38,13 +37,12 @@ export class PlanCommand extends EsmCommand {
   json = Option.Boolean('--json', false, { description: 'print the plan as JSON' });
   markdown = Option.Boolean('--markdown', false, { description: 'print the plan as markdown (a pull-request comment)' });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'exit 2 when the plan has changes' });
-  colors = colorOption();
   offline = Option.Boolean('--offline', false, { description: 'no cluster: compare the manifests at --base with the working tree' });
   base = Option.String('--base', { description: 'git ref to compare with (with --offline), e.g. origin/main' });
 
   async execute(): Promise<number> {
     if (this.json && this.markdown) throw new InvalidInputError('--json and --markdown cannot be used together');
-    const color = this.context.color && this.colors;
+    const color = this.context.color;
     if (this.offline || this.base !== undefined) return this.executeOffline(color);
 
     return withSession(this, { readOnly: true }, async (s) => {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, colorOption, fillTuning } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
 import { withSession } from './run-session.js';
 
 export class ResetCommand extends EsmCommand {
@@ -22,12 +22,11 @@ export class ResetCommand extends EsmCommand {
 
   confirm = Option.String('--confirm', { description: "the cluster's name: the approval of the reset" });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
-  colors = colorOption();
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
 
   async execute(): Promise<number> {
-    const color = this.context.color && this.colors && !this.json;
+    const color = this.context.color && !this.json;
     const { withInterrupt } = await import('./interrupt.js');
     return withInterrupt((signal) =>
       withSession(this, { signal }, async (s) => {
@@ -59,7 +58,7 @@ export class ResetCommand extends EsmCommand {
           else if (result.masters.length) this.print(renderApplyText(result, { color }));
           if (!result.ok) {
             const { RuntimeError } = await import('../errors.js');
-            throw new RuntimeError(failureMessage(result));
+            throw new RuntimeError(failureMessage(result, { interrupted: signal.aborted }));
           }
           return 0;
         });

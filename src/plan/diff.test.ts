@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addsDataFields, describeChange, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import { settingKind } from './settings-kinds.js';
 
 const S = (settings: Record<string, unknown>): IndexSpec => ({ settings, mappings: {} });
@@ -34,12 +34,23 @@ describe('diffSpecs: settings', () => {
     ['sort.*', {}, { sort: { field: 'date' } }, 'settings.sort.field: added date (static setting'],
     ['soft_deletes.*', {}, { 'soft_deletes.retention_lease.period': '1h' }, 'static setting'],
     ['analysis change', { analysis: { analyzer: { a: { type: 'standard' } } } }, { analysis: { analyzer: { a: { type: 'simple' } } } }, 'settings.analysis.analyzer.a.type: standard → simple (analysis settings change only on a closed index'],
-    ['analysis added', {}, { analysis: { analyzer: { a: { type: 'standard' } } } }, 'settings.analysis.analyzer.a.type: added standard'],
+    ['analysis added', {}, { analysis: { analyzer: { a: { type: 'standard' } } } }, 'settings.analysis.analyzer.a: added {"type":"standard"}'],
     ['an unknown setting', {}, { 'mapping.coerce': true }, 'settings.mapping.coerce: added true (not a setting known to be dynamic: a new instance is the safe way)'],
   ])('%s needs a replace', (_what, from, to, reason) => {
     const diff = diffSpecs(S(from), S(to));
     expect(diff.verdict).toBe('replace');
     expect(diff.changes.map(describeChange).join('\n')).toContain(reason);
+  });
+
+  it('one added analyzer is one change (not one per parameter); a changed one names each parameter', () => {
+    const folding = { type: 'custom', tokenizer: 'standard', filter: ['lowercase', 'asciifolding'] };
+    const added = diffSpecs(S({}), S({ analysis: { analyzer: { folding } } }));
+    expect(added.changes.map(describeDifference)).toEqual(['settings.analysis.analyzer.folding: added {"filter":["lowercase","asciifolding"],"tokenizer":"standard","type":"custom"}']);
+    const removed = diffSpecs(S({ analysis: { analyzer: { folding } } }), S({}));
+    expect(removed.changes.map(describeDifference)).toEqual(['settings.analysis.analyzer.folding: removed, was {"filter":["lowercase","asciifolding"],"tokenizer":"standard","type":"custom"}']);
+    const changed = diffSpecs(S({ analysis: { analyzer: { folding } } }), S({ analysis: { analyzer: { folding: { ...folding, tokenizer: 'whitespace' } } } }));
+    expect(changed.changes.map(describeDifference)).toEqual(['settings.analysis.analyzer.folding.tokenizer: standard → whitespace']);
+    expect(changed.verdict).toBe('replace');
   });
 
   it('sees nested, dotted and index.-prefixed forms, numbers and strings, as the same settings', () => {

@@ -146,7 +146,8 @@ export function inPlaceBodies(
  */
 const SERVER_ADDED_SETTINGS = new Set(['routing.allocation.include._tier_preference']);
 
-function diffSettings(from: Record<string, unknown>, to: Record<string, unknown>): SpecChange[] {
+function diffSettings(flatFrom: Record<string, unknown>, flatTo: Record<string, unknown>): SpecChange[] {
+  const [from, to] = wholeNewAnalysisComponents(flatFrom, flatTo);
   const out: SpecChange[] = [];
   for (const key of sortedUnion(from, to)) {
     const a = from[key];
@@ -166,6 +167,27 @@ function diffSettings(from: Record<string, unknown>, to: Record<string, unknown>
     }
   }
   return out;
+}
+
+/**
+ * An analyzer, tokenizer, filter … that only one side has is one change, not one per
+ * parameter: its dotted keys (`analysis.analyzer.folding.type`, `….tokenizer`, `….filter`)
+ * become one key (`analysis.analyzer.folding`) holding the component.
+ */
+function wholeNewAnalysisComponents(from: Rec, to: Rec): [Rec, Rec] {
+  const component = (key: string) => /^(analysis\.[^.]+\.[^.]+)\.(.+)$/.exec(key);
+  const components = (flat: Rec) => new Set(Object.keys(flat).flatMap((k) => component(k)?.[1] ?? []));
+  const [inFrom, inTo] = [components(from), components(to)];
+  const collapse = (flat: Rec, other: Set<string>): Rec => {
+    const out: Rec = {};
+    for (const [key, value] of Object.entries(flat)) {
+      const m = component(key);
+      if (m && !other.has(m[1]!)) ((out[m[1]!] ??= {}) as Rec)[m[2]!] = value;
+      else out[key] = value;
+    }
+    return out;
+  };
+  return [collapse(from, inTo), collapse(to, inFrom)];
 }
 
 function settingWhy(key: string): string {

@@ -288,7 +288,7 @@ describe('createPlan: replace', () => {
     ['the number of shards', v1((s) => (s.settings['number_of_shards'] = 2)), 'settings.number_of_shards: 1 → 2 (static setting, needs a new instance)'],
     ['a removed field', v1((s) => delete s.mappings['properties'].tag), 'mappings.properties.tag: removed'],
     ['norms false → true', v1((s) => (s.mappings['properties'].tag.norms = true)), 'mappings.properties.tag.norms: (unset) → true'],
-    ['an analysis change', v1((s) => (s.settings['analysis'] = { analyzer: { my: { type: 'standard' } } })), 'settings.analysis.analyzer.my.type: added standard (analysis settings change only on a closed index'],
+    ['an analysis change', v1((s) => (s.settings['analysis'] = { analyzer: { my: { type: 'standard' } } })), 'settings.analysis.analyzer.my: added {"type":"standard"} (analysis settings change only on a closed index'],
   ])('replaces the active instance for %s', (_what, desired, reason) => {
     const p = plan([master('movies', desired)], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]);
     const m = only(p);

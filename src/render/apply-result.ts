@@ -66,8 +66,12 @@ export function applyResultJson(result: ApplyResult): unknown {
  * One line for stderr when some master failed (the exit-1 message). The errors
  * themselves are in the result (and the progress) already: this names where.
  */
-export function failureMessage(result: ApplyResult): string {
+export function failureMessage(result: ApplyResult, opts: { interrupted?: boolean } = {}): string {
   const failed = result.masters.filter((m) => !m.ok);
+  if (opts.interrupted) {
+    const names = failed.map((m) => m.name).join(', ');
+    return `interrupted: the apply stopped before finishing ${names || 'its steps'}; what completed is kept and recorded, unfinished actions are recorded as aborted, and the aliases of unfinished masters stay where they were. Run esm apply again to resume`;
+  }
   const each = failed.map((m) => {
     const step = m.steps.find((s) => s.status === 'failed');
     return step ? `${m.name} (${step.op} ${step.index}: ${firstLine(step.error ?? 'unknown error')})` : `${m.name} (interrupted)`;

@@ -1,11 +1,11 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
 import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
-import { blockedWords, masterHeadline, NO_CHANGES, stepWords, summaryWords } from './plan-words.js';
+import { blockedWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   const blocked = plan.masters.filter((m) => m.blocked).length;
-  const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : NO_CHANGES;
+  const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : noChangesWords(plan);
   out.push('### esm plan', '', `**${html(verdict)}**`, '');
 
   if (plan.masters.length) {

@@ -93,6 +93,14 @@ describe('renderPlanText', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('No changes. Index masters match the manifests.');
   });
 
+  it('does not claim the masters match the manifests after a drift warning', () => {
+    const drifted: Plan = { ...anEmptyPlan(), warnings: [{ code: 'drift', master: 'tags', message: 'the live mapping of tags-1 differs from its recorded fingerprint' }] };
+    const text = renderPlanText(drifted, { color: false });
+    expect(text).not.toContain('match the manifests');
+    expect(text.trimEnd().split('\n').at(-1)).toBe("No changes to apply, but 1 master's live index differs from the recorded definition (see the drift warning).");
+    expect(renderPlanMarkdown(drifted)).not.toContain('match the manifests');
+  });
+
   it('does not claim everything matches when a master is blocked', () => {
     const p = aPlan();
     const blockedOnly: Plan = { ...p, masters: [p.masters[2]!], summary: { ...anEmptyPlan().summary, noop: 0 } };

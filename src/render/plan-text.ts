@@ -2,7 +2,7 @@
 import { assertNever } from '../errors.js';
 import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
-import { blockedWords, masterHeadline, NO_CHANGES, stepWords, summaryWords, type Tone } from './plan-words.js';
+import { blockedWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
 
 export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   const p = paint(opts.color);
@@ -37,7 +37,10 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   const blocked = plan.masters.filter((m) => m.blocked).length;
   if (hasChanges(plan)) lines.push(`${p.bold('Plan:')} ${summaryWords(plan.summary)}.`);
   else if (blocked) lines.push(p.yellow(blockedWords(blocked)));
-  else lines.push(p.green(NO_CHANGES));
+  else {
+    const words = noChangesWords(plan);
+    lines.push(words === NO_CHANGES ? p.green(words) : p.yellow(words));
+  }
   return lines.join('\n') + '\n';
 }
 

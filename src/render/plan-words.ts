@@ -1,6 +1,6 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
-import type { MasterPlan, PlanSummary, Step } from '../plan/types.js';
+import type { MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
 
 export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
 
@@ -79,6 +79,13 @@ export function summaryWords(s: PlanSummary): string {
 }
 
 export const NO_CHANGES = 'No changes. Index masters match the manifests.';
+
+/** The verdict of a plan with nothing to do: it does not claim a match the drift warnings deny. */
+export function noChangesWords(plan: Plan): string {
+  const drifted = new Set(plan.warnings.filter((w) => w.code === 'drift').map((w) => w.master)).size;
+  if (drifted === 0) return NO_CHANGES;
+  return `No changes to apply, but ${drifted} master${drifted === 1 ? "'s live index differs" : "s' live indices differ"} from the recorded definition (see the drift warning${drifted === 1 ? '' : 's'}).`;
+}
 
 export function blockedWords(count: number): string {
   return `No changes can be made: ${count} master${count === 1 ? ' is' : 's are'} blocked by a conflict (see the warnings).`;

@@ -309,6 +309,11 @@ describe('esm apply: output', () => {
     const alias = `${p.prefix}movies`;
     expect(r.stderr).toContain(`activate ${alias} → ${alias}-2 skipped: --no-activate`);
     expect(r.stdout).toMatch(/no alias moved/);
+    // The plan shown is the plan performed: no activate or drop step, a note of what comes later.
+    expect(r.stdout).toMatch(/\+ create\s+\S+movies-2/);
+    expect(r.stdout).not.toMatch(/→ activate|- drop/);
+    expect(r.stdout).toContain(`# after the deployment, esm apply: activate ${alias} → ${alias}-2`);
+    expect(r.stdout).toContain('Plan: 1 to create, 1 to fill, 1 to catch up, 0 to activate, 0 to update in place, 0 to drop.');
     expect(await aliasTargets(alias)).toEqual([`${alias}-1`]);
     expect(await countDocs(`${alias}-2`)).toBe(8);
     expect(await decisions(p)).toEqual({ movies: 'catch_up_activate' });

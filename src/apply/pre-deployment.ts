@@ -1,0 +1,20 @@
+/**
+ * The plan as `esm apply --no-activate` will run it: the steps it skips (activate,
+ * drop, anything that touches the live index) are left out and named in the
+ * master's reasons, so that the plan shown is the plan performed.
+ */
+import { summarize } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import { stepLabel } from './events.js';
+import { skipReason } from './executor.js';
+
+export function preDeploymentPlan(plan: Plan): Plan {
+  const masters = plan.masters.map((m) => {
+    const deferred = m.steps.filter((s) => skipReason(s, m, { noActivate: true }) !== null);
+    if (deferred.length === 0) return m;
+    const steps = m.steps.filter((s) => !deferred.includes(s));
+    const later = `after the deployment, esm apply: ${deferred.map(stepLabel).join(', ')}`;
+    return steps.length === 0 ? { ...m, decision: 'noop' as const, steps, reasons: [later] } : { ...m, steps, reasons: [...m.reasons, later] };
+  });
+  return { ...plan, masters, summary: summarize(masters) };
+}
