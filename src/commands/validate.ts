@@ -31,7 +31,7 @@ export class ValidateCommand extends EsmCommand {
     try {
       const config = await this.config();
       const { loadManifests } = await import('../manifest/index.js');
-      names = (await loadManifests(config.manifestsDir, { cwd: config.cwd })).map((m) => m.name);
+      names = (await loadManifests(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix })).map((m) => m.name);
     } catch (e) {
       if (!(e instanceof InvalidInputError)) throw e;
       failure = e;

@@ -9,6 +9,8 @@ import { sizeProblem } from './yaml-limits.js';
 export interface LoadOptions {
   /** Files are named relative to this directory in problems and `origin.file` (when inside it). Default: process.cwd(). */
   cwd?: string;
+  /** The environment prefix: with it, a name must stay within the length limit. */
+  prefix?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function loadManifests(dir: string, opts: LoadOptions = {}): Promis
   const texts = await Promise.all(
     files.map(async (f) => ({ file: displayPath(f.abs, cwd), text: await readFile(f.abs, 'utf8'), dir: path.dirname(f.abs) })),
   );
-  return parseManifestTexts(texts);
+  return parseManifestTexts(texts, { prefix: opts.prefix });
 }
 
 interface Walk {

@@ -227,13 +227,22 @@ describe('parseManifestTexts: semantic checks', () => {
     ['..', 'must not be "." or ".."'],
     ['.movies', 'must not start with "." (reserved for system and hidden indices)'],
     ['movies-2', 'must not end with -<digits>: instances are named <master>-<N>, so the name would be mistaken for an instance'],
-    ['a'.repeat(256), 'must be at most 255 bytes long'],
-  ])('refuses the master name %s', (name, why) => {
-    const shown = name.replace(/^"|"$/g, '');
+    ['a'.repeat(195), 'is 195 bytes long: at most 194, so that <prefix><name>-<N> stays within 200 bytes'],
+    // Issue 10.8: names that would forge lines in a PR comment, or make indices nobody can type.
+    ['"evil\\n\\n=\\tmovies\\tno\\tchanges"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the control character U+000A)', 'evil\\n\\n=\\tmovies\\tno\\tchanges'],
+    ['"books\\0"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the control character U+0000)', 'books\\u0000'],
+    ['"books\\u202e"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the bidirectional control U+202E)', 'books\\u202e'],
+    ['"bo\\u200bks"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the zero-width character U+200B)', 'bo\\u200bks'],
+    ['é-films', 'must hold only a-z, 0-9, "_", "." and "-" (it has "é", U+00E9)'],
+    ['"a=b"', 'must hold only a-z, 0-9, "_", "." and "-" (it has "=", U+003D)'],
+    ['esm-locks', 'is reserved: names starting with "esm-" are esm\'s own indices (esm-locks)'],
+    ['esm-history', 'is reserved: names starting with "esm-" are esm\'s own indices (esm-locks)'],
+  ])('refuses the master name %s', (name, why, shownAs?: string) => {
+    const shown = shownAs ?? name.replace(/^"|"$/g, '');
     expect(problemsOf(named(name))).toEqual([`manifests/m.yaml:4:9: metadata.name "${shown}" ${why}`]);
   });
 
-  it.each(['movies', 'movies_v2', 'movies-v2', '2024-movies', 'a.b', 'é-films'])('accepts the master name %s', (name) => {
+  it.each(['movies', 'movies_v2', 'movies-v2', '2024-movies', 'a.b', 'esm', 'my-esm-locks', 'a'.repeat(194)])('accepts the master name %s', (name) => {
     expect(problemsOf(named(name))).toEqual([]);
   });
 
@@ -277,5 +286,19 @@ spec:
     const films = manifestYaml({ name: 'films' });
     const movies = manifestYaml({ name: 'movies', source: { type: 'reindex', from: 'films' } });
     expect(problems([{ file: 'a.yaml', text: movies }, { file: 'b.yaml', text: films }])).toEqual([]);
+  });
+});
+
+describe('parseManifestTexts: settings keys that are the same setting (issue 10.6)', () => {
+  it.each([
+    ['dotted and plain', '  settings:\n    number_of_shards: 1\n    index.number_of_shards: 3\n', '12:5: spec.settings.index.number_of_shards is the same setting as spec.settings.number_of_shards (line 11, column 5): keep one'],
+    ['nested and plain', '  settings:\n    number_of_shards: 1\n    index:\n      number_of_shards: 3\n', '13:7: spec.settings.index.number_of_shards is the same setting as spec.settings.number_of_shards (line 11, column 5): keep one'],
+    ['nested and dotted analysis', '  settings:\n    analysis.analyzer.a.type: standard\n    analysis:\n      analyzer:\n        a:\n          type: simple\n', '15:11: spec.settings.analysis.analyzer.a.type is the same setting as spec.settings.analysis.analyzer.a.type (line 11, column 5): keep one'],
+  ])('%s', (_name, settings, expected) => {
+    expect(problemsOf(withSpec(settings))).toEqual([`manifests/m.yaml:${expected}`]);
+  });
+
+  it('accepts settings that only share a prefix', () => {
+    expect(problemsOf(withSpec('  settings:\n    index.number_of_shards: 1\n    index:\n      number_of_replicas: 0\n'))).toEqual([]);
   });
 });

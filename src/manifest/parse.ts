@@ -24,7 +24,7 @@ export interface ManifestText {
 }
 
 /** The manifests declared in `files`, in order; throws InvalidInputError listing every problem. */
-export function parseManifestTexts(files: ManifestText[]): Manifest[] {
+export function parseManifestTexts(files: ManifestText[], opts: { prefix?: string } = {}): Manifest[] {
   const problems: Problem[] = [];
   const declared: Declared[] = [];
   const validate = validatorOf('manifest');
@@ -52,7 +52,7 @@ export function parseManifestTexts(files: ManifestText[]): Manifest[] {
     }
     problems.push(...fileProblems);
   }
-  problems.push(...semanticProblems(declared));
+  problems.push(...semanticProblems(declared, opts.prefix));
 
   if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))));
   return declared.map((d) => d.manifest!);

@@ -7,7 +7,9 @@
 import type { Problem } from '../errors.js';
 import { canonicalMappings } from '../fingerprint/index.js';
 import { dependencyProblems } from './dependencies.js';
+import { visible } from '../render/escape.js';
 import { masterNameProblem } from './master-name.js';
+import { sameSettingProblems } from './settings-keys.js';
 import type { Manifest } from './types.js';
 import type { Anchor } from './yaml-positions.js';
 
@@ -22,19 +24,20 @@ export interface Declared {
 
 type Rec = Record<string, unknown>;
 
-export function semanticProblems(declared: Declared[]): Problem[] {
+/** `prefix`: the environment prefix, when known (it counts towards a name's length). */
+export function semanticProblems(declared: Declared[], prefix = ''): Problem[] {
   const problems: Problem[] = [];
   const firstByName = new Map<string, Declared>();
 
   for (const d of declared) {
     const name = get(d.data, 'metadata', 'name');
     if (typeof name === 'string' && name !== '') {
-      const why = masterNameProblem(name);
-      if (why) problems.push(d.problemAt(['metadata', 'name'], `metadata.name "${name}" ${why}`));
+      const why = masterNameProblem(name, prefix);
+      if (why) problems.push(d.problemAt(['metadata', 'name'], `metadata.name "${visible(name)}" ${why}`));
       const first = firstByName.get(name);
       if (first) {
         const at = first.problemAt(['metadata', 'name'], '');
-        problems.push(d.problemAt(['metadata', 'name'], `duplicate master name "${name}": already declared at ${at.file}:${at.line}:${at.col}`));
+        problems.push(d.problemAt(['metadata', 'name'], `duplicate master name "${visible(name)}": already declared at ${at.file}:${at.line}:${at.col}`));
       } else {
         firstByName.set(name, d);
       }
@@ -59,6 +62,7 @@ function fieldProblems(d: Declared): Problem[] {
   const spec = get(d.data, 'spec');
   if (!isRecord(spec)) return out;
   const mappings = isRecord(spec['mappings']) ? canonicalMappings(spec['mappings']) : null;
+  if (isRecord(spec['settings'])) out.push(...sameSettingProblems(spec['settings'], d.problemAt));
 
   const idField = spec['idField'];
   if (typeof idField === 'string' && idField !== '' && mappings) {

@@ -94,7 +94,7 @@ export class Session {
 
   manifests(): Promise<Manifest[]> {
     this._manifests ??= import('../manifest/index.js').then(({ loadManifests }) =>
-      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd }),
+      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd, prefix: this.config.prefix }),
     );
     return this._manifests;
   }

@@ -1,7 +1,7 @@
 /** `esm plan --offline --markdown`: which masters a pull request would rebuild. */
 import type { OfflinePlan } from '../plan/types.js';
 import { offlineHeadline, offlineSummaryWords } from './offline-words.js';
-import { code, html } from './plan-markdown.js';
+import { mdCode as code, mdText as html } from './escape.js';
 
 export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
   const out: string[] = ['### esm plan (offline)', '', `**${html(offlineSummaryWords(plan))}**`, ''];
@@ -13,7 +13,7 @@ export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
     out.push('');
   }
   for (const m of plan.masters.filter((x) => x.reasons.length > 0)) {
-    out.push('<details>', `<summary><code>${html(m.name)}</code>: ${html(offlineHeadline(m).text)}</summary>`, '');
+    out.push('<details>', `<summary>${code(m.name)}: ${html(offlineHeadline(m).text)}</summary>`, '');
     for (const r of m.reasons) out.push(`- ${html(r)}`);
     out.push('', '</details>', '');
   }

@@ -1,29 +1,31 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
 import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
+import { mdCode as code, mdText as html, visible } from './escape.js';
 import { blockedWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   const blocked = plan.masters.filter((m) => m.blocked).length;
+  // The verdict is esm's own words (counts only), never text from a manifest.
   const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : noChangesWords(plan);
-  out.push('### esm plan', '', `**${html(verdict)}**`, '');
+  out.push('### esm plan', '', `**${verdict}**`, '');
 
   if (plan.masters.length) {
     out.push('| master | decision | active | steps |', '| --- | --- | --- | --- |');
     for (const m of plan.masters) {
-      out.push(`| ${code(m.name)} | ${cell(decisionLabel(m))} | ${m.active ? code(m.active) : '—'} | ${cell(stepList(m))} |`);
+      out.push(`| ${code(m.name)} | ${html(decisionLabel(m))} | ${m.active ? code(m.active) : '—'} | ${html(stepList(m))} |`);
     }
     out.push('');
   }
 
   for (const m of plan.masters.filter((x) => x.steps.length > 0 || x.blocked)) {
     const head = masterHeadline(m);
-    out.push('<details>', `<summary><code>${html(m.name)}</code>: ${html(head.text)}</summary>`, '');
+    out.push('<details>', `<summary>${code(m.name)}: ${html(head.text)}</summary>`, '');
     if (m.steps.length) {
       out.push('```diff');
       for (const s of m.steps) {
         const w = stepWords(s);
-        out.push(`${w.symbol} ${w.verb} ${w.detail}`);
+        out.push(`${w.symbol} ${w.verb} ${visible(w.detail)}`);
       }
       out.push('```', '');
     }
@@ -57,17 +59,4 @@ function decisionLabel(m: MasterPlan): string {
 function stepList(m: MasterPlan): string {
   if (!m.steps.length) return '—';
   return m.steps.map((s) => stepWords(s).verb).join(', ');
-}
-
-/** Text outside code: HTML-escaped (it may sit inside `<details>`). */
-export function html(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function cell(s: string): string {
-  return html(s).replace(/\|/g, '\\|');
-}
-
-export function code(s: string): string {
-  return `\`${s.replace(/`/g, "'")}\``;
 }

@@ -118,16 +118,16 @@ describe('renderPlanMarkdown', () => {
     expect(md).toContain('### esm plan');
     expect(md).toContain('**Plan: 1 to create, 1 to fill, 1 to catch up, 1 to activate, 1 to update in place, 1 to drop.**');
     expect(md).toContain('| master | decision | active | steps |');
-    expect(md).toContain('| `movies` | replace | `movies-1` | create, fill, catch up, activate, drop |');
-    expect(md).toContain('| `tags` | no changes | `tags-1` | — |');
-    expect(md).toContain('| `shows` | blocked | — | — |');
+    expect(md).toContain('| <code>movies</code> | replace | <code>movies-1</code> | create, fill, catch up, activate, drop |');
+    expect(md).toContain('| <code>tags</code> | no changes | <code>tags-1</code> | — |');
+    expect(md).toContain('| <code>shows</code> | blocked | — | — |');
     expect(md).toContain('<details>\n<summary><code>movies</code>: replace movies-1 with movies-2</summary>');
     expect(md).toContain('```diff\n+ create movies-2\n');
     expect(md).toContain('- mappings.properties.title.type: text → keyword (not updatable in place)');
     expect(md).not.toContain('<summary><code>tags</code>');
     expect(md).toContain('#### Warnings');
-    expect(md).toContain('- **orphan** `films`: no manifest declares master films &lt;old&gt;');
-    expect(md).toContain('commit `0123456789ab`');
+    expect(md).toContain('- **orphan** <code>films</code>: no manifest declares master films &#60;old&#62;');
+    expect(md).toContain('commit <code>0123456789ab</code>');
     expect(md).not.toContain('\x1b');
   });
 
@@ -187,7 +187,7 @@ describe('offline plan renderers', () => {
   it('renders markdown with a table and details', () => {
     const md = renderOfflinePlanMarkdown(offline);
     expect(md).toContain('| master | change | new instance |');
-    expect(md).toContain('| `movies` | changed: needs a new instance | yes |');
+    expect(md).toContain('| <code>movies</code> | changed: needs a new instance | yes |');
     expect(md).toContain('<details>');
   });
 

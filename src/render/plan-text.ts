@@ -2,35 +2,36 @@
 import { assertNever } from '../errors.js';
 import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
+import { visible as v } from './escape.js';
 import { blockedWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
 
 export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   const p = paint(opts.color);
   const lines: string[] = [];
-  if (plan.prefix) lines.push(p.dim(`environment prefix: ${plan.prefix}`), '');
+  if (plan.prefix) lines.push(p.dim(`environment prefix: ${v(plan.prefix)}`), '');
 
   const changing = plan.masters.filter((m) => m.steps.length > 0 || m.blocked);
   const unchanged = plan.masters.filter((m) => m.steps.length === 0 && !m.blocked);
   for (const m of changing) {
     const head = masterHeadline(m);
-    lines.push(`${tone(p, head.tone)(head.symbol)} ${p.bold(m.name)}: ${head.text}`);
-    for (const r of m.reasons) lines.push(p.dim(`    # ${r}`));
+    lines.push(`${tone(p, head.tone)(head.symbol)} ${p.bold(v(m.name))}: ${v(head.text)}`);
+    for (const r of m.reasons) lines.push(p.dim(`    # ${v(r)}`));
     const width = Math.max(0, ...m.steps.map((s) => stepWords(s).verb.length));
     for (const s of m.steps) {
       const w = stepWords(s);
-      lines.push(`    ${tone(p, w.tone)(w.symbol)} ${w.verb.padEnd(width)} ${w.detail}`);
+      lines.push(`    ${tone(p, w.tone)(w.symbol)} ${w.verb.padEnd(width)} ${v(w.detail)}`);
     }
     lines.push('');
   }
   for (const m of unchanged) {
     const head = masterHeadline(m);
-    lines.push(p.dim(`${head.symbol} ${m.name}: ${head.text}`));
+    lines.push(p.dim(`${head.symbol} ${v(m.name)}: ${v(head.text)}`));
   }
   if (unchanged.length) lines.push('');
 
   if (plan.warnings.length) {
     lines.push(p.bold('Warnings:'));
-    for (const w of plan.warnings) lines.push(`  ${warningColor(p, w)(`! ${w.code}`)} ${w.master}: ${w.message}`);
+    for (const w of plan.warnings) lines.push(`  ${warningColor(p, w)(`! ${w.code}`)} ${v(w.master)}: ${v(w.message)}`);
     lines.push('');
   }
 

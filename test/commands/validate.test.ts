@@ -1,5 +1,5 @@
 /** `esm validate`: manifests and config checked without a cluster; every problem as file:line:col. */
-import { existsSync } from 'node:fs';
+import { existsSync, symlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manifestYaml } from '../../src/manifest/builders.js';
 import { tempProject, type TempProject } from '../support/project.js';
@@ -113,5 +113,21 @@ describe('esm validate', () => {
     const bad = await p.cli(['validate', '--strict']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/^esm: Unsupported option name \("--strict"\)/);
+  });
+
+  it('counts the environment prefix towards the name length limit (issue 10.8)', async () => {
+    const p = projectWith({ 'manifests/movies.yaml': manifestYaml({ name: 'movies' }) });
+    const r = await p.cli(['validate', ...NO_CLUSTER], { env: { ESM_PREFIX: `${'q'.repeat(189)}_` } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`manifests/movies.yaml:4:9: metadata.name "movies" with the prefix "${'q'.repeat(189)}_" it is 196 bytes long: at most 194`);
+  });
+
+  it('refuses a symbolic link loop in the manifests directory with one message (issue 13.3)', async () => {
+    const p = projectWith({ 'manifests/movies.yaml': manifestYaml({ name: 'movies' }) });
+    symlinkSync('..', `${p.manifestsDir}/up`);
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^esm: .*up is a symbolic link to .*, outside the manifests directory/);
   });
 });
