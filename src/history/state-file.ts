@@ -3,6 +3,7 @@
  * an esm state file this esm understands. Nothing here writes: a refused file
  * is left exactly as it was.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { StateError } from '../errors.js';
 import { APP_MARKER } from './migrations.js';
@@ -92,4 +93,32 @@ function damaged(file: string, why: string): StateError {
     `${file} is a damaged state file (${why}); esm will not overwrite it. ` +
       `Restore it from a backup, or move it away and run "esm state rebuild" to rebuild the state from the cluster.`,
   );
+}
+
+/**
+ * Refuses a state file its user made read-only: esm replaces the file on every
+ * write, which the directory's permissions would allow, so the file's own mode
+ * is checked (root may write anything: the owner's write bit is what counts).
+ */
+export function assertWritable(file: string): void {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return;
+  const mode = st.mode & 0o7777;
+  let writable: boolean;
+  if (process.getuid?.() === 0) {
+    writable = (mode & 0o200) !== 0;
+  } else {
+    try {
+      accessSync(file, constants.W_OK);
+      writable = true;
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) {
+    throw new StateError(
+      `${file} is read-only (mode ${mode.toString(8).padStart(4, '0')}): esm will not replace it. ` +
+        `Make it writable (chmod u+w ${file}) or pass --state <another file>.`,
+    );
+  }
 }

@@ -19,7 +19,7 @@ import { redactArgv, redactText } from '../redact.js';
 import { stableJson } from '../fingerprint/canonical-value.js';
 import { pidAlive } from '../pid-alive.js';
 import { loadSqlJs } from './sql-js.js';
-import { loadStateBytes } from './state-file.js';
+import { assertWritable, loadStateBytes } from './state-file.js';
 import type {
   ActionName,
   ActionOutcome,
@@ -97,6 +97,7 @@ export class HistoryStore {
     let from = 0;
     let identity: FileIdentity | null = null;
     if (bytes) {
+      if (!readOnly) assertWritable(path);
       identity = identityOf(path);
       ({ db, version: from } = loadStateBytes(SQL, bytes, path, known));
     } else {

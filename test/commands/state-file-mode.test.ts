@@ -1,0 +1,24 @@
+/** Issue 13.4 through the CLI: a read-only state file is refused (exit 1) before the cluster or the file changes. */
+import { chmodSync } from 'node:fs';
+import { afterEach, describe, it } from 'vitest';
+import type { TempProject } from '../support/project.js';
+import { expectNothingChanged, expectOneLineError, ok, project } from './helpers.js';
+
+let p: TempProject | undefined;
+afterEach(async () => {
+  await p?.cleanup();
+  p = undefined;
+});
+
+describe('a read-only state file', () => {
+  it('esm create --force and esm apply refuse it with one message, exit 1, cluster and file untouched', async () => {
+    p = project('ro');
+    await ok(p, ['create', 'movies']);
+    chmodSync(p.statePath, 0o444);
+    const q = p;
+    await expectNothingChanged(q, async () => {
+      expectOneLineError(await q.cli(['create', 'movies', '--force']), 1, /state\.sqlite is read-only \(mode 0444\): esm will not replace it/);
+      expectOneLineError(await q.cli(['apply', '--auto-approve']), 1, /state\.sqlite is read-only \(mode 0444\)/);
+    });
+  });
+});
