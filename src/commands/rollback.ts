@@ -9,7 +9,8 @@ export class RollbackCommand extends EsmCommand {
     description: 'activate the instance that was active before the current one',
     details: `
       Looks up the journal for the latest completed activation of another instance of the master that
-      still exists, and swaps the alias back to it (one atomic \`_aliases\` call). Run it twice to
+      still exists, says how it differs from the active one (its fingerprint against the manifest, its
+      documents, its last update), and swaps the alias back to it (one atomic \`_aliases\` call). Run it twice to
       come back. The same checks as \`esm activate\` apply (never filled, minDocRatio); \`--force\` skips
       them. Refused (exit 4) when no earlier active instance is recorded or it was dropped.
     `,
@@ -26,7 +27,11 @@ export class RollbackCommand extends EsmCommand {
   async execute(): Promise<number> {
     return withSession(this, {}, async (s) => {
       const { rollback } = await import('../operations/activate.js');
-      const result = await rollback(s, await s.manifest(this.master), { force: this.force });
+      // How the instance differs is said before the alias moves.
+      const onDifferences = (lines: string[]) => {
+        if (!this.json) for (const line of lines) this.print(line);
+      };
+      const result = await rollback(s, await s.manifest(this.master), { force: this.force, onDifferences });
       if (this.json) this.printJson(result);
       else this.print(result.message);
       return 0;

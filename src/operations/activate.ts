@@ -16,6 +16,8 @@ export interface ActivateResult {
   to: string;
   changed: boolean;
   message: string;
+  /** `esm rollback`: how the instance gone back to differs from the one it replaces (said before the swap). */
+  differences?: string[];
 }
 
 /** Activates instance `number` of the master, or its latest instance when `number` is null. */
@@ -31,7 +33,7 @@ export async function activateInstance(s: Session, manifest: Manifest, number: n
 }
 
 /** Activates the instance that was active before the current one, per the journal. */
-export async function rollback(s: Session, manifest: Manifest, opts: { force?: boolean } = {}): Promise<ActivateResult> {
+export async function rollback(s: Session, manifest: Manifest, opts: { force?: boolean; onDifferences?: (lines: string[]) => void } = {}): Promise<ActivateResult> {
   const master = manifest.name;
   const st = await loadMasterState(s, master);
   const store = await s.store();
@@ -45,7 +47,23 @@ export async function rollback(s: Session, manifest: Manifest, opts: { force?: b
     throw new RefusedError(`no previously active instance of ${master} is recorded that still exists; use esm activate ${master} <instance>`);
   }
   const to = st.instances.find((i) => i.name === previous)!;
-  return swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);
+  const differences = st.active ? await compareInstances(s, manifest, to, st.active) : [];
+  opts.onDifferences?.(differences);
+  const result = await swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);
+  return { ...result, differences };
+}
+
+/** How `to` differs from `active`: fingerprint against the manifest, documents, last update. */
+async function compareInstances(s: Session, manifest: Manifest, to: Instance, active: Instance): Promise<string[]> {
+  const cluster = await s.cluster();
+  const [have, had] = await Promise.all([cluster.count(to.name), cluster.count(active.name)]);
+  const fp = (i: Instance) => i.fingerprint ?? '(none: not created by esm)';
+  const fingerprint =
+    to.fingerprint === manifest.fingerprint
+      ? `fingerprint: ${to.name} has the manifest's ${manifest.fingerprint}${active.fingerprint === manifest.fingerprint ? `, as ${active.name} does` : ` (${active.name} has ${fp(active)})`}`
+      : `fingerprint: ${to.name} has ${fp(to)}, not the manifest's ${manifest.fingerprint} (${active.name} ${active.fingerprint === manifest.fingerprint ? 'has it' : `has ${fp(active)}`})`;
+  const when = (i: Instance) => i.lastUpdateAt ?? i.filledAt ?? 'never';
+  return [fingerprint, `documents: ${to.name} holds ${have}, ${active.name} holds ${had}`, `last update: ${to.name} ${when(to)}, ${active.name} ${when(active)}`];
 }
 
 async function swapTo(s: Session, manifest: Manifest, alias: string, active: Instance | null, to: Instance, force: boolean): Promise<ActivateResult> {

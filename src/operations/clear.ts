@@ -3,7 +3,7 @@
  * seed's es_clear). The instance counts as never filled afterwards, so the next
  * `esm update` sends every document again instead of only recent changes.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, RefusedError } from '../errors.js';
 import { ensureRecorded, loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
 
@@ -13,12 +13,12 @@ export interface ClearResult {
   deleted: number;
 }
 
-/** Clears instance `number` of `master`, or its active instance when `number` is null. */
+/** Clears instance `number` of `master`, or its active instance when `number` is null; the active instance only with `force`. */
 export async function clearInstance(
   s: Session,
   master: string,
   number: number | null,
-  opts: { onProgress?: (p: { deleted: number; total: number }) => void } = {},
+  opts: { force?: boolean; onProgress?: (p: { deleted: number; total: number }) => void } = {},
 ): Promise<ClearResult> {
   const st = await loadMasterState(s, master, { allowConflicts: true });
   const inst = number === null ? st.active : st.instances.find((i) => i.number === number);
@@ -30,6 +30,11 @@ export async function clearInstance(
           ? `${master} has no active instance to clear; name the instance, e.g. esm clear ${st.instances.at(-1)!.name} (instances: ${names})`
           : `${master} has no instance to clear`
         : `${s.instance(master, number)} does not exist (instances of ${master}: ${names})`,
+    );
+  }
+  if (inst === st.active && !opts.force) {
+    throw new RefusedError(
+      `${inst.name} is the active instance of ${master} (the alias ${st.alias} serves it): clearing it leaves readers an empty index until it is filled again; pass --force to clear it anyway`,
     );
   }
   await ensureRecorded(s, { ...inst, master, createdAt: inst.index.meta?.createdAt || null, commit: inst.index.meta?.commit ?? null });

@@ -97,7 +97,7 @@ describe('esm rollback', () => {
     const two = await instance(p, 'movies');
     await ok(p, ['activate', 'movies-1']);
     await ok(p, ['activate', 'movies-2']);
-    expect((await ok(p, ['rollback', 'movies'])).stdout).toBe(`${p.prefix}movies → ${one} (was ${two})\n`);
+    expect((await ok(p, ['rollback', 'movies'])).stdout).toMatch(new RegExp(`\n${p.prefix}movies → ${one} \\(was ${two}\\)\n$`));
     expect(await aliasTargets(`${p.prefix}movies`)).toEqual([one]);
     const back = await ok(p, ['rollback', 'movies', '--json']);
     expect(back.json()).toMatchObject({ from: one, to: two, changed: true });

@@ -24,20 +24,20 @@ async function esmMeta(index: string): Promise<Record<string, unknown>> {
 }
 
 describe('esm clear', () => {
-  it("empties the master's active instance, keeps its schema and alias, and records the documents deleted", async () => {
+  it("with --force empties the master's active instance, keeps its schema and alias, and records the documents deleted", async () => {
     p = project('clr', { movies: { docs: 30 } });
     const one = await instance(p, 'movies');
     await ok(p, ['activate', 'movies']);
     const mappingBefore = (await rawClient().indices.getMapping({ index: one }))[one]!.mappings.properties;
 
-    const r = await ok(p, ['clear', 'movies']);
+    const r = await ok(p, ['clear', 'movies', '--force']);
     expect(r.stdout).toBe(`cleared ${one}: 30 documents deleted\n`);
     expect(await count(one)).toBe(0);
     expect((await rawClient().indices.getMapping({ index: one }))[one]!.mappings.properties).toEqual(mappingBefore);
     expect(await aliasTargets(`${p.prefix}movies`)).toEqual([one]);
 
     const [last] = await actions(p);
-    expect(last).toMatchObject({ action: 'clear', master: 'movies', instance: one, status: 'complete', docsAffected: 30, argv: ['esm', 'clear', 'movies'] });
+    expect(last).toMatchObject({ action: 'clear', master: 'movies', instance: one, status: 'complete', docsAffected: 30, argv: ['esm', 'clear', 'movies', '--force'] });
     // Cleared: it counts as never filled, so the next update is a full one.
     expect(await esmMeta(one)).toMatchObject({ filledAt: null, lastUpdateAt: null });
     const listed = (await ok(p, ['list', '--json'])).json();
