@@ -19,6 +19,7 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import { fieldValue } from '../sources/doc-field.js';
+import { jsonTextOf } from '../sources/json-text.js';
 import type { Doc } from '../sources/types.js';
 import type { Conn } from './conn.js';
 import { displayUrl } from '../redact.js';
@@ -245,7 +246,8 @@ async function writeItems<T>(target: ClientOrConn, opts: BulkWriteBaseOptions, s
       }
       let lines: string;
       try {
-        lines = actionLine(made.id) + JSON.stringify(made.doc) + '\n';
+        // A line read as JSON goes as it was read; anything else is serialised here.
+        lines = actionLine(made.id) + (jsonTextOf(made.doc) ?? JSON.stringify(made.doc)) + '\n';
       } catch (e) {
         fail({ id: made.id, status: 0, type: 'serialization', reason: `document #${n} cannot be written as JSON: ${(e as Error).message}` });
         continue;

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { RuntimeError } from '../errors.js';
 import { fieldValue } from './doc-field.js';
+import { withJsonText } from './json-text.js';
 import { displayPath } from './paths.js';
 import { changedSince, parseSince } from './since.js';
 import type { Doc, DocumentSource, ReadOptions } from './types.js';
@@ -68,7 +69,7 @@ export function ndjsonSource(opts: NdjsonSourceOptions): DocumentSource {
               throw new RuntimeError(`${shown(file)}:${lineNo}: expected a JSON object, got ${got}`);
             }
             if (sinceMs !== null && field && !changedSince(fieldValue(doc as Doc, field), sinceMs)) continue;
-            yield doc as Doc;
+            yield withJsonText(doc as Doc, line);
           }
         } finally {
           lines.close();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
-import { rawClient } from '../support/es.js';
+import { esUrl, rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -458,4 +458,19 @@ describe('esm update: Ctrl-C', () => {
     const { body } = await rawClient().indices.getMapping({ index: `${p.prefix}movies-2` }, { meta: true });
     expect((body[`${p.prefix}movies-2`]!.mappings._meta as { esm: { filledAt: string | null } }).esm.filledAt).toBeNull();
   }, 120_000);
+});
+
+describe('esm update: ndjson documents as the file has them', () => {
+  it('sends each line as written: a number JSON would round reaches the cluster unchanged', async () => {
+    const p = tempProject('raw');
+    project = p;
+    p.manifest('movies', manifestYaml('movies', ndjsonSource('data/movies.ndjson')));
+    // A title given as a number beyond 2^53: JSON.parse would make it 12345678901234567000.
+    p.write('data/movies.ndjson', `{"id":"m-1","title":12345678901234567890,"updated_at":"${OLD}"}\n{ "id" : "m-2", "title":"spaced out" ,"updated_at":"${OLD}" }\n`);
+    await ok(p, ['create', 'movies']);
+    await ok(p, ['update', 'movies-1', '--full']);
+    const get = async (id: string) => (await fetch(`${esUrl()}/${p.prefix}movies-1/_source/${id}`)).text();
+    expect(await get('m-1')).toBe(`{"id":"m-1","title":12345678901234567890,"updated_at":"${OLD}"}`);
+    expect(await get('m-2')).toBe(`{ "id" : "m-2", "title":"spaced out" ,"updated_at":"${OLD}" }`);
+  });
 });
