@@ -32,7 +32,10 @@ function lines(text: string): string[] {
 export const MUTATORS: Record<string, Mutator> = {
   byteFlip(text, r) {
     const b = Buffer.from(text, 'utf8');
-    for (let k = 1 + int(r, 5); k > 0; k--) b[int(r, b.length)] ^= 1 << int(r, 8);
+    for (let k = 1 + int(r, 5); k > 0; k--) {
+      const i = int(r, b.length);
+      b[i] = b[i]! ^ (1 << int(r, 8));
+    }
     return b.toString('utf8');
   },
   truncate(text, r) {
