@@ -24,9 +24,7 @@ export function swapActions(alias: string, to: string): Array<Record<string, { i
  */
 export async function swapAlias(conn: Conn, alias: string, target: { from: string | null; to: string }): Promise<void> {
   const what = `pointing alias ${alias} at ${target.to}${target.from ? ` (was ${target.from})` : ''}`;
-  const res = (await conn.call(what, () =>
-    conn.client.transport.request({ method: 'POST', path: '/_aliases', body: { actions: swapActions(alias, target.to) } }),
-  )) as AliasesResponse;
+  const res = await conn.request<AliasesResponse>(what, { method: 'POST', path: '/_aliases', body: { actions: swapActions(alias, target.to) } });
   checkActions(conn, res, what);
 }
 
@@ -35,11 +33,9 @@ export async function removeAlias(conn: Conn, alias: string, index = '*'): Promi
   const what = `removing alias ${alias} from ${index === '*' ? 'every index' : index}`;
   let res: AliasesResponse;
   try {
-    res = (await conn.call(what, () =>
-      conn.client.transport.request({ method: 'POST', path: '/_aliases', body: { actions: [{ remove: { index, alias } }] } }),
-    )) as AliasesResponse;
+    res = await conn.request<AliasesResponse>(what, { method: 'POST', path: '/_aliases', body: { actions: [{ remove: { index, alias } }] } });
   } catch (err) {
-    // The only action failed: Elasticsearch answers 404 for the whole call.
+    // The only action failed: the engine answers 404 for the whole call.
     if (isStatus(err, 404) && (err.details.type === 'aliases_not_found_exception' || err.details.type === 'index_not_found_exception')) return;
     throw err;
   }
@@ -52,7 +48,7 @@ function checkActions(conn: Conn, res: AliasesResponse, what: string): void {
     if (!r.error) continue;
     if (r.action?.type === 'remove' && r.error.type === 'aliases_not_found_exception') continue;
     const { type, reason } = esError({ error: r.error });
-    throw new ClusterError(`Elasticsearch at ${conn.url} answered ${r.status ?? 400} (${[type, reason].filter(Boolean).join(': ')}) while ${what}`, {
+    throw new ClusterError(`${conn.engine.label} at ${conn.url} answered ${r.status ?? 400} (${[type, reason].filter(Boolean).join(': ')}) while ${what}`, {
       url: conn.url,
       status: r.status,
       type,

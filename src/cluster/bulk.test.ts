@@ -1,4 +1,3 @@
-import { Client } from '@elastic/elasticsearch';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,14 +5,24 @@ import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/
 import { startFaultProxy } from '../../test/support/fault-proxy.js';
 import { ClusterError } from '../errors.js';
 import type { Doc } from '../sources/types.js';
-import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkProgress } from './bulk.js';
+import type { BulkProgress } from './bulk.js';
+import { connect, type Cluster } from './cluster.js';
 
 const prefix = testPrefix('bulk');
 let n = 0;
 const indexName = () => `${prefix}${++n}`;
 const es = () => rawClient();
+const opened: Cluster[] = [];
+/** The port under test, at the node or at a proxy in front of it (the engine forced: a proxy may fail the probe too). */
+function clusterAt(url: string): Cluster {
+  const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch' });
+  opened.push(c);
+  return c;
+}
+const c = clusterAt(esUrl());
 
 afterAll(async () => {
+  await Promise.all(opened.map((x) => x.close()));
   await cleanupPrefix(prefix);
 });
 
@@ -46,7 +55,7 @@ interface BulkFaultPlan {
   rejectItem?: (id: string) => number;
 }
 interface BulkFaultProxy {
-  client: Client;
+  client: Cluster;
   bulkRequests: number;
   bulkBodies: string[];
   close(): Promise<void>;
@@ -124,7 +133,7 @@ async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new Client({ node: `http://127.0.0.1:${port}` });
+  const client = clusterAt(`http://127.0.0.1:${port}`);
   return {
     client,
     get bulkRequests() {
@@ -147,7 +156,7 @@ describe('bulkWrite', () => {
   it('writes 10,000 documents with ids from idField, reporting progress to the end', async () => {
     const index = indexName();
     const seen: BulkProgress[] = [];
-    const result = await bulkWrite(es(), { index, docs: movies(10_000), idField: 'id', onProgress: (p) => seen.push(p) });
+    const result = await c.bulkWrite({ index, docs: movies(10_000), idField: 'id', onProgress: (p) => seen.push(p) });
     expect(result).toEqual({ indexed: 10_000, failed: 0, errors: [], aborted: false });
     expect(await docCount(index)).toBe(10_000);
     expect((await es().get({ index, id: '1234' }))._source).toEqual({ id: 1234, title: 'movie 1234', year: 1934 });
@@ -157,7 +166,7 @@ describe('bulkWrite', () => {
 
   it('lets Elasticsearch assign ids without idField', async () => {
     const index = indexName();
-    const result = await bulkWrite(es(), { index, docs: movies(2500), batchSize: 1000 });
+    const result = await c.bulkWrite({ index, docs: movies(2500), batchSize: 1000 });
     expect(result.indexed).toBe(2500);
     expect(await docCount(index)).toBe(2500);
   });
@@ -165,7 +174,7 @@ describe('bulkWrite', () => {
   it('reports the documents Elasticsearch refuses, with their ids, and writes the others', async () => {
     const index = indexName();
     await strictIndex(index);
-    const result = await bulkWrite(es(), {
+    const result = await c.bulkWrite({
       index,
       idField: 'id',
       docs: movies(300, (i) => (i % 20 === 7 ? { id: `m${i}`, title: 't', director: 'unknown field' } : { id: `m${i}`, title: 't' })),
@@ -186,7 +195,7 @@ describe('bulkWrite', () => {
   it('counts a document without an idField value as failed, with a clear reason', async () => {
     const index = indexName();
     const docs = [{ id: 'a' }, { title: 'no id' }, { id: null }, { id: 7 }, { id: { nested: true } }];
-    const result = await bulkWrite(es(), { index, idField: 'id', docs: movies(docs.length, (i) => docs[i]!) });
+    const result = await c.bulkWrite({ index, idField: 'id', docs: movies(docs.length, (i) => docs[i]!) });
     expect(result.indexed).toBe(2);
     expect(result.failed).toBe(3);
     expect(result.errors).toEqual([
@@ -202,7 +211,7 @@ describe('bulkWrite', () => {
     try {
       const index = indexName();
       const big = 'x'.repeat(1000);
-      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(100, (i) => ({ id: i, text: big })), batchBytes: 10_000 });
+      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100, (i) => ({ id: i, text: big })), batchBytes: 10_000 });
       expect(result.indexed).toBe(100);
       expect(proxy.bulkRequests).toBeGreaterThanOrEqual(10);
       for (const body of proxy.bulkBodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(10_000);
@@ -221,7 +230,7 @@ describe('bulkWrite', () => {
         yield { id: i };
       }
     }
-    await bulkWrite(es(), {
+    await c.bulkWrite({
       index,
       docs: counted(),
       batchSize: 500,
@@ -245,7 +254,7 @@ describe('bulkWrite', () => {
         yield { id: i, title: `movie ${i}` };
       }
     }
-    const result = await bulkWrite(es(), {
+    const result = await c.bulkWrite({
       index,
       idField: 'id',
       docs: endless(),
@@ -268,7 +277,7 @@ describe('bulkWrite', () => {
       pulled++;
       yield { id: 1 };
     }
-    const result = await bulkWrite(es(), { index: indexName(), docs: docs(), signal: AbortSignal.abort() });
+    const result = await c.bulkWrite({ index: indexName(), docs: docs(), signal: AbortSignal.abort() });
     expect(result).toEqual({ indexed: 0, failed: 0, errors: [], aborted: true });
     expect(pulled).toBe(0);
   });
@@ -277,7 +286,7 @@ describe('bulkWrite', () => {
     const proxy = await bulkFaultProxy({ rejectItem: (id) => (Number(id) % 10 === 3 ? 2 : 0) });
     try {
       const index = indexName();
-      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(500), batchSize: 100, retryDelayMs: 5 });
+      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(500), batchSize: 100, retryDelayMs: 5 });
       expect(result).toEqual({ indexed: 500, failed: 0, errors: [], aborted: false });
       expect(await docCount(index)).toBe(500);
       // 5 batches, then for each two rounds of re-sending only the rejected items.
@@ -293,7 +302,7 @@ describe('bulkWrite', () => {
     const proxy = await bulkFaultProxy({ rejectItem: (id) => (id === '42' ? 100 : 0) });
     try {
       const index = indexName();
-      const result = await bulkWrite(proxy.client, { index, idField: 'id', docs: movies(100), maxRetries: 2, retryDelayMs: 1 });
+      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100), maxRetries: 2, retryDelayMs: 1 });
       expect(result.indexed).toBe(99);
       expect(result.failed).toBe(1);
       expect(result.errors).toEqual([{ id: '42', status: 429, type: 'es_rejected_execution_exception', reason: expect.stringMatching(/rejected execution/) }]);
@@ -305,10 +314,10 @@ describe('bulkWrite', () => {
   it('retries a whole request answered 429 or 503, or a dropped connection, then succeeds', async () => {
     for (const plan of [{ failFirst: 3, status: 429 as const }, { failFirst: 3, status: 503 as const }, { dropFirst: 2 }]) {
       const proxy = await startFaultProxy(esUrl(), plan);
-      const client = new Client({ node: proxy.url, maxRetries: 0 });
+      const client = clusterAt(proxy.url);
       try {
         const index = indexName();
-        const result = await bulkWrite(client, { index, idField: 'id', docs: movies(1000), batchSize: 500, retryDelayMs: 1 });
+        const result = await client.bulkWrite({ index, idField: 'id', docs: movies(1000), batchSize: 500, retryDelayMs: 1 });
         expect(result.indexed).toBe(1000);
         expect(await docCount(index)).toBe(1000);
       } finally {
@@ -320,26 +329,29 @@ describe('bulkWrite', () => {
 
   it('throws a ClusterError when the cluster keeps failing, or refuses the request', async () => {
     const proxy = await startFaultProxy(esUrl(), { failFirst: Infinity, status: 503 });
-    const client = new Client({ node: proxy.url, maxRetries: 0 });
+    const client = clusterAt(proxy.url);
     try {
-      const err = await bulkWrite(client, { index: `${prefix}busy`, docs: movies(10), maxRetries: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
+      const err = await client.bulkWrite({ index: `${prefix}busy`, docs: movies(10), maxRetries: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ClusterError);
-      expect((err as ClusterError).message).toBe(
-        `Elasticsearch at ${proxy.url} answered 503 (unavailable_shards_exception: fault injected by the test proxy (503)) after 3 attempts while writing documents to ${prefix}busy`,
+      expect((err as ClusterError).message).toMatch(
+        new RegExp(
+          `^gave up on writing documents to ${prefix}busy after 3 attempts over \\d+ms: ` +
+            `Elasticsearch at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
+        ),
       );
       expect(proxy.requests).toBe(3);
     } finally {
       await client.close();
       await proxy.close();
     }
-    const dead = new Client({ node: 'http://127.0.0.1:1', maxRetries: 0 });
-    const down = await bulkWrite(dead, { index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
+    const dead = clusterAt('http://127.0.0.1:1');
+    const down = await dead.bulkWrite({ index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ClusterError);
-    expect((down as Error).message).toMatch(/^cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1 \(connection refused\) after 2 attempts while writing documents to /);
+    expect((down as Error).message).toMatch(/^gave up on writing documents to \S+ after 2 attempts over \d+ms: cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1 \(connection refused\)$/);
     await dead.close();
     const refusing = await bulkFaultProxy({ failRequests: { count: 100, status: 400 } });
     try {
-      const refused = await bulkWrite(refusing.client, { index: indexName(), docs: movies(10) }).catch((e: unknown) => e);
+      const refused = await refusing.client.bulkWrite({ index: indexName(), docs: movies(10) }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ClusterError);
       expect((refused as ClusterError).details).toMatchObject({ status: 400, type: 'injected' });
       expect(refusing.bulkRequests).toBe(1);
@@ -358,7 +370,7 @@ describe('bulkWrite', () => {
         if (i === 1200) ac.abort();
       }
     }
-    const result = await bulkWrite(es(), { index, idField: 'id', docs: scanLike(), batchSize: 500, signal: ac.signal });
+    const result = await c.bulkWrite({ index, idField: 'id', docs: scanLike(), batchSize: 500, signal: ac.signal });
     expect(result).toMatchObject({ aborted: true, indexed: 1000, failed: 0 });
   });
 
@@ -368,7 +380,7 @@ describe('bulkWrite', () => {
       yield* movies(1500);
       throw new Error('source broke');
     }
-    await expect(bulkWrite(es(), { index, idField: 'id', docs: failing(), batchSize: 500 })).rejects.toThrow('source broke');
+    await expect(c.bulkWrite({ index, idField: 'id', docs: failing(), batchSize: 500 })).rejects.toThrow('source broke');
     expect(await docCount(index)).toBe(1500);
   });
 });
@@ -380,7 +392,7 @@ describe('bulkWriteHits', () => {
       yield { _id: 'alpha', _source: { title: 'A' } };
       yield { _id: 'beta', _source: { title: 'B' } };
     }
-    expect((await bulkWriteHits(es(), { index, hits: hits() })).indexed).toBe(2);
+    expect((await c.bulkWriteHits({ index, hits: hits() })).indexed).toBe(2);
     expect((await es().get({ index, id: 'beta' }))._source).toEqual({ title: 'B' });
   });
 });
@@ -395,10 +407,10 @@ describe('prepareForFill / restoreAfterFill', () => {
   it('turns refreshes and replicas off for the fill, then restores what the manifest declares', async () => {
     const index = indexName();
     await es().indices.create({ index, settings: { index: { refresh_interval: '5s', number_of_replicas: 0 } } });
-    await prepareForFill(es(), index);
+    await c.prepareForFill(index);
     expect(await fillSettings(index)).toEqual({ refresh: '-1', replicas: '0' });
-    await bulkWrite(es(), { index, docs: movies(50) });
-    await restoreAfterFill(es(), index, { index: { refresh_interval: '5s' }, 'index.number_of_replicas': 0 });
+    await c.bulkWrite({ index, docs: movies(50) });
+    await c.restoreAfterFill(index, { index: { refresh_interval: '5s' }, 'index.number_of_replicas': 0 });
     expect(await fillSettings(index)).toEqual({ refresh: '5s', replicas: '0' });
     // restore refreshed: the documents are visible without waiting for the interval.
     expect((await es().count({ index })).count).toBe(50);
@@ -407,13 +419,13 @@ describe('prepareForFill / restoreAfterFill', () => {
   it('resets the settings the manifest does not declare to the defaults', async () => {
     const index = indexName();
     await es().indices.create({ index, settings: { number_of_replicas: 0 } });
-    await prepareForFill(es(), index);
-    await restoreAfterFill(es(), index, { number_of_shards: 1 });
+    await c.prepareForFill(index);
+    await c.restoreAfterFill(index, { number_of_shards: 1 });
     expect(await fillSettings(index)).toEqual({ refresh: undefined, replicas: '1' });
   });
 
   it('names the index when it cannot change its settings', async () => {
-    const err = await prepareForFill(es(), `${prefix}missing`).catch((e: unknown) => e);
+    const err = await c.prepareForFill(`${prefix}missing`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterError);
     expect((err as Error).message).toMatch(/answered 404 \(index_not_found_exception: .*\) while preparing esmt_\w+missing for filling/);
   });

@@ -17,27 +17,13 @@
  *   result says `aborted: true`. Documents read but not sent are counted
  *   neither as indexed nor as failed.
  */
-import type { Client } from '@elastic/elasticsearch';
 import { fieldValue } from '../sources/doc-field.js';
 import { jsonTextOf } from '../sources/json-text.js';
 import type { Doc } from '../sources/types.js';
-import type { Conn } from './conn.js';
-import { displayUrl } from '../redact.js';
 import { BATCH_SIZE } from './batch-size.js';
-import { backoffDelay, classify, failureError, retryPolicy, withRetry, type RetryPolicy } from './retry.js';
-
-/** The raw client, or a connection of src/cluster (whose URL and secrets then shape the messages). */
-export type ClientOrConn = Client | Conn;
-
-/** A Conn for a raw client: default retry policy, the node's URL (without credentials) for messages. */
-export function connOf(target: ClientOrConn): Conn {
-  if ('call' in target && 'client' in target) return target;
-  const client = target;
-  const first = client.connectionPool.connections[0]?.url;
-  const url = first ? displayUrl(first.toString()) : 'elasticsearch';
-  const retry = retryPolicy();
-  return { client, url, retry, call: (what, fn, o) => withRetry(() => fn(), retry, { url, what, signal: o?.signal }) };
-}
+import { indexPath, type Conn } from './conn.js';
+import { refresh } from './indices.js';
+import { backoffDelay, withRetry, type RetryPolicy } from './retry.js';
 
 export interface BulkItemError {
   /** The document's `_id` (from idField or the source index), null when Elasticsearch was to assign it. */
@@ -102,9 +88,9 @@ const MAX_REPORTED_ERRORS = 10;
 const MAX_BACKOFF_MS = 15_000;
 
 /** Write documents into `index`, taking `_id` from `idField` when given. */
-export function bulkWrite(client: ClientOrConn, opts: BulkWriteOptions): Promise<BulkResult> {
+export function bulkWrite(conn: Conn, opts: BulkWriteOptions): Promise<BulkResult> {
   const { idField } = opts;
-  return writeItems(client, opts, opts.docs, (doc, n) => {
+  return writeItems(conn, opts, opts.docs, (doc, n) => {
     if (idField === undefined) return { id: null, doc };
     const value = fieldValue(doc, idField);
     if (value === undefined || value === null || value === '') {
@@ -120,8 +106,8 @@ export function bulkWrite(client: ClientOrConn, opts: BulkWriteOptions): Promise
 }
 
 /** Write documents that carry their own ids (`{ _id, _source }`), keeping the ids. */
-export function bulkWriteHits(client: ClientOrConn, opts: BulkWriteHitsOptions): Promise<BulkResult> {
-  return writeItems(client, opts, opts.hits, (hit) => ({ id: hit._id, doc: hit._source ?? {} }));
+export function bulkWriteHits(conn: Conn, opts: BulkWriteHitsOptions): Promise<BulkResult> {
+  return writeItems(conn, opts, opts.hits, (hit) => ({ id: hit._id, doc: hit._source ?? {} }));
 }
 
 type ToItem<T> = (x: T, n: number) => { id: string | null; doc: Doc } | { error: BulkItemError };
@@ -137,16 +123,20 @@ interface BulkItemResponse {
   error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
 }
 
-async function writeItems<T>(target: ClientOrConn, opts: BulkWriteBaseOptions, source: AsyncIterable<T>, toItem: ToItem<T>): Promise<BulkResult> {
+async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: AsyncIterable<T>, toItem: ToItem<T>): Promise<BulkResult> {
   const batchSize = positive(opts.batchSize, BULK_DEFAULTS.batchSize);
   const batchBytes = positive(opts.batchBytes, BULK_DEFAULTS.batchBytes);
   const concurrency = positive(opts.concurrency, BULK_DEFAULTS.concurrency);
   const maxRetries = Math.max(0, opts.maxRetries ?? BULK_DEFAULTS.maxRetries);
   const retryDelayMs = Math.max(0, opts.retryDelayMs ?? BULK_DEFAULTS.retryDelayMs);
   const { signal, index } = opts;
-  const conn = connOf(target);
-  const policy: RetryPolicy = { tries: maxRetries + 1, baseMs: retryDelayMs, maxMs: MAX_BACKOFF_MS };
-  const path = `/${encodeURIComponent(index)}/_bulk`;
+  const policy: RetryPolicy = {
+    tries: maxRetries + 1,
+    baseMs: retryDelayMs,
+    maxMs: MAX_BACKOFF_MS,
+    ...(conn.retry.deadlineMs !== undefined ? { deadlineMs: conn.retry.deadlineMs } : {}),
+  };
+  const path = indexPath(index, '/_bulk');
 
   const result: BulkResult = { indexed: 0, failed: 0, errors: [], aborted: false };
   const fail = (e: BulkItemError) => {
@@ -159,19 +149,22 @@ async function writeItems<T>(target: ClientOrConn, opts: BulkWriteBaseOptions, s
   const post = async (items: Item[]): Promise<{ errors?: boolean; items?: Array<Record<string, BulkItemResponse>> } | null> => {
     let body = '';
     for (const item of items) body += item.lines;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return (await conn.client.transport.request(
-          { method: 'POST', path, querystring: { filter_path: 'errors,items.*.status,items.*.error' }, bulkBody: body },
-          { maxRetries: 0 },
-        )) as { errors?: boolean; items?: Array<Record<string, BulkItemResponse>> };
-      } catch (e) {
-        const f = classify(e);
-        if (f === null) throw e;
-        const retryable = (f.kind === 'status' || f.kind === 'connection') && f.retryable;
-        if (!retryable || attempt >= maxRetries) throw failureError(f, attempt + 1, { url: conn.url, what: `writing documents to ${index}` });
-        if (!(await pause(backoffDelay(attempt + 1, policy), signal))) return null;
-      }
+    try {
+      // The request itself is not aborted: a bulk the server may have started is let finish.
+      return await withRetry(
+        () =>
+          conn.send<{ errors?: boolean; items?: Array<Record<string, BulkItemResponse>> }>({
+            method: 'POST',
+            path,
+            querystring: { filter_path: 'errors,items.*.status,items.*.error' },
+            bulkBody: body,
+          }),
+        policy,
+        conn.context(`writing documents to ${index}`, signal),
+      );
+    } catch (e) {
+      if (signal?.aborted) return null;
+      throw e;
     }
   };
 
@@ -191,7 +184,7 @@ async function writeItems<T>(target: ClientOrConn, opts: BulkWriteBaseOptions, s
         const entry = res.items?.[i];
         const r = entry ? Object.values(entry)[0] : undefined;
         if (!r) {
-          fail({ id: item.id, status: 0, type: 'no_response', reason: 'Elasticsearch returned no result for this item' });
+          fail({ id: item.id, status: 0, type: 'no_response', reason: `${conn.engine.label} returned no result for this item` });
         } else if (r.status < 300) {
           result.indexed++;
         } else if (r.status === 429 && attempt < maxRetries) {
@@ -310,11 +303,12 @@ const FILL_SETTINGS = ['refresh_interval', 'number_of_replicas'] as const;
  * Before the full fill of a new instance that no one reads yet: no refreshes,
  * no replicas (each document is written once, on one shard copy).
  */
-export async function prepareForFill(client: ClientOrConn, index: string): Promise<void> {
-  const conn = connOf(client);
-  await conn.call(`preparing ${index} for filling (refresh_interval -1, no replicas)`, () =>
-    conn.client.indices.putSettings({ index, settings: { index: { refresh_interval: '-1', number_of_replicas: 0 } } }),
-  );
+export async function prepareForFill(conn: Conn, index: string): Promise<void> {
+  await conn.request(`preparing ${index} for filling (refresh_interval -1, no replicas)`, {
+    method: 'PUT',
+    path: indexPath(index, '/_settings'),
+    body: { index: { refresh_interval: '-1', number_of_replicas: 0 } },
+  });
 }
 
 /**
@@ -323,12 +317,11 @@ export async function prepareForFill(client: ClientOrConn, index: string): Promi
  * Elasticsearch's default — when it does not declare them; then a refresh so
  * that the documents are searchable and counted.
  */
-export async function restoreAfterFill(client: ClientOrConn, index: string, desiredSettings: Record<string, unknown>): Promise<void> {
-  const conn = connOf(client);
+export async function restoreAfterFill(conn: Conn, index: string, desiredSettings: Record<string, unknown>): Promise<void> {
   const settings: Record<string, unknown> = {};
   for (const key of FILL_SETTINGS) settings[key] = declaredSetting(desiredSettings, key);
-  await conn.call(`restoring the settings of ${index} after filling`, () => conn.client.indices.putSettings({ index, settings: { index: settings } }));
-  await conn.call(`refreshing ${index}`, () => conn.client.indices.refresh({ index }));
+  await conn.request(`restoring the settings of ${index} after filling`, { method: 'PUT', path: indexPath(index, '/_settings'), body: { index: settings } });
+  await refresh(conn, index);
 }
 
 /** A setting as a manifest declares it (nested, dotted, with or without `index.`), as a string; null when absent. */

@@ -5,11 +5,12 @@
  * requests, refresh.
  */
 import { assertNever, ClusterError } from '../errors.js';
-import type { Conn } from './conn.js';
+import { indexPath, type Conn } from './conn.js';
 import type { Capabilities } from './info.js';
 import { count, refresh } from './indices.js';
 import { backoffDelay, esError, sleep } from './retry.js';
 import { scan } from './scan.js';
+import { watchTask } from './tasks.js';
 
 export interface ClearProgress {
   deleted: number;
@@ -21,6 +22,8 @@ export interface ClearOptions {
   onProgress?: (p: ClearProgress) => void;
   /** Ids per bulk request in the fallback path (default 1000). */
   batchSize?: number;
+  /** Delay between two reads of the task (`_delete_by_query` path; default 500 ms). */
+  pollMs?: number;
 }
 
 export type ClearPath = 'delete_by_query' | 'scan_and_bulk_delete';
@@ -42,48 +45,33 @@ export async function clearIndex(conn: Conn, index: string, capabilities: Capabi
   }
 }
 
-const POLL_MS = 500;
-
 async function deleteByQuery(conn: Conn, index: string, opts: ClearOptions): Promise<{ deleted: number }> {
   const { signal } = opts;
-  const started = await conn.call(
+  const what = `clearing ${index}`;
+  const started = await conn.request<{ task?: string }>(
     `starting delete-by-query on ${index}`,
-    () =>
-      conn.client.deleteByQuery(
-        { index, conflicts: 'proceed', refresh: true, wait_for_completion: false, query: { match_all: {} } },
-        { signal },
-      ),
+    {
+      method: 'POST',
+      path: `${indexPath(index)}/_delete_by_query`,
+      querystring: { conflicts: 'proceed', refresh: true, wait_for_completion: false, slices: 'auto' },
+      body: { query: { match_all: {} } },
+    },
     { signal },
   );
-  const taskId = String(started.task);
-  try {
-    for (;;) {
-      const t = await conn.call(`watching task ${taskId}`, () => conn.client.tasks.get({ task_id: taskId }, { signal }), { signal });
-      const status = (t.task.status ?? {}) as { deleted?: number; total?: number };
-      if (t.completed) {
-        const r = (t.response ?? {}) as { deleted?: number; total?: number; failures?: unknown[] };
-        if (t.error) {
-          const { type, reason } = esError({ error: t.error });
-          throw new ClusterError(`clearing ${index} failed: ${[type, reason].filter(Boolean).join(': ')}`, { url: conn.url, type });
-        }
-        if (r.failures && r.failures.length > 0) {
-          const first = r.failures[0] as { cause?: { type?: string; reason?: string } };
-          throw new ClusterError(
-            `clearing ${index} failed for ${r.failures.length} document(s): ${first.cause?.type ?? ''} ${first.cause?.reason ?? ''}`.trim(),
-            { url: conn.url, type: first.cause?.type },
-          );
-        }
-        const deleted = r.deleted ?? status.deleted ?? 0;
-        opts.onProgress?.({ deleted, total: r.total ?? deleted });
-        return { deleted };
-      }
-      opts.onProgress?.({ deleted: status.deleted ?? 0, total: status.total ?? 0 });
-      await sleep(POLL_MS, signal);
-    }
-  } catch (err) {
-    if (signal?.aborted) await conn.client.tasks.cancel({ task_id: taskId }).catch(() => undefined);
-    throw err;
+  if (!started.task) throw new ClusterError(`${conn.engine.label} at ${conn.url} started no task while ${what}`, { url: conn.url });
+  const end = await watchTask(conn, started.task, {
+    what,
+    ...(signal ? { signal } : {}),
+    pollMs: opts.pollMs ?? 500,
+    onProgress: (p) => opts.onProgress?.({ deleted: p.deleted, total: p.total ?? 0 }),
+  });
+  if (end.aborted) signal?.throwIfAborted();
+  if (end.failures.length > 0) {
+    const first = end.failures[0]!;
+    throw new ClusterError(`${what} failed for ${end.failures.length} document(s): ${first.type} ${first.reason}`.trim(), { url: conn.url, type: first.type });
   }
+  opts.onProgress?.({ deleted: end.deleted, total: end.total ?? end.deleted });
+  return { deleted: end.deleted };
 }
 
 interface BulkDeleteResponse {
@@ -103,7 +91,7 @@ async function scanAndDelete(conn: Conn, index: string, opts: ClearOptions): Pro
     batch = [];
     opts.onProgress?.({ deleted, total: Math.max(total, deleted) });
   };
-  for await (const hit of scan(conn, index, { sourceIncludes: [], pageSize: batchSize, signal })) {
+  for await (const hit of scan(conn, index, { sourceIncludes: [], pageSize: batchSize, ...(signal ? { signal } : {}) })) {
     batch.push({ _index: hit._index, _id: hit._id });
     if (batch.length >= batchSize) await flush();
   }
@@ -118,15 +106,11 @@ async function bulkDelete(conn: Conn, docs: Array<{ _index: string; _id: string 
   let deleted = 0;
   for (let attempt = 1; pending.length > 0; attempt++) {
     const body = pending.map((d) => JSON.stringify({ delete: { _index: d._index, _id: d._id } })).join('\n') + '\n';
-    const res = (await conn.call(
+    const res = await conn.request<BulkDeleteResponse>(
       `deleting documents of ${docs[0]!._index}`,
-      () =>
-        conn.client.transport.request(
-          { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.result,items.*.error' }, bulkBody: body },
-          { signal },
-        ),
+      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.result,items.*.error' }, bulkBody: body },
       { signal },
-    )) as BulkDeleteResponse;
+    );
     const rejected: typeof pending = [];
     for (let i = 0; i < pending.length; i++) {
       const r = res.items?.[i]?.delete;
@@ -139,7 +123,7 @@ async function bulkDelete(conn: Conn, docs: Array<{ _index: string; _id: string 
         throw new ClusterError(`cannot delete document ${pending[i]!._id} of ${pending[i]!._index}: ${r.status} ${[type, reason].filter(Boolean).join(': ')}`, {
           url: conn.url,
           status: r.status,
-          type,
+          ...(type ? { type } : {}),
         });
       }
     }

@@ -9,15 +9,17 @@ describe('connect', () => {
     expect(() => connect({ url: esUrl(), auth: { kind: 'none' }, caCert: '/nonexistent/ca.pem' })).toThrow(/cannot read the CA certificate \/nonexistent\/ca.pem: ENOENT/);
   });
 
-  it('reports every HTTP request, and reads cluster name and version once per connection', async () => {
+  it('reports every HTTP request, and finds the engine and reads cluster name and version once per connection', async () => {
     const seen: string[] = [];
     const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: (e) => seen.push(`${e.method} ${e.path}`) });
     const first = await c.info();
     expect(first.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(seen.sort()).toEqual(['GET /_cluster/health', 'GET /_nodes/plugins']);
+    // The engine probe (GET /) comes first, before anything else is sent.
+    expect(seen[0]).toBe('GET /');
+    expect(seen.sort()).toEqual(['GET /', 'GET /_cluster/health', 'GET /_nodes/plugins']);
     expect(await c.info()).toEqual(first);
     await c.capabilities();
-    expect(seen).toHaveLength(2);
+    expect(seen).toHaveLength(3);
     await c.close();
   });
 });

@@ -1,35 +1,52 @@
 /**
- * A connection to one cluster: the only door to Elasticsearch (STYLE habit 4).
- * Every call is retried with backoff and fails with a ClusterError that names
- * the URL (never credentials). Node facts (version, modules) and the cluster
- * name are read once per connection.
+ * A connection to one cluster: the engine port, the only door to Elasticsearch or
+ * OpenSearch (STYLE habit 4). Nothing here knows which engine it talks to: the
+ * engine is chosen once, before the first request, from `--engine` or from the
+ * cluster's answer to `GET /` (detect.ts), and its driver supplies the client and
+ * the error classifier. Every call is retried with backoff within a deadline and
+ * fails with a ClusterError that names the URL (never credentials). Node facts
+ * (version, modules) and the cluster name are read once per connection.
  */
 import type { EsmConfig } from '../config/types.js';
+import { InvalidInputError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
+import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
 import { clearIndex, type ClearOptions } from './clear.js';
-import { createClient, type RequestEvent } from './client.js';
 import type { Conn } from './conn.js';
+import { chooseEngine } from './detect.js';
+import type { EngineClient, EngineDriver, RequestEvent } from './engine.js';
 import { readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
 import { count, createIndex, deleteIndices, getIndex, putMapping, putSettings, refresh, updateMeta, type IndexSpec } from './indices.js';
 import { acquireLock, type AcquireLockOptions, type Lock, type LockHolder } from './lock.js';
+import { displayUrl } from '../redact.js';
+import { secretsOf } from './secrets.js';
+import { runReindex, type ReindexOptions, type ReindexResult } from './reindex.js';
 import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { scan, type ScanHit, type ScanOptions } from './scan.js';
 import { readSnapshot } from './snapshot.js';
+import { readCaCert } from './tls.js';
 import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface ConnectOptions {
   retry?: Partial<RetryPolicy>;
-  /** Called for every HTTP request sent (each retry counts). */
+  /** Called for every HTTP request sent (each retry counts, the engine probe too). */
   onRequest?: (e: RequestEvent) => void;
-  /** Timeout of one HTTP request (default 60 s). */
+  /** Timeout of one HTTP request; overrides the config's `timeoutMs`. */
   requestTimeoutMs?: number;
 }
 
-export interface Cluster extends Conn {
+/** What a connection is made from: the config's cluster settings (engine, AWS and timeout are optional). */
+export type ConnectConfig = Pick<EsmConfig, 'url' | 'auth' | 'caCert'> & Partial<Pick<EsmConfig, 'engine' | 'aws' | 'timeoutMs'>>;
+
+export interface Cluster {
+  /** Cluster URL without credentials. */
+  readonly url: string;
+  /** Cluster name, engine and version. */
   info(): Promise<ClusterInfo>;
   capabilities(): Promise<Capabilities>;
-  /** Everything under the prefix, in a constant number of requests. */
-  /** Everything under the prefix; with `master`, only that master's indices and alias. */
+  /** Everything under the prefix, in a constant number of requests; with `master`, only that master's indices and alias. */
   snapshot(prefix: string, opts?: { master?: string }): Promise<ClusterSnapshot>;
   /** One index (or the index an alias points at); null when missing. */
   getIndex(name: string): Promise<IndexSnapshot | null>;
@@ -45,14 +62,57 @@ export interface Cluster extends Conn {
   swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void>;
   removeAlias(alias: string, index?: string): Promise<void>;
   scan(index: string, opts?: ScanOptions): AsyncGenerator<ScanHit>;
+  /** Write documents (ids from `idField`) with bounded memory and retries. */
+  bulkWrite(opts: BulkWriteOptions): Promise<BulkResult>;
+  /** Write documents that carry their ids (`{ _id, _source }`). */
+  bulkWriteHits(opts: BulkWriteHitsOptions): Promise<BulkResult>;
+  /** Fill `dest` from `source`: server-side `_reindex` task when the cluster has the module, client-side copy otherwise. */
+  reindex(opts: Omit<ReindexOptions, 'capabilities'>): Promise<ReindexResult>;
+  /** No refreshes and no replicas while a new instance is filled. */
+  prepareForFill(index: string): Promise<void>;
+  /** The manifest's refresh interval and replicas (or the defaults) back, then a refresh. */
+  restoreAfterFill(index: string, desiredSettings: Record<string, unknown>): Promise<void>;
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
   acquireLock(prefix: string, holder: LockHolder, opts: AcquireLockOptions): Promise<Lock>;
   close(): Promise<void>;
 }
 
-export function connect(config: Pick<EsmConfig, 'url' | 'auth' | 'caCert'>, opts: ConnectOptions = {}): Cluster {
-  const { client, url, secrets } = createClient(config, opts);
-  const retry = retryPolicy(opts.retry);
+export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Cluster {
+  const url = displayUrl(config.url);
+  const secrets = secretsOf(config.url, config.auth);
+  const timeoutMs = opts.requestTimeoutMs ?? config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const partial = opts.retry ?? {};
+  const retry = retryPolicy({ ...partial, deadlineMs: partial.deadlineMs ?? (partial.tries ?? retryPolicy().tries) * timeoutMs });
+  // Read now: a missing CA file is invalid input before anything is sent.
+  const ca = config.caCert ? readCaCert(config.caCert) : null;
+  const aws = config.aws ?? null;
+
+  let opened: Promise<{ conn: Conn; client: EngineClient }> | undefined;
+  let closed = false;
+  const open = (): Promise<{ conn: Conn; client: EngineClient }> => {
+    opened ??= (async () => {
+      const engine = await chooseEngine(config.engine ?? 'auto', {
+        url: config.url,
+        shownUrl: url,
+        auth: config.auth,
+        ca,
+        aws: aws !== null,
+        timeoutMs,
+        retry,
+        secrets,
+        onRequest: opts.onRequest,
+      });
+      if (aws && !engine.signsAws) {
+        throw new InvalidInputError(`AWS request signing (ESM_AWS_REGION) works with OpenSearch only, and the engine of ${url} is ${engine.label}`);
+      }
+      const client = await engine.open({ url: config.url, auth: config.auth, ca, aws, timeoutMs, onRequest: opts.onRequest });
+      return { conn: makeConn(engine, client, url, retry, timeoutMs, secrets), client };
+    })();
+    opened.catch(() => (opened = undefined));
+    return opened;
+  };
+  const conn = async () => (await open()).conn;
+
   let facts: Promise<NodeFacts> | undefined;
   let clusterName: Promise<string> | undefined;
   /** Cached on success only: a failed read is tried again next time. */
@@ -65,41 +125,65 @@ export function connect(config: Pick<EsmConfig, 'url' | 'auth' | 'caCert'>, opts
     }
     return p;
   };
-
-  const conn: Conn = {
-    client,
-    url,
-    retry,
-    call: (what, fn, o) => withRetry(() => fn(), retry, { url, what, secrets, signal: o?.signal }),
-  };
-  const nodeFacts = () => once(() => facts, (p) => (facts = p), () => readNodeFacts(conn));
-  const name = () => once(() => clusterName, (p) => (clusterName = p), () => readClusterName(conn));
+  const nodeFacts = () => once(() => facts, (p) => (facts = p), async () => readNodeFacts(await conn()));
+  const name = () => once(() => clusterName, (p) => (clusterName = p), async () => readClusterName(await conn()));
+  const on = <A extends unknown[], R>(fn: (c: Conn, ...args: A) => Promise<R>) => async (...args: A): Promise<R> => fn(await conn(), ...args);
 
   return {
-    ...conn,
+    url,
     async info() {
-      const [n, f] = await Promise.all([name(), nodeFacts()]);
-      return { clusterName: n, version: f.version };
+      const [n, f, c] = await Promise.all([name(), nodeFacts(), conn()]);
+      return { clusterName: n, version: f.version, engine: c.engine.name };
     },
     async capabilities() {
       return (await nodeFacts()).capabilities;
     },
-    snapshot: (prefix, opts) => readSnapshot(conn, prefix, nodeFacts, opts),
-    getIndex: (n) => getIndex(conn, n),
-    createIndex: (n, spec) => createIndex(conn, n, spec),
-    updateMeta: (index, patch) => updateMeta(conn, index, patch),
-    putSettings: (index, body) => putSettings(conn, index, body),
-    putMapping: (index, body) => putMapping(conn, index, body),
-    deleteIndices: (names, o) => deleteIndices(conn, names, o),
-    refresh: (index) => refresh(conn, index),
-    count: (index, query) => count(conn, index, query),
-    swapAlias: (alias, target) => swapAlias(conn, alias, target),
-    removeAlias: (alias, index) => removeAlias(conn, alias, index),
-    scan: (index, o) => scan(conn, index, o),
-    async clear(index, o) {
-      return clearIndex(conn, index, (await nodeFacts()).capabilities, o);
+    snapshot: on((c, prefix: string, o?: { master?: string }) => readSnapshot(c, prefix, nodeFacts, o)),
+    getIndex: on(getIndex),
+    createIndex: on(createIndex),
+    updateMeta: on(updateMeta),
+    putSettings: on(putSettings),
+    putMapping: on(putMapping),
+    deleteIndices: on(deleteIndices),
+    refresh: on(refresh),
+    count: on(count),
+    swapAlias: on(swapAlias),
+    removeAlias: on(removeAlias),
+    async *scan(index, o) {
+      yield* scan(await conn(), index, o);
     },
-    acquireLock: (prefix, holder, o) => acquireLock(conn, prefix, holder, o),
-    close: () => client.close(),
+    bulkWrite: on(bulkWrite),
+    bulkWriteHits: on(bulkWriteHits),
+    reindex: on(async (c, o: Omit<ReindexOptions, 'capabilities'>) => runReindex(c, { ...o, capabilities: (await nodeFacts()).capabilities })),
+    prepareForFill: on(prepareForFill),
+    restoreAfterFill: on(restoreAfterFill),
+    clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),
+    acquireLock: on(acquireLock),
+    async close() {
+      if (closed) return;
+      closed = true;
+      const o = opened;
+      if (o) await o.then(({ client }) => client.close(), () => undefined);
+    },
+  };
+}
+
+function makeConn(engine: EngineDriver, client: EngineClient, url: string, retry: RetryPolicy, timeoutMs: number, secrets: string[]): Conn {
+  const context: Conn['context'] = (what, signal) => ({
+    url,
+    what,
+    label: engine.label,
+    timeoutMs,
+    classify: client.classify,
+    secrets,
+    ...(signal ? { signal } : {}),
+  });
+  return {
+    url,
+    engine,
+    retry,
+    context,
+    send: (req, o) => client.send(req, o),
+    request: (what, req, o) => withRetry(() => client.send(req, o), retry, context(what, o?.signal)),
   };
 }

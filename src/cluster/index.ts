@@ -1,13 +1,15 @@
-/** The cluster adapter: the only module that talks to Elasticsearch. */
-export { connect, type Cluster, type ConnectOptions } from './cluster.js';
+/** The engine port: the only module that talks to a search cluster (Elasticsearch, OpenSearch). */
+export { connect, DEFAULT_TIMEOUT_MS, type Cluster, type ConnectConfig, type ConnectOptions } from './cluster.js';
 export type { Conn } from './conn.js';
-export { createClient, DEFAULT_REQUEST_TIMEOUT_MS, type RequestEvent } from './client.js';
+export type { AwsSigning, EngineChoice, EngineDriver, EngineName, EngineQuirks, HttpRequest, Probe, RequestEvent } from './engine.js';
+export { ENGINES, ENGINE_NAMES, engineNamed } from './engines.js';
+export { recognize } from './detect.js';
 export {
   backoffDelay,
-  classify,
   DEFAULT_RETRY,
   esError,
   failureError,
+  isRetryable,
   isStatus,
   retryPolicy,
   sleep,
@@ -17,12 +19,13 @@ export {
   type RetryPolicy,
 } from './retry.js';
 export { displayUrl, redact } from '../redact.js';
+export { secretsOf } from './secrets.js';
 export { compareVersions, parseNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
-export { buildSnapshot, indexSnapshot, prefixPattern, type RawSnapshot } from './snapshot.js';
+export { buildSnapshot, indexSnapshot, prefixPattern, withoutAddedSettings, type RawSnapshot } from './snapshot.js';
 export { parseMeta, withMeta } from './meta.js';
 export { chunksByLength, type IndexSpec } from './indices.js';
 export { swapActions } from './aliases.js';
-export { scan, type ScanHit, type ScanOptions } from './scan.js';
+export type { ScanHit, ScanOptions } from './scan.js';
 export { chooseClearPath, type ClearOptions, type ClearPath, type ClearProgress } from './clear.js';
 export {
   decideTakeOver,
@@ -37,5 +40,6 @@ export {
   type TakeOver,
 } from './lock.js';
 export type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
-export { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkItemError, type BulkProgress } from './bulk.js';
-export { runReindex, type ReindexResult } from './reindex.js';
+export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWriteHitsOptions } from './bulk.js';
+export { reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult } from './reindex.js';
+export { runningProgress, type TaskProgress } from './tasks.js';

@@ -1,7 +1,7 @@
 /** Index operations: create (with `_meta.esm`), read one, update meta / settings / mappings, delete, refresh, count. */
 import { isDeepStrictEqual } from 'node:util';
 import { RefusedError } from '../errors.js';
-import type { Conn } from './conn.js';
+import { indexPath as path, type Conn } from './conn.js';
 import { parseMeta, withMeta } from './meta.js';
 import { isStatus } from './retry.js';
 import { indexSnapshot } from './snapshot.js';
@@ -15,8 +15,6 @@ export interface IndexSpec {
   meta: InstanceMeta;
 }
 
-const path = (index: string, rest = '') => `/${encodeURIComponent(index)}${rest}`;
-
 /**
  * `PUT <name>` with the spec and `_meta.esm`; waits for the default active shards.
  * A retried create that finds the index already there with this very meta (the first
@@ -25,7 +23,7 @@ const path = (index: string, rest = '') => `/${encodeURIComponent(index)}${rest}
 export async function createIndex(conn: Conn, name: string, spec: IndexSpec): Promise<void> {
   const body = { settings: spec.settings, mappings: withMeta(spec.mappings, spec.meta) };
   try {
-    await conn.call(`creating index ${name}`, () => conn.client.transport.request({ method: 'PUT', path: path(name), body }));
+    await conn.request(`creating index ${name}`, { method: 'PUT', path: path(name), body });
   } catch (err) {
     if (isStatus(err, 400) && err.details.type === 'resource_already_exists_exception') {
       const existing = await getIndex(conn, name);
@@ -40,14 +38,14 @@ export async function createIndex(conn: Conn, name: string, spec: IndexSpec): Pr
 export async function getIndex(conn: Conn, name: string): Promise<IndexSnapshot | null> {
   let body: Record<string, { aliases?: Record<string, unknown>; mappings?: unknown; settings?: unknown }>;
   try {
-    body = (await conn.call(`reading index ${name}`, () => conn.client.indices.get({ index: name }))) as unknown as typeof body;
+    body = await conn.request<typeof body>(`reading index ${name}`, { method: 'GET', path: path(name) });
   } catch (err) {
     if (isStatus(err, 404)) return null;
     throw err;
   }
   const [concrete, data] = Object.entries(body)[0] ?? [];
   if (concrete === undefined || data === undefined) return null;
-  return indexSnapshot(concrete, data, await count(conn, concrete));
+  return indexSnapshot(concrete, data, await count(conn, concrete), undefined, conn.engine.quirks);
 }
 
 /**
@@ -55,30 +53,26 @@ export async function getIndex(conn: Conn, name: string): Promise<IndexSnapshot 
  * wholesale, so the other `_meta` keys are read and sent back.
  */
 export async function updateMeta(conn: Conn, index: string, patch: Partial<InstanceMeta>): Promise<InstanceMeta> {
-  const res = (await conn.call(`reading the mapping of ${index}`, () => conn.client.indices.getMapping({ index }))) as Record<
-    string,
-    { mappings?: { _meta?: Record<string, unknown> } }
-  >;
+  const res = await conn.request<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>(`reading the mapping of ${index}`, {
+    method: 'GET',
+    path: path(index, '/_mapping'),
+  });
   const current = Object.values(res)[0]?.mappings?._meta ?? {};
   const currentEsm = current.esm && typeof current.esm === 'object' ? (current.esm as Record<string, unknown>) : {};
   const esm = { ...currentEsm, ...patch };
   const body = { _meta: { ...current, esm } };
-  await conn.call(`updating _meta of ${index}`, () => conn.client.transport.request({ method: 'PUT', path: path(index, '/_mapping'), body }));
+  await conn.request(`updating _meta of ${index}`, { method: 'PUT', path: path(index, '/_mapping'), body });
   return parseMeta(body) ?? (esm as unknown as InstanceMeta);
 }
 
 /** `PUT <index>/_settings` (dotted or nested keys; null resets a setting). */
 export async function putSettings(conn: Conn, index: string, settings: Record<string, unknown>): Promise<void> {
-  await conn.call(`updating the settings of ${index}`, () =>
-    conn.client.transport.request({ method: 'PUT', path: path(index, '/_settings'), body: settings }),
-  );
+  await conn.request(`updating the settings of ${index}`, { method: 'PUT', path: path(index, '/_settings'), body: settings });
 }
 
 /** `PUT <index>/_mapping` with the body as given (`properties`, `dynamic`, …). */
 export async function putMapping(conn: Conn, index: string, mappings: Record<string, unknown>): Promise<void> {
-  await conn.call(`updating the mapping of ${index}`, () =>
-    conn.client.transport.request({ method: 'PUT', path: path(index, '/_mapping'), body: mappings }),
-  );
+  await conn.request(`updating the mapping of ${index}`, { method: 'PUT', path: path(index, '/_mapping'), body: mappings });
 }
 
 /** Delete these indices, by name only (never a pattern). `ignoreMissing`: a missing one is not an error. */
@@ -87,21 +81,25 @@ export async function deleteIndices(conn: Conn, names: readonly string[], opts: 
     if (n === '' || /[*?,]/.test(n) || n === '_all') throw new RefusedError(`refusing to delete "${n}": esm deletes indices by exact name only`);
   }
   for (const chunk of chunksByLength([...new Set(names)], 2000)) {
-    await conn.call(`deleting ${chunk.join(', ')}`, () =>
-      conn.client.indices.delete({ index: chunk, ignore_unavailable: opts.ignoreMissing ?? false }),
-    );
+    await conn.request(`deleting ${chunk.join(', ')}`, {
+      method: 'DELETE',
+      path: `/${chunk.map(encodeURIComponent).join(',')}`,
+      querystring: { ignore_unavailable: opts.ignoreMissing ?? false },
+    });
   }
 }
 
 export async function refresh(conn: Conn, index: string): Promise<void> {
-  await conn.call(`refreshing ${index}`, () => conn.client.indices.refresh({ index }));
+  await conn.request(`refreshing ${index}`, { method: 'POST', path: path(index, '/_refresh') });
 }
 
 /** Top-level documents (nested documents are not counted). */
 export async function count(conn: Conn, index: string, query?: Record<string, unknown>): Promise<number> {
-  const res = await conn.call(`counting documents in ${index}`, () =>
-    conn.client.count(query ? { index, query: query as never } : { index }),
-  );
+  const res = await conn.request<{ count: number }>(`counting documents in ${index}`, {
+    method: 'POST',
+    path: path(index, '/_count'),
+    ...(query ? { body: { query } } : {}),
+  });
   return res.count;
 }
 

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { RefusedError } from '../errors.js';
 import { pidAlive } from '../pid-alive.js';
-import type { Conn } from './conn.js';
+import { indexPath, type Conn } from './conn.js';
 import { isStatus } from './retry.js';
 
 export const LOCK_INDEX = 'esm-locks';
@@ -99,6 +99,20 @@ function versionOf(res: { _seq_no?: number; _primary_term?: number }): Version {
   return { seqNo: res._seq_no ?? -1, primaryTerm: res._primary_term ?? 0 };
 }
 
+type WriteResponse = { _seq_no?: number; _primary_term?: number };
+
+const docPath = (id: string, op: '_doc' | '_create' = '_doc') => `${indexPath(LOCK_INDEX)}/${op}/${encodeURIComponent(id)}`;
+
+/** Index the lock document, only over this version when given. */
+function writeLock(conn: Conn, what: string, id: string, doc: LockDoc, over?: Version): Promise<WriteResponse> {
+  return conn.request<WriteResponse>(what, {
+    method: 'PUT',
+    path: docPath(id),
+    querystring: { refresh: true, ...(over ? { if_seq_no: over.seqNo, if_primary_term: over.primaryTerm } : {}) },
+    body: doc,
+  });
+}
+
 export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, opts: AcquireLockOptions): Promise<Lock> {
   const now = opts.now ?? (() => new Date());
   const me = { pid: opts.pid ?? process.pid, host: opts.host ?? hostname(), isPidAlive: opts.isPidAlive ?? pidAlive };
@@ -119,9 +133,12 @@ export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, o
   for (let round = 1; ; round++) {
     const doc = makeDoc();
     try {
-      const res = await conn.call(`taking the apply lock for prefix "${prefix}"`, () =>
-        conn.client.create({ index: LOCK_INDEX, id, document: doc, refresh: true }),
-      );
+      const res = await conn.request<WriteResponse>(`taking the apply lock for prefix "${prefix}"`, {
+        method: 'PUT',
+        path: docPath(id, '_create'),
+        querystring: { refresh: true },
+        body: doc,
+      });
       return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
@@ -136,16 +153,7 @@ export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, o
     const decision = decideTakeOver(current.doc, { now: now(), host: me.host, isPidAlive: me.isPidAlive });
     if (decision.kind === 'refuse') throw new RefusedError(heldMessage(prefix, current.doc));
     try {
-      const res = await conn.call(`taking over the apply lock for prefix "${prefix}"`, () =>
-        conn.client.index({
-          index: LOCK_INDEX,
-          id,
-          document: doc,
-          if_seq_no: current.version.seqNo,
-          if_primary_term: current.version.primaryTerm,
-          refresh: true,
-        }),
-      );
+      const res = await writeLock(conn, `taking over the apply lock for prefix "${prefix}"`, id, doc, current.version);
       return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
@@ -158,16 +166,17 @@ export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, o
 
 /** Create the hidden lock index when missing (a concurrent creation is fine). */
 async function ensureLockIndex(conn: Conn): Promise<void> {
-  const exists = await conn.call('looking for the lock index', () => conn.client.indices.exists({ index: LOCK_INDEX }));
-  if (exists) return;
+  const exists = await conn.request<boolean>('looking for the lock index', { method: 'HEAD', path: indexPath(LOCK_INDEX) });
+  if (exists === true) return;
   try {
-    await conn.call('creating the lock index', () =>
-      conn.client.indices.create({
-        index: LOCK_INDEX,
+    await conn.request('creating the lock index', {
+      method: 'PUT',
+      path: indexPath(LOCK_INDEX),
+      body: {
         settings: { index: { hidden: true, number_of_shards: 1, number_of_replicas: 0, auto_expand_replicas: '0-1' } },
         mappings: { dynamic: false, properties: { holder: { type: 'keyword' }, expiresAt: { type: 'date' } } },
-      }),
-    );
+      },
+    });
   } catch (err) {
     if (!(isStatus(err, 400) && err.details.type === 'resource_already_exists_exception')) throw err;
   }
@@ -175,7 +184,10 @@ async function ensureLockIndex(conn: Conn): Promise<void> {
 
 async function readLock(conn: Conn, id: string): Promise<{ doc: LockDoc; version: Version } | null> {
   try {
-    const res = await conn.call('reading the apply lock', () => conn.client.get<LockDoc>({ index: LOCK_INDEX, id }));
+    const res = await conn.request<{ found?: boolean; _source?: LockDoc; _seq_no?: number; _primary_term?: number }>('reading the apply lock', {
+      method: 'GET',
+      path: docPath(id),
+    });
     if (!res.found || !res._source || res._seq_no === undefined || res._primary_term === undefined) return null;
     return { doc: res._source, version: versionOf(res) };
   } catch (err) {
@@ -212,9 +224,7 @@ function startLock(
     const held = version;
     const next = makeDoc(doc.startedAt);
     try {
-      const res = await conn.call(`renewing the apply lock for prefix "${prefix}"`, () =>
-        conn.client.index({ index: LOCK_INDEX, id, document: next, if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true }),
-      );
+      const res = await writeLock(conn, `renewing the apply lock for prefix "${prefix}"`, id, next, held);
       doc = next;
       version = versionOf(res);
     } catch (err) {
@@ -261,9 +271,11 @@ function startLock(
         const held = version;
         version = null;
         try {
-          await conn.call(`releasing the apply lock for prefix "${prefix}"`, () =>
-            conn.client.delete({ index: LOCK_INDEX, id, if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true }),
-          );
+          await conn.request(`releasing the apply lock for prefix "${prefix}"`, {
+            method: 'DELETE',
+            path: docPath(id),
+            querystring: { if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true },
+          });
         } catch (err) {
           if (!isStatus(err, 404, 409)) throw err; // gone or not ours any more: nothing to release
         }

@@ -1,13 +1,14 @@
-import { Client } from '@elastic/elasticsearch';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, rawClient, testPrefix } from '../../test/support/es.js';
+import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
 import { ClusterError, RuntimeError } from '../errors.js';
-import { runReindex, type ReindexProgress } from './reindex.js';
+import { connect, type Cluster } from './cluster.js';
+import type { ReindexProgress } from './reindex.js';
 
 const prefix = testPrefix('reindex');
 const es = () => rawClient();
+const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
 const source = `${prefix}movies-1`;
 let n = 0;
 const destName = () => `${prefix}movies-${++n + 1}`;
@@ -26,6 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await c.close();
   await cleanupPrefix(prefix);
 });
 
@@ -34,11 +36,11 @@ async function docCount(index: string): Promise<number> {
   return (await es().count({ index })).count;
 }
 
-describe('runReindex without the reindex module (client-side copy)', () => {
+describe('reindex without the reindex module (client-side copy)', () => {
   it('copies every document with its id, reporting progress against the source count', async () => {
     const dest = destName();
     const seen: ReindexProgress[] = [];
-    const result = await runReindex(es(), { source, dest, capabilities: { reindex: false }, onProgress: (p) => seen.push(p) });
+    const result = await c.reindex({ source, dest, onProgress: (p) => seen.push(p) });
     expect(result).toEqual({ created: 2500, failed: 0, errors: [], aborted: false, via: 'client' });
     expect(await docCount(dest)).toBe(2500);
     expect((await es().get({ index: dest, id: 'm1234' }))._source).toEqual({ title: 'movie 1234', genre: 'drama', year: 1994 });
@@ -48,7 +50,7 @@ describe('runReindex without the reindex module (client-side copy)', () => {
   it('copies only the documents matching the query', async () => {
     const dest = destName();
     const query = { term: { genre: 'noir' } };
-    const result = await runReindex(es(), { source, dest, query, capabilities: { reindex: false } });
+    const result = await c.reindex({ source, dest, query,  });
     expect(result.created).toBe(500);
     expect(await docCount(dest)).toBe(500);
     expect((await es().count({ index: dest, query: { term: { genre: 'drama' } } })).count).toBe(0);
@@ -57,7 +59,7 @@ describe('runReindex without the reindex module (client-side copy)', () => {
 
   it('refuses a script, which needs the reindex module, before writing anything', async () => {
     const dest = destName();
-    const err = await runReindex(es(), { source, dest, script: "ctx._source.year += 1", capabilities: { reindex: false } }).catch((e: unknown) => e);
+    const err = await c.reindex({ source, dest, script: "ctx._source.year += 1",  }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuntimeError);
     expect((err as Error).message).toMatch(/^reindex scripts need the reindex module on the cluster/);
     expect(await es().indices.exists({ index: dest })).toBe(false);
@@ -66,10 +68,9 @@ describe('runReindex without the reindex module (client-side copy)', () => {
   it('stops on abort and says so', async () => {
     const dest = destName();
     const ac = new AbortController();
-    const result = await runReindex(es(), {
+    const result = await c.reindex({
       source,
       dest,
-      capabilities: { reindex: false },
       batchSize: 100,
       signal: ac.signal,
       onProgress: () => ac.abort(),
@@ -89,16 +90,17 @@ interface Recorded {
   url: string;
   body: unknown;
 }
-async function fakeReindexServer(taskReads: unknown[]): Promise<{ client: Client; requests: Recorded[]; close(): Promise<void> }> {
+async function fakeReindexServer(taskReads: unknown[]): Promise<{ client: Cluster; requests: Recorded[]; close(): Promise<void> }> {
   const requests: Recorded[] = [];
   let reads = 0;
   const server = http.createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', body: text ? JSON.parse(text) : undefined });
+      if (!req.url?.startsWith('/_nodes/')) requests.push({ method: req.method ?? '', url: req.url ?? '', body: text ? JSON.parse(text) : undefined });
       let answer: unknown = {};
-      if (req.url?.startsWith('/_reindex')) answer = { task: 'node1:42' };
+      if (req.url?.startsWith('/_nodes/plugins')) answer = { nodes: { n1: { version: '8.19.7', modules: [{ name: 'reindex' }] } } };
+      else if (req.url?.startsWith('/_reindex')) answer = { task: 'node1:42' };
       else if (req.url?.endsWith('/_cancel?wait_for_completion=true')) answer = { nodes: {} };
       else if (req.url?.startsWith('/_tasks/')) answer = taskReads[Math.min(reads++, taskReads.length - 1)];
       res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
@@ -106,7 +108,7 @@ async function fakeReindexServer(taskReads: unknown[]): Promise<{ client: Client
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new Client({ node: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const client = connect({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch' });
   return {
     client,
     requests,
@@ -128,12 +130,11 @@ describe('runReindex with the reindex module (server side)', () => {
     ]);
     try {
       const seen: ReindexProgress[] = [];
-      const result = await runReindex(fake.client, {
+      const result = await fake.client.reindex({
         source: 'movies-1',
         dest: 'movies-2',
         query: { term: { genre: 'noir' } },
         script: 'ctx._source.year += 1',
-        capabilities: { reindex: true },
         pollMs: 10,
         onProgress: (p) => seen.push(p),
       });
@@ -168,10 +169,9 @@ describe('runReindex with the reindex module (server side)', () => {
     const fake = await fakeReindexServer([running(10)]);
     try {
       const ac = new AbortController();
-      const result = await runReindex(fake.client, {
+      const result = await fake.client.reindex({
         source: 'movies-1',
         dest: 'movies-2',
-        capabilities: { reindex: true },
         pollMs: 10,
         signal: ac.signal,
         onProgress: () => ac.abort(),
@@ -186,7 +186,7 @@ describe('runReindex with the reindex module (server side)', () => {
   it('throws a ClusterError when the task failed', async () => {
     const fake = await fakeReindexServer([{ completed: true, error: { type: 'index_not_found_exception', reason: 'no such index [movies-1]' } }]);
     try {
-      const err = await runReindex(fake.client, { source: 'movies-1', dest: 'movies-2', capabilities: { reindex: true }, pollMs: 10 }).catch((e: unknown) => e);
+      const err = await fake.client.reindex({ source: 'movies-1', dest: 'movies-2', pollMs: 10 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ClusterError);
       expect((err as Error).message).toBe('reindexing movies-1 into movies-2 failed: index_not_found_exception: no such index [movies-1]');
     } finally {

@@ -11,11 +11,12 @@
  *   (scripts run only inside the reindex module).
  */
 import { ClusterError, RuntimeError } from '../errors.js';
-import { bulkWriteHits, connOf, type BulkItemError, type ClientOrConn } from './bulk.js';
+import { bulkWriteHits, type BulkItemError } from './bulk.js';
 import type { Conn } from './conn.js';
-import { esError, sleep } from './retry.js';
-import { scan } from './scan.js';
+import { count } from './indices.js';
 import { BATCH_SIZE } from './batch-size.js';
+import { scan } from './scan.js';
+import { watchTask } from './tasks.js';
 
 export interface ReindexOptions {
   /** Concrete index (or alias) to copy from. */
@@ -26,6 +27,10 @@ export interface ReindexOptions {
   query?: Record<string, unknown>;
   /** A reindex script (`{ source, lang, params }`, or its source as a string); needs the reindex module. */
   script?: Record<string, unknown> | string;
+  /** Server side: slices of the task (default `auto`: one a shard). */
+  slices?: number | 'auto';
+  /** Server side: throttle to this many documents a second (default: unthrottled). */
+  requestsPerSecond?: number;
   capabilities: { reindex: boolean };
   signal?: AbortSignal;
   onProgress?: (p: ReindexProgress) => void;
@@ -52,11 +57,13 @@ export interface ReindexResult {
   via: 'server' | 'client';
 }
 
-const MAX_REPORTED_ERRORS = 10;
+/** Which way a reindex runs on a cluster (pure): the plan says so too. */
+export function reindexPath(capabilities: { reindex: boolean }): 'server' | 'client' {
+  return capabilities.reindex ? 'server' : 'client';
+}
 
-export async function runReindex(client: ClientOrConn, opts: ReindexOptions): Promise<ReindexResult> {
-  const conn = connOf(client);
-  return opts.capabilities.reindex ? serverReindex(conn, opts) : clientReindex(conn, opts);
+export async function runReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexResult> {
+  return reindexPath(opts.capabilities) === 'server' ? serverReindex(conn, opts) : clientReindex(conn, opts);
 }
 
 /** The `_reindex` request body (pure). */
@@ -68,75 +75,33 @@ export function reindexBody(opts: Pick<ReindexOptions, 'source' | 'dest' | 'quer
   };
 }
 
-interface TaskStatus {
-  total?: number;
-  created?: number;
-  updated?: number;
-}
-interface ReindexFailure {
-  id?: string;
-  status?: number;
-  cause?: { type?: string; reason?: string };
-  reason?: { type?: string; reason?: string };
-}
-interface TaskResponse {
-  completed?: boolean;
-  task?: { status?: TaskStatus };
-  response?: TaskStatus & { failures?: ReindexFailure[] };
-  error?: unknown;
+/** The `_reindex` query string (pure). */
+export function reindexQuery(opts: Pick<ReindexOptions, 'slices' | 'requestsPerSecond'>): Record<string, string | number | boolean> {
+  return {
+    wait_for_completion: false,
+    slices: opts.slices ?? 'auto',
+    ...(opts.requestsPerSecond !== undefined ? { requests_per_second: opts.requestsPerSecond } : {}),
+  };
 }
 
 async function serverReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexResult> {
   const { source, dest, signal } = opts;
-  const pollMs = Math.max(10, opts.pollMs ?? 1000);
   const what = `reindexing ${source} into ${dest}`;
-  const started = (await conn.call(`starting ${what}`, () =>
-    conn.client.transport.request({
-      method: 'POST',
-      path: '/_reindex',
-      querystring: { wait_for_completion: false, slices: 'auto' },
-      body: reindexBody(opts),
-    }),
-  )) as { task?: string };
+  const started = await conn.request<{ task?: string }>(`starting ${what}`, {
+    method: 'POST',
+    path: '/_reindex',
+    querystring: reindexQuery(opts),
+    body: reindexBody(opts),
+  });
   const taskId = started.task;
-  if (!taskId) throw new ClusterError(`Elasticsearch at ${conn.url} started no task while ${what}`, { url: conn.url });
-  const taskPath = `/_tasks/${encodeURIComponent(taskId)}`;
-
-  let done = 0;
-  for (;;) {
-    if (signal?.aborted) {
-      await conn.call(`cancelling task ${taskId} (${what})`, () =>
-        conn.client.transport.request({ method: 'POST', path: `${taskPath}/_cancel`, querystring: { wait_for_completion: true } }),
-      );
-      return { created: done, failed: 0, errors: [], aborted: true, via: 'server' };
-    }
-    const t = (await conn.call(`reading task ${taskId} (${what})`, () =>
-      conn.client.transport.request({ method: 'GET', path: taskPath }),
-    )) as TaskResponse;
-    const status = t.completed && t.response ? t.response : (t.task?.status ?? {});
-    done = (status.created ?? 0) + (status.updated ?? 0);
-    opts.onProgress?.({ done, total: t.completed || status.total ? (status.total ?? 0) : undefined });
-    if (t.completed) {
-      if (t.error) {
-        const { type, reason } = esError({ error: t.error });
-        throw new ClusterError(`${what} failed: ${[type, reason].filter(Boolean).join(': ') || 'unknown error'}`, { url: conn.url, type });
-      }
-      const failures = t.response?.failures ?? [];
-      return {
-        created: done,
-        failed: failures.length,
-        errors: failures.slice(0, MAX_REPORTED_ERRORS).map(failureOf),
-        aborted: false,
-        via: 'server',
-      };
-    }
-    await sleep(pollMs, signal).catch(() => undefined);
-  }
-}
-
-function failureOf(f: ReindexFailure): BulkItemError {
-  const e = f.cause ?? f.reason ?? {};
-  return { id: f.id ?? null, status: f.status ?? 0, type: e.type ?? 'unknown', reason: e.reason ?? '' };
+  if (!taskId) throw new ClusterError(`${conn.engine.label} at ${conn.url} started no task while ${what}`, { url: conn.url });
+  const end = await watchTask(conn, taskId, {
+    what,
+    ...(signal ? { signal } : {}),
+    pollMs: Math.max(10, opts.pollMs ?? 1000),
+    onProgress: (p) => opts.onProgress?.({ done: p.written, total: p.total }),
+  });
+  return { created: end.written, failed: end.failed, errors: end.failures, aborted: end.aborted, via: 'server' };
 }
 
 async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexResult> {
@@ -146,16 +111,13 @@ async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexR
       `reindex scripts need the reindex module on the cluster, which ${conn.url} does not have: remove spec.source.script, or fill ${dest} from another source`,
     );
   }
-  const counted = (await conn.call(`counting the documents of ${source}`, () =>
-    conn.client.count({ index: source, ...(query ? { query: query as never } : {}) }),
-  )) as { count: number };
-  const total = counted.count;
+  const total = await count(conn, source, query);
   const result = await bulkWriteHits(conn, {
     index: dest,
-    hits: scan(conn, source, { query, pageSize: opts.batchSize ?? BATCH_SIZE, signal }),
+    hits: scan(conn, source, { ...(query ? { query } : {}), pageSize: opts.batchSize ?? BATCH_SIZE, ...(signal ? { signal } : {}) }),
     batchSize: opts.batchSize ?? BATCH_SIZE,
-    concurrency: opts.concurrency,
-    signal,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(signal ? { signal } : {}),
     onProgress: ({ done }) => opts.onProgress?.({ done, total }),
   });
   return { created: result.indexed, failed: result.failed, errors: result.errors, aborted: result.aborted, via: 'client' };

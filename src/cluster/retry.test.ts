@@ -14,8 +14,9 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((x) => x.close()));
 });
 
+/** The engine is forced: these tests count the requests a proxy sees, and the engine probe would be one more. */
 function clusterAt(url: string, auth: Auth = { kind: 'none' }, counter?: { n: number }): Cluster {
-  const c = connect({ url, auth, caCert: null }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
+  const c = connect({ url, auth, caCert: null, engine: 'elasticsearch' }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
   opened.push(c);
   return c;
 }
@@ -58,6 +59,28 @@ describe('backoff', () => {
     expect(retryPolicy()).toEqual({ tries: 5, baseMs: 200, maxMs: 5000 });
   });
 
+  it('stops retrying at the deadline, saying how many attempts over how long', async () => {
+    let calls = 0;
+    const timeout = Object.assign(new Error('slow'), { kind: 'timeout' });
+    const started = Date.now();
+    const e = await failure(
+      withRetry(
+        async () => {
+          calls++;
+          throw timeout;
+        },
+        retryPolicy({ tries: 100, baseMs: 40, maxMs: 40, deadlineMs: 150 }),
+        { url: 'http://x', what: 'writing documents to movies-2', timeoutMs: 30_000, classify: (err) => (err === timeout ? { kind: 'timeout' } : null) },
+      ),
+    );
+    expect(calls).toBeGreaterThan(1);
+    expect(calls).toBeLessThan(100);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(e.message).toMatch(
+      new RegExp(`^gave up on writing documents to movies-2 after ${calls} attempts over \\d+ms: Elasticsearch at http://x did not answer within 30s$`),
+    );
+  });
+
   it('passes errors that are not the client’s through untouched, without retrying', async () => {
     let calls = 0;
     const boom = new TypeError('bug');
@@ -94,7 +117,7 @@ describe('retries against a faulty cluster', () => {
     const p = await proxy({ failFirst: Infinity, status: 503 });
     const counter = { n: 0 };
     const e = await failure(clusterAt(p.url, { kind: 'none' }, counter).refresh('anything'));
-    expect(e.message).toMatch(new RegExp(`^Elasticsearch at ${p.url.replace(/[.]/g, '\\.')} answered 503 .* after 5 attempts while refreshing anything$`));
+    expect(e.message).toMatch(new RegExp(`^gave up on refreshing anything after 5 attempts over \\d+ms: Elasticsearch at ${p.url.replace(/[.]/g, '\\.')} answered 503 .*$`));
     expect(e.details).toMatchObject({ status: 503, url: p.url });
     expect(p.requests).toBe(5);
     expect(counter.n).toBe(5);
@@ -103,7 +126,18 @@ describe('retries against a faulty cluster', () => {
   it('says "cannot reach" when nothing listens', async () => {
     const port = await closedPort();
     const e = await failure(clusterAt(`http://127.0.0.1:${port}`).info());
-    expect(e.message).toMatch(`cannot reach Elasticsearch at http://127.0.0.1:${port} (connection refused) after 5 attempts`);
+    expect(e.message).toMatch(`after 5 attempts over `);
+    expect(e.message).toMatch(`: cannot reach Elasticsearch at http://127.0.0.1:${port} (connection refused)`);
+  });
+
+  it('says "cannot reach the cluster" when nothing listens and the engine is not known yet', async () => {
+    const port = await closedPort();
+    const c = connect({ url: `http://127.0.0.1:${port}`, auth: { kind: 'none' }, caCert: null }, { retry: fast });
+    opened.push(c);
+    const e = await failure(c.info());
+    expect(e.message).toMatch(
+      new RegExp(`^gave up on finding out which engine answers \\(GET /\\) after 5 attempts over \\d+ms: cannot reach the cluster at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)$`),
+    );
   });
 
   it('never prints credentials: userinfo in the URL, basic auth, API key', async () => {
@@ -124,12 +158,12 @@ describe('retries against a faulty cluster', () => {
 
   it('stops retrying at once when aborted, with the abort reason', async () => {
     const p = await proxy({ failFirst: Infinity, status: 503 });
-    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
+    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch' }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
     opened.push(c);
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(new Error('interrupted')), 100);
     const started = Date.now();
-    await expect(c.call('waiting', () => c.client.cluster.health(), { signal: ctl.signal })).rejects.toThrow('interrupted');
+    await expect(c.scan('anything', { signal: ctl.signal }).next()).rejects.toThrow('interrupted');
     expect(Date.now() - started).toBeLessThan(400);
     expect(p.requests).toBe(1);
   });

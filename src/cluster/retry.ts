@@ -1,12 +1,14 @@
 /**
- * Bounded retries with backoff (SPEC §9): a cluster that is down, slow or answers
- * 429/502/503/504 is retried a few times, then a ClusterError says clearly what
- * happened. Errors Elasticsearch means (400, 404, 409…) are not retried: they become
- * a ClusterError carrying the status and Elasticsearch's error type and reason.
- * No message ever carries credentials.
+ * Bounded retries with backoff (SPEC §5, §9): a cluster that is down, slow or answers
+ * 429/502/503/504 is retried, within a number of attempts and a total deadline, then
+ * a ClusterError says how long it tried, how many attempts, and what it was doing.
+ * Errors the engine means (400, 404, 409…) are not retried: they become a
+ * ClusterError carrying the status and the engine's error type and reason.
+ * No message ever carries credentials. Engine-neutral: each engine's classifier
+ * (in its folder) turns its client's errors into a `Failure`.
  */
-import { errors } from '@elastic/elasticsearch';
 import { assertNever, ClusterError } from '../errors.js';
+import { formatDuration } from '../config/duration.js';
 import { redact } from '../redact.js';
 
 export interface RetryPolicy {
@@ -16,23 +18,36 @@ export interface RetryPolicy {
   baseMs: number;
   /** Cap of one backoff delay. */
   maxMs: number;
+  /**
+   * Total time the attempts and their backoffs may take (ms): no retry starts past it.
+   * A connection sets it to tries × the request timeout (SPEC §5).
+   */
+  deadlineMs?: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { tries: 5, baseMs: 200, maxMs: 5_000 };
 
 export function retryPolicy(partial: Partial<RetryPolicy> = {}): RetryPolicy {
   const tries = partial.tries ?? DEFAULT_RETRY.tries;
-  return {
+  const policy: RetryPolicy = {
     tries: Number.isFinite(tries) && tries >= 1 ? Math.floor(tries) : 1,
     baseMs: Math.max(0, partial.baseMs ?? DEFAULT_RETRY.baseMs),
     maxMs: Math.max(0, partial.maxMs ?? DEFAULT_RETRY.maxMs),
   };
+  if (partial.deadlineMs !== undefined && Number.isFinite(partial.deadlineMs)) policy.deadlineMs = Math.max(0, partial.deadlineMs);
+  return policy;
 }
 
 /** Where a retried call goes and what it is doing, for the messages. */
 export interface RetryContext {
   /** Cluster URL without credentials. */
   url: string;
+  /** Who answers, for messages: `Elasticsearch`, `OpenSearch`, or `the cluster` before it is known. */
+  label?: string;
+  /** Timeout of one request, for the message of a request that timed out. */
+  timeoutMs?: number;
+  /** The engine's classifier of its client's errors; null = not a client error (passed through). */
+  classify?: (err: unknown) => Failure | null;
   /** What the call does, as a gerund phrase: `creating index movies-2`. */
   what?: string;
   signal?: AbortSignal;
@@ -53,30 +68,15 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 export type Failure =
   | { kind: 'status'; status: number; type?: string; reason?: string; retryable: boolean }
   | { kind: 'connection'; reason: string; retryable: boolean }
+  /** No answer within the request timeout (retryable). */
+  | { kind: 'timeout' }
   | { kind: 'aborted' }
   | { kind: 'other'; reason: string };
 
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-/** Classify an error thrown by the Elasticsearch client (pure). Returns null for errors that are not the client's. */
-export function classify(err: unknown): Failure | null {
-  if (err instanceof errors.ResponseError) {
-    const status = err.meta?.statusCode ?? err.statusCode ?? 0;
-    const { type, reason } = esError(err.meta?.body);
-    return { kind: 'status', status, type, reason, retryable: RETRYABLE_STATUS.has(status) };
-  }
-  if (err instanceof errors.TimeoutError) return { kind: 'connection', reason: 'request timed out', retryable: true };
-  if (err instanceof errors.NoLivingConnectionsError) return { kind: 'connection', reason: 'no living connections', retryable: true };
-  if (err instanceof errors.ConnectionError) return connectionFailure(err.message);
-  if (err instanceof errors.RequestAbortedError) return { kind: 'aborted' };
-  if (err instanceof errors.ProductNotSupportedError) {
-    return { kind: 'other', reason: 'the server did not identify itself as Elasticsearch (no x-elastic-product header)' };
-  }
-  if (err instanceof errors.ElasticsearchClientError) return { kind: 'other', reason: err.message };
-  return null;
-}
-
-function connectionFailure(message: string): Failure {
+/** A connection-level error message (any HTTP stack) as a failure (pure). */
+export function connectionFailure(message: string): Failure {
   const m = message;
   if (/certificate|self[- ]signed|altnames|wrong version number|ssl|tls/i.test(m)) {
     return { kind: 'connection', reason: `TLS: ${tlsReason(m)}`, retryable: false };
@@ -119,31 +119,43 @@ export function esError(body: unknown): { type?: string; reason?: string } {
   return {};
 }
 
-/** The ClusterError for a failure after `attempts` attempts (pure). */
-export function failureError(f: Failure, attempts: number, ctx: RetryContext): ClusterError {
-  const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-  const what = ctx.what ? ` while ${ctx.what}` : '';
-  let message: string;
-  let details: { url: string; status?: number; type?: string } = { url: ctx.url };
+/** What went wrong, as a phrase after which `while …` or nothing may follow (pure). */
+function problem(f: Failure, ctx: RetryContext): string {
+  const who = ctx.label ?? 'Elasticsearch';
   switch (f.kind) {
     case 'status': {
       const detail = [f.type, f.reason].filter(Boolean).join(': ');
-      message = `Elasticsearch at ${ctx.url} answered ${f.status}${detail ? ` (${detail})` : ''}${after}${what}`;
-      details = { url: ctx.url, status: f.status, type: f.type };
-      break;
+      return `${who} at ${ctx.url} answered ${f.status}${detail ? ` (${detail})` : ''}`;
     }
     case 'connection':
-      message = `cannot reach Elasticsearch at ${ctx.url} (${f.reason})${after}${what}`;
-      break;
+      return `cannot reach ${who} at ${ctx.url} (${f.reason})`;
+    case 'timeout':
+      return `${who} at ${ctx.url} did not answer within ${ctx.timeoutMs !== undefined ? formatDuration(ctx.timeoutMs) : 'the request timeout'}`;
     case 'aborted':
-      message = `request to Elasticsearch at ${ctx.url} was aborted${what}`;
-      break;
+      return `request to ${who} at ${ctx.url} was aborted`;
     case 'other':
-      message = `Elasticsearch at ${ctx.url}: ${f.reason}${what}`;
-      break;
+      return `${who} at ${ctx.url}: ${f.reason}`;
     default:
       return assertNever(f, 'failure');
   }
+}
+
+/**
+ * The ClusterError for a failure (pure). After several attempts it says that esm
+ * gave up, after how many attempts and how long: `gave up on writing documents to
+ * movies-2 after 5 attempts over 2m31s: Elasticsearch at … did not answer within 30s`.
+ */
+export function failureError(f: Failure, attempts: number, ctx: RetryContext, elapsedMs?: number): ClusterError {
+  const what = problem(f, ctx);
+  let message: string;
+  if (attempts > 1) {
+    const over = elapsedMs !== undefined ? ` over ${formatDuration(elapsedMs)}` : '';
+    message = `gave up${ctx.what ? ` on ${ctx.what}` : ''} after ${attempts} attempts${over}: ${what}`;
+  } else {
+    message = `${what}${ctx.what ? ` while ${ctx.what}` : ''}`;
+  }
+  const details: { url: string; status?: number; type?: string } =
+    f.kind === 'status' ? { url: ctx.url, status: f.status, ...(f.type !== undefined ? { type: f.type } : {}) } : { url: ctx.url };
   return new ClusterError(redact(message, ctx.secrets ?? []), details);
 }
 
@@ -152,12 +164,20 @@ export function isStatus(err: unknown, ...statuses: number[]): err is ClusterErr
   return err instanceof ClusterError && err.details.status !== undefined && statuses.includes(err.details.status);
 }
 
+/** Is this failure worth another attempt? */
+export function isRetryable(f: Failure): boolean {
+  return f.kind === 'timeout' || ((f.kind === 'status' || f.kind === 'connection') && f.retryable);
+}
+
 /**
  * Run `fn` (one request, or a few idempotent ones), retrying client errors that are
- * worth retrying. Errors that are not the client's (including a ClusterError thrown
- * by a nested call) pass through untouched. An abort stops at once with the signal's reason.
+ * worth retrying, within the policy's attempts and deadline. Errors that are not the
+ * client's (including a ClusterError thrown by a nested call) pass through untouched.
+ * An abort stops at once with the signal's reason.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, ctx: RetryContext): Promise<T> {
+  const started = Date.now();
+  const classify = ctx.classify ?? (() => null);
   for (let attempt = 1; ; attempt++) {
     ctx.signal?.throwIfAborted();
     try {
@@ -166,9 +186,11 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
       const f = classify(err);
       if (f === null) throw err;
       if (f.kind === 'aborted' && ctx.signal?.aborted) throw ctx.signal.reason;
-      const retryable = (f.kind === 'status' || f.kind === 'connection') && f.retryable;
-      if (!retryable || attempt >= policy.tries) throw failureError(f, attempt, ctx);
-      await sleep(backoffDelay(attempt, policy), ctx.signal);
+      const delay = backoffDelay(attempt, policy);
+      const elapsed = Date.now() - started;
+      const pastDeadline = policy.deadlineMs !== undefined && elapsed + delay >= policy.deadlineMs;
+      if (!isRetryable(f) || attempt >= policy.tries || pastDeadline) throw failureError(f, attempt, ctx, elapsed);
+      await sleep(delay, ctx.signal);
     }
   }
 }

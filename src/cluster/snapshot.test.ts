@@ -85,7 +85,8 @@ describe('snapshot', () => {
     expect(snap.version).toBe(node.version);
     expect(snap.prefix).toBe(prefix);
     expect(snap.capabilities).toEqual({ reindex: hasReindex, deleteByQuery: hasReindex });
-    expect(await cluster().info()).toEqual({ clusterName: health.cluster_name, version: node.version });
+    expect(await cluster().info()).toEqual({ clusterName: health.cluster_name, version: node.version, engine: snap.engine });
+    expect(snap.engine).toMatch(/^(elasticsearch|opensearch)$/);
   });
 
   it('lists the indices under the prefix and the foreign index a prefixed alias points at, not hidden ones', () => {

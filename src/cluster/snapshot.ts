@@ -12,6 +12,7 @@
  */
 import { parseMeta } from './meta.js';
 import type { Conn } from './conn.js';
+import type { EngineQuirks } from './engine.js';
 import type { NodeFacts } from './info.js';
 import type { ClusterSnapshot, IndexSnapshot } from './types.js';
 
@@ -24,6 +25,9 @@ type GetIndexBody = Record<string, { aliases?: Record<string, unknown>; mappings
 export interface RawSnapshot {
   prefix: string;
   clusterName: string;
+  /** The registered engine's name. */
+  engine: string;
+  quirks: EngineQuirks;
   facts: NodeFacts;
   /** Body of the get-index API. */
   indices: GetIndexBody;
@@ -37,7 +41,7 @@ export interface RawSnapshot {
 export function buildSnapshot(raw: RawSnapshot): ClusterSnapshot {
   const indices = Object.keys(raw.indices)
     .sort()
-    .map((name) => indexSnapshot(name, raw.indices[name]!, raw.docs[name] ?? 0, raw.health[name]));
+    .map((name) => indexSnapshot(name, raw.indices[name]!, raw.docs[name] ?? 0, raw.health[name], raw.quirks));
   const aliases: Record<string, string[]> = {};
   for (const ix of indices) {
     for (const alias of ix.aliases) {
@@ -48,6 +52,7 @@ export function buildSnapshot(raw: RawSnapshot): ClusterSnapshot {
   for (const holders of Object.values(aliases)) holders.sort();
   return {
     clusterName: raw.clusterName,
+    engine: raw.engine,
     version: raw.facts.version,
     prefix: raw.prefix,
     indices,
@@ -61,9 +66,11 @@ export function indexSnapshot(
   body: { aliases?: Record<string, unknown>; mappings?: unknown; settings?: unknown },
   docs: number,
   health?: string,
+  quirks?: EngineQuirks,
 ): IndexSnapshot {
   const mappings = isObject(body.mappings) ? body.mappings : {};
-  const settings = isObject(body.settings) && isObject(body.settings.index) ? body.settings.index : {};
+  const read = isObject(body.settings) && isObject(body.settings.index) ? body.settings.index : {};
+  const settings = quirks ? withoutAddedSettings(read, quirks.addedSettings) : read;
   const snap: IndexSnapshot = {
     name,
     aliases: Object.keys(body.aliases ?? {}).sort(),
@@ -74,6 +81,47 @@ export function indexSnapshot(
   };
   if (health !== undefined) snap.health = health;
   return snap;
+}
+
+/**
+ * Settings as read, less those the engine added with its default value (dotted keys,
+ * without `index.`): they were not asked for, so they must not look like drift (pure).
+ */
+export function withoutAddedSettings(settings: Record<string, unknown>, added: Readonly<Record<string, string>>): Record<string, unknown> {
+  let out = settings;
+  for (const [key, value] of Object.entries(added)) {
+    const parts = key.split('.');
+    const nested = valueAt(out, parts);
+    const dotted = out[key];
+    if (nested === undefined && dotted === undefined) continue;
+    if (out === settings) out = structuredClone(settings);
+    if (dotted !== undefined && String(dotted) === value) delete out[key];
+    if (nested !== undefined && String(nested) === value) deleteAt(out, parts);
+  }
+  return out;
+}
+
+function valueAt(o: Record<string, unknown>, parts: string[]): unknown {
+  let cur: unknown = o;
+  for (const p of parts) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return isObject(cur) ? undefined : cur;
+}
+
+/** Delete the leaf at `parts` and the objects it leaves empty. */
+function deleteAt(o: Record<string, unknown>, parts: string[]): void {
+  const [head, ...rest] = parts;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    delete o[head];
+    return;
+  }
+  const child = o[head];
+  if (!isObject(child)) return;
+  deleteAt(child, rest);
+  if (Object.keys(child).length === 0) delete o[head];
 }
 
 /**
@@ -89,26 +137,29 @@ export async function readSnapshot(
 ): Promise<ClusterSnapshot> {
   const pattern = opts.master ? `${prefix}${opts.master}*` : prefixPattern(prefix);
   const wild = { expand_wildcards: 'open', ignore_unavailable: true, allow_no_indices: true } as const;
+  const target = `/${encodeURIComponent(pattern)}`;
   const [indices, health, nodeFacts] = await Promise.all([
-    conn.call(`reading indices ${pattern}`, () => conn.client.indices.get({ index: pattern, ...wild })),
-    conn.call('reading cluster health', () =>
-      conn.client.cluster.health({ index: pattern, level: 'indices', filter_path: ['cluster_name', 'indices.*.status'] }),
-    ),
+    conn.request<GetIndexBody>(`reading indices ${pattern}`, { method: 'GET', path: target, querystring: wild }),
+    conn.request<{ cluster_name: string; indices?: Record<string, { status: string }> }>('reading cluster health', {
+      method: 'GET',
+      path: `/_cluster/health${target}`,
+      querystring: { level: 'indices', filter_path: 'cluster_name,indices.*.status' },
+    }),
     facts(),
   ]);
   const names = Object.keys(indices);
   const docs: Record<string, number> = {};
   if (names.length > 0) {
-    const res = await conn.call(`counting documents in ${pattern}`, () =>
-      conn.client.search({
-        index: pattern,
-        ...wild,
-        size: 0,
-        track_total_hits: false,
-        aggs: { by_index: { terms: { field: '_index', size: Math.max(10, names.length) } } },
-      }),
+    const res = await conn.request<{ aggregations?: { by_index?: { buckets?: Array<{ key: string; doc_count: number }> } } }>(
+      `counting documents in ${pattern}`,
+      {
+        method: 'POST',
+        path: `${target}/_search`,
+        querystring: wild,
+        body: { size: 0, track_total_hits: false, aggs: { by_index: { terms: { field: '_index', size: Math.max(10, names.length) } } } },
+      },
     );
-    const buckets = (res.aggregations?.by_index as { buckets?: Array<{ key: string; doc_count: number }> } | undefined)?.buckets ?? [];
+    const buckets = res.aggregations?.by_index?.buckets ?? [];
     for (const b of buckets) docs[b.key] = b.doc_count;
   }
   const healthByIndex: Record<string, string> = {};
@@ -116,8 +167,10 @@ export async function readSnapshot(
   return buildSnapshot({
     prefix,
     clusterName: health.cluster_name,
+    engine: conn.engine.name,
+    quirks: conn.engine.quirks,
     facts: nodeFacts,
-    indices: indices as unknown as GetIndexBody,
+    indices,
     docs,
     health: healthByIndex,
   });

@@ -28,6 +28,9 @@ export interface IndexSnapshot {
 
 export interface ClusterSnapshot {
   clusterName: string;
+  /** The engine (`elasticsearch`, `opensearch`); optional for snapshots built by tests and older plan files. */
+  engine?: string;
+  /** The engine's version. */
   version: string;
   prefix: string;
   /** Every index whose name starts with the prefix (or that an esm alias points at). */

@@ -18,6 +18,8 @@ export abstract class EsmCommand extends Command<EsmContext> {
   state = Option.String('--state', { description: 'State file (env ESM_STATE; default .esm/state.sqlite)' });
   manifests = Option.String('--manifests', { description: 'Manifests directory (env ESM_MANIFESTS; default manifests)' });
   colors = Option.Boolean('--color', { description: 'ANSI colours even without a terminal (--no-color: never)' });
+  engine = Option.String('--engine', { description: 'auto, elasticsearch or opensearch (env ESM_ENGINE; default auto: read from the cluster)' });
+  timeout = Option.String('--timeout', { description: 'Timeout of one request to the cluster, e.g. 30s, 2m, 500ms (env ESM_TIMEOUT; default 30s)' });
 
   /** Set when execute() threw: cli.ts maps it to an exit code (clipanion would print it to stdout). */
   failure: unknown = undefined;
@@ -35,7 +37,7 @@ export abstract class EsmCommand extends Command<EsmContext> {
   async config(): Promise<EsmConfig> {
     const { resolveConfig } = await import('../config/resolve.js');
     return resolveConfig(
-      { url: this.url, prefix: this.prefix, state: this.state, manifests: this.manifests },
+      { url: this.url, prefix: this.prefix, state: this.state, manifests: this.manifests, engine: this.engine, timeout: this.timeout },
       this.context.env,
       this.context.cwd,
     );

@@ -1,4 +1,5 @@
 /** Resolved configuration (SPEC §5): flag > environment variable > esm.config.yaml > default. */
+import type { AwsSigning, EngineChoice } from '../cluster/engine.js';
 
 export type Auth =
   | { kind: 'none' }
@@ -11,6 +12,12 @@ export interface EsmConfig {
   auth: Auth;
   /** Path of a CA certificate file (PEM) to trust, if any. */
   caCert: string | null;
+  /** `auto` (read from the cluster), or a registered engine's name. */
+  engine: EngineChoice;
+  /** AWS SigV4 signing (ESM_AWS_REGION, ESM_AWS_SERVICE); credentials come from the AWS default chain. */
+  aws: AwsSigning | null;
+  /** Timeout of one HTTP request (ms); a call gives up after its retries or retries × timeout. */
+  timeoutMs: number;
   /** Environment prefix prepended to every alias and index name, e.g. `qa1_`. */
   prefix: string;
   /** Absolute path of the state file. */

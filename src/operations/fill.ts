@@ -4,7 +4,7 @@
  * and the plan's fill / catch_up steps). Records `update` (full) or
  * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
  */
-import type { BulkItemError, Conn } from '../cluster/index.js';
+import type { BulkItemError, Cluster } from '../cluster/index.js';
 import { BATCH_SIZE } from '../cluster/batch-size.js';
 import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
@@ -66,11 +66,11 @@ export async function fillInstance(s: Session, manifest: Manifest, index: string
     async () => {
       const cluster = await s.cluster();
       const tune = (opts.tune ?? false) && since === null;
-      if (tune) await (await import('../cluster/index.js')).prepareForFill(cluster, index);
+      if (tune) await cluster.prepareForFill(index);
       try {
         docs = via === 'reindex' ? await viaReindex(s, cluster, manifest, index, since, opts) : await viaSource(s, cluster, manifest, index, since, opts);
       } finally {
-        if (tune) await (await import('../cluster/index.js')).restoreAfterFill(cluster, index, manifest.spec.settings);
+        if (tune) await cluster.restoreAfterFill(index, manifest.spec.settings);
       }
       await cluster.refresh(index);
       const at = startedAt.toISOString();
@@ -130,15 +130,14 @@ export function resolveSince(manifest: Manifest, lastUpdateAt: string | null, mo
   }
 }
 
-async function viaSource(s: Session, cluster: Conn, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
+async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
   const { openSource } = await import('../sources/index.js');
-  const { bulkWrite } = await import('../cluster/index.js');
   const source = openSource(manifest, { cwd: s.config.cwd });
   const total = await source.count?.({ since });
   opts.onStart?.({ total, since, via: 'source' });
   const t0 = Date.now();
   let indexed = 0;
-  const res = await bulkWrite(cluster, {
+  const res = await cluster.bulkWrite({
     index,
     docs: source.read({ since, ...(s.signal ? { signal: s.signal } : {}) }),
     ...(manifest.spec.idField ? { idField: manifest.spec.idField } : {}),
@@ -161,12 +160,11 @@ async function viaSource(s: Session, cluster: Conn, manifest: Manifest, index: s
   return res.indexed;
 }
 
-async function viaReindex(s: Session, cluster: Conn & { capabilities(): Promise<{ reindex: boolean }> }, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
+async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
   const src = manifest.spec.source;
   if (src?.type !== 'reindex') throw new RuntimeError('internal: viaReindex without a reindex source');
   const fromMaster = src.from === 'active' ? manifest.name : src.from;
   const from = s.alias(fromMaster);
-  const { runReindex } = await import('../cluster/index.js');
   const filters: Record<string, unknown>[] = [];
   if (src.query) filters.push(src.query);
   if (since !== null && manifest.spec.updatedField) filters.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
@@ -174,12 +172,11 @@ async function viaReindex(s: Session, cluster: Conn & { capabilities(): Promise<
   opts.onStart?.({ total: undefined, since, via: 'reindex' });
   const t0 = Date.now();
   let copied = 0;
-  const res = await runReindex(cluster, {
+  const res = await cluster.reindex({
     source: from,
     dest: index,
     ...(query ? { query } : {}),
     ...(src.script !== undefined ? { script: src.script } : {}),
-    capabilities: await cluster.capabilities(),
     ...(s.signal ? { signal: s.signal } : {}),
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),

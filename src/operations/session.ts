@@ -26,7 +26,7 @@ export interface SessionOptions {
   /** Open the state file read-only (plan, list, history): never created, never written. */
   readOnly?: boolean;
   /** Cluster retry policy override (tests). */
-  retry?: { tries?: number; baseMs?: number; maxMs?: number };
+  retry?: { tries?: number; baseMs?: number; maxMs?: number; deadlineMs?: number };
 }
 
 export class Session {

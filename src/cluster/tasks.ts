@@ -1,0 +1,132 @@
+/**
+ * Watching a task of the reindex module (`_reindex`, `_delete_by_query`) started with
+ * `wait_for_completion=false`: polled until it completes, cancelled on abort.
+ *
+ * Progress of a sliced task: its parent reports only the slices that finished (0 until
+ * the first one does), so while it runs the progress is the finished slices (in the
+ * parent's `status.slices`) plus the running child tasks
+ * (`GET _tasks?parent_task_id=<id>&detailed`).
+ */
+import { ClusterError } from '../errors.js';
+import type { Conn } from './conn.js';
+import { esError, sleep } from './retry.js';
+
+export interface TaskCounts {
+  total?: number;
+  created?: number;
+  updated?: number;
+  deleted?: number;
+}
+
+export interface TaskProgress {
+  /** Documents written (created + updated) or deleted so far. */
+  written: number;
+  deleted: number;
+  /** Documents the task will visit, once known. */
+  total: number | undefined;
+}
+
+export interface TaskFailure {
+  id: string | null;
+  status: number;
+  type: string;
+  reason: string;
+}
+
+export interface TaskEnd extends TaskProgress {
+  /** The first ten failures, and how many there were. */
+  failures: TaskFailure[];
+  failed: number;
+  aborted: boolean;
+}
+
+interface TaskStatus extends TaskCounts {
+  slices?: Array<(TaskCounts & { slice_id?: number }) | null>;
+}
+interface RawFailure {
+  id?: string;
+  status?: number;
+  cause?: { type?: string; reason?: string };
+  reason?: { type?: string; reason?: string } | string;
+}
+interface TaskResponse {
+  completed?: boolean;
+  task?: { status?: TaskStatus };
+  response?: TaskCounts & { failures?: RawFailure[] };
+  error?: unknown;
+}
+interface TaskList {
+  nodes?: Record<string, { tasks?: Record<string, { status?: TaskCounts }> }>;
+}
+
+const MAX_REPORTED = 10;
+
+/** Progress of a running task from its own status and its running slices (pure). */
+export function runningProgress(status: TaskStatus, children: readonly TaskCounts[]): TaskProgress {
+  const finished = (status.slices ?? []).filter((s): s is TaskCounts => s !== null && s !== undefined);
+  const sliced = status.slices !== undefined && status.slices.length > 0;
+  const parts = sliced ? [...finished, ...children] : [status];
+  const sum = (k: keyof TaskCounts) => parts.reduce((n, p) => n + (p[k] ?? 0), 0);
+  const allKnown = !sliced || finished.length + children.length >= status.slices!.length;
+  const total = sum('total');
+  return {
+    written: sum('created') + sum('updated'),
+    deleted: sum('deleted'),
+    total: allKnown && total > 0 ? total : undefined,
+  };
+}
+
+/** Counts of a completed task (pure). */
+export function finalCounts(r: TaskCounts): TaskProgress {
+  return { written: (r.created ?? 0) + (r.updated ?? 0), deleted: r.deleted ?? 0, total: r.total ?? 0 };
+}
+
+function failureOf(f: RawFailure): TaskFailure {
+  const e = f.cause ?? (typeof f.reason === 'object' ? f.reason : { reason: f.reason }) ?? {};
+  return { id: f.id ?? null, status: f.status ?? 0, type: e.type ?? 'unknown', reason: e.reason ?? '' };
+}
+
+export async function watchTask(
+  conn: Conn,
+  taskId: string,
+  opts: { what: string; signal?: AbortSignal; pollMs: number; onProgress?: (p: TaskProgress) => void },
+): Promise<TaskEnd> {
+  const { signal, what } = opts;
+  const taskPath = `/_tasks/${encodeURIComponent(taskId)}`;
+  let last: TaskProgress = { written: 0, deleted: 0, total: undefined };
+  for (;;) {
+    if (signal?.aborted) {
+      await conn.request(`cancelling task ${taskId} (${what})`, { method: 'POST', path: `${taskPath}/_cancel`, querystring: { wait_for_completion: true } });
+      return { ...last, failures: [], failed: 0, aborted: true };
+    }
+    const t = await conn.request<TaskResponse>(`reading task ${taskId} (${what})`, { method: 'GET', path: taskPath });
+    if (t.completed) {
+      if (t.error) {
+        const { type, reason } = esError({ error: t.error });
+        throw new ClusterError(`${what} failed: ${[type, reason].filter(Boolean).join(': ') || 'unknown error'}`, { url: conn.url, ...(type ? { type } : {}) });
+      }
+      const failures = t.response?.failures ?? [];
+      const end = finalCounts(t.response ?? {});
+      opts.onProgress?.(end);
+      return { ...end, failures: failures.slice(0, MAX_REPORTED).map(failureOf), failed: failures.length, aborted: false };
+    }
+    const status = t.task?.status ?? {};
+    const children = status.slices?.length ? await childStatuses(conn, taskId, what) : [];
+    const now = runningProgress(status, children);
+    // A slice finishing between the two reads must not make progress go backwards.
+    last = { written: Math.max(last.written, now.written), deleted: Math.max(last.deleted, now.deleted), total: now.total ?? last.total };
+    opts.onProgress?.(last);
+    await sleep(opts.pollMs, signal).catch(() => undefined);
+  }
+}
+
+async function childStatuses(conn: Conn, taskId: string, what: string): Promise<TaskCounts[]> {
+  const list = await conn.request<TaskList>(`reading the slices of task ${taskId} (${what})`, {
+    method: 'GET',
+    path: '/_tasks',
+    querystring: { parent_task_id: taskId, detailed: true },
+  });
+  const out: TaskCounts[] = [];
+  for (const node of Object.values(list.nodes ?? {})) for (const t of Object.values(node.tasks ?? {})) if (t.status) out.push(t.status);
+  return out;
+}
