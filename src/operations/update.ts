@@ -3,7 +3,7 @@
  * active instance, an explicit one, `--newer`, `--last`, `--all-active`) and
  * running their fills one after the other, reporting progress as plan steps.
  */
-import { assertNever, InvalidInputError, RuntimeError } from '../errors.js';
+import { assertNever, InvalidInputError, RefusedError, RuntimeError } from '../errors.js';
 import { fmtDuration, fmtDocs, fmtInt } from '../render/progress-lines.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Step } from '../plan/types.js';
@@ -53,7 +53,25 @@ export interface ResolvedTargets {
   skipped: string[];
 }
 
+/**
+ * The targets of an update. A failure on the way there that is not the user's
+ * input (the cluster down, dropping every request…) is still an update that
+ * failed: it is recorded as a failed `update` action (SPEC §9) and rethrown.
+ */
 export async function resolveUpdateTargets(s: Session, selector: UpdateSelector): Promise<ResolvedTargets> {
+  try {
+    return await findTargets(s, selector);
+  } catch (e) {
+    if (e instanceof InvalidInputError || e instanceof RefusedError) throw e;
+    const target = selector.kind === 'all_active' ? null : await targetOf(s, selector.args).catch(() => null);
+    return s.record(
+      { action: 'update', master: target?.master ?? null, instance: target?.kind === 'instance' ? target.name : null },
+      () => Promise.reject(e),
+    );
+  }
+}
+
+async function findTargets(s: Session, selector: UpdateSelector): Promise<ResolvedTargets> {
   switch (selector.kind) {
     case 'named': {
       const target = await targetOf(s, selector.args);
