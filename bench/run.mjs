@@ -10,7 +10,11 @@
 //   - reindex fill: esm's `reindex` source vs a raw `_reindex` call (n/a when the
 //     cluster has no reindex module: esm then copies client side);
 //   - esm's peak RSS during the fill, and RSS at 25/50/75/100 %;
-//   - start-up time (bench/startup.mjs).
+//   - the node's ceiling for the same fill: bench/raw-bulk.mjs sends pre-built bulk bodies
+//     (no parsing, keep-alive) into an instance esm created and prepared as its fill does,
+//     with the best of a sweep of documents per request × requests in flight;
+//   - start-up time (bench/startup.mjs), in the same run;
+//   - at the end, every row of issue #12's table with its goal beside the figure.
 //
 // Cluster: ESM_BENCH_URL, else ESM_URL, else a local node started with
 // scripts/es.mjs (stopped at the end only if this run started it).
@@ -24,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
 import { ensureElasticdumpFile, ensureNdjson, MAPPINGS } from './data.mjs';
 import { startRootShim } from './root-shim.mjs';
+import { startupRows, startupTable, STARTUP_GOALS } from './startup.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.cache', 'bench');
@@ -34,7 +39,8 @@ const PREFIX = 'esmbench_';
 const log = (s) => process.stderr.write(`[bench] ${s}\n`);
 
 const TARGETS = {
-  helpersBulk: 1.0,
+  helpersBulk: 1.5,
+  ceiling: 0.75,
   elasticdump: 2.0,
   reindex: 0.95,
   rssMb: 300,
@@ -61,10 +67,25 @@ async function main() {
     await runHelpersBulk(node.url, `${PREFIX}warmup`, warmData.file);
     await client.indices.delete({ index: `${PREFIX}warmup` });
 
+    // The ceiling's shape: the best documents per request × requests in flight, on a part of the data.
+    const sweepDocs = Math.min(N, 200_000);
+    log(`ceiling: sweeping documents per request × requests in flight on ${fmt(sweepDocs)} docs…`);
+    const sweep = [];
+    for (const perRequest of [2_500, 5_000, 10_000]) {
+      for (const inflight of [1, 2, 4]) {
+        const index = await fillTarget(client, project, node.url);
+        const r = runRawBulk(node.url, index, data.file, perRequest, inflight, sweepDocs);
+        await client.indices.delete({ index });
+        sweep.push({ perRequest, inflight, rate: (r.docs * 1000) / r.ms });
+        log(`  ${perRequest} docs/request, ${inflight} in flight: ${fmt(Math.round(sweep.at(-1).rate))} docs/s`);
+      }
+    }
+    const shape = sweep.reduce((a, b) => (b.rate > a.rate ? b : a));
+
     // helpers.bulk and esm alternate, RUNS times each; the best time of each is compared
     // (the machine is shared: its load varies), every time is listed under the table.
     const rows = {};
-    const runs = { helpers: [], esm: [] };
+    const runs = { helpers: [], esm: [], ceiling: [] };
     for (let r = 1; r <= RUNS; r++) {
       log(`helpers.bulk: loading ${fmt(N)} docs (run ${r}/${RUNS})…`);
       await createPlainIndex(client, `${PREFIX}plain`);
@@ -72,6 +93,13 @@ async function main() {
       h.docs = await count(client, `${PREFIX}plain`);
       await client.indices.delete({ index: `${PREFIX}plain` });
       runs.helpers.push(h);
+
+      log(`ceiling: raw loader, ${fmt(N)} docs, ${shape.perRequest} a request, ${shape.inflight} in flight (run ${r}/${RUNS})…`);
+      const target = await fillTarget(client, project, node.url);
+      const c = runRawBulk(node.url, target, data.file, shape.perRequest, shape.inflight);
+      c.docs = await count(client, target);
+      await client.indices.delete({ index: target });
+      runs.ceiling.push(c);
 
       log(`esm: update --full of ${fmt(N)} docs (run ${r}/${RUNS})…`);
       const index = JSON.parse(esm(project, node.url, ['create', 'movies', '--force', '--json'])).index;
@@ -84,6 +112,7 @@ async function main() {
     }
     const best = (xs) => xs.reduce((a, b) => (b.ms < a.ms ? b : a));
     rows.helpers = best(runs.helpers);
+    rows.ceiling = { ...best(runs.ceiling), shape, sweep };
     rows.esm = { ...best(runs.esm), rss: worstRss(runs.esm.map((e) => e.rss)) };
     rows.runs = runs;
     const source = runs.esm.at(-1).index;
@@ -107,11 +136,11 @@ async function main() {
     }
 
     log('start-up…');
-    const startup = spawnSync(process.execPath, [join(ROOT, 'bench', 'startup.mjs'), '10'], { encoding: 'utf8' });
+    const startup = await startupRows({ url: node.url, runs: Number(process.env.BENCH_STARTUP_RUNS ?? 10) });
 
     await dropBenchIndices(client);
     rmSync(project.dir, { recursive: true, force: true });
-    printReport({ facts, rows, startup: startup.status === 0 ? startup.stdout.trim() : `startup benchmark failed: ${startup.stderr.trim()}` });
+    printReport({ facts, rows, startup });
   } finally {
     await client.close();
     if (node.stop) {
@@ -264,6 +293,21 @@ function procStatus(pid) {
   }
 }
 
+/** A new instance of `movies`, created by esm and prepared as esm prepares a full fill (src/cluster/bulk.ts prepareForFill). */
+async function fillTarget(client, project, url) {
+  const index = JSON.parse(esm(project, url, ['create', 'movies', '--force', '--json'])).index;
+  await client.indices.putSettings({ index, settings: { index: { refresh_interval: '-1', number_of_replicas: 0 } } });
+  return index;
+}
+
+/** bench/raw-bulk.mjs: `{ ms, docs }`, the time without reading and cutting the file. */
+function runRawBulk(url, index, file, perRequest, inflight, maxDocs) {
+  const args = [join(ROOT, 'bench', 'raw-bulk.mjs'), url, index, file, String(perRequest), String(inflight), ...(maxDocs ? [String(maxDocs)] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`raw loader failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
 function runHelpersBulk(url, index, file) {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'helpers-bulk.mjs'), url, index, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -317,6 +361,7 @@ function printReport({ facts, rows, startup }) {
   const rate = (r) => (r.na ? null : (r.docs * 1000) / r.ms);
   const base = rate(rows.helpers);
   const esmRate = rate(rows.esm);
+  const ceilingRate = rate(rows.ceiling);
   const ratio = (r) => (r === null || base === null ? '—' : `${(r / base).toFixed(2)}×`);
   const verdict = (ok) => (ok ? 'met' : 'NOT met');
 
@@ -337,8 +382,17 @@ function printReport({ facts, rows, startup }) {
       fmt(rows.esm.docs),
       secs(rows.esm.ms),
       fmt(Math.round(esmRate)),
-      `${ratio(esmRate)} helpers.bulk`,
-      `≥ ${TARGETS.helpersBulk.toFixed(1)}× helpers.bulk: ${verdict(esmRate / base >= TARGETS.helpersBulk)}`,
+      `${ratio(esmRate)} helpers.bulk; ${(esmRate / ceilingRate).toFixed(2)}× ceiling`,
+      `≥ ${TARGETS.helpersBulk.toFixed(1)}× helpers.bulk: ${verdict(esmRate / base >= TARGETS.helpersBulk)}; ≥ ${TARGETS.ceiling}× ceiling: ${verdict(esmRate / ceilingRate >= TARGETS.ceiling)}`,
+    ],
+    [
+      '',
+      `ceiling: raw loader (${fmt(rows.ceiling.shape.perRequest)} docs/request, ${rows.ceiling.shape.inflight} in flight)`,
+      fmt(rows.ceiling.docs),
+      secs(rows.ceiling.ms),
+      fmt(Math.round(ceilingRate)),
+      `${ratio(ceilingRate)} helpers.bulk`,
+      '',
     ],
     ['', 'helpers.bulk (5 MB, conc. 2)', fmt(rows.helpers.docs), secs(rows.helpers.ms), fmt(Math.round(base)), '1.00×', ''],
     rows.dump.na
@@ -383,13 +437,34 @@ function printReport({ facts, rows, startup }) {
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...table.slice(1).map(line),
     '',
-    `ndjson fill: best of ${RUNS} alternating runs; all times: esm ${rows.runs.esm.map((r) => secs(r.ms)).join(', ')}; helpers.bulk ${rows.runs.helpers.map((r) => secs(r.ms)).join(', ')}.`,
-    'Every time is the wall clock of a separate process (start-up, reading the file, the final refresh included).',
+    `ndjson fill: best of ${RUNS} alternating runs; all times: esm ${rows.runs.esm.map((r) => secs(r.ms)).join(', ')}; helpers.bulk ${rows.runs.helpers.map((r) => secs(r.ms)).join(', ')}; ceiling ${rows.runs.ceiling.map((r) => secs(r.ms)).join(', ')}.`,
+    'Every esm and helpers.bulk time is the wall clock of a separate process (start-up, reading the file, the final refresh included).',
+    `The ceiling's time starts once its bodies are built (no parsing, no serialising, keep-alive), and includes the refresh; its shape is the best of this sweep on ${fmt(rows.ceiling.sweep.length ? Math.min(N, 200_000) : 0)} docs (docs/s): ${rows.ceiling.sweep.map((x) => `${x.perRequest}×${x.inflight} ${fmt(Math.round(x.rate))}`).join(', ')}.`,
     `RSS: the esm run with the highest peak (VmHWM); "flat" = no sample at 50/75/100 % more than 25 % above the one at 25 %.`,
     '',
-    startup,
+    `start-up, median of ${process.env.BENCH_STARTUP_RUNS ?? 10} runs each (wall seconds, whole process)`,
+    startupTable(startup),
+    '',
+    goalsTable({ startup, esmRate, base, ceilingRate, peakMb }),
   ];
   console.log(out.join('\n'));
+}
+
+/** Issue #12's table: every row, the figure of this run beside its goal. */
+function goalsTable({ startup, esmRate, base, ceilingRate, peakMb }) {
+  const at = (what) => startup.find((r) => r.what === what)?.median;
+  const s = (v) => (typeof v === 'number' ? `${v.toFixed(2)} s` : 'n/a');
+  const met = (ok) => (ok === null ? '' : ok ? 'met' : 'NOT met');
+  const rows = [
+    ['`esm plan` / `esm list`, 10 masters', `${s(at('esm plan, 10 masters'))} / ${s(at('esm list, 10 masters'))}`, `≤ ${STARTUP_GOALS['esm plan, 10 masters']} s`, met(at('esm plan, 10 masters') <= STARTUP_GOALS['esm plan, 10 masters'] && at('esm list, 10 masters') <= STARTUP_GOALS['esm list, 10 masters'])],
+    ['`esm plan`, 500 masters', s(at('esm plan, 500 masters')), `≤ ${STARTUP_GOALS['esm plan, 500 masters']} s`, met(at('esm plan, 500 masters') <= STARTUP_GOALS['esm plan, 500 masters'])],
+    ['`esm plan --offline --base`, 500 masters', s(at('esm plan --offline --base, 500 masters')), `≤ ${STARTUP_GOALS['esm plan --offline --base, 500 masters']} s`, met(at('esm plan --offline --base, 500 masters') <= STARTUP_GOALS['esm plan --offline --base, 500 masters'])],
+    ['`esm apply` creating 100 / 500 new masters', 'not measured (the apply benchmark has not landed)', '≤ 20 s / ≤ 90 s', ''],
+    ['ndjson fill vs the node\'s ceiling', `${(esmRate / ceilingRate).toFixed(2)}×`, `≥ ${TARGETS.ceiling}×`, met(esmRate / ceilingRate >= TARGETS.ceiling)],
+    ['ndjson fill vs `helpers.bulk` by hand', `${(esmRate / base).toFixed(2)}×`, `≥ ${TARGETS.helpersBulk}×`, met(esmRate / base >= TARGETS.helpersBulk)],
+    [`memory during a ${fmt(N)}-doc fill`, peakMb === null ? 'n/a' : `${peakMb.toFixed(0)} MB`, `< ${TARGETS.rssMb} MB`, peakMb === null ? '' : met(peakMb < TARGETS.rssMb)],
+  ];
+  return ['issue #12 — goal beside figure', '', '| what | this run | goal | |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 const fmt = (n) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US') : String(n));
