@@ -17,7 +17,7 @@ import { chooseEngine } from './detect.js';
 import type { EngineClient, EngineDriver, RequestEvent } from './engine.js';
 import { readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
 import { count, createIndex, deleteIndices, getIndex, putMapping, putSettings, refresh, updateMeta, type IndexSpec } from './indices.js';
-import { acquireLock, type AcquireLockOptions, type Lock, type LockHolder } from './lock.js';
+import { acquireLock, currentLock, forceReleaseLock, type AcquireLockOptions, type Lock, type LockDoc, type LockHolder } from './lock.js';
 import { displayUrl } from '../redact.js';
 import { secretsOf } from './secrets.js';
 import { runReindex, type ReindexOptions, type ReindexResult } from './reindex.js';
@@ -74,6 +74,10 @@ export interface Cluster {
   restoreAfterFill(index: string, desiredSettings: Record<string, unknown>): Promise<void>;
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
   acquireLock(prefix: string, holder: LockHolder, opts: AcquireLockOptions): Promise<Lock>;
+  /** The apply lock's document, or null. */
+  currentLock(prefix: string): Promise<LockDoc | null>;
+  /** Delete the apply lock whoever holds it (`esm lock release --force`); the document removed, or null. */
+  forceReleaseLock(prefix: string): Promise<LockDoc | null>;
   close(): Promise<void>;
 }
 
@@ -159,6 +163,8 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     restoreAfterFill: on(restoreAfterFill),
     clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),
     acquireLock: on(acquireLock),
+    currentLock: on(currentLock),
+    forceReleaseLock: on(forceReleaseLock),
     async close() {
       if (closed) return;
       closed = true;

@@ -79,12 +79,52 @@ export function decideTakeOver(doc: LockDoc, me: { now: Date; host: string; isPi
   return { kind: 'refuse' };
 }
 
-export function heldMessage(prefix: string, doc: LockDoc): string {
+export function heldMessage(prefix: string, doc: LockDoc, now: Date = new Date()): string {
   return (
-    `another esm apply holds the lock for prefix "${prefix}": ${doc.holder} (pid ${doc.pid} on host ${doc.host}) ` +
-    `since ${doc.startedAt}, expires ${doc.expiresAt}` +
-    (doc.command ? ` (command: ${doc.command})` : '')
+    `another esm apply holds the lock for prefix "${prefix}": ${holderWords(doc, now)}` +
+    (doc.command ? ` (command: ${doc.command})` : '') +
+    `. If that apply is surely gone (e.g. its CI runner died), take the lock over now with: esm lock release --force`
   );
+}
+
+/** `alice@ci (pid 42 on host build-7) since …, expires … (in 1 min 52 s)` */
+export function holderWords(doc: LockDoc, now: Date = new Date()): string {
+  const left = Date.parse(doc.expiresAt) - now.getTime();
+  const when = Number.isNaN(left) ? '' : left > 0 ? ` (in ${duration(left)})` : ' (expired)';
+  return `${doc.holder} (pid ${doc.pid} on host ${doc.host}) since ${doc.startedAt}, expires ${doc.expiresAt}${when}`;
+}
+
+function duration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+}
+
+/** The lock document of `prefix`, or null when no apply holds it. */
+export async function currentLock(conn: Conn, prefix: string): Promise<LockDoc | null> {
+  return (await readLock(conn, lockId(prefix)))?.doc ?? null;
+}
+
+/**
+ * `esm lock release --force`: deletes the lock whoever holds it, conditionally on
+ * the version read, so that a lock taken in between is left alone (RefusedError).
+ * Returns the document removed, or null when there was none.
+ */
+export async function forceReleaseLock(conn: Conn, prefix: string): Promise<LockDoc | null> {
+  const id = lockId(prefix);
+  const current = await readLock(conn, id);
+  if (!current) return null;
+  try {
+    await conn.request(`releasing the apply lock for prefix "${prefix}"`, {
+      method: 'DELETE',
+      path: docPath(id),
+      querystring: { if_seq_no: current.version.seqNo, if_primary_term: current.version.primaryTerm, refresh: true },
+    });
+  } catch (err) {
+    if (isStatus(err, 404)) return null;
+    if (isStatus(err, 409)) throw new RefusedError(`the apply lock for prefix "${prefix}" changed hands while releasing it; run esm lock release again to see its holder`);
+    throw err;
+  }
+  return current.doc;
 }
 
 

@@ -14,6 +14,7 @@ import { UpdateCommand } from './update.js';
 import { PlanCommand } from './plan.js';
 import { ApplyCommand } from './apply.js';
 import { ResetCommand } from './reset.js';
+import { LockReleaseCommand } from './lock-release.js';
 import { HelpCommand, VersionCommand } from './help.js';
 
-export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand, HelpCommand, VersionCommand];
+export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand, LockReleaseCommand, HelpCommand, VersionCommand];

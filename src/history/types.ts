@@ -10,6 +10,7 @@ export const ACTION_NAMES = [
   'update_in_place',
   'reset',
   'state_rebuild',
+  'lock_release',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

@@ -1,0 +1,75 @@
+/**
+ * Issue 13.7: an apply lock held by another host (a CI runner that died) makes
+ * apply wait for it to expire (exit 4); the message says when it expires and how
+ * to take it over deliberately, with `esm lock release --force`, recorded in history.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from '../../src/cluster/cluster.js';
+import { LOCK_INDEX, lockId, type LockDoc } from '../../src/cluster/lock.js';
+import { esUrl, rawClient } from '../support/es.js';
+import type { TempProject } from '../support/project.js';
+import { actions, expectOneLineError, ok, project } from './helpers.js';
+
+let p: TempProject | undefined;
+afterEach(async () => {
+  if (p) await rawClient().delete({ index: LOCK_INDEX, id: lockId(p.prefix) }, { ignore: [404] });
+  await p?.cleanup();
+  p = undefined;
+});
+
+async function lockDoc(prefix: string): Promise<LockDoc | null> {
+  const res = await rawClient().get<LockDoc>({ index: LOCK_INDEX, id: lockId(prefix) }, { ignore: [404] });
+  return res.found ? res._source! : null;
+}
+
+/** A lock taken by a runner on another host, which then died without releasing it. */
+async function lockOfADeadRunner(prefix: string): Promise<LockDoc> {
+  const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+  try {
+    const lock = await c.acquireLock(prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
+    return lock.doc;
+  } finally {
+    await c.close();
+  }
+}
+
+describe('a lock held by another host', () => {
+  it('apply refuses (exit 4) saying when the lock expires and how to take it over', async () => {
+    p = project('lkr');
+    const doc = await lockOfADeadRunner(p.prefix);
+    const r = await p.cli(['apply', '--auto-approve']);
+    expectOneLineError(r, 4, /holds the lock/);
+    expect(r.stderr).toContain(`expires ${doc.expiresAt} (in `);
+    expect(r.stderr).toContain('esm lock release --force');
+    expect(await lockDoc(p.prefix)).toEqual(doc);
+  });
+
+  it('esm lock release without --force says who holds it and changes nothing (exit 4)', async () => {
+    p = project('lkr');
+    const doc = await lockOfADeadRunner(p.prefix);
+    const r = await p.cli(['lock', 'release']);
+    expectOneLineError(r, 4, /ci@runner-7 \(pid 4242 on host runner-7\).*pass --force/);
+    expect(await lockDoc(p.prefix)).toEqual(doc);
+  });
+
+  it('esm lock release --force removes it, is recorded in history, and apply then runs', async () => {
+    p = project('lkr');
+    await lockOfADeadRunner(p.prefix);
+    const r = await ok(p, ['lock', 'release', '--force']);
+    expect(r.stdout).toMatch(new RegExp(`^released the apply lock for prefix "${p.prefix}", held by ci@runner-7 \\(pid 4242 on host runner-7\\) since `));
+    expect(await lockDoc(p.prefix)).toBeNull();
+    const [a] = await actions(p);
+    expect(a).toMatchObject({ action: 'lock_release', status: 'complete', argv: ['esm', 'lock', 'release', '--force'] });
+
+    expect((await ok(p, ['lock', 'release', '--force'])).stdout).toBe(`no apply lock is held for prefix "${p.prefix}"\n`);
+    expect(await actions(p)).toHaveLength(1);
+    await ok(p, ['apply', '--auto-approve']);
+  });
+
+  it('--json prints what was released', async () => {
+    p = project('lkr');
+    const doc = await lockOfADeadRunner(p.prefix);
+    const r = await ok(p, ['lock', 'release', '--force', '--json']);
+    expect(r.json()).toEqual({ prefix: p.prefix, released: doc });
+  });
+});
