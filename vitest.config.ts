@@ -1,10 +1,32 @@
-import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+import { globSync } from 'tinyglobby';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { selectedEngines } from './test/support/engines.js';
+
+const TESTS = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'];
+
+/**
+ * A test file talks to a cluster when it uses the node helpers of test/support
+ * (es.ts, or project.ts / apply-fixtures.ts built on it). Those files run once per
+ * engine (test/support/engines.ts, ESM_TEST_ENGINES); every other file runs once.
+ */
+const USES_NODE = /from\s+['"][./]*(?:test\/)?support\/(?:es|project|apply-fixtures)(?:\.js)?['"]/;
+const clusterFacing = globSync(TESTS, { ignore: ['**/node_modules/**'] })
+  .filter((f) => USES_NODE.test(readFileSync(f, 'utf8')))
+  .sort();
+
+const engineProjects: TestProjectInlineConfiguration[] = selectedEngines().map((engine) => ({
+  extends: true,
+  test: {
+    name: engine.id,
+    include: clusterFacing,
+    // Starts (or reuses, with the engine's URL variable) that engine's node for the run.
+    globalSetup: ['test/support/global-setup.ts'],
+  },
+}));
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // Starts (or reuses, with ESM_TEST_URL) a real Elasticsearch node for the whole run.
-    globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -13,5 +35,7 @@ export default defineConfig({
     server: { deps: { inline: ['clipanion'] } },
     pool: 'forks',
     maxWorkers: 2,
+    // Each project lists its own files (an inherited `include` would be merged, not replaced).
+    projects: [{ extends: true, test: { name: 'unit', include: TESTS, exclude: ['**/node_modules/**', ...clusterFacing] } }, ...engineProjects],
   },
 });

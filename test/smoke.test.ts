@@ -1,17 +1,17 @@
 // Proves the test run talks to a real Elasticsearch node: index, bulk, count, alias swap, delete.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testPrefix } from './support/es.js';
+import { cleanupPrefix, esUrl, rawClient, testEngine, testPrefix } from './support/es.js';
 
 const prefix = testPrefix('smoke');
 afterAll(() => cleanupPrefix(prefix));
 
-describe('real Elasticsearch node', () => {
+describe('real search node', () => {
   it('reports its version and cluster name', async () => {
     const nodes = await rawClient().nodes.info({ node_id: '_local', filter_path: 'nodes.*.version' });
     const version = Object.values(nodes.nodes)[0]!.version;
     const health = await rawClient().cluster.health();
     // Printed so that the CI log shows which server the suite ran against.
-    console.log(`smoke: Elasticsearch ${version} at ${esUrl()} (cluster ${health.cluster_name}, ${health.status})`);
+    console.log(`smoke: ${testEngine().name} ${version} at ${esUrl()} (cluster ${health.cluster_name}, ${health.status})`);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
     expect(['green', 'yellow']).toContain(health.status);
   });

@@ -1,21 +1,52 @@
-/** Helpers for tests that talk to the real Elasticsearch node of this run. */
+/**
+ * Helpers for tests that talk to the real node of this run's engine project
+ * (Elasticsearch 8, OpenSearch, Elasticsearch 9: see test/support/engines.ts).
+ */
 import { inject } from 'vitest';
-import { Client } from '@elastic/elasticsearch';
+import { Client, Transport } from '@elastic/elasticsearch';
 import { randomBytes } from 'node:crypto';
+import type { EngineContext } from './engines.js';
 
 export function esUrl(): string {
   return inject('esUrl');
 }
 
-/** A fresh environment prefix, so that tests never see each other's indices. */
+/** The engine of the current project: id, name ('Elasticsearch' | 'OpenSearch'), version, url. */
+export function testEngine(): EngineContext {
+  return inject('engine');
+}
+
+export const isOpenSearch = (): boolean => testEngine().name === 'OpenSearch';
+
+/** A fresh environment prefix, so that tests never see each other's indices (nor another engine's). */
 export function testPrefix(label = 't'): string {
-  return `esmt_${label.toLowerCase().replace(/[^a-z0-9]/g, '')}_${randomBytes(3).toString('hex')}_`;
+  return `esmt_${testEngine().tag}_${label.toLowerCase().replace(/[^a-z0-9]/g, '')}_${randomBytes(3).toString('hex')}_`;
+}
+
+/**
+ * Lets the Elasticsearch client talk to OpenSearch for the tests' own assertions:
+ * without its product check (OpenSearch sends no x-elastic-product header) and with
+ * plain JSON media types (OpenSearch answers 406 to Elastic's compatible-with=8 ones).
+ * The requests are the same REST calls on both engines; the code under test uses
+ * its own engine clients, never this.
+ */
+class EngineNeutralTransport extends Transport {
+  constructor(opts: ConstructorParameters<typeof Transport>[0]) {
+    super({
+      ...opts,
+      productCheck: undefined,
+      vendoredHeaders: { jsonContentType: 'application/json', ndjsonContentType: 'application/x-ndjson', accept: 'application/json, text/plain' },
+    });
+  }
 }
 
 let client: Client | undefined;
-/** A raw client for assertions (the code under test uses src/cluster). */
+/**
+ * A raw client for assertions, with the same API on every engine (the code under
+ * test uses src/cluster).
+ */
 export function rawClient(): Client {
-  client ??= new Client({ node: esUrl() });
+  client ??= isOpenSearch() ? new Client({ node: esUrl(), Transport: EngineNeutralTransport }) : new Client({ node: esUrl() });
   return client;
 }
 
