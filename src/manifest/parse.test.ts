@@ -302,3 +302,48 @@ describe('parseManifestTexts: settings keys that are the same setting (issue 10.
     expect(problemsOf(withSpec('  settings:\n    index.number_of_shards: 1\n    index:\n      number_of_replicas: 0\n'))).toEqual([]);
   });
 });
+
+describe('parseManifestTexts: analysis components must exist (issue 10.7)', () => {
+  const analysis = `  settings:
+    analysis:
+      analyzer:
+        folded: { type: custom, tokenizer: standard, filter: [lowercase, my_stop, asciifolding], char_filter: [html_strip] }
+      filter:
+        my_stop: { type: stop, stopwords: _english_ }
+      normalizer:
+        lower: { type: custom, filter: [lowercase] }
+`;
+  const mapped = (props: string) => BASE.replace('      id: { type: keyword }\n', `      id: { type: keyword }\n${props}`);
+
+  it('reports an undefined analyzer named in the mappings, at file:line:col', () => {
+    expect(problemsOf(mapped('      title: { type: text, analyzer: course_txt }\n'))).toEqual([
+      'manifests/m.yaml:9:38: spec.mappings.properties.title.analyzer names the analyzer "course_txt", which spec.settings.analysis.analyzer does not define and the engine does not have built in',
+    ]);
+  });
+
+  it('reports undefined search analyzers, normalizers, and those of multi-fields and dynamic templates', () => {
+    const text = mapped('      title: { type: text, search_analyzer: nope1, fields: { raw: { type: keyword, normalizer: nope2 } } }\n') + '    dynamic_templates:\n      - strings: { match_mapping_type: string, mapping: { type: text, analyzer: nope3 } }\n';
+    expect(problemsOf(text).map((p) => p.replace(/,.*$/, ''))).toEqual([
+      'manifests/m.yaml:9:45: spec.mappings.properties.title.search_analyzer names the analyzer "nope1"',
+      'manifests/m.yaml:9:96: spec.mappings.properties.title.fields.raw.normalizer names the normalizer "nope2"',
+      'manifests/m.yaml:12:81: spec.mappings.dynamic_templates.0.strings.mapping.analyzer names the analyzer "nope3"',
+    ]);
+  });
+
+  it('reports undefined tokenizers, token filters and char filters of custom analyzers and normalizers', () => {
+    const text = withSpec(analysis.replace('tokenizer: standard', 'tokenizer: my_tok').replace('[html_strip]', '[my_chars]').replace('filter: [lowercase]', 'filter: [lowercase, nope]'));
+    expect(problemsOf(text).map((p) => p.replace(/,.*$/, ''))).toEqual([
+      'manifests/m.yaml:13:44: spec.settings.analysis.analyzer.folded.tokenizer names the tokenizer "my_tok"',
+      'manifests/m.yaml:13:110: spec.settings.analysis.analyzer.folded.char_filter.0 names the char filter "my_chars"',
+      'manifests/m.yaml:17:52: spec.settings.analysis.normalizer.lower.filter.1 names the token filter "nope"',
+    ]);
+  });
+
+  it('accepts components defined in the manifest (nested, dotted or under index.) and built-ins', () => {
+    const text = withSpec(analysis).replace('      id: { type: keyword }\n', '      id: { type: keyword, normalizer: lower }\n      t: { type: text, analyzer: folded, search_analyzer: english }\n      k: { type: keyword, normalizer: lowercase }\n');
+    expect(problemsOf(text)).toEqual([]);
+    const dotted = withSpec('  settings:\n    index.analysis.analyzer.mine.type: custom\n    index.analysis.analyzer.mine.tokenizer: whitespace\n').replace('      id: { type: keyword }\n', '      id: { type: keyword }\n      t: { type: text, analyzer: mine }\n');
+    expect(problemsOf(dotted)).toEqual([]);
+  });
+});
+

@@ -10,6 +10,7 @@ import { dependencyProblems } from './dependencies.js';
 import { visible } from '../render/escape.js';
 import { masterNameProblem } from './master-name.js';
 import { sameSettingProblems } from './settings-keys.js';
+import { analysisProblems } from './analysis-refs.js';
 import type { Manifest } from './types.js';
 import type { Anchor } from './yaml-positions.js';
 
@@ -63,6 +64,7 @@ function fieldProblems(d: Declared): Problem[] {
   if (!isRecord(spec)) return out;
   const mappings = isRecord(spec['mappings']) ? canonicalMappings(spec['mappings']) : null;
   if (isRecord(spec['settings'])) out.push(...sameSettingProblems(spec['settings'], d.problemAt));
+  out.push(...analysisProblems(spec, d.problemAt));
 
   const idField = spec['idField'];
   if (typeof idField === 'string' && idField !== '' && mappings) {
