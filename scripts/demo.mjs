@@ -6,10 +6,10 @@
 // under .cache/demo, with the environment prefix `demo_`, so the repository and
 // any other index on the cluster are left alone.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNode } from './es.mjs';
+import { nodeStatus, startNode } from './es.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(ROOT, '.cache', 'demo');
@@ -56,7 +56,14 @@ function must(code, what) {
   }
 }
 
-const url = await clusterUrl();
+let url;
+try {
+  url = await clusterUrl();
+} catch (e) {
+  // One clear message (the node's own error lines, the log's path), no stack trace.
+  console.error(`demo: ${process.env.ESM_DEBUG ? e.stack : e.message}`);
+  process.exit(1);
+}
 await cleanDemoIndices(url);
 rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
@@ -96,4 +103,4 @@ must(esm(['list'], env), 'esm list');
 must(esm(['history', '--limit', '12'], env), 'esm history');
 
 say(`Done. The node stays up at ${url}; try: cd .cache/demo && ESM_URL=${url} ESM_PREFIX=${PREFIX} node ../../bin/esm.js list`);
-if (existsSync(join(ROOT, '.cache', 'elasticsearch', 'node.json'))) console.log('Stop the local node with: npm run es:stop');
+if ((await nodeStatus()).url === url) console.log('Stop the local node with: npm run es:stop');

@@ -3,6 +3,11 @@ export interface LocalEngine {
   id: string;
   name: string;
   version: string;
+  /** Where its distribution, state file (node-<version>.json) and run directories live. */
+  cacheDir: string;
+  /** Fetch and assemble the distribution (once); returns its home directory. */
+  ensureHome(log: (line: string) => void): string;
+  [more: string]: unknown;
 }
 
 export interface RunningNode {
@@ -24,3 +29,4 @@ export function startNode(engine: LocalEngine, opts?: NodeOptions): Promise<Runn
 export function stopNode(engine: LocalEngine, opts?: NodeOptions): Promise<boolean>;
 export function nodeStatus(engine: LocalEngine): Promise<{ running: boolean } & Partial<RunningNode>>;
 export function health(url: string): Promise<boolean>;
+export function failureLines(text: string, max?: number): string[];

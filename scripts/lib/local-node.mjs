@@ -266,13 +266,24 @@ function boundUrl(runDir) {
   return first ? `http://${first}` : undefined;
 }
 
-/** The useful lines of why a node failed: its own error lines, not a Java stack trace. */
+/** Why a node failed, in its own words, with where the full logs are. */
 function reason(runDir, consoleLog) {
-  const lines = [];
-  for (const f of [consoleLog, ...logFiles(runDir)]) lines.push(...safeRead(f).split('\n'));
-  const errors = lines.filter((l) => /(ERROR|FATAL|Exception:|error:|BindException|refuse)/i.test(l) && !/^\s+at /.test(l));
-  const shown = (errors.length ? errors : lines.filter((l) => l.trim() && !/^\s+at /.test(l))).slice(-8);
-  return `${shown.map((l) => `  ${l.slice(0, 400)}`).join('\n')}\n  (full log: ${rel(consoleLog)} and ${rel(join(runDir, 'logs'))})`;
+  const text = [consoleLog, ...logFiles(runDir)].map(safeRead).join('\n');
+  return `${failureLines(text).map((l) => `  ${l}`).join('\n')}\n  (full log: ${rel(consoleLog)} and ${rel(join(runDir, 'logs'))})`;
+}
+
+/**
+ * The lines of a node's console and logs that say what went wrong — the launcher's
+ * `ERROR:` lines, logged errors, exception headlines and their causes — never a Java
+ * stack trace (indented `at …` / `Suppressed:` lines). The last lines of the logs when
+ * none says so.
+ */
+export function failureLines(text, max = 8) {
+  const lines = text.split('\n').map((l) => l.trimEnd()).filter((l) => l && !/^\s/.test(l));
+  const wanted = /^ERROR: |\[(ERROR|FATAL)\s*\]|^(Caused by: )?[\w.$]+(Exception|Error)\b/;
+  const picked = lines.filter((l) => wanted.test(l));
+  const unique = [...new Set((picked.length ? picked : lines).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l)))];
+  return unique.slice(-max);
 }
 
 function logFiles(runDir) {
