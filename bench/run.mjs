@@ -296,7 +296,7 @@ function procStatus(pid) {
 /** A new instance of `movies`, created by esm and prepared as esm prepares a full fill (src/cluster/bulk.ts prepareForFill). */
 async function fillTarget(client, project, url) {
   const index = JSON.parse(esm(project, url, ['create', 'movies', '--force', '--json'])).index;
-  await client.indices.putSettings({ index, settings: { index: { refresh_interval: '-1', number_of_replicas: 0 } } });
+  await client.indices.putSettings({ index, settings: { index: { refresh_interval: '-1', number_of_replicas: 0, translog: { durability: 'async' } } } });
   return index;
 }
 

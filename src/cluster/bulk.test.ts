@@ -401,19 +401,32 @@ describe('prepareForFill / restoreAfterFill', () => {
   const fillSettings = async (index: string) => {
     const s = await es().indices.getSettings({ index, flat_settings: true });
     const flat = s[index]!.settings as Record<string, string>;
-    return { refresh: flat['index.refresh_interval'], replicas: flat['index.number_of_replicas'] };
+    return { refresh: flat['index.refresh_interval'], replicas: flat['index.number_of_replicas'], translog: flat['index.translog.durability'] };
   };
 
-  it('turns refreshes and replicas off for the fill, then restores what the manifest declares', async () => {
+  const flushes = async (index: string) => (await es().indices.stats({ index, metric: ['flush'] })).indices?.[index]?.primaries?.flush?.total ?? 0;
+
+  it('turns refreshes, replicas and per-request translog syncs off for the fill, then restores what the manifest declares', async () => {
     const index = indexName();
     await es().indices.create({ index, settings: { index: { refresh_interval: '5s', number_of_replicas: 0 } } });
     await c.prepareForFill(index);
-    expect(await fillSettings(index)).toEqual({ refresh: '-1', replicas: '0' });
+    expect(await fillSettings(index)).toEqual({ refresh: '-1', replicas: '0', translog: 'async' });
     await c.bulkWrite({ index, docs: movies(50) });
+    const flushedBefore = await flushes(index);
     await c.restoreAfterFill(index, { index: { refresh_interval: '5s' }, 'index.number_of_replicas': 0 });
-    expect(await fillSettings(index)).toEqual({ refresh: '5s', replicas: '0' });
+    expect(await fillSettings(index)).toEqual({ refresh: '5s', replicas: '0', translog: undefined });
     // restore refreshed: the documents are visible without waiting for the interval.
     expect((await es().count({ index })).count).toBe(50);
+    // ... and flushed (a Lucene commit holds every document, the translog synced): one flush more than before.
+    expect(await flushes(index)).toBeGreaterThan(flushedBefore);
+  });
+
+  it('restores the translog durability a manifest declares', async () => {
+    const index = indexName();
+    await es().indices.create({ index, settings: { number_of_replicas: 0 } });
+    await c.prepareForFill(index);
+    await c.restoreAfterFill(index, { translog: { durability: 'async' }, number_of_replicas: 0 });
+    expect((await fillSettings(index)).translog).toBe('async');
   });
 
   it('resets the settings the manifest does not declare to the defaults', async () => {
@@ -421,7 +434,7 @@ describe('prepareForFill / restoreAfterFill', () => {
     await es().indices.create({ index, settings: { number_of_replicas: 0 } });
     await c.prepareForFill(index);
     await c.restoreAfterFill(index, { number_of_shards: 1 });
-    expect(await fillSettings(index)).toEqual({ refresh: undefined, replicas: '1' });
+    expect(await fillSettings(index)).toEqual({ refresh: undefined, replicas: '1', translog: undefined });
   });
 
   it('names the index when it cannot change its settings', async () => {

@@ -297,30 +297,37 @@ function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
 }
 
 /** Which `index.*` settings a full fill relaxes, and their Elasticsearch defaults are restored with null. */
-const FILL_SETTINGS = ['refresh_interval', 'number_of_replicas'] as const;
+const FILL_SETTINGS = ['refresh_interval', 'number_of_replicas', 'translog.durability'] as const;
 
 /**
- * Before the full fill of a new instance that no one reads yet: no refreshes,
- * no replicas (each document is written once, on one shard copy).
+ * Before the full fill of a new instance that no one reads yet: no refreshes, no
+ * replicas (each document is written once, on one shard copy), and the translog
+ * synced every few seconds instead of at every bulk request. Safe because the
+ * instance is not active: whatever a crash could lose of it is lost before the
+ * fill is recorded as complete, and restoreAfterFill flushes before anything can
+ * activate it.
  */
 export async function prepareForFill(conn: Conn, index: string): Promise<void> {
-  await conn.request(`preparing ${index} for filling (refresh_interval -1, no replicas)`, {
+  await conn.request(`preparing ${index} for filling (refresh_interval -1, no replicas, translog durability async)`, {
     method: 'PUT',
     path: indexPath(index, '/_settings'),
-    body: { index: { refresh_interval: '-1', number_of_replicas: 0 } },
+    body: { index: { refresh_interval: '-1', number_of_replicas: 0, translog: { durability: 'async' } } },
   });
 }
 
 /**
- * After the fill: the manifest's `refresh_interval` / `number_of_replicas`
- * (from its settings, nested or dotted, with or without `index.`), or null —
- * Elasticsearch's default — when it does not declare them; then a refresh so
- * that the documents are searchable and counted.
+ * After the fill: the manifest's `refresh_interval` / `number_of_replicas` /
+ * `translog.durability` (from its settings, nested or dotted, with or without
+ * `index.`), or null — the engine's default — when it does not declare them; then
+ * a flush, so that every document is in a Lucene commit on disk (none only in a
+ * translog not yet synced), and a refresh so that they are searchable and counted.
  */
 export async function restoreAfterFill(conn: Conn, index: string, desiredSettings: Record<string, unknown>): Promise<void> {
   const settings: Record<string, unknown> = {};
   for (const key of FILL_SETTINGS) settings[key] = declaredSetting(desiredSettings, key);
   await conn.request(`restoring the settings of ${index} after filling`, { method: 'PUT', path: indexPath(index, '/_settings'), body: { index: settings } });
+  // force: right after the durability changed, a plain flush may do nothing (seen on 8.19).
+  await conn.request(`flushing ${index}`, { method: 'POST', path: indexPath(index, '/_flush'), querystring: { force: 'true', wait_if_ongoing: 'true' } });
   await refresh(conn, index);
 }
 
