@@ -1,6 +1,6 @@
 // Proves the test run talks to a real Elasticsearch node: index, bulk, count, alias swap, delete.
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testEngine, testPrefix } from './support/es.js';
+import { cleanupPrefix, esUrl, isOpenSearch, rawClient, rawOpenSearchClient, testEngine, testPrefix } from './support/es.js';
 
 const prefix = testPrefix('smoke');
 afterAll(() => cleanupPrefix(prefix));
@@ -38,5 +38,17 @@ describe('real search node', () => {
 
     await es.indices.delete({ index: [a, b] });
     expect(await es.indices.exists({ index: a })).toBe(false);
+  });
+});
+
+describe('the engine\'s own client', () => {
+  it('on OpenSearch, answers with the modules esm needs; elsewhere, is refused with a clear message', async () => {
+    if (!isOpenSearch()) {
+      expect(() => rawOpenSearchClient()).toThrow(/rawOpenSearchClient\(\) in the elasticsearch9? project/);
+      return;
+    }
+    const { body } = await rawOpenSearchClient().nodes.info({ node_id: '_local', metric: ['plugins'] });
+    const modules = Object.values(body.nodes)[0]!.modules!.map((m) => m.name);
+    expect(modules).toEqual(expect.arrayContaining(['analysis-common', 'lang-painless', 'mapper-extras', 'parent-join', 'reindex']));
   });
 });

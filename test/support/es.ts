@@ -4,6 +4,7 @@
  */
 import { inject } from 'vitest';
 import { Client, Transport } from '@elastic/elasticsearch';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './engines.js';
 
@@ -48,6 +49,17 @@ let client: Client | undefined;
 export function rawClient(): Client {
   client ??= isOpenSearch() ? new Client({ node: esUrl(), Transport: EngineNeutralTransport }) : new Client({ node: esUrl() });
   return client;
+}
+
+let osClient: OpenSearchClient | undefined;
+/**
+ * OpenSearch's own client, for assertions only that engine can make (its answers come
+ * as `{ body, statusCode }`). Refused in another engine's project.
+ */
+export function rawOpenSearchClient(): OpenSearchClient {
+  if (!isOpenSearch()) throw new Error(`rawOpenSearchClient() in the ${testEngine().id} project: use rawClient(), or run the test only where isOpenSearch()`);
+  osClient ??= new OpenSearchClient({ node: esUrl() });
+  return osClient;
 }
 
 /** Delete every index and alias under a prefix (afterEach / afterAll). */
