@@ -11,10 +11,11 @@ export interface ProgressSink {
   finish(): Promise<void>;
 }
 
-export async function progressSink(ctx: EsmContext, opts: { json: boolean }): Promise<ProgressSink> {
+/** `masters`: what the run will work on, shown as waiting until each starts. */
+export async function progressSink(ctx: EsmContext, opts: { json: boolean; masters?: readonly string[] }): Promise<ProgressSink> {
   if (ctx.isTTY && !opts.json && ctx.env.ESM_PROGRESS !== 'plain') {
     const { renderProgress } = await import('../ui/render.js');
-    return renderProgress(ctx.stderr);
+    return renderProgress(ctx.stderr, { color: ctx.color, ...(opts.masters ? { masters: opts.masters } : {}) });
   }
   if (opts.json) {
     // Results only on stdout; notes still reach stderr.

@@ -19,7 +19,7 @@ export async function executeWithProgress(
     import('../apply/executor.js'),
     import('../apply/events.js'),
   ]);
-  const sink = await progressSink(ctx, { json });
+  const sink = await progressSink(ctx, { json, masters: plan.masters.filter((m) => m.steps.length > 0).map((m) => m.name) });
   s.bindEmit(sink.emit);
   let result: ApplyResult;
   try {

@@ -63,6 +63,8 @@ export class UpdateCommand extends EsmCommand {
     const { progressSink } = await import('./progress.js');
     const { withInterrupt } = await import('./interrupt.js');
     const sink = await progressSink(this.context, { json: this.json });
+    // Printed once the live view is gone: a line written while Ink draws is overdrawn.
+    const resultLines: string[] = [];
     try {
       return await withInterrupt((signal) =>
         withSession(this, { emit: sink.emit, signal }, async (s) => {
@@ -73,7 +75,7 @@ export class UpdateCommand extends EsmCommand {
             targets,
             { mode, ...fillTuning(this) },
             (r) => {
-              if (!this.json) this.print(describeResult(r));
+              if (!this.json) resultLines.push(describeResult(r));
             },
           );
           if (this.json) this.printJson({ updates: results.map(({ master, index, mode, since, docs, elapsedMs }) => ({ master, index, mode, since, docs, elapsedMs })) });
@@ -82,6 +84,7 @@ export class UpdateCommand extends EsmCommand {
       );
     } finally {
       await sink.finish();
+      for (const line of resultLines) this.print(line);
     }
   }
 

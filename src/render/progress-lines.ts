@@ -47,7 +47,16 @@ export function progressText(done: number, total: number | undefined, elapsedMs:
   const r = rate(done, elapsedMs);
   const eta = etaSeconds(done, total, elapsedMs);
   const head = total !== undefined ? `${fmtInt(done)}/${fmtInt(total)} (${Math.floor((100 * done) / Math.max(total, 1))}%)` : fmtInt(done);
-  return `${head} ${fmtInt(Math.round(r))} docs/s${eta !== undefined ? ` ETA ${fmtDuration(eta * 1000)}` : ''}`;
+  return `${head} ${fmtInt(Math.round(r))} docs/s${eta !== undefined ? ` ETA ${fmtEta(eta)}` : ''}`;
+}
+
+/** An estimate reads as one: `<1s`, `7s`, `2m05s`, `1h10m` (rounded up, never `676ms`). */
+export function fmtEta(seconds: number): string {
+  if (seconds < 1) return '<1s';
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 export function fmtInt(n: number): string {

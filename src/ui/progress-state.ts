@@ -7,6 +7,8 @@ export interface MasterRow {
   stepsTotal: number;
   stepsDone: number;
   current: string | null;
+  /** The current step moves documents (fill, catch up): it has a count, a rate and maybe a bar. */
+  counting: boolean;
   done: number;
   total: number | undefined;
   elapsedMs: number;
@@ -23,22 +25,19 @@ export interface ViewState {
 
 export const initialState: ViewState = { rows: [], notes: [] };
 
+/** The masters a run will work on, each `waiting` until its first event. */
+export function waitingFor(masters: readonly string[]): ViewState {
+  return { rows: masters.map(emptyRow), notes: [] };
+}
+
+function emptyRow(master: string): MasterRow {
+  return { master, stepsTotal: 0, stepsDone: 0, current: null, counting: false, done: 0, total: undefined, elapsedMs: 0, docs: 0, status: 'pending', error: null, notes: [] };
+}
+
 export function reduce(state: ViewState, e: ProgressEvent): ViewState {
   if (e.kind === 'note') return { ...state, notes: [...state.notes, e.message] };
   const existing = state.rows.find((r) => r.master === e.master);
-  const row: MasterRow = existing ?? {
-    master: e.master,
-    stepsTotal: 0,
-    stepsDone: 0,
-    current: null,
-    done: 0,
-    total: undefined,
-    elapsedMs: 0,
-    docs: 0,
-    status: 'pending',
-    error: null,
-    notes: [],
-  };
+  const row: MasterRow = existing ?? emptyRow(e.master);
   const next = update(row, e);
   const rows = existing ? state.rows.map((r) => (r === existing ? next : r)) : [...state.rows, next];
   return { ...state, rows };
@@ -49,7 +48,7 @@ function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' }>): Ma
     case 'master_started':
       return { ...row, stepsTotal: e.steps, status: 'running' };
     case 'step_started':
-      return { ...row, status: 'running', current: stepLabel(e.step), done: 0, total: e.total, elapsedMs: 0 };
+      return { ...row, status: 'running', current: stepLabel(e.step), counting: e.step.op === 'fill' || e.step.op === 'catch_up', done: 0, total: e.total, elapsedMs: 0 };
     case 'step_progress':
       return { ...row, done: e.done, total: e.total ?? row.total, elapsedMs: e.elapsedMs };
     case 'step_done':

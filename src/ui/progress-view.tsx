@@ -1,73 +1,63 @@
-/** The live view of an apply or update: one row per master with its step, bar, rate and ETA. */
+/** The live view of an apply or update: one row per master (step, bar, rate, ETA), fitted to the terminal. */
 import { Box, Text } from 'ink';
-import { etaSeconds, rate } from '../apply/events.js';
-import { fmtDuration, fmtInt } from '../render/progress-lines.js';
-import type { MasterRow, ViewState } from './progress-state.js';
+import { fmtDuration } from '../render/progress-lines.js';
+import { cut, nameWidthFor, rowSegments, type Segment } from './progress-row.js';
+import type { ViewState } from './progress-state.js';
 
-const BAR_WIDTH = 24;
+export interface ProgressViewProps {
+  state: ViewState;
+  /** Terminal width: no line is longer. */
+  columns?: number;
+  /** Colours and styles; false with NO_COLOR / --no-color. */
+  color?: boolean;
+  /** Spinner frame. */
+  tick?: number;
+  /** Set on the final frame: the whole run's time. */
+  elapsedMs?: number;
+}
 
-export function ProgressView({ state }: { state: ViewState }) {
-  const width = Math.max(8, ...state.rows.map((r) => r.master.length));
+export function ProgressView({ state, columns = 80, color = true, tick = 0, elapsedMs }: ProgressViewProps) {
+  const nameWidth = nameWidthFor(state.rows, columns);
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={columns}>
       {state.rows.map((row) => (
-        <Row key={row.master} row={row} width={width} />
+        <Box key={row.master} flexDirection="column">
+          <Line segments={rowSegments(row, { columns, nameWidth, tick })} color={color} />
+          {row.notes.map((n, i) => (
+            <Line key={i} segments={[{ text: cut(`  ${n}`, columns), tone: 'dim' }]} color={color} />
+          ))}
+        </Box>
       ))}
       {state.notes.map((n, i) => (
-        <Text key={i} dimColor>
-          {n}
-        </Text>
+        <Line key={i} segments={[{ text: cut(n, columns), tone: 'dim' }]} color={color} />
       ))}
+      {elapsedMs !== undefined ? <Line segments={[{ text: cut(`Total time: ${fmtDuration(elapsedMs)}`, columns), tone: 'bold' }]} color={color} /> : null}
     </Box>
   );
 }
 
-function Row({ row, width }: { row: MasterRow; width: number }) {
-  const mark = row.status === 'ok' ? <Text color="green">✓</Text> : row.status === 'failed' ? <Text color="red">✗</Text> : <Text color="cyan">•</Text>;
-  const r = rate(row.done, row.elapsedMs);
-  const eta = etaSeconds(row.done, row.total, row.elapsedMs);
+function Line({ segments, color }: { segments: Segment[]; color: boolean }) {
   return (
-    <Box flexDirection="column">
-      <Box gap={1}>
-        {mark}
-        <Text bold>{row.master.padEnd(width)}</Text>
-        {row.status === 'running' && row.current ? (
-          <>
-            <Text>{row.current}</Text>
-            <Bar done={row.done} total={row.total} />
-            <Text>
-              {row.total !== undefined ? `${fmtInt(row.done)}/${fmtInt(row.total)}` : fmtInt(row.done)} docs
-            </Text>
-            {r > 0 ? <Text dimColor>{fmtInt(Math.round(r))} docs/s</Text> : null}
-            {eta !== undefined ? <Text dimColor>ETA {fmtDuration(eta * 1000)}</Text> : null}
-          </>
-        ) : (
-          <Text>
-            {row.status === 'ok'
-              ? `done: ${row.stepsDone} step${row.stepsDone === 1 ? '' : 's'}, ${fmtInt(row.docs)} docs`
-              : row.status === 'failed'
-                ? `failed: ${row.error ?? 'unknown error'}`
-                : 'waiting'}
-          </Text>
-        )}
-      </Box>
-      {row.notes.map((n, i) => (
-        <Text key={i} dimColor>
-          {'  '}
-          {n}
-        </Text>
+    <Text wrap="truncate-end">
+      {segments.map((s, i) => (
+        <Styled key={i} segment={s} color={color} />
       ))}
-    </Box>
-  );
-}
-
-function Bar({ done, total }: { done: number; total: number | undefined }) {
-  if (total === undefined || total === 0) return <Text dimColor>[{'·'.repeat(BAR_WIDTH)}]</Text>;
-  const filled = Math.min(BAR_WIDTH, Math.round((BAR_WIDTH * done) / total));
-  return (
-    <Text>
-      [<Text color="green">{'█'.repeat(filled)}</Text>
-      <Text dimColor>{'·'.repeat(BAR_WIDTH - filled)}</Text>]
     </Text>
   );
+}
+
+function Styled({ segment, color }: { segment: Segment; color: boolean }) {
+  if (!color || segment.tone === 'plain') return <Text>{segment.text}</Text>;
+  switch (segment.tone) {
+    case 'green':
+    case 'red':
+    case 'cyan':
+      return <Text color={segment.tone}>{segment.text}</Text>;
+    case 'dim':
+      return <Text dimColor>{segment.text}</Text>;
+    case 'bold':
+      return <Text bold>{segment.text}</Text>;
+    default:
+      return <Text>{segment.text}</Text>;
+  }
 }

@@ -5,19 +5,36 @@
 import { render } from 'ink';
 import type { Writable } from 'node:stream';
 import type { Emit } from '../apply/events.js';
-import { initialState, reduce, type ViewState } from './progress-state.js';
+import { reduce, waitingFor, type ViewState } from './progress-state.js';
 import { ProgressView } from './progress-view.js';
 
 export interface LiveProgress {
   emit: Emit;
-  /** Draws the final frame and releases the terminal. */
+  /** Draws the final frame (with the total time) and releases the terminal. */
   finish(): Promise<void>;
 }
 
-export function renderProgress(out: Writable, opts: { stdin?: NodeJS.ReadStream; throttleMs?: number } = {}): LiveProgress {
-  let state: ViewState = initialState;
-  const app = render(<ProgressView state={state} />, {
-    stdout: out as NodeJS.WriteStream,
+export interface RenderOptions {
+  stdin?: NodeJS.ReadStream;
+  throttleMs?: number;
+  /** Colours and styles (false with NO_COLOR / --no-color). */
+  color?: boolean;
+  /** The masters the run will work on, shown `waiting` until they start. */
+  masters?: readonly string[];
+  now?: () => number;
+}
+
+export function renderProgress(out: Writable, opts: RenderOptions = {}): LiveProgress {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const stream = out as NodeJS.WriteStream;
+  let state: ViewState = waitingFor(opts.masters ?? []);
+  let tick = 0;
+  const view = (elapsedMs?: number) => (
+    <ProgressView state={state} columns={stream.columns || 80} color={opts.color ?? true} tick={tick} {...(elapsedMs !== undefined ? { elapsedMs } : {})} />
+  );
+  const app = render(view(), {
+    stdout: stream,
     // An explicit `stdin: undefined` replaces Ink's default (process.stdin) and Ink then renders nothing.
     ...(opts.stdin ? { stdin: opts.stdin } : {}),
     exitOnCtrlC: false,
@@ -26,9 +43,17 @@ export function renderProgress(out: Writable, opts: { stdin?: NodeJS.ReadStream;
   let pending: NodeJS.Timeout | null = null;
   const draw = () => {
     pending = null;
-    app.rerender(<ProgressView state={state} />);
+    app.rerender(view());
   };
   const throttle = opts.throttleMs ?? 100;
+  // The spinner turns while steps without a count (create, activate, drop) run.
+  const spinner = setInterval(() => {
+    tick++;
+    if (state.rows.some((r) => r.status === 'running')) draw();
+  }, 120);
+  spinner.unref();
+  const onResize = () => draw();
+  stream.on?.('resize', onResize);
   return {
     emit(e) {
       state = reduce(state, e);
@@ -36,8 +61,10 @@ export function renderProgress(out: Writable, opts: { stdin?: NodeJS.ReadStream;
       else pending ??= setTimeout(draw, throttle);
     },
     async finish() {
+      clearInterval(spinner);
+      stream.off?.('resize', onResize);
       if (pending) clearTimeout(pending);
-      draw();
+      app.rerender(view(now() - started));
       app.unmount();
       await app.waitUntilExit();
     },
