@@ -4,15 +4,15 @@
  * the library (Elasticsearch client, Ink, sql.js) is imported lazily, so that
  * `esm --version` and `esm --help` start fast.
  */
-import { Builtins, Cli, UsageError } from 'clipanion';
+import { Builtins, Cli, Command, UsageError } from 'clipanion';
 import { readFileSync } from 'node:fs';
 import type { Writable, Readable } from 'node:stream';
 import { EsmError, ExitCode, InvalidInputError } from './errors.js';
-import type { EsmContext } from './commands/base.js';
+import { EsmCommand, type EsmContext } from './commands/base.js';
 import { COMMANDS } from './commands/index.js';
 import { joinNegativeValues } from './commands/argv.js';
 import { packageFile } from './package-root.js';
-import { closestName, globalOptionsHelp, globalOptionsNote, tidyOptions, tidyUsage } from './commands/usage.js';
+import { closestName, globalOptionsHelp, globalOptionsNote, tidyOptions, tidyUsage, type GlobalOption } from './commands/usage.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
@@ -23,14 +23,31 @@ export function version(): string {
 class EsmCli extends Cli<EsmContext> {
   override usage(...args: Parameters<Cli<EsmContext>['usage']>): string {
     const text = super.usage(...args);
-    if (args[0] === null || args[0] === undefined) return `${text}\n${globalOptionsHelp()}`;
-    return args[1]?.detailed ? `${text}\n${globalOptionsNote()}\n` : text;
+    if (args[0] === null || args[0] === undefined) return `${text}\n${globalOptionsHelp(globalOptions())}`;
+    return args[1]?.detailed ? `${text}\n${globalOptionsNote(globalOptions())}\n` : text;
   }
 
   protected override getUsageByIndex(...args: Parameters<Cli<EsmContext>['getUsageByIndex']>): ReturnType<Cli<EsmContext>['getUsageByIndex']> {
     const { usage, options } = super.getUsageByIndex(...args);
-    return { usage: tidyUsage(usage), options: tidyOptions(options) };
+    return { usage: tidyUsage(usage, globalOptions()), options: tidyOptions(options, globalOptions()) };
   }
+}
+
+let globals: GlobalOption[] | undefined;
+/** The options EsmCommand declares, read from a command that declares nothing else. */
+function globalOptions(): GlobalOption[] {
+  if (globals) return globals;
+  class Probe extends EsmCommand {
+    static override paths = [['probe']];
+    static override usage = Command.Usage({});
+    async execute(): Promise<number> {
+      return 0;
+    }
+  }
+  const probe = new Cli<EsmContext>();
+  probe.register(Probe);
+  globals = probe.definitions()[0]!.options.map(({ definition, description }) => ({ definition, description: (description ?? '').trim() }));
+  return globals;
 }
 
 export function buildCli(opts: { color?: boolean } = {}): Cli<EsmContext> {
@@ -169,7 +186,7 @@ function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean, 
   } else if (parsing || err instanceof UsageError || err.name === 'UnknownSyntaxError' || err.name === 'AmbiguousSyntaxError') {
     code = ExitCode.invalidInput;
     const hint = command !== undefined ? `Run "esm ${command} --help" for its usage.` : 'Run "esm --help" for the list of commands.';
-    message = `${tidyUsage(syntaxMessage(err, command))}\n${hint}`;
+    message = `${tidyUsage(syntaxMessage(err, command), globalOptions())}\n${hint}`;
   } else {
     code = ExitCode.error;
     message = `unexpected error: ${err.message}`;

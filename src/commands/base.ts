@@ -17,7 +17,7 @@ export abstract class EsmCommand extends Command<EsmContext> {
   prefix = Option.String('--prefix', { description: 'Environment prefix for every alias and index, e.g. qa1_ (env ESM_PREFIX)' });
   state = Option.String('--state', { description: 'State file (env ESM_STATE; default .esm/state.sqlite)' });
   manifests = Option.String('--manifests', { description: 'Manifests directory (env ESM_MANIFESTS; default manifests)' });
-  colors = Option.Boolean('--color', { description: 'ANSI colours even without a terminal (--no-color: never)' });
+  colors = Option.Boolean('--color', { description: 'ANSI colours even without a terminal; --no-color: never (NO_COLOR and FORCE_COLOR are honoured too)' });
   engine = Option.String('--engine', { description: 'auto, elasticsearch or opensearch (env ESM_ENGINE; default auto: read from the cluster)' });
   timeout = Option.String('--timeout', { description: 'Timeout of one request to the cluster, e.g. 30s, 2m, 500ms (env ESM_TIMEOUT; default 30s)' });
 

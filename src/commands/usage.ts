@@ -4,18 +4,24 @@
  * the value (`--url <url>`) and lists the shared options once, after the commands.
  */
 
-/** Options every command takes (declared on EsmCommand), listed once in `esm --help`. */
-export const GLOBAL_OPTIONS: readonly { flag: string; value?: string; description: string }[] = [
-  { flag: '--url', value: '<url>', description: 'cluster URL (env ESM_URL, ELASTICSEARCH_URL; default http://127.0.0.1:9200)' },
-  { flag: '--prefix', value: '<prefix>', description: 'environment prefix of every alias and index, e.g. qa1_ (env ESM_PREFIX)' },
-  { flag: '--state', value: '<file>', description: 'state file (env ESM_STATE; default .esm/state.sqlite)' },
-  { flag: '--manifests', value: '<dir>', description: 'manifests directory (env ESM_MANIFESTS; default manifests)' },
-  { flag: '--color', description: 'colours even without a terminal; --no-color: never (NO_COLOR and FORCE_COLOR are honoured too)' },
-];
+/**
+ * An option every command takes (declared on EsmCommand), as clipanion defines it
+ * (`--url #0`). cli.ts reads them from EsmCommand itself, so that a new shared
+ * option is listed once without anyone updating a list.
+ */
+export interface GlobalOption {
+  definition: string;
+  description: string;
+}
 
 /** What the value of each option is called in usage lines; others are `<value>`. */
 const VALUE_NAMES: Record<string, string> = {
-  ...Object.fromEntries(GLOBAL_OPTIONS.filter((o) => o.value).map((o) => [o.flag, o.value!])),
+  '--url': '<url>',
+  '--prefix': '<prefix>',
+  '--state': '<file>',
+  '--manifests': '<dir>',
+  '--engine': '<engine>',
+  '--timeout': '<duration>',
   '--batch-size': '<n>',
   '--concurrency': '<n>',
   '--limit': '<n>',
@@ -23,7 +29,6 @@ const VALUE_NAMES: Record<string, string> = {
   '--out': '<file>',
   '--base': '<git-ref>',
   '--confirm': '<cluster-name>',
-  '--timeout': '<duration>',
 };
 
 /** `[--url #0]` → `[--url <url>]`, everywhere in a help text. */
@@ -32,37 +37,37 @@ function nameValues(text: string): string {
 }
 
 /** Drops the shared options from a usage line: they are listed once. */
-function withoutGlobals(line: string): string {
+function withoutGlobals(line: string, globals: readonly GlobalOption[]): string {
   let out = line;
-  for (const o of GLOBAL_OPTIONS) out = out.split(` [${o.flag}${o.value ? ` ${o.value}` : ''}]`).join('');
+  for (const o of globals) out = out.split(` [${nameValues(o.definition)}]`).join('');
   return out;
 }
 
 /** Usage lines (`esm …` lines, in listings and error messages) without the shared options, with named values. */
-export function tidyUsage(text: string): string {
+export function tidyUsage(text: string, globals: readonly GlobalOption[]): string {
   return nameValues(text)
     .split('\n')
-    .map((line) => (/^\s*(?:\$ |\d+\. )?esm /.test(line) || /^\s+esm /.test(line) ? withoutGlobals(line) : line))
+    .map((line) => (/^\s*(?:\$ |\d+\. )?esm /.test(line) ? withoutGlobals(line, globals) : line))
     .join('\n');
 }
 
 /** A command's option list without the shared options, values named. */
-export function tidyOptions<T extends { definition: string }>(options: T[]): T[] {
-  const globals = new Set(GLOBAL_OPTIONS.map((o) => o.flag));
-  return options.filter((o) => !globals.has(o.definition.split(/[ ,]/)[0]!)).map((o) => ({ ...o, definition: nameValues(o.definition) }));
+export function tidyOptions<T extends { definition: string }>(options: T[], globals: readonly GlobalOption[]): T[] {
+  const shared = new Set(globals.map((o) => o.definition));
+  return options.filter((o) => !shared.has(o.definition)).map((o) => ({ ...o, definition: nameValues(o.definition) }));
 }
 
 /** The line a command's help ends with. */
-export function globalOptionsNote(): string {
-  const defs = GLOBAL_OPTIONS.map((o) => (o.value ? `${o.flag} ${o.value}` : `${o.flag}/--no-color`));
+export function globalOptionsNote(globals: readonly GlobalOption[]): string {
+  const defs = globals.map((o) => nameValues(o.definition));
   return `Every command also takes ${defs.slice(0, -1).join(', ')} and ${defs.at(-1)} (see esm --help).`;
 }
 
 /** The section `esm --help` ends with. */
-export function globalOptionsHelp(): string {
-  const defs = GLOBAL_OPTIONS.map((o) => (o.value ? `${o.flag} ${o.value}` : o.flag));
+export function globalOptionsHelp(globals: readonly GlobalOption[]): string {
+  const defs = globals.map((o) => nameValues(o.definition));
   const width = Math.max(...defs.map((d) => d.length));
-  return ['Global options (every command takes them)', '', ...GLOBAL_OPTIONS.map((o, i) => `  ${defs[i]!.padEnd(width)}    ${o.description}`), ''].join('\n');
+  return ['Global options (every command takes them)', '', ...globals.map((o, i) => `  ${defs[i]!.padEnd(width)}    ${o.description}`), ''].join('\n');
 }
 
 /** The closest of `names` to a mistyped `word`, when it is close enough to be what was meant. */
