@@ -1,23 +1,34 @@
 /**
  * Fault injection a real node cannot produce on demand: an HTTP proxy in front of
- * Elasticsearch that drops the connection of the first `dropFirst` requests, then
- * answers the next `failFirst` ones with `status` (a JSON error body and the
- * `x-elastic-product` header, as Elasticsearch would), then forwards everything
- * to the real node. `failFirst: Infinity` fails forever.
+ * Elasticsearch. Of the requests `match` selects (default: every request), in
+ * order, the first `dropFirst` lose their connection before reaching the node;
+ * the next `dropAfterFirst` reach it, are executed, and lose their connection
+ * before the answer gets back; the next `failFirst` are answered with `status`
+ * (a JSON error body and the `x-elastic-product` header, as Elasticsearch
+ * would); the next `rejectItemsFirst` (bulk requests) are answered 200 with
+ * every item rejected (429), the node never seeing them; the next `silentFirst`
+ * are never answered. Everything else is forwarded. Any count may be Infinity.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface FaultPlan {
+  /** Which requests the faults apply to; the others are always forwarded. */
+  match?: (req: { method: string; path: string }) => boolean;
+  dropFirst?: number;
+  dropAfterFirst?: number;
   failFirst?: number;
   status?: 429 | 502 | 503 | 504;
-  dropFirst?: number;
+  rejectItemsFirst?: number;
+  silentFirst?: number;
 }
 
 export interface FaultProxy {
   url: string;
   /** Requests received so far (dropped, failed and forwarded). */
   readonly requests: number;
+  /** Requests `match` selected so far. */
+  readonly matched: number;
   /** Method and path of every request received, in order. */
   readonly log: ReadonlyArray<{ method: string; path: string }>;
   close(): Promise<void>;
@@ -30,37 +41,94 @@ const ERROR_TYPES: Record<number, string> = {
   504: 'gateway_timeout',
 };
 
+const HEADERS = { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' };
+
 export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promise<FaultProxy> {
   const target = new URL(targetUrl);
-  const dropFirst = plan.dropFirst ?? 0;
-  const failFirst = plan.failFirst ?? 0;
+  const match = plan.match ?? (() => true);
+  const bounds: Array<[kind: Fault, count: number]> = [
+    ['drop', plan.dropFirst ?? 0],
+    ['drop_after', plan.dropAfterFirst ?? 0],
+    ['fail', plan.failFirst ?? 0],
+    ['reject_items', plan.rejectItemsFirst ?? 0],
+    ['silent', plan.silentFirst ?? 0],
+  ];
   const status = plan.status ?? 503;
   let requests = 0;
+  let matched = 0;
   const log: { method: string; path: string }[] = [];
+  const held = new Set<Socket>();
 
-  const server = http.createServer((req, res) => {
-    const n = ++requests;
-    log.push({ method: req.method ?? '', path: req.url ?? '' });
-    if (n <= dropFirst) {
-      req.socket.destroy();
-      return;
+  const faultOf = (n: number): Fault | null => {
+    let upTo = 0;
+    for (const [kind, count] of bounds) {
+      upTo += count;
+      if (n <= upTo) return kind;
     }
-    if (n <= dropFirst + failFirst) {
-      req.resume();
-      const body = JSON.stringify({ error: { type: ERROR_TYPES[status], reason: `fault injected by the test proxy (${status})` }, status });
-      res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
+    return null;
+  };
+
+  const forward = (req: http.IncomingMessage, body: Buffer, onAnswer: (up: http.IncomingMessage, bytes: Buffer) => void, res: http.ServerResponse) => {
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => onAnswer(up, Buffer.concat(chunks)));
+        up.on('error', () => res.destroy());
       },
     );
     upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    upstream.end(body);
+  };
+
+  const server = http.createServer((req, res) => {
+    requests++;
+    const entry = { method: req.method ?? '', path: req.url ?? '' };
+    log.push(entry);
+    const fault = match(entry) ? faultOf(++matched) : null;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      switch (fault) {
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case 'drop_after':
+          // The node executes the request; its answer is lost on the way back.
+          forward(req, body, () => req.socket.destroy(), res);
+          return;
+        case 'fail': {
+          const text = JSON.stringify({ error: { type: ERROR_TYPES[status], reason: `fault injected by the test proxy (${status})` }, status });
+          res.writeHead(status, { ...HEADERS, 'content-length': Buffer.byteLength(text) });
+          res.end(text);
+          return;
+        }
+        case 'reject_items': {
+          const text = JSON.stringify(rejectEveryItem(body));
+          res.writeHead(200, { ...HEADERS, 'content-length': Buffer.byteLength(text) });
+          res.end(text);
+          return;
+        }
+        case 'silent':
+          held.add(req.socket);
+          return;
+        case null:
+          forward(
+            req,
+            body,
+            (up, bytes) => {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              res.end(bytes);
+            },
+            res,
+          );
+          return;
+        default:
+          fault satisfies never;
+      }
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -69,11 +137,46 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
     get requests() {
       return requests;
     },
+    get matched() {
+      return matched;
+    },
     log,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const s of held) s.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
+
+type Fault = 'drop' | 'drop_after' | 'fail' | 'reject_items' | 'silent';
+
+/** The answer of a bulk request whose every action was rejected with 429 (the node was too busy). */
+function rejectEveryItem(body: Buffer): unknown {
+  const lines = body.toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const items: unknown[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let action: Record<string, { _index?: string; _id?: string }>;
+    try {
+      action = JSON.parse(lines[i]!) as typeof action;
+    } catch {
+      continue;
+    }
+    const op = Object.keys(action)[0] ?? 'index';
+    if (op !== 'delete') i++; // the document line
+    const meta = action[op] ?? {};
+    items.push({
+      [op]: {
+        _index: meta._index,
+        _id: meta._id,
+        status: 429,
+        error: { type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation (fault injected by the test proxy)' },
+      },
+    });
+  }
+  return { took: 1, errors: true, items };
+}
+
+/** Selects bulk requests. */
+export const isBulk = (r: { path: string }): boolean => /(^|\/)_bulk(\?|$)/.test(r.path);

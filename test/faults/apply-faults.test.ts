@@ -1,0 +1,107 @@
+/**
+ * Fault suite (issue 13): `esm apply` replacing an instance against the real node
+ * through a fault-injecting proxy. Every run ends either in success with every
+ * source document in the new, active instance (none missing, none doubled), or
+ * in exit 1 with one clear message, a `failed` action in the history and the
+ * alias still on the old instance.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { manifestYaml } from '../../src/manifest/builders.js';
+import { rawClient, esUrl } from '../support/es.js';
+import { isBulk, startFaultProxy, type FaultPlan, type FaultProxy } from '../support/fault-proxy.js';
+import { ndjson, type TempProject } from '../support/project.js';
+import { actions, aliasTargets, movies, ok, project } from '../commands/helpers.js';
+
+let p: TempProject | undefined;
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  await p?.cleanup();
+  p = undefined;
+});
+
+const DOCS = 60;
+
+/** movies-1 active with 40 documents; then the manifest needs a new instance and the source holds DOCS documents. */
+async function aReplacePending(): Promise<TempProject> {
+  const q = project('flt', { movies: { docs: 40 } });
+  p = q;
+  await ok(q, ['apply', '--auto-approve']);
+  expect(await aliasTargets(`${q.prefix}movies`)).toEqual([`${q.prefix}movies-1`]);
+  q.manifest('movies', manifestYaml({ name: 'movies', settings: { number_of_shards: 2, number_of_replicas: 0 } }));
+  q.write('data/movies.ndjson', ndjson(movies(DOCS)));
+  return q;
+}
+
+type Outcome = 'success' | 'failure';
+
+/** Apply through a proxy with `plan`; checks the outcome is one of the two allowed ones and returns which. */
+async function applyThrough(q: TempProject, plan: FaultPlan, env: Record<string, string> = {}): Promise<{ outcome: Outcome; stderr: string }> {
+  proxy = await startFaultProxy(esUrl(), plan);
+  const r = await q.cli(['apply', '--auto-approve', '--batch-size', '10'], { env: { ESM_URL: proxy.url, ...env } });
+  const alias = `${q.prefix}movies`;
+  const history = await actions(q);
+  if (r.code === 0) {
+    expect(await aliasTargets(alias)).toEqual([`${q.prefix}movies-2`]);
+    await rawClient().indices.refresh({ index: `${q.prefix}movies-2` });
+    const res = await rawClient().search<{ id: string }>({ index: `${q.prefix}movies-2`, size: 1000, _source: ['id'] });
+    const ids = res.hits.hits.map((h) => h._id).sort();
+    expect(ids).toEqual(movies(DOCS).map((m) => m.id).sort());
+    expect((await rawClient().count({ index: `${q.prefix}movies-2` })).count).toBe(DOCS);
+    expect(history.filter((a) => a.status !== 'complete')).toEqual([]);
+    return { outcome: 'success', stderr: r.stderr };
+  }
+  // Progress lines (plain, no TTY), then one message: the last line of stderr.
+  expect(r.code).toBe(1);
+  const last = r.stderr.trim().split('\n').at(-1)!;
+  expect(last).toMatch(/^esm: apply failed for movies \(.+\)\. The aliases of failed masters stay where they were/);
+  expect(r.stderr).not.toMatch(/\n\s+at |unexpected error/);
+  expect(history.some((a) => a.status === 'failed' && a.master === 'movies')).toBe(true);
+  expect(await aliasTargets(alias)).toEqual([`${q.prefix}movies-1`]);
+  expect((await rawClient().count({ index: `${q.prefix}movies-1` })).count).toBe(40);
+  return { outcome: 'failure', stderr: last };
+}
+
+describe('apply through faults', () => {
+  it('429 on the first 3 requests: retried, every document present', async () => {
+    const q = await aReplacePending();
+    expect((await applyThrough(q, { failFirst: 3, status: 429 })).outcome).toBe('success');
+  });
+
+  it('503 on the first 3 bulk requests: retried, every document present', async () => {
+    const q = await aReplacePending();
+    expect((await applyThrough(q, { match: isBulk, failFirst: 3, status: 503 })).outcome).toBe('success');
+    expect(proxy!.matched).toBeGreaterThan(3);
+  });
+
+  it('connections dropped before the node saw the request: retried, every document present', async () => {
+    const q = await aReplacePending();
+    expect((await applyThrough(q, { dropFirst: 2 })).outcome).toBe('success');
+  });
+
+  it('connections dropped after the node executed a bulk request: re-sent, no document doubled', async () => {
+    const q = await aReplacePending();
+    expect((await applyThrough(q, { match: isBulk, dropAfterFirst: 2 })).outcome).toBe('success');
+  });
+
+  it('every bulk item rejected, always: exit 1, a failed action, the alias untouched', async () => {
+    const q = await aReplacePending();
+    const r = await applyThrough(q, { match: isBulk, rejectItemsFirst: Infinity });
+    expect(r.outcome).toBe('failure');
+    expect(r.stderr).toMatch(/rejected|es_rejected_execution_exception/);
+  }, 120_000);
+
+  it('a burst of 20 faults on bulk requests: success with every document, or a clean failure', async () => {
+    const q = await aReplacePending();
+    const r = await applyThrough(q, { match: isBulk, failFirst: 20, status: 503 });
+    expect(['success', 'failure']).toContain(r.outcome);
+  }, 120_000);
+
+  it('a silent server (bulk requests never answered): exit 1 within the --timeout budget, the alias untouched', async () => {
+    const q = await aReplacePending();
+    const r = await applyThrough(q, { match: isBulk, silentFirst: Infinity }, { ESM_TIMEOUT: '1s' });
+    expect(r.outcome).toBe('failure');
+    expect(r.stderr).toMatch(/did not answer within 1s|timed? ?out/i);
+  }, 120_000);
+});
