@@ -172,6 +172,12 @@ async function runStep(
       if (!inst) throw new RuntimeError(`internal: ${step.to} is not an instance of ${manifest.name}`);
       let note: string | undefined;
       if (nothingToFill(manifest, step.from)) note = await markEmptyFill(s, manifest, step.to);
+      else if (mp.deletions?.method === 'id_set' || mp.deletions?.method === 'deleted_field_and_id_set') {
+        // Documents deleted from the source while the instance was filled go before it is activated.
+        const { pruneMissing } = await import('../operations/prune.js');
+        const pruned = await pruneMissing(s, manifest, step.to);
+        if (pruned.deleted > 0) note = `deleted ${pruned.deleted} document${pruned.deleted === 1 ? '' : 's'} the source no longer has`;
+      }
       // Never forced: the guards (filled, activation.minDocRatio) stay.
       const r = await activateInstance(s, manifest, inst.number, { force: false });
       return { note: note ?? (r.changed ? undefined : r.message) };

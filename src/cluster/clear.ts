@@ -100,6 +100,17 @@ async function scanAndDelete(conn: Conn, index: string, opts: ClearOptions): Pro
   return { deleted };
 }
 
+/** Delete documents of `index` by id, in bulk requests of `batchSize` (default 1000), then refresh. Returns how many were deleted. */
+export async function deleteDocs(conn: Conn, index: string, ids: readonly string[], opts: { signal?: AbortSignal; batchSize?: number } = {}): Promise<number> {
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1000));
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += batchSize) {
+    deleted += await bulkDelete(conn, ids.slice(i, i + batchSize).map((_id) => ({ _index: index, _id })), opts.signal);
+  }
+  if (ids.length > 0) await refresh(conn, index);
+  return deleted;
+}
+
 /** Delete these documents; items rejected with 429 are re-sent with backoff. Returns how many were deleted. */
 async function bulkDelete(conn: Conn, docs: Array<{ _index: string; _id: string }>, signal?: AbortSignal): Promise<number> {
   let pending = docs;

@@ -11,7 +11,7 @@ import type { EsmConfig } from '../config/types.js';
 import { InvalidInputError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
-import { clearIndex, type ClearOptions } from './clear.js';
+import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
 import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
 import type { EngineClient, EngineDriver, RequestEvent } from './engine.js';
@@ -73,6 +73,8 @@ export interface Cluster {
   /** The manifest's refresh interval and replicas (or the defaults) back, then a refresh. */
   restoreAfterFill(index: string, desiredSettings: Record<string, unknown>): Promise<void>;
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
+  /** Delete documents by id (missing ones are no error), then refresh; returns how many were deleted. */
+  deleteDocs(index: string, ids: readonly string[], opts?: { signal?: AbortSignal }): Promise<number>;
   acquireLock(prefix: string, holder: LockHolder, opts: AcquireLockOptions): Promise<Lock>;
   /** The apply lock's document, or null. */
   currentLock(prefix: string): Promise<LockDoc | null>;
@@ -162,6 +164,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     prepareForFill: on(prepareForFill),
     restoreAfterFill: on(restoreAfterFill),
     clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),
+    deleteDocs: on(deleteDocs),
     acquireLock: on(acquireLock),
     currentLock: on(currentLock),
     forceReleaseLock: on(forceReleaseLock),

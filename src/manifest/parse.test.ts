@@ -170,7 +170,7 @@ describe('parseManifestTexts: schema violations, with line:col', () => {
     ['unknown metadata key', BASE.replace('  name: movies\n', '  name: movies\n  label: {}\n'), ['5:3: unknown key "label" in metadata (did you mean "labels"?)']],
     ['mapping instead of mappings', BASE.replace('  mappings:', '  mapping:'), ['6:3: unknown key "mapping" in spec (did you mean "mappings"?)']],
     ['unknown spec key without a near match', withSpec('  shards: 2\n'), [
-      '10:3: unknown key "shards" in spec (allowed: settings, mappings, source, idField, updatedField, activation, retention)',
+      '10:3: unknown key "shards" in spec (allowed: settings, mappings, source, idField, updatedField, deletedField, activation, retention)',
     ]],
     // The misspelt key is reported once: not also as a missing "path".
     ['unknown source key', withSpec('  source:\n    type: ndjson\n    paht: a.ndjson\n'), ['12:5: unknown key "paht" in spec.source (did you mean "path"?)']],

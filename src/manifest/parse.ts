@@ -85,6 +85,7 @@ interface RawManifest {
     source?: Record<string, unknown> & { type: SourceSpec['type'] };
     idField?: string;
     updatedField?: string;
+    deletedField?: string;
     activation?: { minDocRatio?: number };
     retention?: { keepInactive?: number };
   };
@@ -103,6 +104,7 @@ function toManifest(raw: RawManifest, origin: Manifest['origin']): Manifest {
   if (s.source) spec.source = toSource(s.source);
   if (s.idField !== undefined) spec.idField = s.idField;
   if (s.updatedField !== undefined) spec.updatedField = s.updatedField;
+  if (s.deletedField !== undefined) spec.deletedField = s.deletedField;
   return withFingerprint({ name: raw.metadata.name, labels, spec, origin });
 }
 

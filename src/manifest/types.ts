@@ -12,6 +12,8 @@ export interface MasterSpec {
   source?: SourceSpec;
   idField?: string;
   updatedField?: string;
+  /** A source document whose field is true (or a date) is a deletion: it is deleted from the instance, not indexed. */
+  deletedField?: string;
   activation: { minDocRatio: number };
   retention: { keepInactive: number };
 }

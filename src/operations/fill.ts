@@ -10,6 +10,7 @@ import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { ensureRecorded, loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
+import type { Doc } from '../sources/types.js';
 
 export type FillMode = { kind: 'full' } | { kind: 'incremental' } | { kind: 'since'; since: string };
 
@@ -137,9 +138,13 @@ async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index
   opts.onStart?.({ total, since, via: 'source' });
   const t0 = Date.now();
   let indexed = 0;
+  const { deletedField, idField } = manifest.spec;
+  const read = source.read({ since, ...(s.signal ? { signal: s.signal } : {}) });
+  // Documents flagged by deletedField are deleted from the instance, not indexed (SPEC §3 "Deletions").
+  const deletions: string[] = [];
   const res = await cluster.bulkWrite({
     index,
-    docs: source.read({ since, ...(s.signal ? { signal: s.signal } : {}) }),
+    docs: deletedField && idField ? withoutDeletions(read, deletedField, idField, deletions) : read,
     ...(manifest.spec.idField ? { idField: manifest.spec.idField } : {}),
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
@@ -157,7 +162,35 @@ async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index
   if (res.failed > 0) {
     throw new FillFailed(`${res.failed} of ${res.indexed + res.failed} documents failed to index into ${index}: ${firstErrors(res.errors)}`, res.indexed);
   }
+  if (deletions.length > 0) await cluster.deleteDocs(index, deletions, s.signal ? { signal: s.signal } : {});
   return res.indexed;
+}
+
+/** The documents of `docs` that are not deletions; the ids of the deletions are pushed to `deleted`. */
+async function* withoutDeletions(docs: AsyncIterable<Doc>, deletedField: string, idField: string, deleted: string[]): AsyncGenerator<Doc> {
+  const { docId, isDeletion } = await import('../sources/index.js');
+  for await (const doc of docs) {
+    if (!isDeletion(doc, deletedField)) {
+      yield doc;
+      continue;
+    }
+    const id = docId(doc, idField);
+    if (id !== null) deleted.push(id);
+  }
+}
+
+/** A query for the documents `deletedField` marks as deleted: the field is set, and not false. */
+export function flaggedQuery(deletedField: string): Record<string, unknown> {
+  return { bool: { filter: [{ exists: { field: deletedField } }], must_not: [{ term: { [deletedField]: false } }] } };
+}
+
+/** An incremental reindex: the documents flagged as deleted since `since` in `from` are deleted from `index`. */
+async function deleteFlagged(s: Session, cluster: Cluster, manifest: Manifest, from: string, index: string, since: string): Promise<void> {
+  const filter: Record<string, unknown>[] = [flaggedQuery(manifest.spec.deletedField!)];
+  if (manifest.spec.updatedField) filter.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
+  const ids: string[] = [];
+  for await (const hit of cluster.scan(from, { query: { bool: { filter } }, sourceIncludes: [], ...(s.signal ? { signal: s.signal } : {}) })) ids.push(hit._id);
+  await cluster.deleteDocs(index, ids, s.signal ? { signal: s.signal } : {});
 }
 
 async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
@@ -168,7 +201,15 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
   const filters: Record<string, unknown>[] = [];
   if (src.query) filters.push(src.query);
   if (since !== null && manifest.spec.updatedField) filters.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
-  const query = filters.length === 0 ? undefined : filters.length === 1 ? filters[0] : { bool: { filter: filters } };
+  const deletedField = manifest.spec.deletedField;
+  const query = deletedField
+    ? { bool: { filter: filters, must_not: [flaggedQuery(deletedField)] } }
+    : filters.length === 0
+      ? undefined
+      : filters.length === 1
+        ? filters[0]
+        : { bool: { filter: filters } };
+  if (deletedField && since !== null) await deleteFlagged(s, cluster, manifest, from, index, since);
   opts.onStart?.({ total: undefined, since, via: 'reindex' });
   const t0 = Date.now();
   let copied = 0;

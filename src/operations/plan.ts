@@ -53,7 +53,27 @@ export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: st
     git: inputs.git,
     base: inputs.base,
     ...(only ? { only } : {}),
+    modulesWithIds: await modulesWithIds(s, inputs.manifests),
   });
+}
+
+/**
+ * Masters whose module source exports `ids`, so that the plan can say deletions
+ * are found by comparing id sets. A module that cannot be loaded counts as not
+ * exporting it (its fill reports the problem).
+ */
+async function modulesWithIds(s: Session, manifests: readonly Manifest[]): Promise<string[]> {
+  const modules = manifests.filter((m) => m.spec.source?.type === 'module');
+  if (modules.length === 0) return [];
+  const { openSource } = await import('../sources/index.js');
+  const out: string[] = [];
+  for (const m of modules) {
+    const has = await openSource(m, { cwd: s.config.cwd })
+      .hasIds?.()
+      .catch(() => false);
+    if (has) out.push(m.name);
+  }
+  return out;
 }
 
 /**

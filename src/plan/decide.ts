@@ -7,6 +7,7 @@ import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import type { Instance, MasterState } from './instances.js';
 import { instanceOf } from './naming.js';
+import { deletionPlan } from './deletions.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { MasterPlan, PlanWarning, Step } from './types.js';
 
@@ -15,7 +16,19 @@ export interface MasterDecision {
   warnings: PlanWarning[];
 }
 
-export function decideMaster(manifest: Manifest, state: MasterState): MasterDecision {
+export function decideMaster(manifest: Manifest, state: MasterState, opts: { moduleHasIds?: boolean } = {}): MasterDecision {
+  const decided = decide(manifest, state);
+  const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
+  if (!deletions) return decided;
+  return { ...decided, plan: { ...decided.plan, reasons: [...decided.plan.reasons, deletions.reason], deletions } };
+}
+
+/** Documents are copied into an instance that is then activated: deletions during the copy matter. */
+function copiesAndActivates(steps: Step[]): boolean {
+  return steps.some((s) => s.op === 'fill' || s.op === 'catch_up') && steps.some((s) => s.op === 'activate');
+}
+
+function decide(manifest: Manifest, state: MasterState): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
   const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };

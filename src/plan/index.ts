@@ -1,6 +1,8 @@
 /** The pure plan engine (SPEC §7): diff, decide, plan. No I/O. */
 export type {
   Decision,
+  DeletionMethod,
+  DeletionPlan,
   MasterPlan,
   OfflineMaster,
   OfflinePlan,

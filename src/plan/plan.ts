@@ -23,6 +23,8 @@ export interface PlanInput {
   base: Plan['base'];
   /** Plan only these masters (names as in the manifests). */
   only?: string[];
+  /** Masters whose module source exports `ids` (the shell loads the modules). */
+  modulesWithIds?: string[];
 }
 
 export function createPlan(input: PlanInput): Plan {
@@ -30,7 +32,9 @@ export function createPlan(input: PlanInput): Plan {
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
   for (const manifest of manifests) {
-    const decision = decideMaster(manifest, masterState(manifest.name, input.prefix, input.snapshot, input.history));
+    const decision = decideMaster(manifest, masterState(manifest.name, input.prefix, input.snapshot, input.history), {
+      moduleHasIds: input.modulesWithIds?.includes(manifest.name) ?? false,
+    });
     masters.push(decision.plan);
     warnings.push(...decision.warnings);
   }

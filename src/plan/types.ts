@@ -27,6 +27,15 @@ export interface PlanWarning {
   message: string;
 }
 
+/** How deletions in the source reach a new instance (SPEC §3 "Deletions"). */
+export type DeletionMethod = 'deleted_field' | 'id_set' | 'deleted_field_and_id_set' | 'none';
+
+export interface DeletionPlan {
+  method: DeletionMethod;
+  /** For people; also one of the master's reasons. */
+  reason: string;
+}
+
 export interface MasterPlan {
   name: string;
   /** Alias name in the cluster (prefix included). */
@@ -42,6 +51,8 @@ export interface MasterPlan {
   blocked?: string;
   steps: Step[];
   reasons: string[];
+  /** Set when the plan copies documents into an instance it activates: how source deletions are kept out. */
+  deletions?: DeletionPlan;
 }
 
 export interface PlanSummary {

@@ -12,6 +12,7 @@ export { sqliteSource } from './sqlite.js';
 export { moduleSource } from './module.js';
 export { changedSince, parseSince, timeOf } from './since.js';
 export { fieldValue } from './doc-field.js';
+export { docId, idSetKind, isDeletion, type IdSetKind } from './deletions.js';
 
 export interface OpenSourceOptions {
   /** Directory relative manifest directories are resolved against, and files are named from in messages. Default: process.cwd(). */

@@ -36,6 +36,8 @@ export interface ModuleSourceOptions {
 export interface SourceModule {
   default: (args: { since: string | null; signal: AbortSignal }) => AsyncIterable<Doc> | Iterable<Doc>;
   count?: (args: { since: string | null }) => number | undefined | Promise<number | undefined>;
+  /** Optional: every id the source holds now, so that documents deleted from it are found (SPEC §3). */
+  ids?: (args: { signal: AbortSignal }) => AsyncIterable<unknown> | Iterable<unknown>;
 }
 
 export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
@@ -57,6 +59,21 @@ export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
         throw new RuntimeError(`module source ${shown}: count() returned ${JSON.stringify(n)}, expected a number`);
       }
       return n;
+    },
+
+    async hasIds(): Promise<boolean> {
+      return typeof (await load()).ids === 'function';
+    },
+
+    async *ids({ signal }: { signal?: AbortSignal }): AsyncGenerator<string> {
+      const mod = await load();
+      if (typeof mod.ids !== 'function') throw new RuntimeError(`module source ${shown} exports no ids function`);
+      for await (const id of mod.ids({ signal: signal ?? new AbortController().signal })) {
+        if (id === null || id === undefined || typeof id === 'object') {
+          throw new RuntimeError(`module source ${shown}: ids() yielded ${describeValue(id)}, expected a string or number`);
+        }
+        yield String(id);
+      }
     },
 
     async *read({ since, signal }: ReadOptions): AsyncGenerator<Doc> {
@@ -107,6 +124,9 @@ async function loadModule(file: string, shown: string): Promise<SourceModule> {
     throw new RuntimeError(
       `module source ${shown}: the default export must be an async generator function ({ since, signal }) => documents, got ${describeValue(mod.default)}`,
     );
+  }
+  if (mod.ids !== undefined && typeof mod.ids !== 'function') {
+    throw new RuntimeError(`module source ${shown}: the export "ids" must be an async generator function ({ signal }) => ids, got ${describeValue(mod.ids)}`);
   }
   if (mod.count !== undefined && typeof mod.count !== 'function') {
     throw new RuntimeError(`module source ${shown}: the export "count" must be a function, got ${describeValue(mod.count)}`);

@@ -14,4 +14,8 @@ export interface DocumentSource {
   /** Total number of documents that `read` will yield, when cheap to know. */
   count?(opts: ReadOptions): Promise<number | undefined>;
   read(opts: ReadOptions): AsyncIterable<Doc>;
+  /** A module source: whether it exports `ids` (every id it holds now). */
+  hasIds?(): Promise<boolean>;
+  /** Every id the source holds now (a module's `ids` export). */
+  ids?(opts: { signal?: AbortSignal }): AsyncIterable<string>;
 }
