@@ -2,19 +2,20 @@
  * Fill an index from another one (SPEC §3, source type `reindex`).
  *
  * - Server side, when the cluster has the reindex module: `POST _reindex` with
- *   `wait_for_completion=false` and `slices=auto`, then `GET _tasks/<id>` every
- *   `pollMs` for progress; the task's failures are reported, a failed task
- *   throws, an abort cancels the task.
+ *   `wait_for_completion=false`, `slices` (default auto) and `requests_per_second`,
+ *   then the task is watched (tasks.ts: progress from its running slices); its
+ *   failures are reported, a failed task throws, an abort cancels the task.
  * - Client side otherwise (Elasticsearch's integ-test distribution, some
- *   managed offerings): a point-in-time scan of the source piped into the bulk
- *   writer, keeping every `_id`; `query` is honoured, a `script` is refused
- *   (scripts run only inside the reindex module).
+ *   managed offerings): a scan of the source piped into the bulk writer, keeping
+ *   every `_id`; `query` and `requestsPerSecond` are honoured, `slices` has no
+ *   meaning there, a `script` is refused (scripts run only inside the reindex module).
  */
 import { ClusterError, RuntimeError } from '../errors.js';
 import { bulkWriteHits, type BulkItemError } from './bulk.js';
 import type { Conn } from './conn.js';
 import { count } from './indices.js';
 import { BATCH_SIZE } from './batch-size.js';
+import { sleep } from './retry.js';
 import { scan } from './scan.js';
 import { watchTask } from './tasks.js';
 
@@ -36,7 +37,7 @@ export interface ReindexOptions {
   onProgress?: (p: ReindexProgress) => void;
   /** Delay between two reads of the task's status (server side; default 1000 ms). */
   pollMs?: number;
-  /** Client side: documents per page and per bulk request (default BATCH_SIZE). */
+  /** Documents per batch: the task's scroll size (server side, default 1000), the page and bulk size (client side, default BATCH_SIZE). */
   batchSize?: number;
   /** Client side: bulk requests in flight (default 2). */
   concurrency?: number;
@@ -67,9 +68,9 @@ export async function runReindex(conn: Conn, opts: ReindexOptions): Promise<Rein
 }
 
 /** The `_reindex` request body (pure). */
-export function reindexBody(opts: Pick<ReindexOptions, 'source' | 'dest' | 'query' | 'script'>): Record<string, unknown> {
+export function reindexBody(opts: Pick<ReindexOptions, 'source' | 'dest' | 'query' | 'script' | 'batchSize'>): Record<string, unknown> {
   return {
-    source: { index: opts.source, ...(opts.query ? { query: opts.query } : {}) },
+    source: { index: opts.source, ...(opts.query ? { query: opts.query } : {}), ...(opts.batchSize !== undefined ? { size: opts.batchSize } : {}) },
     dest: { index: opts.dest },
     ...(opts.script !== undefined ? { script: typeof opts.script === 'string' ? { source: opts.script } : opts.script } : {}),
   };
@@ -114,11 +115,24 @@ async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexR
   const total = await count(conn, source, query);
   const result = await bulkWriteHits(conn, {
     index: dest,
-    hits: scan(conn, source, { ...(query ? { query } : {}), pageSize: opts.batchSize ?? BATCH_SIZE, ...(signal ? { signal } : {}) }),
+    hits: throttled(scan(conn, source, { ...(query ? { query } : {}), pageSize: opts.batchSize ?? BATCH_SIZE, ...(signal ? { signal } : {}) }), opts.requestsPerSecond, signal),
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(signal ? { signal } : {}),
     onProgress: ({ done }) => opts.onProgress?.({ done, total }),
   });
   return { created: result.indexed, failed: result.failed, errors: result.errors, aborted: result.aborted, via: 'client' };
+}
+
+/** The items of `it` at no more than `perSecond` a second (all at once without a rate). */
+async function* throttled<T>(it: AsyncIterable<T>, perSecond: number | undefined, signal?: AbortSignal): AsyncGenerator<T> {
+  if (perSecond === undefined) return yield* it;
+  const t0 = Date.now();
+  let n = 0;
+  for await (const x of it) {
+    const wait = t0 + (n++ * 1000) / perSecond - Date.now();
+    // Short waits are gathered into longer ones: a timer per document would cost more than it paces.
+    if (wait > 20) await sleep(wait, signal);
+    yield x;
+  }
 }

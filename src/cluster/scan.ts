@@ -34,7 +34,7 @@ type Page = { pit_id?: string; _scroll_id?: string; hits: { hits: Hit[] } };
 export async function* scan(conn: Conn, index: string, opts: ScanOptions = {}): AsyncGenerator<ScanHit> {
   const size = Math.max(1, Math.floor(opts.pageSize ?? 1000));
   const source = opts.sourceIncludes === undefined ? true : opts.sourceIncludes.length === 0 ? false : opts.sourceIncludes;
-  const body = { size, track_total_hits: false, _source: source, ...(opts.query ? { query: opts.query } : {}) };
+  const body = { size, _source: source, ...(opts.query ? { query: opts.query } : {}) };
   const how = conn.engine.quirks.scan;
   switch (how) {
     case 'point_in_time':
@@ -75,7 +75,13 @@ async function* byPointInTime(conn: Conn, index: string, body: Body, opts: ScanO
         {
           method: 'POST',
           path: '/_search',
-          body: { ...body, pit: { id: pitId, keep_alive: keepAlive }, sort: [{ _shard_doc: 'asc' }], ...(after ? { search_after: after } : {}) },
+          body: {
+            ...body,
+            track_total_hits: false,
+            pit: { id: pitId, keep_alive: keepAlive },
+            sort: [{ _shard_doc: 'asc' }],
+            ...(after ? { search_after: after } : {}),
+          },
         },
         { signal },
       );
@@ -96,6 +102,7 @@ async function* byScroll(conn: Conn, index: string, body: Body, opts: ScanOption
   const keepAlive = opts.keepAlive ?? '1m';
   let page = await conn.request<Page>(
     `reading documents of ${index}`,
+    // A scroll counts its hits (it refuses track_total_hits: false).
     { method: 'POST', path: `${indexPath(index)}/_search`, querystring: { scroll: keepAlive }, body: { ...body, sort: ['_doc'] } },
     { signal },
   );

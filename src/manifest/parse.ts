@@ -121,6 +121,8 @@ function toSource(src: Record<string, unknown> & { type: SourceSpec['type'] }): 
       const out: SourceSpec = { type: 'reindex', from: src['from'] as string };
       if (src['query'] !== undefined) out.query = src['query'] as Record<string, unknown>;
       if (src['script'] !== undefined) out.script = src['script'] as Record<string, unknown> | string;
+      if (src['requestsPerSecond'] !== undefined) out.requestsPerSecond = src['requestsPerSecond'] as number;
+      if (src['slices'] !== undefined) out.slices = src['slices'] as number | 'auto';
       return out;
     }
     default:

@@ -4,7 +4,16 @@ export type SourceSpec =
   | { type: 'ndjson'; path: string }
   | { type: 'sqlite'; path: string; query: string }
   | { type: 'module'; path: string }
-  | { type: 'reindex'; from: string; query?: Record<string, unknown>; script?: Record<string, unknown> | string };
+  | {
+      type: 'reindex';
+      from: string;
+      query?: Record<string, unknown>;
+      script?: Record<string, unknown> | string;
+      /** Throttle of the server-side copy, documents a second. */
+      requestsPerSecond?: number;
+      /** Slices of the server-side copy: `auto` (one a shard) or a number. */
+      slices?: number | 'auto';
+    };
 
 export interface MasterSpec {
   settings: Record<string, unknown>;

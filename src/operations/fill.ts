@@ -218,6 +218,8 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
     dest: index,
     ...(query ? { query } : {}),
     ...(src.script !== undefined ? { script: src.script } : {}),
+    ...(src.requestsPerSecond !== undefined ? { requestsPerSecond: src.requestsPerSecond } : {}),
+    ...(src.slices !== undefined ? { slices: src.slices } : {}),
     ...(s.signal ? { signal: s.signal } : {}),
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
