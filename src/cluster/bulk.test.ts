@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
+import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
 import { startFaultProxy } from '../../test/support/fault-proxy.js';
 import { ClusterError } from '../errors.js';
 import type { Doc } from '../sources/types.js';
@@ -15,7 +15,7 @@ const es = () => rawClient();
 const opened: Cluster[] = [];
 /** The port under test, at the node or at a proxy in front of it (the engine forced: a proxy may fail the probe too). */
 function clusterAt(url: string): Cluster {
-  const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch' });
+  const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
   opened.push(c);
   return c;
 }
@@ -336,7 +336,7 @@ describe('bulkWrite', () => {
       expect((err as ClusterError).message).toMatch(
         new RegExp(
           `^gave up on writing documents to ${prefix}busy after 3 attempts over \\d+ms: ` +
-            `Elasticsearch at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
+            `${testEngine().name} at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
         ),
       );
       expect(proxy.requests).toBe(3);
@@ -347,7 +347,9 @@ describe('bulkWrite', () => {
     const dead = clusterAt('http://127.0.0.1:1');
     const down = await dead.bulkWrite({ index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ClusterError);
-    expect((down as Error).message).toMatch(/^gave up on writing documents to \S+ after 2 attempts over \d+ms: cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1 \(connection refused\)$/);
+    expect((down as Error).message).toMatch(
+      new RegExp(`^gave up on writing documents to \\S+ after 2 attempts over \\d+ms: cannot reach ${testEngine().name} at http://127\\.0\\.0\\.1:1 \\(connection refused\\)$`),
+    );
     await dead.close();
     const refusing = await bulkFaultProxy({ failRequests: { count: 100, status: 400 } });
     try {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { esUrl } from '../../test/support/es.js';
+import { esUrl, isOpenSearch, testEngine } from '../../test/support/es.js';
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
 import type { Auth } from '../config/types.js';
 import { ClusterError } from '../errors.js';
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** The engine is forced: these tests count the requests a proxy sees, and the engine probe would be one more. */
 function clusterAt(url: string, auth: Auth = { kind: 'none' }, counter?: { n: number }): Cluster {
-  const c = connect({ url, auth, caCert: null, engine: 'elasticsearch' }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
+  const c = connect({ url, auth, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
   opened.push(c);
   return c;
 }
@@ -117,7 +117,7 @@ describe('retries against a faulty cluster', () => {
     const p = await proxy({ failFirst: Infinity, status: 503 });
     const counter = { n: 0 };
     const e = await failure(clusterAt(p.url, { kind: 'none' }, counter).refresh('anything'));
-    expect(e.message).toMatch(new RegExp(`^gave up on refreshing anything after 5 attempts over \\d+ms: Elasticsearch at ${p.url.replace(/[.]/g, '\\.')} answered 503 .*$`));
+    expect(e.message).toMatch(new RegExp(`^gave up on refreshing anything after 5 attempts over \\d+ms: ${testEngine().name} at ${p.url.replace(/[.]/g, '\\.')} answered 503 .*$`));
     expect(e.details).toMatchObject({ status: 503, url: p.url });
     expect(p.requests).toBe(5);
     expect(counter.n).toBe(5);
@@ -127,7 +127,7 @@ describe('retries against a faulty cluster', () => {
     const port = await closedPort();
     const e = await failure(clusterAt(`http://127.0.0.1:${port}`).info());
     expect(e.message).toMatch(`after 5 attempts over `);
-    expect(e.message).toMatch(`: cannot reach Elasticsearch at http://127.0.0.1:${port} (connection refused)`);
+    expect(e.message).toMatch(`: cannot reach ${testEngine().name} at http://127.0.0.1:${port} (connection refused)`);
   });
 
   it('says "cannot reach the cluster" when nothing listens and the engine is not known yet', async () => {
@@ -158,7 +158,7 @@ describe('retries against a faulty cluster', () => {
 
   it('stops retrying at once when aborted, with the abort reason', async () => {
     const p = await proxy({ failFirst: Infinity, status: 503 });
-    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch' }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
+    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
     opened.push(c);
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(new Error('interrupted')), 100);
