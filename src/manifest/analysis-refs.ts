@@ -6,6 +6,7 @@
  * cluster refusing the index at create.
  */
 import type { Problem } from '../errors.js';
+import { isRecord } from '../fingerprint/canonical-value.js';
 import { visible } from '../render/escape.js';
 import { BUILTIN_ANALYZERS, BUILTIN_CHAR_FILTERS, BUILTIN_NORMALIZERS, BUILTIN_TOKENIZERS, BUILTIN_TOKEN_FILTERS } from './analysis-builtins.js';
 import type { Anchor } from './yaml-positions.js';
@@ -88,8 +89,4 @@ function mappingRefs(node: Record<string, unknown>, path: Path, refs: Ref[]): vo
       }
     });
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -16,6 +16,7 @@ import { aHistory, anIndex, aSnapshot } from './builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
 import type { Plan, Step } from './types.js';
+import { rng } from '../../test/support/rng.js';
 
 const SPECS: IndexSpec[] = [
   { settings: { number_of_shards: 1 }, mappings: { properties: { title: { type: 'text' } } } },
@@ -23,18 +24,6 @@ const SPECS: IndexSpec[] = [
   { settings: { number_of_shards: 2 }, mappings: { properties: { title: { type: 'keyword' } } } },
 ];
 const PREFIXES = ['', 'qa1_', 'qa2_'];
-
-/** mulberry32: a small seeded generator, so that a failing sequence can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function manifest(spec: IndexSpec, keepInactive: number): Manifest {
   return withFingerprint({
