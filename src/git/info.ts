@@ -1,7 +1,8 @@
 /**
  * What esm needs from git: the commit being deployed (for the journal and `_meta.esm`)
  * and files at a ref. Plain `git` through child_process, in as few calls as possible:
- * one for the repository state, three for every manifest at a ref, whatever their number.
+ * one for the repository state, three for every manifest at a ref, whatever their number,
+ * and one for the commit a ref names.
  */
 import { execFile, spawn } from 'node:child_process';
 import { InvalidInputError } from '../errors.js';
@@ -49,6 +50,12 @@ export async function gitInfo(cwd: string): Promise<GitInfo | null> {
   if (commit === '(initial)') return { commit: null, branch: null, dirty };
   // As `git rev-parse --abbrev-ref HEAD` says it: HEAD when detached.
   return { commit, branch: head === '(detached)' ? 'HEAD' : head, dirty };
+}
+
+/** The full SHA of the commit `ref` names, or null when git cannot resolve it. */
+export async function commitOf(cwd: string, ref: string): Promise<string | null> {
+  const r = await git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  return r.code === 0 ? r.stdout.toString('utf8').trim() || null : null;
 }
 
 /**

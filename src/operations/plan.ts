@@ -95,17 +95,19 @@ export function masterNames(prefix: string, args: readonly string[], manifests: 
  * working tree; no cluster, no state.
  */
 export async function computeOfflinePlan(config: { cwd: string; manifestsDir: string }, baseRef: string): Promise<OfflinePlan> {
-  const [{ filesAtRef }, { loadManifests, parseManifestTexts }, { planOffline }] = await Promise.all([
+  const [{ filesAtRef, commitOf, gitInfo }, { loadManifests, parseManifestTexts }, { planOffline }] = await Promise.all([
     import('../git/info.js'),
     import('../manifest/index.js'),
     import('../plan/index.js'),
   ]);
-  const [files, head] = await Promise.all([
+  const [files, head, baseCommit, repo] = await Promise.all([
     filesAtRef(config.cwd, baseRef, config.manifestsDir, ['.yaml', '.yml']),
     loadManifests(config.manifestsDir, { cwd: config.cwd }),
+    commitOf(config.cwd, baseRef),
+    gitInfo(config.cwd),
   ]);
   const base = parseManifestTexts(files);
-  return planOffline(base, head, { baseRef });
+  return planOffline(base, head, { baseRef, baseCommit, head: repo ? { commit: repo.commit, dirty: repo.dirty } : null });
 }
 
 /** Masters an offline plan says apply would change (an added master, or a changed spec). */

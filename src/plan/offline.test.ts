@@ -59,6 +59,21 @@ describe('planOffline', () => {
     expect(byName('people').reasons.join('\n')).toContain('mappings.properties.age: added');
   });
 
+  it('says an in-place field addition leaves existing documents to be filled, as the cluster plan does', () => {
+    const withSource = planOffline(base, [master('people', { name: { type: 'keyword' }, age: { type: 'integer' } }, { source: { type: 'ndjson', path: 'people.ndjson' } })]);
+    expect(withSource.masters.find((m) => m.name === 'people')!.reasons).toContain(
+      'existing documents get values for new fields only when re-sent: apply fills the active instance again (full) after the mapping update',
+    );
+    expect(byName('people').reasons).toContain('existing documents get no value for the new fields: the manifest has no spec.source to re-send them from');
+    // A replace fills the new instance anyway: no such line.
+    expect(byName('movies').reasons.join('\n')).not.toContain('existing documents');
+  });
+
+  it('names the base and head commits it compared', () => {
+    const p = planOffline(base, head, { baseRef: 'origin/main', baseCommit: 'a'.repeat(40), head: { commit: 'b'.repeat(40), dirty: true } });
+    expect(p).toMatchObject({ baseCommit: 'a'.repeat(40), head: { commit: 'b'.repeat(40), dirty: true } });
+  });
+
   it('mentions changes outside settings and mappings, which need no new instance', () => {
     expect(byName('tags').reasons).toEqual(['spec.retention changed (no new instance needed for it)']);
     expect(byName('shows').reasons).toEqual([]);

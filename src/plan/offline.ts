@@ -3,12 +3,18 @@
  * manifests alone (base ref vs working tree). Pure, like createPlan.
  */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
-import { deepEqual, describeChange, diffSpecs } from './diff.js';
+import { addsDataFields, deepEqual, describeChange, diffSpecs } from './diff.js';
 import type { OfflineMaster, OfflinePlan } from './types.js';
 
 const OTHER_SPEC_PARTS = ['source', 'idField', 'updatedField', 'activation', 'retention'] as const satisfies readonly (keyof MasterSpec)[];
 
-export function planOffline(base: Manifest[], head: Manifest[], opts: { baseRef?: string } = {}): OfflinePlan {
+export interface OfflineOptions {
+  baseRef?: string;
+  baseCommit?: string | null;
+  head?: { commit: string | null; dirty: boolean } | null;
+}
+
+export function planOffline(base: Manifest[], head: Manifest[], opts: OfflineOptions = {}): OfflinePlan {
   const before = new Map(base.map((m) => [m.name, m]));
   const after = new Map(head.map((m) => [m.name, m]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
@@ -18,6 +24,8 @@ export function planOffline(base: Manifest[], head: Manifest[], opts: { baseRef?
     formatVersion: 1,
     kind: 'offline',
     baseRef: opts.baseRef ?? null,
+    baseCommit: opts.baseCommit ?? null,
+    head: opts.head ?? null,
     masters,
     summary: {
       added: count((m) => m.status === 'added'),
@@ -67,8 +75,15 @@ function compareMaster(name: string, a: Manifest | undefined, b: Manifest | unde
     headFingerprint: fpB,
     verdict: replace ? 'replace' : 'in_place',
     newInstance: replace,
-    reasons: [head, ...ordered.map(describeChange), ...others],
+    reasons: [head, ...ordered.map(describeChange), ...(!replace && addsDataFields(diff) ? [refillReason(b)] : []), ...others],
   };
+}
+
+/** As the cluster plan says it (plan/decide.ts): an in-place field addition leaves existing documents without values. */
+function refillReason(m: Manifest): string {
+  return m.spec.source
+    ? 'existing documents get values for new fields only when re-sent: apply fills the active instance again (full) after the mapping update'
+    : 'existing documents get no value for the new fields: the manifest has no spec.source to re-send them from';
 }
 
 function specOf(m: Manifest): { settings: Record<string, unknown>; mappings: Record<string, unknown> } {

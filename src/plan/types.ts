@@ -103,6 +103,10 @@ export interface OfflinePlan {
   kind: 'offline';
   /** The git ref the working tree is compared with, when known. */
   baseRef: string | null;
+  /** The commit `baseRef` named when the plan was made (full SHA), when known. */
+  baseCommit?: string | null;
+  /** The working tree's commit (HEAD), and whether the tree had uncommitted changes. */
+  head?: { commit: string | null; dirty: boolean } | null;
   masters: OfflineMaster[];
   summary: { added: number; removed: number; changed: number; unchanged: number; in_place: number; replace: number; newInstances: number };
 }

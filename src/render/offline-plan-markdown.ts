@@ -1,6 +1,6 @@
 /** `esm plan --offline --markdown`: which masters a pull request would rebuild. */
 import type { OfflinePlan } from '../plan/types.js';
-import { offlineHeadline, offlineSummaryWords } from './offline-words.js';
+import { offlineCommitsWords, offlineHeadline, offlineSummaryWords } from './offline-words.js';
 import { mdCode as code, mdText as html } from './escape.js';
 
 export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
@@ -17,6 +17,6 @@ export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
     for (const r of m.reasons) out.push(`- ${html(r)}`);
     out.push('', '</details>', '');
   }
-  out.push(`<sub>compared with ${plan.baseRef ? code(plan.baseRef) : 'the base'}, no cluster consulted</sub>`);
+  out.push(`<sub>compared with ${plan.baseRef ? code(plan.baseRef) : 'the base'}, no cluster consulted: ${html(offlineCommitsWords(plan))}</sub>`);
   return out.join('\n') + '\n';
 }

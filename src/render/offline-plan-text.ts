@@ -2,12 +2,12 @@
 import type { OfflinePlan } from '../plan/types.js';
 import { paint } from './ansi.js';
 import { visible as v } from './escape.js';
-import { offlineHeadline, offlineSummaryWords } from './offline-words.js';
+import { offlineCommitsWords, offlineHeadline, offlineSummaryWords } from './offline-words.js';
 import { tone } from './plan-text.js';
 
 export function renderOfflinePlanText(plan: OfflinePlan, opts: { color: boolean }): string {
   const p = paint(opts.color);
-  const lines: string[] = [p.dim(`manifests at ${v(plan.baseRef ?? 'the base')} compared with the working tree (no cluster)`), ''];
+  const lines: string[] = [p.dim(`manifests at ${v(plan.baseRef ?? 'the base')} compared with the working tree (no cluster)`), p.dim(v(offlineCommitsWords(plan))), ''];
   const quiet = plan.masters.filter((m) => m.status === 'unchanged' && m.reasons.length === 0);
   for (const m of plan.masters.filter((x) => !quiet.includes(x))) {
     const head = offlineHeadline(m);

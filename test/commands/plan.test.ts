@@ -197,6 +197,25 @@ describe('esm plan --offline', () => {
     expect(md.stdout).toMatch(/^### esm plan \(offline\)/);
   });
 
+  it('names the base and head commits, in every rendering', async () => {
+    const p = repo();
+    const baseSha = git(p, 'rev-parse', 'HEAD').trim();
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'text', year: 'integer', updated_at: 'date' } }));
+    git(p, 'add', '-A');
+    git(p, 'commit', '-q', '-m', 'v2');
+    const headSha = git(p, 'rev-parse', 'HEAD').trim();
+    const text = (await esm(p, ['plan', '--offline', '--base', 'main~1'], 0, offline)).stdout;
+    expect(text).toContain(`base ${baseSha.slice(0, 12)} (main~1) → head ${headSha.slice(0, 12)}`);
+    // An in-place field addition says existing documents need a fill.
+    expect(text).toContain('existing documents get values for new fields only when re-sent');
+    const md = (await esm(p, ['plan', '--offline', '--base', 'main~1', '--markdown'], 0, offline)).stdout;
+    expect(md).toMatch(new RegExp(`<sub>.*: base ${baseSha.slice(0, 12)} \\(main&#126;1\\) → head ${headSha.slice(0, 12)}</sub>`));
+    const j = (await esm(p, ['plan', '--offline', '--base', 'main~1', '--json'], 0, offline)).json();
+    expect(j).toMatchObject({ baseRef: 'main~1', baseCommit: baseSha, head: { commit: headSha, dirty: false } });
+    p.manifest('books', movieManifest({ name: 'books', fields: { id: 'keyword', title: 'text', updated_at: 'date', tag: 'keyword' } }));
+    expect((await esm(p, ['plan', '--offline', '--base', 'main~1'], 0, offline)).stdout).toContain(`head ${headSha.slice(0, 12)} + uncommitted changes`);
+  });
+
   it('exits 0 with --detailed-exitcode when the manifests did not change', async () => {
     const p = repo();
     const r = await esm(p, ['plan', '--offline', '--base', 'main', '--detailed-exitcode'], 0, offline);
