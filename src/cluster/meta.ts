@@ -22,6 +22,7 @@ export function parseMeta(mappings: Record<string, unknown> | undefined): Instan
   };
   if ('filledAt' in m) out.filledAt = typeof m.filledAt === 'string' ? m.filledAt : null;
   if ('lastUpdateAt' in m) out.lastUpdateAt = typeof m.lastUpdateAt === 'string' ? m.lastUpdateAt : null;
+  if (typeof m.numbersUsed === 'number' && Number.isInteger(m.numbersUsed)) out.numbersUsed = m.numbersUsed;
   return out;
 }
 

@@ -9,6 +9,12 @@ export interface InstanceMeta {
   commit: string | null;
   filledAt?: string | null;
   lastUpdateAt?: string | null;
+  /**
+   * The highest instance number this master has used, when above this instance's
+   * own: written on the newest remaining instance when a newer one is dropped, so
+   * that the cluster alone (a pull-request plan) still knows the number is taken.
+   */
+  numbersUsed?: number;
 }
 
 export interface IndexSnapshot {

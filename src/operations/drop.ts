@@ -33,7 +33,22 @@ export async function dropInstances(s: Session, targets: { master: string; numbe
     });
     dropped.push(c.name);
   }
+  for (const master of new Set(checked.map((c) => c.master))) await keepNumbersUsed(s, master);
   return { dropped };
+}
+
+/**
+ * Numbers are never reused, and the cluster alone must say so (a pull-request
+ * plan has no state file): when the newest instance of a master was dropped,
+ * the newest remaining one records the highest number used in its `_meta.esm`.
+ */
+async function keepNumbersUsed(s: Session, master: string): Promise<void> {
+  const st = await loadMasterState(s, master, { allowConflicts: true });
+  const newest = st.instances.filter((i) => i.managed).at(-1);
+  const used = st.nextNumber - 1;
+  if (!newest || newest.number >= used || (newest.index.meta?.numbersUsed ?? 0) >= used) return;
+  const cluster = await s.cluster();
+  await cluster.updateMeta(newest.name, { numbersUsed: used });
 }
 
 /** `esm drop <master> --older`: every instance older than the active one. */

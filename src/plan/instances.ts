@@ -51,6 +51,7 @@ export function masterState(name: string, prefix: string, snapshot: ClusterSnaps
     if (number === null) continue;
     highest = Math.max(highest, number);
     if (index.meta && index.meta.master !== name) continue;
+    highest = Math.max(highest, index.meta?.numbersUsed ?? 0);
     const record = records.find((r) => r.name === index.name && !r.dropped);
     instances.push(toInstance(index, number, record));
   }

@@ -117,6 +117,27 @@ describe('instance numbers: the names the plan prints are the names apply create
     expect(await aliasTargets(alias)).toEqual([`${alias}-2`]);
   });
 
+  it('after the newest instance is dropped by hand, a plan without the state file still names the instance the deploy creates', async () => {
+    const p = moviesProject(3, { keepInactive: 5 });
+    const alias = `${p.prefix}movies`;
+    await esm(p, ['apply', '--auto-approve']);
+    p.manifest('movies', movieManifest({ keepInactive: 5, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    await esm(p, ['apply', '--auto-approve']);
+    // Back to the first schema and instance; the newest one is dropped by hand.
+    p.manifest('movies', movieManifest({ keepInactive: 5 }));
+    await esm(p, ['rollback', 'movies']);
+    await esm(p, ['drop', `${alias}-2`]);
+    expect(await indicesOf(p.prefix)).toEqual([`${alias}-1`]);
+
+    p.manifest('movies', movieManifest({ keepInactive: 5, fields: { id: 'keyword', title: 'keyword', year: 'integer', updated_at: 'date' } }));
+    const withState = createdName(await planJson(p));
+    const noState = createdName((await esm(p, ['plan', '--json'], 0, { env: { ESM_STATE: `${p.dir}/absent/state.sqlite` } })).json<PlanJson>());
+    expect(withState).toBe(`${alias}-3`);
+    expect(noState).toBe(withState);
+    await esm(p, ['apply', '--auto-approve']);
+    expect(await aliasTargets(alias)).toEqual([`${alias}-3`]);
+  });
+
   it('numbers are per environment prefix: a new prefix starts at 1 with a state file another prefix used', async () => {
     const p = moviesProject(3, { keepInactive: 0 });
     const other = tempProject('dst2');
