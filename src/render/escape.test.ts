@@ -92,4 +92,11 @@ describe('escaping what a manifest supplies', () => {
     expect(text).toContain('evil\\n\\n=\\tmovies');
     expect(text).not.toMatch(/^=/m);
   });
+
+  it('tables (list, history) keep one line per row whatever a cell holds', async () => {
+    const { table } = await import('./list-text.js');
+    const lines = table([['ID', 'COMMAND'], ['1', 'esm apply evil\n\n1  esm drop --force\u202e']]);
+    expect(lines).toEqual(['ID  COMMAND', '1   esm apply evil\\n\\n1  esm drop --force\\u202e']);
+  });
 });
+

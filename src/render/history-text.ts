@@ -2,6 +2,7 @@
 import type { HistoryEntry } from '../operations/history.js';
 import { assertNever } from '../errors.js';
 import { paint } from './ansi.js';
+import { visible } from './escape.js';
 import { shortCommit, shortTime, table } from './list-text.js';
 
 export function renderHistoryText(actions: readonly HistoryEntry[], opts: { color: boolean }): string {
@@ -41,7 +42,7 @@ export function renderHistoryText(actions: readonly HistoryEntry[], opts: { colo
   const out = [lines[0]!];
   actions.forEach((a, i) => {
     out.push(lines[i + 1]!);
-    if (a.error) out.push(p.red(`    error: ${a.error.split('\n')[0]}`));
+    if (a.error) out.push(p.red(`    error: ${visible(a.error.split('\n')[0]!)}`));
   });
   return out.join('\n') + '\n';
 }

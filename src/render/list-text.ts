@@ -1,9 +1,12 @@
 /** `esm list` for people: one block per master, an aligned table of its instances. */
 import type { Listing, ListedInstance, ListedMaster } from '../operations/list.js';
 import { paint, type Paint } from './ansi.js';
+import { visible } from './escape.js';
 
 /** Columns padded to their widest cell; the last column is not padded. Cells are plain text. */
-export function table(rows: string[][], opts: { indent?: string; style?: (row: number, col: number, cell: string) => string } = {}): string[] {
+export function table(input: string[][], opts: { indent?: string; style?: (row: number, col: number, cell: string) => string } = {}): string[] {
+  // Cells hold names, argv and messages: one line each, invisible characters shown as escapes.
+  const rows = input.map((row) => row.map(visible));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const style = opts.style ?? ((_r, _c, cell) => cell);
@@ -55,7 +58,7 @@ function masterBlock(p: Paint, m: ListedMaster): string[] {
     m.fingerprint ? `desired ${shortFp(m.fingerprint)}` : p.yellow('orphan: no manifest declares it'),
   ];
   const lines = [head.join('  ')];
-  for (const c of m.conflicts) lines.push(`  ${p.red('! conflict:')} ${c}`);
+  for (const c of m.conflicts) lines.push(`  ${p.red('! conflict:')} ${visible(c)}`);
   if (m.instances.length === 0) {
     lines.push(p.dim('  no instances (esm create ' + m.name + ')'));
     return lines;
