@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { manifestYaml } from '../../src/manifest/builders.js';
-import { rawClient } from '../support/es.js';
+import { countDocs as count } from '../support/apply-fixtures.js';
 import type { TempProject } from '../support/project.js';
 import { aliasTargets, expectNothingChanged, expectOneLineError, instance, ok, project } from './helpers.js';
 
@@ -15,10 +15,6 @@ afterEach(async () => {
   p = undefined;
 });
 
-async function count(index: string): Promise<number> {
-  await rawClient().indices.refresh({ index });
-  return (await rawClient().count({ index })).count;
-}
 
 describe('esm clear of the active instance', () => {
   it('refuses (exit 4) by master or by instance name, changing nothing; --force clears it', async () => {
