@@ -83,3 +83,38 @@ describe('configuration precedence: flag > env > esm.config.yaml > default', () 
     expect(c).toMatchObject({ url: 'http://127.0.0.1:9299', prefix: 'dev_', configFile: join(dir, 'esm.config.yaml') });
   });
 });
+
+describe('engine, AWS signing and request timeout (SPEC §5)', () => {
+  it('defaults to auto-detection, no signing and 30 s a request', () => {
+    expect(mergeConfig(base)).toMatchObject({ engine: 'auto', aws: null, timeoutMs: 30_000 });
+  });
+
+  it('takes the engine from --engine, then ESM_ENGINE, then the file, and refuses an unknown one', () => {
+    expect(mergeConfig({ ...base, flags: { engine: 'opensearch' }, env: { ESM_ENGINE: 'elasticsearch' } }).engine).toBe('opensearch');
+    expect(mergeConfig({ ...base, env: { ESM_ENGINE: 'OpenSearch' }, file: { engine: 'elasticsearch' } }).engine).toBe('opensearch');
+    expect(mergeConfig({ ...base, file: { engine: 'elasticsearch' } }).engine).toBe('elasticsearch');
+    expect(() => mergeConfig({ ...base, env: { ESM_ENGINE: 'solr' } })).toThrow(/invalid engine "solr" \(from ESM_ENGINE\): expected auto, elasticsearch, opensearch/);
+  });
+
+  it('reads timeouts as 30s, 2m, 500ms, 1m30s or plain seconds, flag > env > file', () => {
+    const t = (timeout: string) => mergeConfig({ ...base, flags: { timeout } }).timeoutMs;
+    expect([t('30s'), t('2m'), t('500ms'), t('1m30s'), t('45'), t('2.5')]).toEqual([30_000, 120_000, 500, 90_000, 45_000, 2_500]);
+    expect(mergeConfig({ ...base, flags: { timeout: '5s' }, env: { ESM_TIMEOUT: '9s' }, file: { timeout: 11 } }).timeoutMs).toBe(5_000);
+    expect(mergeConfig({ ...base, env: { ESM_TIMEOUT: '9s' }, file: { timeout: 11 } }).timeoutMs).toBe(9_000);
+    expect(mergeConfig({ ...base, file: { timeout: 11 } }).timeoutMs).toBe(11_000);
+    for (const bad of ['soon', '0', '-5s', '10 parsecs', '2d']) {
+      expect(() => mergeConfig({ ...base, flags: { timeout: bad } }), bad).toThrow(InvalidInputError);
+    }
+    expect(() => mergeConfig({ ...base, env: { ESM_TIMEOUT: 'soon' } })).toThrow(/invalid timeout "soon" \(from ESM_TIMEOUT\): expected a duration such as 30s/);
+  });
+
+  it('signs with AWS SigV4 when ESM_AWS_REGION is set (service es unless aoss), never together with other credentials', () => {
+    expect(mergeConfig({ ...base, env: { ESM_AWS_REGION: 'eu-west-1' } }).aws).toEqual({ region: 'eu-west-1', service: 'es' });
+    expect(mergeConfig({ ...base, env: { ESM_AWS_REGION: 'us-east-2', ESM_AWS_SERVICE: 'aoss' } }).aws).toEqual({ region: 'us-east-2', service: 'aoss' });
+    expect(() => mergeConfig({ ...base, env: { ESM_AWS_REGION: 'eu-west-1', ESM_AWS_SERVICE: 's3' } })).toThrow(/invalid ESM_AWS_SERVICE "s3"/);
+    expect(() => mergeConfig({ ...base, env: { ESM_AWS_SERVICE: 'es' } })).toThrow(/ESM_AWS_SERVICE needs ESM_AWS_REGION/);
+    expect(() => mergeConfig({ ...base, env: { ESM_AWS_REGION: 'Europe' } })).toThrow(/invalid ESM_AWS_REGION "Europe"/);
+    expect(() => mergeConfig({ ...base, env: { ESM_AWS_REGION: 'eu-west-1', ESM_API_KEY: 'k' } })).toThrow(/do not also set ESM_API_KEY/);
+    expect(() => mergeConfig({ ...base, env: { ESM_AWS_REGION: 'eu-west-1', ESM_ENGINE: 'elasticsearch' } })).toThrow(/works with OpenSearch only/);
+  });
+});
