@@ -117,22 +117,32 @@ async function main() {
     rows.runs = runs;
     const source = runs.esm.at(-1).index;
 
-    log(`elasticdump: loading ${fmt(N)} docs…`);
-    rows.dump = await runElasticdump(client, node.url);
+    // BENCH_SKIP=elasticdump,reindex leaves those comparisons out (they are not goals of issue #12).
+    const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+    if (skip.has('elasticdump')) rows.dump = { na: 'skipped (BENCH_SKIP)' };
+    else {
+      log(`elasticdump: loading ${fmt(N)} docs…`);
+      rows.dump = await runElasticdump(client, node.url);
+    }
 
-    log(`reindex: copying ${fmt(runs.esm.at(-1).docs)} docs…`);
-    await client.indices.updateAliases({ actions: [{ add: { index: source, alias: `${PREFIX}movies` } }] });
-    esm(project, node.url, ['create', 'movies_copy']);
-    rows.esmReindex = await timed(() => esmAsync(project, node.url, ['update', 'movies_copy-1', '--full']));
-    rows.esmReindex.docs = await count(client, `${PREFIX}movies_copy-1`);
-    if (facts.reindex) {
-      await createPlainIndex(client, `${PREFIX}rawcopy`);
-      rows.rawReindex = await timed(async () => {
-        await client.reindex({ source: { index: source }, dest: { index: `${PREFIX}rawcopy` }, slices: 'auto', wait_for_completion: true, refresh: true });
-      });
-      rows.rawReindex.docs = await count(client, `${PREFIX}rawcopy`);
+    if (skip.has('reindex')) {
+      rows.esmReindex = { na: 'skipped (BENCH_SKIP)' };
+      rows.rawReindex = { na: 'skipped (BENCH_SKIP)' };
     } else {
-      rows.rawReindex = { na: 'cluster has no reindex module' };
+      log(`reindex: copying ${fmt(runs.esm.at(-1).docs)} docs…`);
+      await client.indices.updateAliases({ actions: [{ add: { index: source, alias: `${PREFIX}movies` } }] });
+      esm(project, node.url, ['create', 'movies_copy']);
+      rows.esmReindex = await timed(() => esmAsync(project, node.url, ['update', 'movies_copy-1', '--full']));
+      rows.esmReindex.docs = await count(client, `${PREFIX}movies_copy-1`);
+      if (facts.reindex) {
+        await createPlainIndex(client, `${PREFIX}rawcopy`);
+        rows.rawReindex = await timed(async () => {
+          await client.reindex({ source: { index: source }, dest: { index: `${PREFIX}rawcopy` }, slices: 'auto', wait_for_completion: true, refresh: true });
+        });
+        rows.rawReindex.docs = await count(client, `${PREFIX}rawcopy`);
+      } else {
+        rows.rawReindex = { na: 'cluster has no reindex module' };
+      }
     }
 
     log('start-up…');
@@ -406,7 +416,9 @@ function printReport({ facts, rows, startup }) {
           `${ratio(dumpRate)} helpers.bulk; esm ${(esmRate / dumpRate).toFixed(2)}×`,
           `esm ≥ ${TARGETS.elasticdump.toFixed(1)}× elasticdump: ${verdict(esmRate / dumpRate >= TARGETS.elasticdump)}`,
         ],
-    [
+    rows.esmReindex.na
+      ? ['reindex fill', 'esm reindex source', `n/a (${rows.esmReindex.na})`, '', '', '', '']
+      : [
       'reindex fill',
       `esm reindex source (${facts.reindex ? 'server _reindex' : 'client-side copy'})`,
       fmt(rows.esmReindex.docs),
