@@ -133,12 +133,30 @@ describe('HistoryStore', () => {
     expect(JSON.stringify(await query(file, 'SELECT * FROM actions'))).not.toContain('hunter2');
   });
 
+  it("measures each master's fill rate from its last completed full update that moved documents", async () => {
+    const { file } = await aStateFile();
+    const time = setClock();
+    const store = await HistoryStore.open(file, { now: time.now });
+    const run = (action: 'update' | 'partial_update', master: string, from: string, to: string, outcome: { status: 'complete' | 'failed'; docsAffected: number }) => {
+      time.set(from);
+      const id = store.startAction({ action, master });
+      time.set(to);
+      store.finishAction(id, outcome);
+    };
+    run('update', 'movies', '2025-06-01T10:00:00.000Z', '2025-06-01T10:00:10.000Z', { status: 'complete', docsAffected: 10_000 });
+    run('update', 'movies', '2025-06-02T10:00:00.000Z', '2025-06-02T10:00:04.000Z', { status: 'complete', docsAffected: 20_000 });
+    run('update', 'movies', '2025-06-03T10:00:00.000Z', '2025-06-03T10:00:01.000Z', { status: 'failed', docsAffected: 50 });
+    run('partial_update', 'movies', '2025-06-04T10:00:00.000Z', '2025-06-04T10:00:01.000Z', { status: 'complete', docsAffected: 3 });
+    run('update', 'books', '2025-06-01T10:00:00.000Z', '2025-06-01T10:00:02.000Z', { status: 'complete', docsAffected: 0 });
+    expect(store.view().fillRates).toEqual({ movies: 5_000 });
+  });
+
   describe('a missing state file', () => {
     it('is an empty store that read-only commands never create', async () => {
       const { dir, file } = await aStateFile();
       const store = await HistoryStore.open(file, { readOnly: true });
       expect(store.exists).toBe(false);
-      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {} });
+      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {} });
       expect(store.listActions()).toEqual([]);
       expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
       expect(await readdir(dir)).toEqual([]);

@@ -222,7 +222,20 @@ export class HistoryStore {
       const n = /-(\d+)$/.exec(instance)?.[1];
       if (n && instance.endsWith(`${String(r.master)}-${n}`)) bump(instance);
     }
-    return { masters, instances, maxNumber };
+    return { masters, instances, maxNumber, fillRates: this.fillRates() };
+  }
+
+  /** docs/s of each master's last completed full update that moved documents. */
+  private fillRates(): Record<string, number> {
+    const rates: Record<string, number> = {};
+    const rows = this.all("SELECT master, docs_affected, started_at, ended_at FROM actions WHERE action = 'update' AND status = 'complete' AND docs_affected > 0 AND master IS NOT NULL ORDER BY id DESC");
+    for (const r of rows) {
+      const master = String(r.master);
+      if (master in rates) continue;
+      const seconds = (Date.parse(String(r.ended_at)) - Date.parse(String(r.started_at))) / 1000;
+      if (Number.isFinite(seconds) && seconds > 0) rates[master] = Number(r.docs_affected) / seconds;
+    }
+    return rates;
   }
 
   /**

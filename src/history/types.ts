@@ -76,6 +76,11 @@ export interface HistoryView {
    * `<prefix><master>` (the alias): numbers are per prefix and master, never reused.
    */
   maxNumber: Record<string, number>;
+  /**
+   * Per master, the rate (docs/s) of its last completed full `update` that moved documents:
+   * what a plan's fill estimate is based on. Absent in hand-made views.
+   */
+  fillRates?: Record<string, number>;
 }
 
 /** How an action ended. */

@@ -281,6 +281,24 @@ describe('createPlan: in_place', () => {
   });
 });
 
+describe('createPlan: sizes', () => {
+  const changed = v1((s) => (s.mappings['properties'].title.type = 'keyword'));
+  it('gives each master the live doc count of its active instance', () => {
+    expect(only(plan([master('movies')], [anIndex({ master: 'movies', n: 1, spec: V1, active: true, docs: 1234 })])).liveDocs).toBe(1234);
+    expect(only(plan([master('movies')])).liveDocs).toBeNull();
+  });
+
+  it('estimates a replace: the live docs, in the time the last measured fill rate gives', () => {
+    const indices = [anIndex({ master: 'movies', n: 1, spec: V1, active: true, docs: 40_000 })];
+    const measured = only(plan([master('movies', changed)], indices, { history: { ...aHistory(), fillRates: { movies: 4_000 } } }));
+    expect(measured.fillEstimate).toEqual({ docs: 40_000, seconds: 10, docsPerSecond: 4_000 });
+    const unmeasured = only(plan([master('movies', changed)], indices));
+    expect(unmeasured.fillEstimate).toEqual({ docs: 40_000, seconds: null, docsPerSecond: null });
+    // No estimate where nothing is replaced.
+    expect(only(plan([master('movies')], indices, { history: { ...aHistory(), fillRates: { movies: 4_000 } } })).fillEstimate).toBeUndefined();
+  });
+});
+
 describe('createPlan: replace', () => {
   it.each([
     ['a field type change', v1((s) => (s.mappings['properties'].title.type = 'keyword')), 'mappings.properties.title.type: text → keyword (not updatable in place)'],

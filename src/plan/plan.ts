@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
-import { masterState } from './instances.js';
+import { masterState, type MasterState } from './instances.js';
 import { dependencyOrder } from './order.js';
 import { orphanWarnings } from './orphans.js';
 import type { MasterPlan, Plan, PlanSummary, PlanWarning } from './types.js';
@@ -32,10 +32,11 @@ export function createPlan(input: PlanInput): Plan {
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
   for (const manifest of manifests) {
-    const decision = decideMaster(manifest, masterState(manifest.name, input.prefix, input.snapshot, input.history), {
+    const state = masterState(manifest.name, input.prefix, input.snapshot, input.history);
+    const decision = decideMaster(manifest, state, {
       moduleHasIds: input.modulesWithIds?.includes(manifest.name) ?? false,
     });
-    masters.push(decision.plan);
+    masters.push(withSizes(decision.plan, state, input.history.fillRates?.[manifest.name]));
     warnings.push(...decision.warnings);
   }
   if (!input.only?.length) {
@@ -56,6 +57,14 @@ export function createPlan(input: PlanInput): Plan {
 }
 
 /** Counts steps by op; `noop` counts the masters with nothing to do (blocked ones excluded; a noop with pending retention drops has something to do). */
+/** The live doc count, and for a replace the fill's size and (at the last measured rate) duration. */
+function withSizes(mp: MasterPlan, state: MasterState, rate: number | undefined): MasterPlan {
+  const liveDocs = state.active?.index.docs ?? null;
+  if (mp.decision !== 'replace' || liveDocs === null) return { ...mp, liveDocs };
+  const docsPerSecond = rate !== undefined && rate > 0 ? rate : null;
+  return { ...mp, liveDocs, fillEstimate: { docs: liveDocs, seconds: docsPerSecond ? liveDocs / docsPerSecond : null, docsPerSecond } };
+}
+
 export function summarize(masters: MasterPlan[]): PlanSummary {
   const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0 };
   for (const m of masters) {

@@ -51,6 +51,13 @@ export interface MasterPlan {
   blocked?: string;
   steps: Step[];
   reasons: string[];
+  /** Documents in the active instance when the plan was made (null: no active instance). Absent in older plan files. */
+  liveDocs?: number | null;
+  /**
+   * For a replace: about how many documents the fill moves (the active instance's count) and,
+   * when the history has measured this master's fill rate, about how long it takes.
+   */
+  fillEstimate?: { docs: number; seconds: number | null; docsPerSecond: number | null };
   /** Set when the plan copies documents into an instance it activates: how source deletions are kept out. */
   deletions?: DeletionPlan;
 }

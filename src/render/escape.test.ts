@@ -58,7 +58,7 @@ describe('escaping what a manifest supplies', () => {
     expect(lines.filter((l) => l.startsWith('**'))).toEqual(['**Plan: 1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop.**']);
     const rows = lines.filter((l) => l.startsWith('|'));
     expect(rows).toHaveLength(3); // header, separator, the one master
-    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(6);
+    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7); // five columns: master, decision, active, steps, live docs
     // Inside the fenced diff blocks HTML is shown as code; the fences themselves are the renderer's own.
     const outside = md.replace(/^```diff\n[\s\S]*?^```$/gm, '');
     expect(outside).not.toContain('<!--');

@@ -1,7 +1,8 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
 import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
 import { mdCode as code, mdText as html, visible } from './escape.js';
-import { blockedWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
+import { blockedWords, fillEstimateWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
+import { fmtInt } from './progress-lines.js';
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
@@ -11,9 +12,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('### esm plan', '', `**${verdict}**`, '');
 
   if (plan.masters.length) {
-    out.push('| master | decision | active | steps |', '| --- | --- | --- | --- |');
+    out.push('| master | decision | active | steps | live docs |', '| --- | --- | --- | --- | --- |');
     for (const m of plan.masters) {
-      out.push(`| ${code(m.name)} | ${html(decisionLabel(m))} | ${m.active ? code(m.active) : '—'} | ${html(stepList(m))} |`);
+      const live = m.liveDocs !== undefined && m.liveDocs !== null ? fmtInt(m.liveDocs) : '—';
+      out.push(`| ${code(m.name)} | ${html(decisionLabel(m))} | ${m.active ? code(m.active) : '—'} | ${html(stepList(m))} | ${live} |`);
     }
     out.push('');
   }
@@ -21,6 +23,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   for (const m of plan.masters.filter((x) => x.steps.length > 0 || x.blocked)) {
     const head = masterHeadline(m);
     out.push('<details>', `<summary>${code(m.name)}: ${html(head.text)}</summary>`, '');
+    const estimate = fillEstimateWords(m);
+    if (estimate) out.push(`${html(estimate[0]!.toUpperCase() + estimate.slice(1))}.`, '');
     if (m.steps.length) {
       out.push('```diff');
       for (const s of m.steps) {

@@ -93,6 +93,22 @@ describe('renderPlanText', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('No changes. Index masters match the manifests.');
   });
 
+  it('shows the live docs and, for a replace, the fill estimate', () => {
+    const p = aPlan();
+    const movies = { ...p.masters.find((m) => m.name === 'movies')!, liveDocs: 40_000, fillEstimate: { docs: 40_000, seconds: 10, docsPerSecond: 4_000 } };
+    const tags = { ...p.masters.find((m) => m.name === 'tags')!, liveDocs: 12 };
+    const sized: Plan = { ...p, masters: p.masters.map((m) => (m.name === 'movies' ? movies : m.name === 'tags' ? tags : m)) };
+    const text = renderPlanText(sized, { color: false });
+    expect(text).toContain('    docs: 40,000 docs in movies-1; the fill moves about 40,000 docs, about 10s at the last measured 4,000 docs/s');
+    expect(text).toContain('= tags: no changes (tags-1 is active), 12 docs');
+    const unmeasured: Plan = { ...sized, masters: sized.masters.map((m) => (m.name === 'movies' ? { ...movies, fillEstimate: { docs: 40_000, seconds: null, docsPerSecond: null } } : m)) };
+    expect(renderPlanText(unmeasured, { color: false })).toContain('the fill moves about 40,000 docs (no fill rate of this master recorded yet)');
+    const md = renderPlanMarkdown(sized);
+    expect(md).toContain('| master | decision | active | steps | live docs |');
+    expect(md).toContain('| `movies` | replace | `movies-1` | create, fill, catch up, activate, drop | 40,000 |'.replace(/`(\w[\w-]*)`/g, '<code>$1</code>'));
+    expect(md).toContain('The fill moves about 40,000 docs, about 10s at the last measured 4,000 docs/s.');
+  });
+
   it('does not claim the masters match the manifests after a drift warning', () => {
     const drifted: Plan = { ...anEmptyPlan(), warnings: [{ code: 'drift', master: 'tags', message: 'the live mapping of tags-1 differs from its recorded fingerprint' }] };
     const text = renderPlanText(drifted, { color: false });

@@ -3,7 +3,8 @@ import { assertNever } from '../errors.js';
 import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
 import { visible as v } from './escape.js';
-import { blockedWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
+import { blockedWords, fillEstimateWords, liveDocsWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
+import { fmtDocs } from './progress-lines.js';
 
 export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   const p = paint(opts.color);
@@ -15,6 +16,8 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   for (const m of changing) {
     const head = masterHeadline(m);
     lines.push(`${tone(p, head.tone)(head.symbol)} ${p.bold(v(m.name))}: ${v(head.text)}`);
+    const size = [liveDocsWords(m), fillEstimateWords(m)].filter((x) => x !== null).join('; ');
+    if (size) lines.push(p.dim(`    docs: ${v(size)}`));
     for (const r of m.reasons) lines.push(p.dim(`    # ${v(r)}`));
     const width = Math.max(0, ...m.steps.map((s) => stepWords(s).verb.length));
     for (const s of m.steps) {
@@ -25,7 +28,8 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   }
   for (const m of unchanged) {
     const head = masterHeadline(m);
-    lines.push(p.dim(`${head.symbol} ${v(m.name)}: ${v(head.text)}`));
+    const live = m.liveDocs !== undefined && m.liveDocs !== null ? `, ${fmtDocs(m.liveDocs)}` : '';
+    lines.push(p.dim(`${head.symbol} ${v(m.name)}: ${v(head.text)}${live}`));
   }
   if (unchanged.length) lines.push('');
 

@@ -1,6 +1,7 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
 import type { MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
+import { fmtDocs, fmtEta, fmtInt } from './progress-lines.js';
 
 export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
 
@@ -94,4 +95,18 @@ export function blockedWords(count: number): string {
 function activatedTo(m: MasterPlan): string | null {
   for (const s of m.steps) if (s.op === 'activate') return s.to;
   return null;
+}
+
+/** `the fill moves about 12,345 docs, about 3s at the last measured 4,100 docs/s`, or null without an estimate. */
+export function fillEstimateWords(m: MasterPlan): string | null {
+  const e = m.fillEstimate;
+  if (!e) return null;
+  const docs = `the fill moves about ${fmtDocs(e.docs)}`;
+  if (e.seconds === null || e.docsPerSecond === null) return `${docs} (no fill rate of this master recorded yet)`;
+  return `${docs}, about ${fmtEta(e.seconds)} at the last measured ${fmtInt(Math.round(e.docsPerSecond))} docs/s`;
+}
+
+/** `12,345 docs in movies-1`, or null when the plan does not know (no active instance, an older plan file). */
+export function liveDocsWords(m: MasterPlan): string | null {
+  return m.liveDocs !== undefined && m.liveDocs !== null && m.active ? `${fmtDocs(m.liveDocs)} in ${m.active}` : null;
 }

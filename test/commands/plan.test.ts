@@ -52,6 +52,18 @@ describe('esm plan', () => {
     expect(r.stdout).toContain(`= movies: no changes (${p.prefix}movies-1 is active)`);
   });
 
+  it('shows per master the live doc count and, for a replace, the fill at the rate the last fill measured', async () => {
+    const p = moviesProject(40);
+    await esm(p, ['apply', '--auto-approve']);
+    expect((await esm(p, ['plan'])).stdout).toContain(`= movies: no changes (${p.prefix}movies-1 is active), 40 docs`);
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    const r = await esm(p, ['plan']);
+    expect(r.stdout).toMatch(new RegExp(`\\n {4}docs: 40 docs in ${p.prefix}movies-1; the fill moves about 40 docs, about \\S+ at the last measured [\\d,]+ docs/s\\n`));
+    const m = (await esm(p, ['plan', '--json'])).json().masters[0];
+    expect(m).toMatchObject({ liveDocs: 40, fillEstimate: { docs: 40, seconds: expect.any(Number), docsPerSecond: expect.any(Number) } });
+    expect((await esm(p, ['plan', '--markdown'])).stdout).toMatch(/\| live docs \|[\s\S]*\| 40 \|/);
+  });
+
   it('--json prints the SPEC §7 document', async () => {
     const p = moviesProject();
     const plan = (await esm(p, ['plan', '--json'])).json();
