@@ -15,3 +15,8 @@ export function engineNamed(name: EngineName): EngineDriver {
   if (!e) throw new Error(`internal: no engine registered as ${name}`);
   return e;
 }
+
+/** `OpenSearch` for `opensearch`; an unregistered name as it is. */
+export function engineLabel(name: string): string {
+  return ENGINES.find((x) => x.name === name)?.label ?? name;
+}

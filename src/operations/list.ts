@@ -5,6 +5,7 @@
  * `esOnly` not opened at all.
  */
 import type { ClusterSnapshot } from '../cluster/types.js';
+import type { ClusterIdentity } from '../plan/types.js';
 import { InvalidInputError } from '../errors.js';
 import type { HistoryView } from '../history/types.js';
 import { masterState } from '../plan/instances.js';
@@ -42,6 +43,8 @@ export interface ListedMaster {
 
 export interface Listing {
   prefix: string;
+  /** The cluster listed: name, engine, version (absent for a snapshot that does not name its engine). */
+  cluster?: ClusterIdentity;
   masters: ListedMaster[];
 }
 
@@ -111,12 +114,17 @@ export function buildListing(input: ListingInput): Listing {
       conflicts: st.conflicts,
     };
   });
-  return { prefix, masters };
+  return {
+    prefix,
+    ...(snapshot.engine !== undefined ? { cluster: { name: snapshot.clusterName, engine: snapshot.engine, version: snapshot.version } } : {}),
+    masters,
+  };
 }
 
-/** `esm list --json` (SPEC §8), exactly these fields. */
-export function listingJson(listing: Listing): { masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts'>> } {
+/** `esm list --json` (SPEC §8), exactly these fields, and the cluster it read (SPEC §10). */
+export function listingJson(listing: Listing): { cluster?: ClusterIdentity; masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts'>> } {
   return {
+    ...(listing.cluster ? { cluster: listing.cluster } : {}),
     masters: listing.masters.map((m) => ({
       name: m.name,
       alias: m.alias,

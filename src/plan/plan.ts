@@ -27,6 +27,10 @@ export interface PlanInput {
   modulesWithIds?: string[];
 }
 
+/** SPEC §10: where the cluster lacks the module, the plan says how the reindex runs instead. */
+export const CLIENT_SIDE_REINDEX =
+  'the cluster has no reindex module: the reindex source is copied client-side (scan + bulk); a script is refused there, slices do not apply';
+
 export function createPlan(input: PlanInput): Plan {
   const manifests = dependencyOrder(selectManifests(input.manifests, input.only));
   const masters: MasterPlan[] = [];
@@ -42,6 +46,11 @@ export function createPlan(input: PlanInput): Plan {
   if (!input.only?.length) {
     warnings.push(...orphanWarnings(new Set(input.manifests.map((m) => m.name)), input.prefix, input.snapshot, input.history));
   }
+  if (!input.snapshot.capabilities.reindex) {
+    for (const m of masters) {
+      if (m.steps.some((s) => s.op === 'fill' && s.via === 'reindex')) m.reasons.push(CLIENT_SIDE_REINDEX);
+    }
+  }
   warnings.sort((a, b) => compare(a.master, b.master) || compare(a.code, b.code) || compare(a.message, b.message));
   return {
     formatVersion: 1,
@@ -50,6 +59,7 @@ export function createPlan(input: PlanInput): Plan {
     git: input.git,
     base: input.base,
     prefix: input.prefix,
+    ...(input.snapshot.engine !== undefined ? { cluster: { name: input.snapshot.clusterName, engine: input.snapshot.engine, version: input.snapshot.version } } : {}),
     masters,
     warnings,
     summary: summarize(masters),

@@ -79,9 +79,18 @@ export interface Plan {
   git: { commit: string | null; branch: string | null; dirty: boolean } | null;
   base: { stateHash: string; clusterHash: string };
   prefix: string;
+  /** The cluster the plan was made against (absent in plans made before engines were named). */
+  cluster?: ClusterIdentity;
   masters: MasterPlan[];
   warnings: PlanWarning[];
   summary: PlanSummary;
+}
+
+/** Which cluster, engine and version (SPEC §10: outputs name the engine and version). */
+export interface ClusterIdentity {
+  name: string;
+  engine: string;
+  version: string;
 }
 
 export function hasChanges(plan: Plan): boolean {

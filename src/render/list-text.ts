@@ -1,6 +1,7 @@
 /** `esm list` for people: one block per master, an aligned table of its instances. */
 import type { Listing, ListedInstance, ListedMaster } from '../operations/list.js';
 import { paint, type Paint } from './ansi.js';
+import { clusterWords } from './cluster-words.js';
 import { visible } from './escape.js';
 
 /** Columns padded to their widest cell; the last column is not padded. Cells are plain text. */
@@ -40,7 +41,9 @@ export function shortTime(iso: string | null): string {
 export function renderListText(listing: Listing, opts: { color: boolean }): string {
   const p = paint(opts.color);
   const out: string[] = [];
-  if (listing.prefix) out.push(p.dim(`environment prefix: ${listing.prefix}`), '');
+  if (listing.cluster) out.push(p.dim(clusterWords(listing.cluster)));
+  if (listing.prefix) out.push(p.dim(`environment prefix: ${listing.prefix}`));
+  if (listing.cluster || listing.prefix) out.push('');
   if (listing.masters.length === 0) {
     out.push('No masters: no manifest declares one and the cluster holds no index created by esm.');
     return out.join('\n') + '\n';

@@ -5,7 +5,8 @@
  */
 import type { OfflinePlan, Plan } from '../plan/types.js';
 
-const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'masters', 'warnings', 'summary'];
+const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'cluster', 'masters', 'warnings', 'summary'];
+const CLUSTER_KEYS = ['name', 'engine', 'version'];
 const GIT_KEYS = ['commit', 'branch', 'dirty'];
 const BASE_KEYS = ['stateHash', 'clusterHash'];
 const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons'];
@@ -17,6 +18,7 @@ export function renderPlanJson(plan: Plan): string {
   const value = ordered(plan, PLAN_KEYS, {
     git: (g) => (g === null ? null : ordered(g, GIT_KEYS)),
     base: (b) => ordered(b, BASE_KEYS),
+    cluster: (c) => ordered(c, CLUSTER_KEYS),
     masters: (ms) =>
       (ms as unknown[]).map((m) =>
         ordered(m, MASTER_KEYS, {

@@ -1,6 +1,7 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
 import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
 import { mdCode as code, mdText as html, visible } from './escape.js';
+import { clusterWords } from './cluster-words.js';
 import { blockedWords, fillEstimateWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
 import { fmtInt } from './progress-lines.js';
 
@@ -10,6 +11,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   // The verdict is esm's own words (counts only), never text from a manifest.
   const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : noChangesWords(plan);
   out.push('### esm plan', '', `**${verdict}**`, '');
+  if (plan.cluster) out.push(`<sub>${html(clusterWords(plan.cluster))}</sub>`, '');
 
   if (plan.masters.length) {
     out.push('| master | decision | active | steps | live docs |', '| --- | --- | --- | --- | --- |');

@@ -2,6 +2,7 @@
 import { assertNever } from '../errors.js';
 import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
+import { clusterWords } from './cluster-words.js';
 import { visible as v } from './escape.js';
 import { blockedWords, fillEstimateWords, liveDocsWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
 import { fmtDocs } from './progress-lines.js';
@@ -9,7 +10,9 @@ import { fmtDocs } from './progress-lines.js';
 export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   const p = paint(opts.color);
   const lines: string[] = [];
-  if (plan.prefix) lines.push(p.dim(`environment prefix: ${v(plan.prefix)}`), '');
+  if (plan.cluster) lines.push(p.dim(v(clusterWords(plan.cluster))));
+  if (plan.prefix) lines.push(p.dim(`environment prefix: ${v(plan.prefix)}`));
+  if (plan.cluster || plan.prefix) lines.push('');
 
   const changing = plan.masters.filter((m) => m.steps.length > 0 || m.blocked);
   const unchanged = plan.masters.filter((m) => m.steps.length === 0 && !m.blocked);

@@ -42,6 +42,7 @@ describe('esm list', () => {
     const previous = fingerprint(aManifest({ name: 'movies' }).spec);
     const inst = (master: string, n: number, o: object) => ({ name: `${p.prefix}${master}-${n}`, number: n, createdAt: expect.stringMatching(ISO), ...o });
     expect(r.json()).toEqual({
+      cluster: { name: expect.any(String), engine: expect.stringMatching(/^(elasticsearch|opensearch)$/), version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
       masters: [
         { name: 'books', alias: `${p.prefix}books`, fingerprint: fingerprint(aManifest({ name: 'books' }).spec), active: null, instances: [] },
         {
@@ -73,7 +74,8 @@ describe('esm list', () => {
     const r = await ok(p, ['list']);
     expect(r.stdout).not.toMatch(/\x1b\[/);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe(`environment prefix: ${p.prefix}`);
+    expect(lines[0]).toMatch(/^cluster \S+ \((Elasticsearch|OpenSearch) \d+\.\d+\.\d+\)$/);
+    expect(lines[1]).toBe(`environment prefix: ${p.prefix}`);
     const head = lines.findIndex((l) => l.startsWith('movies'));
     expect(lines[head]).toMatch(new RegExp(`^movies  alias ${p.prefix}movies → ${p.prefix}movies-1  desired [0-9a-f]{12}$`));
     const [header, row1, row2] = lines.slice(head + 1, head + 4) as [string, string, string];

@@ -1,0 +1,51 @@
+/** SPEC §10: `esm list` and `esm plan` (text, JSON, markdown) name the cluster's engine and version. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esm, movieManifest, movies } from '../support/apply-fixtures.js';
+import { isOpenSearch, testEngine } from '../support/es.js';
+import { ndjson, tempProject } from '../support/project.js';
+
+const p = tempProject('named');
+const engine = () => (isOpenSearch() ? 'opensearch' : 'elasticsearch');
+const label = () => `(${testEngine().name} ${testEngine().version})`;
+
+beforeAll(() => {
+  p.manifest('movies', movieManifest());
+  p.write('data/movies.ndjson', ndjson(movies(3)));
+  p.manifest('copies', movieManifest({ name: 'copies', data: null }).replace('spec:\n', 'spec:\n  source:\n    type: reindex\n    from: movies\n'));
+});
+
+afterAll(async () => {
+  await p.cleanup();
+});
+
+describe('the engine and its version in outputs', () => {
+  it('plan: text, JSON and markdown', async () => {
+    const json = (await esm(p, ['plan', '--json'])).json();
+    expect(json.cluster).toEqual({ name: expect.any(String), engine: engine(), version: testEngine().version });
+    const text = (await esm(p, ['plan'])).stdout;
+    expect(text.split('\n')[0]).toBe(`cluster ${json.cluster.name} ${label()}`);
+    const md = (await esm(p, ['plan', '--markdown'])).stdout;
+    // Markdown escapes what the cluster supplies: the words are there, the parentheses as entities.
+    expect(md).toMatch(new RegExp(`<sub>cluster .*${testEngine().name} ${testEngine().version.replace(/\./g, '\\.')}.*</sub>`));
+  });
+
+  it('list: text and JSON', async () => {
+    await esm(p, ['apply', '--auto-approve']);
+    const json = (await esm(p, ['list', '--json'])).json();
+    expect(json.cluster).toMatchObject({ engine: engine(), version: testEngine().version });
+    expect(json.masters.map((m: { name: string }) => m.name).sort()).toEqual(['copies', 'movies']);
+    expect((await esm(p, ['list'])).stdout.split('\n')[0]).toContain(label());
+  });
+
+  it('plan says how a reindex source runs where the cluster lacks the module', async () => {
+    p.manifest('copies', movieManifest({ name: 'copies', data: null, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }).replace('spec:\n', 'spec:\n  source:\n    type: reindex\n    from: movies\n'));
+    const plan = (await esm(p, ['plan', '--json'])).json();
+    const copies = plan.masters.find((m: { name: string }) => m.name === 'copies');
+    expect(copies.decision).toBe('replace');
+    const said = copies.reasons.some((r: string) => r.includes('no reindex module: the reindex source is copied client-side'));
+    // The test node of this engine has the module (OpenSearch) or not (Elasticsearch integ-test).
+    const nodes = await fetch(`${testEngine().url}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json() as Promise<{ nodes: Record<string, { modules: { name: string }[] }> }>);
+    const hasModule = Object.values(nodes.nodes).every((n) => n.modules.some((m) => m.name === 'reindex'));
+    expect(said).toBe(!hasModule);
+  });
+});
