@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 type PlanJson = { masters: { steps: { op: string; index?: string }[] }[] };
-const SCHEMAS = [
+const SCHEMAS: Array<Record<string, string>> = [
   { id: 'keyword', title: 'text', updated_at: 'date' },
   { id: 'keyword', title: 'keyword', updated_at: 'date' },
   { id: 'keyword', title: 'text', year: 'integer', updated_at: 'date' },
