@@ -78,7 +78,7 @@ describe('the published package', () => {
     const lib = `import { HistoryStore } from 'esm-migrations';
       const s = await HistoryStore.open('state.sqlite', { readOnly: true });
       console.log(JSON.stringify(s.view()));`;
-    expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', lib], scratch))).toEqual({ masters: [], instances: [], maxNumber: {} });
+    expect(JSON.parse(run(process.execPath, ['--input-type=module', '-e', lib], scratch))).toMatchObject({ masters: [], instances: [] });
   }, 120_000);
 
   it("type-checks the README's library example with skipLibCheck off", () => {
