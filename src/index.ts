@@ -1,11 +1,10 @@
 /**
  * esm as a library: the same functions the commands call (STYLE habit 5).
  *
- *   import { Session, resolveConfig, computePlan, executePlan } from 'esm-migrations';
+ *   import { Session, resolveConfig, applyPlan } from 'esm-migrations';
  *   const config = await resolveConfig({ prefix: 'qa1_' }, process.env, process.cwd());
  *   const s = new Session(config);
- *   const plan = await computePlan(s);
- *   const result = await executePlan(s, plan, await s.manifests());
+ *   const { plan, result } = await applyPlan(s); // esm apply --auto-approve
  *   await s.close();
  */
 
@@ -33,19 +32,19 @@ export { savePlan, loadPlan, assertFresh, clusterHash } from './planfile/index.j
 // A session and the operations the commands run
 export { Session, type SessionOptions } from './operations/session.js';
 export { computePlan, computeOfflinePlan } from './operations/plan.js';
-export { preparePlan, withApplyLock } from './operations/apply.js';
-export { executePlan, type ApplyResult } from './apply/executor.js';
+export { applyPlan, resetCluster, withApplyLock, type Applied, type ApplyOptions, type ResetOptions } from './apply/apply-plan.js';
+export { executePlan, type ApplyResult, type ExecuteOptions } from './apply/executor.js';
+export { stepProblems } from './plan/preconditions.js';
 export type { ProgressEvent, Emit } from './apply/events.js';
 export { createInstance, type CreateResult } from './operations/create.js';
-export { fillInstance, type FillMode, type FillResult } from './operations/fill.js';
-export { resolveUpdateTargets, runUpdates } from './operations/update.js';
+export { runFill, type FillResult } from './operations/fill.js';
+export { resolveUpdateTargets, planUpdate, runUpdates, type UpdateMode } from './operations/update.js';
 export { activateInstance, rollback, type ActivateResult } from './operations/activate.js';
 export { dropInstances, dropOlder } from './operations/drop.js';
 export { clearInstance } from './operations/clear.js';
 export { listMasters, listingJson, type Listing } from './operations/list.js';
 export { listHistory } from './operations/history.js';
 export { rebuildState } from './operations/rebuild.js';
-export { resetManaged } from './operations/reset.js';
 
 // Lower layers, for tools built on esm
 export { connect, type Cluster } from './cluster/index.js';

@@ -39,6 +39,8 @@ export function stepLabel(step: Step): string {
       return `fill ${step.index}${step.via === 'reindex' ? ' (reindex)' : ''}`;
     case 'catch_up':
       return `catch up ${step.index}`;
+    case 'mark_filled':
+      return `mark ${step.index} filled`;
     case 'activate':
       return `activate ${step.alias} → ${step.to}`;
     case 'in_place':

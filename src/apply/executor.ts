@@ -1,14 +1,24 @@
 /**
- * The executor: runs a plan's steps, master by master, each step through the
- * operation that does it (create, fill, activate, update in place, drop), and
- * reports what happens as ProgressEvents. It knows nothing of output (STYLE
- * habit 6). A failed step stops its master (the alias stays where it was);
- * the other masters go on.
+ * The executor: runs the plan it is given, master by master, step by step,
+ * and reports what happens as ProgressEvents (it knows nothing of output,
+ * STYLE habit 6). Each step holds what it needs; the executor decides nothing
+ * again: the preconditions were checked before it started (plan/preconditions.ts).
+ * Every step is queued in the journal up front and moves to in_progress, then
+ * complete or failed. A failed step stops its master (the alias stays where it
+ * was); the other masters go on.
  */
+import type { ActionName } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
+import { createIndexOf, markFilled } from '../operations/create.js';
+import { swapAlias } from '../operations/activate.js';
+import { dropIndex } from '../operations/drop.js';
+import { pruneMissing } from '../operations/prune.js';
+import { runFill, type FillOptions } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
+import { updateInPlace } from '../operations/update-in-place.js';
 import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { assertNever, RuntimeError } from '../errors.js';
+import { skipWords, type SkipReason } from './skip.js';
 
 export type StepStatus = 'done' | 'failed' | 'skipped';
 
@@ -18,8 +28,14 @@ export interface StepResult {
   index: string;
   status: StepStatus;
   docs?: number;
+  /** A fill or catch-up: the documents changed since this time were sent (null: all). */
+  since?: string | null;
+  elapsedMs?: number;
   error?: string;
-  /** Why a step was skipped. */
+  /** The error itself, for callers that pass it on (`esm update`). */
+  cause?: unknown;
+  /** Why a step was skipped, typed, and in words. */
+  skip?: SkipReason;
   reason?: string;
 }
 
@@ -46,31 +62,34 @@ export interface ExecuteOptions {
   checkpoint?: () => void;
 }
 
-export const NO_ACTIVATE = '--no-activate';
-
-export async function executePlan(s: Session, plan: Plan, manifests: Manifest[], opts: ExecuteOptions = {}): Promise<ApplyResult> {
-  s.planId = plan.planId;
-  const byName = new Map(manifests.map((m) => [m.name, m]));
+/** Runs `plan`. Its actions carry the session's plan id (`applyPlan` sets it; `esm update`'s plans have none). */
+export async function executePlan(s: Session, plan: Plan, opts: ExecuteOptions = {}): Promise<ApplyResult> {
+  const run = plan.masters.filter((mp) => mp.steps.length > 0);
+  await s.queue(run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).map((step) => actionOf(mp, step))));
   const masters: MasterResult[] = [];
-  for (const mp of plan.masters) {
-    if (mp.steps.length === 0) continue;
-    const manifest = byName.get(mp.name);
-    if (!manifest) throw new RuntimeError(`the plan names master ${mp.name}, which no manifest declares`);
-    masters.push(await runMaster(s, mp, manifest, opts));
+  try {
+    for (const mp of run) masters.push(await runMaster(s, mp, opts));
+  } finally {
+    // Whatever was queued and did not run (a throw out of the loop) is not left queued.
+    await s.abandonQueued('not run: the apply stopped before this step');
   }
   return { planId: plan.planId, ok: masters.every((m) => m.ok), masters };
 }
 
-async function runMaster(s: Session, mp: MasterPlan, manifest: Manifest, opts: ExecuteOptions): Promise<MasterResult> {
+async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Promise<MasterResult> {
   const master = mp.name;
   const steps: StepResult[] = [];
+  const fillStarts = new Map<string, string>();
   let failure: string | null = null;
   s.emit({ kind: 'master_started', master, steps: mp.steps.length });
   for (const [i, step] of mp.steps.entries()) {
-    const skip = failure !== null ? 'an earlier step of this master failed' : s.signal?.aborted ? 'interrupted' : skipReason(step, mp, opts);
+    const noActivate = noActivateSkip(step, mp, opts);
+    const skip: SkipReason | null = failure !== null ? 'earlier_step_failed' : s.signal?.aborted ? 'interrupted' : noActivate;
     if (skip !== null) {
-      s.emit({ kind: 'step_skipped', master, step, reason: skip });
-      steps.push({ op: step.op, index: target(step), status: 'skipped', reason: skip });
+      const reason = skipWords(skip, target(step));
+      if (noActivate === null) await s.abandonQueued(`not run: ${reason}`, actionOf(mp, step));
+      s.emit({ kind: 'step_skipped', master, step, reason });
+      steps.push({ op: step.op, index: target(step), status: 'skipped', skip, reason });
       continue;
     }
     const t0 = Date.now();
@@ -84,20 +103,33 @@ async function runMaster(s: Session, mp: MasterPlan, manifest: Manifest, opts: E
       opts.checkpoint?.();
       // Fills announce themselves once the source has counted its documents.
       if (step.op !== 'fill' && step.op !== 'catch_up') start();
-      const out = await runStep(s, manifest, step, mp, opts, start, (p) =>
-        s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs }),
-      );
+      const out = await runStep(s, mp, step, fillStarts, {
+        ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        onStart: ({ total }) => start(total),
+        onProgress: (p) => s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs }),
+      });
       start();
-      s.emit({ kind: 'step_done', master, step, docs: out.docs, elapsedMs: Date.now() - t0, note: out.note });
-      steps.push({ op: step.op, index: target(step), status: 'done', ...(out.docs !== undefined ? { docs: out.docs } : {}) });
+      const elapsedMs = Date.now() - t0;
+      s.emit({ kind: 'step_done', master, step, docs: out.docs, elapsedMs, note: out.note });
+      steps.push({
+        op: step.op,
+        index: target(step),
+        status: 'done',
+        elapsedMs,
+        ...(out.docs !== undefined ? { docs: out.docs } : {}),
+        ...(out.since !== undefined ? { since: out.since } : {}),
+      });
     } catch (e) {
       start();
       failure = (e as Error).message;
+      // Failed before its action started (the lock was lost): the queued action says so.
+      await s.abandonQueued(failure, actionOf(mp, step), 'failed');
       s.emit({ kind: 'step_failed', master, step, error: failure });
-      steps.push({ op: step.op, index: target(step), status: 'failed', error: failure });
+      steps.push({ op: step.op, index: target(step), status: 'failed', error: failure, cause: e });
     }
   }
-  const ok = failure === null && !steps.some((r) => r.status === 'skipped' && r.reason === 'interrupted');
+  const ok = failure === null && !steps.some((r) => r.skip === 'interrupted');
   s.emit({ kind: 'master_done', master, ok });
   return { name: master, ok, steps, ...(failure !== null ? { error: failure } : {}) };
 }
@@ -106,19 +138,20 @@ async function runMaster(s: Session, mp: MasterPlan, manifest: Manifest, opts: E
  * With --no-activate nothing that applications see changes: no alias moves, no
  * index is dropped, and the live (active) index is neither altered nor re-filled.
  */
-export function skipReason(step: Step, mp: MasterPlan, opts: ExecuteOptions): string | null {
+export function noActivateSkip(step: Step, mp: MasterPlan, opts: ExecuteOptions): SkipReason | null {
   if (!opts.noActivate) return null;
   switch (step.op) {
     case 'create':
+    case 'mark_filled':
       return null;
     case 'fill':
     case 'catch_up':
-      return step.index === mp.active ? `${NO_ACTIVATE} (${step.index} is the live instance)` : null;
+      return step.index === mp.active ? 'no_activate_live' : null;
     case 'activate':
     case 'drop':
-      return NO_ACTIVATE;
+      return 'no_activate';
     case 'in_place':
-      return `${NO_ACTIVATE} (an in-place change alters the live instance)`;
+      return 'no_activate_in_place';
     default:
       return assertNever(step, 'step');
   }
@@ -126,112 +159,85 @@ export function skipReason(step: Step, mp: MasterPlan, opts: ExecuteOptions): st
 
 interface StepOutcome {
   docs?: number | undefined;
+  since?: string | null;
   note?: string | undefined;
 }
 
-type Progress = { done: number; total: number | undefined; failed: number; elapsedMs: number };
+type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune'>;
 
-async function runStep(
-  s: Session,
-  manifest: Manifest,
-  step: Step,
-  mp: MasterPlan,
-  opts: ExecuteOptions,
-  start: (total?: number) => void,
-  progress: (p: Progress) => void,
-): Promise<StepOutcome> {
-  const fillOpts = {
-    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
-    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-    onStart: (info: { total: number | undefined }) => start(info.total),
-    onProgress: progress,
-  };
+async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<string, string>, opts: RunOptions): Promise<StepOutcome> {
+  const master = mp.name;
   switch (step.op) {
-    case 'create': {
-      const { createInstance } = await import('../operations/create.js');
-      // The plan already decided that a new instance is needed, and its number.
-      const r = await createInstance(s, manifest, { force: true, number: step.number });
-      return { note: r.created ? undefined : r.message };
-    }
+    case 'create':
+      await createIndexOf(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, spec: mp.spec });
+      return {};
     case 'fill': {
-      const { fillInstance } = await import('../operations/fill.js');
       // A new instance no one reads yet is filled fast; the live one is not touched that way.
-      const r = await fillInstance(s, manifest, step.index, { mode: { kind: 'full' }, tune: step.index !== mp.active, ...fillOpts });
-      return { docs: r.docs, note: r.note ?? undefined };
+      const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since: null, tune: step.index !== mp.active, ...from(step) });
+      fillStarts.set(step.index, r.startedAt);
+      return { docs: r.docs, since: null };
     }
     case 'catch_up': {
-      const { fillInstance } = await import('../operations/fill.js');
-      const mode = step.since ? ({ kind: 'since', since: step.since } as const) : ({ kind: 'incremental' } as const);
-      const r = await fillInstance(s, manifest, step.index, { mode, ...fillOpts });
-      return { docs: r.docs, note: r.note ?? (r.since ? `documents changed since ${r.since}` : undefined) };
+      const since = step.since ?? fillStarts.get(step.index);
+      if (since === undefined) throw new RuntimeError(`internal: the plan catches up ${step.index} since its fill, and no fill of it ran`);
+      const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since, ...from(step), ...(step.keepCheckpoint ? { keepCheckpoint: true } : {}) });
+      return { docs: r.docs, since, note: `documents changed since ${since}` };
     }
+    case 'mark_filled':
+      await markFilled(s, { master, index: step.index });
+      return {};
     case 'activate': {
-      const { activateInstance } = await import('../operations/activate.js');
-      const { parseInstanceName } = await import('../operations/names.js');
-      const inst = parseInstanceName(s.prefix, step.to, [manifest.name]);
-      if (!inst) throw new RuntimeError(`internal: ${step.to} is not an instance of ${manifest.name}`);
-      let note: string | undefined;
-      if (nothingToFill(manifest, step.from)) note = await markEmptyFill(s, manifest, step.to);
-      else if (mp.deletions?.method === 'id_set' || mp.deletions?.method === 'deleted_field_and_id_set') {
-        // Documents deleted from the source while the instance was filled go before it is activated.
-        const { pruneMissing } = await import('../operations/prune.js');
-        const pruned = await pruneMissing(s, manifest, step.to);
-        if (pruned.deleted > 0) note = `deleted ${pruned.deleted} document${pruned.deleted === 1 ? '' : 's'} the source no longer has`;
-      }
-      // Never forced: the guards (filled, activation.minDocRatio) stay.
-      const r = await activateInstance(s, manifest, inst.number, { force: false });
-      return { note: note ?? (r.changed ? undefined : r.message) };
+      // As the plan says: documents deleted from the source while the instance was filled go before it is activated.
+      const pruned = prunesBeforeActivation(mp) ? (await pruneMissing(s, manifestOf(mp), step.to)).deleted : 0;
+      await swapAlias(s, { master, alias: step.alias, from: step.from, to: step.to, minDocRatio: mp.spec.activation.minDocRatio });
+      return pruned > 0 ? { note: `deleted ${pruned} document${pruned === 1 ? '' : 's'} the source no longer has` } : {};
     }
-    case 'in_place': {
-      const { updateInPlace } = await import('../operations/update-in-place.js');
-      await updateInPlace(s, manifest, step.index, { settings: step.settings, mappings: step.mappings });
+    case 'in_place':
+      await updateInPlace(s, { master, index: step.index, fingerprint: mp.fingerprint }, { settings: step.settings, mappings: step.mappings });
       return {};
-    }
-    case 'drop': {
-      const { dropInstances } = await import('../operations/drop.js');
-      const { parseInstanceName } = await import('../operations/names.js');
-      const inst = parseInstanceName(s.prefix, step.index, [manifest.name]);
-      if (!inst) throw new RuntimeError(`internal: ${step.index} is not an instance of ${manifest.name}`);
-      await dropInstances(s, [{ master: manifest.name, number: inst.number }], { reason: step.reason });
+    case 'drop':
+      await dropIndex(s, { master, index: step.index });
       return {};
-    }
     default:
       return assertNever(step, 'step');
   }
 }
 
-/**
- * No source, or a `reindex from: active` source on a master that has no active
- * instance yet (its first deployment): there is nothing to copy.
- */
-function nothingToFill(manifest: Manifest, activeBefore: string | null): boolean {
-  const source = manifest.spec.source;
-  return !source || (source.type === 'reindex' && source.from === 'active' && activeBefore === null);
+/** The plan's deletion method compares id sets before the activation (SPEC §3 "Deletions"). */
+function prunesBeforeActivation(mp: MasterPlan): boolean {
+  return mp.deletions?.method === 'id_set' || mp.deletions?.method === 'deleted_field_and_id_set';
 }
 
-/**
- * A master without a source is filled by the applications writing through its
- * alias: there is nothing for esm to send, so its new instance counts as filled
- * (an `update` of 0 documents) before the activation guard looks at it. The
- * `activation.minDocRatio` guard still applies.
- */
-async function markEmptyFill(s: Session, manifest: Manifest, index: string): Promise<string | undefined> {
-  const cluster = await s.cluster();
-  const current = await cluster.getIndex(index);
-  if (!current || current.meta?.filledAt) return undefined;
-  const at = s.now().toISOString();
-  await s.record(
-    { action: 'update', master: manifest.name, instance: index },
-    async () => {
-      await cluster.updateMeta(index, { filledAt: at, lastUpdateAt: at });
-      (await s.store()).markFilled(index, at);
-      return 0;
-    },
-    (n) => n,
-  );
-  return manifest.spec.source
-    ? 'nothing to reindex from yet (no active instance): created empty'
-    : 'no source: nothing to fill, applications write through the alias';
+function from(step: { from?: string }): { from?: string } {
+  return step.from !== undefined ? { from: step.from } : {};
+}
+
+/** The master as the document sources read it: its spec, and where it was declared (source paths are relative to it). */
+function manifestOf(mp: MasterPlan): Manifest {
+  return { name: mp.name, labels: {}, spec: mp.spec, fingerprint: mp.fingerprint, origin: mp.origin };
+}
+
+/** The journal entry a step becomes. */
+export function actionOf(mp: MasterPlan, step: Step): { action: ActionName; master: string; instance: string } {
+  return { action: actionName(step), master: mp.name, instance: target(step) };
+}
+
+function actionName(step: Step): ActionName {
+  switch (step.op) {
+    case 'create':
+    case 'activate':
+    case 'drop':
+      return step.op;
+    case 'fill':
+    case 'mark_filled':
+      return 'update';
+    case 'catch_up':
+      return 'partial_update';
+    case 'in_place':
+      return 'update_in_place';
+    default:
+      return assertNever(step, 'step');
+  }
 }
 
 /** The index a step works on, as the result lists it. */

@@ -6,11 +6,11 @@
 import { summarize } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { stepLabel } from './events.js';
-import { skipReason } from './executor.js';
+import { noActivateSkip } from './executor.js';
 
 export function preDeploymentPlan(plan: Plan): Plan {
   const masters = plan.masters.map((m) => {
-    const deferred = m.steps.filter((s) => skipReason(s, m, { noActivate: true }) !== null);
+    const deferred = m.steps.filter((s) => noActivateSkip(s, m, { noActivate: true }) !== null);
     if (deferred.length === 0) return m;
     const steps = m.steps.filter((s) => !deferred.includes(s));
     const later = `after the deployment, esm apply: ${deferred.map(stepLabel).join(', ')}`;

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
-import { withSession } from './run-session.js';
+import { reportApply, withProgress } from './run-plan.js';
 
 export class ApplyCommand extends EsmCommand {
   static override paths = [['apply']];
@@ -43,53 +43,32 @@ export class ApplyCommand extends EsmCommand {
   concurrency = concurrencyOption();
 
   async execute(): Promise<number> {
-    const { isPlanFileArg, assertNoMastersWithPlanFile } = await import('../operations/apply.js');
+    const [{ applyPlan, isPlanFileArg }, { preDeploymentPlan }, { renderPlanText }] = await Promise.all([
+      import('../apply/apply-plan.js'),
+      import('../apply/pre-deployment.js'),
+      import('../render/plan-text.js'),
+    ]);
     const [first, ...rest] = this.args;
     const planFile = first !== undefined && isPlanFileArg(first, this.context.cwd) ? first : undefined;
-    const masters = planFile !== undefined ? rest : this.args;
-    assertNoMastersWithPlanFile(planFile, masters);
     const color = this.context.color && !this.json;
-
-    const { withInterrupt } = await import('./interrupt.js');
-    return withInterrupt((signal) =>
-      withSession(this, { signal }, async (s) => {
-        const [{ withApplyLock, preparePlan, assertNotBlocked }, { hasChanges }, { renderPlanText }] = await Promise.all([
-          import('../operations/apply.js'),
-          import('../plan/types.js'),
-          import('../render/plan-text.js'),
-        ]);
-        return withApplyLock(s, async (lock) => {
-          const { plan, manifests } = await preparePlan(s, { ...(planFile !== undefined ? { planFile } : {}), only: masters });
-          // Terraform shows the plan on stdout; with --json stdout holds only the result.
-          // With --no-activate the plan shown leaves out what the pre-deployment run skips.
-          const { preDeploymentPlan } = await import('../apply/pre-deployment.js');
-          const shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color });
-          if (!this.json) this.print(shown);
-          assertNotBlocked(plan);
-          if (!hasChanges(plan)) {
-            if (this.json) this.printJson({ planId: plan.planId, masters: [], ok: true });
-            return 0;
-          }
+    let shown = '';
+    let interrupted = () => false;
+    const { result } = await withProgress(this, this.json, (s, signal, startProgress) => (
+      (interrupted = () => signal.aborted),
+      applyPlan(s, {
+        ...(planFile !== undefined ? { planFile, only: rest } : { only: this.args }),
+        noActivate: this.noActivate,
+        ...fillTuning(this),
+        // Terraform shows the plan on stdout (with --no-activate, without what the pre-deployment run skips);
+        // with --json stdout holds only the result.
+        onPlan: (plan) => ((shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color })), this.json || this.print(shown)),
+        approve: async (plan) => {
           await this.approve(shown, signal);
-
-          const { executeWithProgress } = await import('./run-plan.js');
-          const result = await executeWithProgress(this.context, s, plan, manifests, {
-            json: this.json,
-            lock,
-            noActivate: this.noActivate,
-            ...fillTuning(this),
-          });
-          const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
-          if (this.json) this.printJson(applyResultJson(result));
-          else this.print(renderApplyText(result, { color, noActivate: this.noActivate }));
-          if (!result.ok) {
-            const { RuntimeError } = await import('../errors.js');
-            throw new RuntimeError(failureMessage(result, { interrupted: signal.aborted }));
-          }
-          return 0;
-        });
-      }),
-    );
+          await startProgress(plan);
+        },
+      })
+    ));
+    return reportApply(this, result, { json: this.json, color, noActivate: this.noActivate, interrupted: interrupted() });
   }
 
   /** On a terminal: ask. Without one: --auto-approve is required (exit 3). */

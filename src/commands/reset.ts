@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
-import { withSession } from './run-session.js';
+import { reportApply, withProgress } from './run-plan.js';
 
 export class ResetCommand extends EsmCommand {
   static override paths = [['reset']];
@@ -26,43 +26,19 @@ export class ResetCommand extends EsmCommand {
   concurrency = concurrencyOption();
 
   async execute(): Promise<number> {
+    const [{ resetCluster }, { renderPlanText }] = await Promise.all([import('../apply/apply-plan.js'), import('../render/plan-text.js')]);
     const color = this.context.color && !this.json;
-    const { withInterrupt } = await import('./interrupt.js');
-    return withInterrupt((signal) =>
-      withSession(this, { signal }, async (s) => {
-        const { assertResetConfirmed, resetManaged } = await import('../operations/reset.js');
-        const { withApplyLock, assertNotBlocked } = await import('../operations/apply.js');
-        // Manifests first: a reset with broken manifests would drop everything and create nothing.
-        const manifests = await s.manifests();
-        await assertResetConfirmed(s, this.confirm);
-        const { computePlan } = await import('../operations/plan.js');
-        return withApplyLock(s, async (lock) => {
-          // A conflict (a foreign index or alias on a master's name) survives the reset: refuse before dropping.
-          assertNotBlocked(await computePlan(s));
-          const { dropped } = await resetManaged(s);
-          if (!this.json) this.print(dropped.length ? `Dropped ${dropped.length} managed ${dropped.length === 1 ? 'index' : 'indices'}: ${dropped.join(', ')}\n` : 'No managed index to drop.\n');
-          const plan = await computePlan(s);
-          if (!this.json) {
-            const { renderPlanText } = await import('../render/plan-text.js');
-            this.print(renderPlanText(plan, { color }));
-          }
-          assertNotBlocked(plan);
-          const { executeWithProgress } = await import('./run-plan.js');
-          const result = await executeWithProgress(this.context, s, plan, manifests, {
-            json: this.json,
-            lock,
-            ...fillTuning(this),
-          });
-          const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
-          if (this.json) this.printJson({ dropped, ...(applyResultJson(result) as object) });
-          else if (result.masters.length) this.print(renderApplyText(result, { color }));
-          if (!result.ok) {
-            const { RuntimeError } = await import('../errors.js');
-            throw new RuntimeError(failureMessage(result, { interrupted: signal.aborted }));
-          }
-          return 0;
-        });
-      }),
-    );
+    let interrupted = () => false;
+    const { dropped, result } = await withProgress(this, this.json, (s, signal, startProgress) => (
+      (interrupted = () => signal.aborted),
+      resetCluster(s, {
+        confirm: this.confirm,
+        ...fillTuning(this),
+        onDropped: (names) => this.json || this.print(names.length ? `Dropped ${names.length} managed ${names.length === 1 ? 'index' : 'indices'}: ${names.join(', ')}\n` : 'No managed index to drop.\n'),
+        onPlan: (plan) => this.json || this.print(renderPlanText(plan, { color })),
+        approve: startProgress,
+      })
+    ));
+    return reportApply(this, result, { json: this.json, color, extra: { dropped }, interrupted: interrupted() });
   }
 }

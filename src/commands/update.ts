@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import type { UpdateSelector } from '../operations/update.js';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
-import { withSession } from './run-session.js';
+import { withProgress } from './run-plan.js';
 
 export class UpdateCommand extends EsmCommand {
   static override paths = [['update']];
@@ -60,32 +60,15 @@ export class UpdateCommand extends EsmCommand {
     const mode = this.full ? ({ kind: 'full' } as const) : this.since !== undefined ? ({ kind: 'since', since: parseSinceFlag(this.since) } as const) : ({ kind: 'incremental' } as const);
     const selector = this.selector();
 
-    const { progressSink } = await import('./progress.js');
-    const { withInterrupt } = await import('./interrupt.js');
-    const sink = await progressSink(this.context, { json: this.json });
-    // Printed once the live view is gone: a line written while Ink draws is overdrawn.
-    const resultLines: string[] = [];
-    try {
-      return await withInterrupt((signal) =>
-        withSession(this, { emit: sink.emit, signal }, async (s) => {
-          const { targets, skipped } = await resolveUpdateTargets(s, selector);
-          for (const message of skipped) s.emit({ kind: 'note', message });
-          const results = await runUpdates(
-            s,
-            targets,
-            { mode, ...fillTuning(this) },
-            (r) => {
-              if (!this.json) resultLines.push(describeResult(r));
-            },
-          );
-          if (this.json) this.printJson({ updates: results.map(({ master, index, mode, since, docs, elapsedMs }) => ({ master, index, mode, since, docs, elapsedMs })) });
-          return 0;
-        }),
-      );
-    } finally {
-      await sink.finish();
-      for (const line of resultLines) this.print(line);
-    }
+    const results = await withProgress(this, this.json, async (s, _signal, startProgress) => {
+      await startProgress();
+      const { targets, skipped } = await resolveUpdateTargets(s, selector);
+      for (const message of skipped) s.emit({ kind: 'note', message });
+      return runUpdates(s, targets, { mode, ...fillTuning(this) });
+    });
+    if (this.json) this.printJson({ updates: results });
+    else for (const r of results) this.print(describeResult(r));
+    return 0;
   }
 
   /** `movies`, `movies-2`, or `movies 2`. */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { HistoryStore } from './store.js';
 import { query, rewrite, tempDir } from './test-support.js';
-import type { InstanceInput } from './types.js';
+import type { ActionRecord, InstanceInput } from './types.js';
 
 const T0 = new Date('2025-06-01T12:00:00.000Z');
 /** A clock that advances one second per reading. */
@@ -110,14 +110,14 @@ describe('HistoryStore', () => {
     const time = setClock();
     const store = await HistoryStore.open(file, { now: time.now });
     const id = store.queueAction({ action: 'activate', master: 'movies' });
-    expect(store.getAction(id)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null });
+    expect(actionOf(store, id)).toMatchObject({ status: 'queued', startedAt: null, endedAt: null });
     time.set('2025-06-01T12:00:02.000Z');
     store.markInProgress(id);
-    expect(store.getAction(id)).toMatchObject({ status: 'in_progress', startedAt: '2025-06-01T12:00:02.000Z' });
+    expect(actionOf(store, id)).toMatchObject({ status: 'in_progress', startedAt: '2025-06-01T12:00:02.000Z' });
     time.set('2025-06-01T12:00:03.000Z');
     store.finishAction(id, { status: 'failed', error: 'cluster said no at https://elastic:s3cret@es.example:9200', docsAffected: 3 });
     const reopened = await HistoryStore.open(file);
-    expect(reopened.getAction(id)).toMatchObject({ status: 'failed', endedAt: '2025-06-01T12:00:03.000Z', docsAffected: 3, error: 'cluster said no at https://***@es.example:9200' });
+    expect(actionOf(reopened, id)).toMatchObject({ status: 'failed', endedAt: '2025-06-01T12:00:03.000Z', docsAffected: 3, error: 'cluster said no at https://***@es.example:9200' });
     expect(() => store.finishAction(999, { status: 'complete' })).toThrow(/no action #999/);
   });
 
@@ -128,7 +128,7 @@ describe('HistoryStore', () => {
       action: 'update',
       argv: ['esm', 'update', 'movies', '--url', 'https://elastic:hunter2@es.example:9200', '--password=hunter2', '--api-key', 'QUJDRA==', 'ESM_PASSWORD=hunter2'],
     });
-    const stored = (await HistoryStore.open(file)).getAction(id)!.argv;
+    const stored = actionOf((await HistoryStore.open(file)), id)!.argv;
     expect(stored).toEqual(['esm', 'update', 'movies', '--url', 'https://***@es.example:9200', '--password=***', '--api-key', '***', 'ESM_PASSWORD=***']);
     expect(JSON.stringify(await query(file, 'SELECT * FROM actions'))).not.toContain('hunter2');
   });
@@ -292,7 +292,7 @@ describe('HistoryStore', () => {
         [queued, 'aborted'],
         [done, 'complete'],
       ]);
-      expect((await HistoryStore.open(file)).getAction(running)?.error).toMatch(new RegExp(`pid ${pid}.*ended without finishing`));
+      expect(actionOf((await HistoryStore.open(file)), running)?.error).toMatch(new RegExp(`pid ${pid}.*ended without finishing`));
     });
 
     it('leaves actions of a live process, or of another host, in progress', async () => {
@@ -350,3 +350,8 @@ describe('HistoryStore', () => {
     });
   });
 });
+
+/** The action with id `id`, as listActions shows it. */
+function actionOf(store: HistoryStore, id: number): ActionRecord | undefined {
+  return store.listActions().find((a) => a.id === id);
+}

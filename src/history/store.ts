@@ -147,11 +147,6 @@ export class HistoryStore {
     return this.all(`SELECT * FROM actions ${where} ORDER BY id DESC ${limit}`, params).map(toAction);
   }
 
-  getAction(id: number): ActionRecord | null {
-    const row = this.all('SELECT * FROM actions WHERE id = ?', [id])[0];
-    return row ? toAction(row) : null;
-  }
-
   // ---- masters and instances ---------------------------------------------
 
   upsertMaster(m: MasterInput): void {

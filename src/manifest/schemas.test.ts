@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../plan/builders.js';
 import { createPlan } from '../plan/plan.js';
-import { DECISIONS, type Plan } from '../plan/types.js';
+import { DECISIONS, STEP_OPS, type Plan } from '../plan/types.js';
 import type { Manifest } from './types.js';
 import { aManifest } from './builders.js';
 import { loadManifests } from './load.js';
@@ -78,6 +78,7 @@ describe('plan.schema.json', () => {
 
   const plans: [string, Plan][] = [
     ['create', mk([movies], [])],
+    ['create without a source (marked filled)', mk([aManifest({ name: 'movies', source: undefined })], [])],
     ['replace with catch-up and drops', mk([movies], [anIndex({ master: 'movies', n: 1, spec: otherType }), anIndex({ master: 'movies', n: 2, spec: otherType, active: true })])],
     ['in place', mk([movies], [anIndex({ master: 'movies', n: 1, spec: moreReplicas, active: true })])],
     ['noop with an orphan warning', mk([movies], [anIndex({ master: 'movies', n: 1, spec, active: true }), anIndex({ master: 'old', n: 1, active: true })])],
@@ -96,15 +97,16 @@ describe('plan.schema.json', () => {
 
   it('covers every step op and decision in the plans above', () => {
     const ops = new Set(plans.flatMap(([, p]) => p.masters.flatMap((m) => m.steps.map((s) => s.op))));
-    expect([...ops].sort()).toEqual(['activate', 'catch_up', 'create', 'drop', 'fill', 'in_place']);
+    expect([...ops].sort()).toEqual([...STEP_OPS].sort());
     const decisions = new Set(plans.flatMap(([, p]) => p.masters.map((m) => m.decision)));
     expect([...decisions].sort()).toEqual([...DECISIONS].sort());
     expect(new Set(plans.flatMap(([, p]) => p.warnings.map((w) => w.code)))).toEqual(new Set(['orphan', 'conflict']));
   });
 
-  it('names exactly the decisions the planner can make', () => {
-    const decision = (schemaOf('plan') as any).definitions.master.properties.decision;
-    expect([...decision.enum].sort()).toEqual([...DECISIONS].sort());
+  it('names exactly the decisions and step ops the planner can make', () => {
+    const defs = (schemaOf('plan') as any).definitions;
+    expect([...defs.master.properties.decision.enum].sort()).toEqual([...DECISIONS].sort());
+    expect([...defs.step.properties.op.enum].sort()).toEqual([...STEP_OPS].sort());
   });
 
   it.each([

@@ -71,27 +71,33 @@ async function swapTo(s: Session, manifest: Manifest, alias: string, active: Ins
   if (active?.name === to.name) {
     return { master, alias, from: active.name, to: to.name, changed: false, message: `${to.name} is already active behind ${alias}` };
   }
-  const cluster = await s.cluster();
-  if (!force) {
-    if (!to.filledAt) {
-      throw new RefusedError(`${to.name} was never filled; fill it first (esm update ${to.name} --full) or pass --force`);
-    }
-    const ratio = manifest.spec.activation.minDocRatio;
-    if (active && ratio > 0) {
-      await cluster.refresh(to.name);
-      const [have, had] = await Promise.all([cluster.count(to.name), cluster.count(active.name)]);
-      if (have < ratio * had) {
-        throw new RefusedError(
-          `${to.name} holds ${have} documents, fewer than activation.minDocRatio ${ratio} × ${had} of the active ${active.name}; fill it or pass --force`,
-        );
-      }
-    }
+  if (!force && !to.filledAt) {
+    throw new RefusedError(`${to.name} was never filled; fill it first (esm update ${to.name} --full) or pass --force`);
   }
   await ensureRecorded(s, { ...to, master, createdAt: to.index.meta?.createdAt ?? null, commit: to.index.meta?.commit ?? null });
-  await s.record({ action: 'activate', master, instance: to.name }, async () => {
-    await cluster.swapAlias(alias, { from: active?.name ?? null, to: to.name });
-    const store = await s.store();
-    store.upsertMaster({ name: master, alias, activeInstance: to.name });
-  });
+  await swapAlias(s, { master, alias, from: active?.name ?? null, to: to.name, minDocRatio: force ? 0 : manifest.spec.activation.minDocRatio });
   return { master, alias, from: active?.name ?? null, to: to.name, changed: true, message: `${alias} → ${to.name}${active ? ` (was ${active.name})` : ''}` };
+}
+
+/**
+ * The plan's `activate` step: one atomic alias swap, recorded as `activate`.
+ * With `minDocRatio` above 0 and an instance to move from, `to` must hold at
+ * least that share of its documents (SPEC §9), or the swap is refused.
+ */
+export async function swapAlias(s: Session, t: { master: string; alias: string; from: string | null; to: string; minDocRatio: number }): Promise<void> {
+  const cluster = await s.cluster();
+  if (t.from !== null && t.minDocRatio > 0) {
+    await cluster.refresh(t.to);
+    const [have, had] = await Promise.all([cluster.count(t.to), cluster.count(t.from)]);
+    if (have < t.minDocRatio * had) {
+      throw new RefusedError(
+        `${t.to} holds ${have} documents, fewer than activation.minDocRatio ${t.minDocRatio} × ${had} of the active ${t.from}; fill it or pass --force`,
+      );
+    }
+  }
+  await s.record({ action: 'activate', master: t.master, instance: t.to }, async () => {
+    await cluster.swapAlias(t.alias, { from: t.from, to: t.to });
+    const store = await s.store();
+    store.upsertMaster({ name: t.master, alias: t.alias, activeInstance: t.to });
+  });
 }

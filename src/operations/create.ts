@@ -1,5 +1,5 @@
 /** `esm create`: a new instance of a master, created with the manifest's spec and `_meta.esm`. */
-import type { Manifest } from '../manifest/types.js';
+import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
 
@@ -12,7 +12,7 @@ export interface CreateResult {
   message: string;
 }
 
-export async function createInstance(s: Session, manifest: Manifest, opts: { force?: boolean; number?: number } = {}): Promise<CreateResult> {
+export async function createInstance(s: Session, manifest: Manifest, opts: { force?: boolean } = {}): Promise<CreateResult> {
   const master = manifest.name;
   const fp = manifest.fingerprint;
   const st = await loadMasterState(s, master);
@@ -29,23 +29,47 @@ export async function createInstance(s: Session, manifest: Manifest, opts: { for
       };
     }
   }
-  const number = opts.number ?? st.nextNumber;
+  const number = st.nextNumber;
   const index = s.instance(master, number);
-  const createdAt = s.now().toISOString();
-  const commit = await s.commit();
   // A master without a source is written by the application alone: there is no
   // fill to wait for, so the new (empty) instance is complete when created.
-  const filledAt = manifest.spec.source ? null : createdAt;
-  await s.record({ action: 'create', master, instance: index }, async () => {
+  await createIndexOf(s, { master, alias: s.alias(master), index, number, fingerprint: fp, spec: manifest.spec }, { filled: !manifest.spec.source });
+  return { master, index, number, fingerprint: fp, created: true, message: `created ${index}` };
+}
+
+/** The plan's `create` step: the index with the spec and `_meta.esm`, recorded as a `create` action. */
+export async function createIndexOf(
+  s: Session,
+  t: { master: string; alias: string; index: string; number: number; fingerprint: string; spec: MasterSpec },
+  opts: { filled?: boolean } = {},
+): Promise<void> {
+  const createdAt = s.now().toISOString();
+  const commit = await s.commit();
+  const filledAt = opts.filled ? createdAt : null;
+  await s.record({ action: 'create', master: t.master, instance: t.index }, async () => {
     const cluster = await s.cluster();
-    await cluster.createIndex(index, {
-      settings: manifest.spec.settings,
-      mappings: manifest.spec.mappings,
-      meta: { master, instance: number, fingerprint: fp, createdAt, commit, filledAt, lastUpdateAt: filledAt },
+    await cluster.createIndex(t.index, {
+      settings: t.spec.settings,
+      mappings: t.spec.mappings,
+      meta: { master: t.master, instance: t.number, fingerprint: t.fingerprint, createdAt, commit, filledAt, lastUpdateAt: filledAt },
     });
     const store = await s.store();
-    store.upsertMaster({ name: master, alias: s.alias(master) });
-    store.upsertInstance({ name: index, master, number, fingerprint: fp, createdAt, commit, filledAt, lastUpdateAt: filledAt });
+    store.upsertMaster({ name: t.master, alias: t.alias });
+    store.upsertInstance({ name: t.index, master: t.master, number: t.number, fingerprint: t.fingerprint, createdAt, commit, filledAt, lastUpdateAt: filledAt });
   });
-  return { master, index, number, fingerprint: fp, created: true, message: `created ${index}` };
+}
+
+/** The plan's `mark_filled` step: the instance counts as filled with nothing sent (an `update` of 0 documents). */
+export async function markFilled(s: Session, t: { master: string; index: string }): Promise<void> {
+  const at = s.now().toISOString();
+  await s.record(
+    { action: 'update', master: t.master, instance: t.index },
+    async () => {
+      const cluster = await s.cluster();
+      await cluster.updateMeta(t.index, { filledAt: at, lastUpdateAt: at });
+      (await s.store()).markFilled(t.index, at);
+      return 0;
+    },
+    (n) => n,
+  );
 }

@@ -24,13 +24,7 @@ export async function dropInstances(s: Session, targets: { master: string; numbe
     checked.push({ master: t.master, name: inst.name, isActive });
   }
   for (const c of checked) {
-    await s.record({ action: 'drop', master: c.master, instance: c.name }, async () => {
-      const cluster = await s.cluster();
-      await cluster.deleteIndices([c.name], { ignoreMissing: true });
-      const store = await s.store();
-      store.markDropped(c.name, s.now().toISOString());
-      if (c.isActive) store.setActive(c.master, null);
-    });
+    await dropIndex(s, { master: c.master, index: c.name, wasActive: c.isActive });
     dropped.push(c.name);
   }
   for (const master of new Set(checked.map((c) => c.master))) await keepNumbersUsed(s, master);
@@ -61,4 +55,15 @@ export async function dropOlder(s: Session, master: string, opts: { force?: bool
     older.map((i) => ({ master, number: i.number })),
     opts,
   );
+}
+
+/** The plan's `drop` step: delete the index, recorded as `drop`; `wasActive` also forgets the master's active instance. */
+export async function dropIndex(s: Session, t: { master: string; index: string; wasActive?: boolean }): Promise<void> {
+  await s.record({ action: 'drop', master: t.master, instance: t.index }, async () => {
+    const cluster = await s.cluster();
+    await cluster.deleteIndices([t.index], { ignoreMissing: true });
+    const store = await s.store();
+    store.markDropped(t.index, s.now().toISOString());
+    if (t.wasActive) store.setActive(t.master, null);
+  });
 }

@@ -1,38 +1,32 @@
-/**
- * Filling an instance with documents: a full fill, an incremental update since
- * the instance's last completed update, or since a given date (`esm update`,
- * and the plan's fill / catch_up steps). Records `update` (full) or
- * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
- */
+/** Filling an instance with documents: the plan's fill and catch_up steps (also `esm update`'s). */
 import type { BulkItemError, Cluster } from '../cluster/index.js';
 import { BATCH_SIZE } from '../cluster/batch-size.js';
-import { InvalidInputError, RuntimeError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
+import { docId, isDeletion, openSource } from '../sources/index.js';
 import type { Manifest } from '../manifest/types.js';
-import { ensureRecorded, loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
 import type { Doc } from '../sources/types.js';
 
-export type FillMode = { kind: 'full' } | { kind: 'incremental' } | { kind: 'since'; since: string };
-
 export interface FillOptions {
-  mode: FillMode;
+  /** null: every document (a fill); otherwise the documents changed after this time (a catch-up). */
+  since: string | null;
+  /** A reindex source: the index or alias to copy from, as the plan named it. */
+  from?: string;
+  /** A catch-up that leaves changes before `since` unsent: the instance's checkpoint (`lastUpdateAt`) stays. */
+  keepCheckpoint?: boolean;
   batchSize?: number;
   concurrency?: number;
   /** Lower refresh/replicas during the fill and restore them after (new, not-yet-active instances). */
   tune?: boolean;
   onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void;
-  onStart?: (info: { total: number | undefined; since: string | null; via: 'source' | 'reindex' }) => void;
+  onStart?: (info: { total: number | undefined }) => void;
 }
 
 export interface FillResult {
-  master: string;
-  index: string;
   docs: number;
-  /** null for a full fill. */
-  since: string | null;
-  via: 'source' | 'reindex';
+  /** When the fill started: what a following catch-up sends the changes since. */
+  startedAt: string;
   elapsedMs: number;
-  note: string | null;
 }
 
 export class FillFailed extends RuntimeError {
@@ -44,21 +38,17 @@ export class FillFailed extends RuntimeError {
   }
 }
 
-export async function fillInstance(s: Session, manifest: Manifest, index: string, opts: FillOptions): Promise<FillResult> {
+/**
+ * Sends documents into `index`, as a plan's fill or catch_up step says: every
+ * document, or those changed since `opts.since`. Records `update` (full) or
+ * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
+ * Decides nothing: the step says what to send.
+ */
+export async function runFill(s: Session, manifest: Manifest, index: string, opts: FillOptions): Promise<FillResult> {
   const master = manifest.name;
-  const st = await loadMasterState(s, master, { allowConflicts: true });
-  const inst = st.instances.find((i) => i.name === index);
-  if (!inst) throw new InvalidInputError(`${index} does not exist (instances of ${master}: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
-  const { since, note } = resolveSince(manifest, inst.lastUpdateAt, opts.mode);
-  if (since !== null && !manifest.spec.idField) {
-    throw new InvalidInputError(
-      `an incremental update of ${master} needs spec.idField: without it Elasticsearch assigns new ids and every re-sent document would be a duplicate (use --full on a new instance)`,
-    );
-  }
-  await ensureRecorded(s, { ...inst, master, createdAt: inst.index.meta?.createdAt ?? null, commit: inst.index.meta?.commit ?? null });
-
+  const { since } = opts;
   const via: 'source' | 'reindex' = manifest.spec.source?.type === 'reindex' ? 'reindex' : 'source';
-  const startedAt = s.now();
+  const startedAt = s.now().toISOString();
   const t0 = Date.now();
   const action = since === null ? 'update' : 'partial_update';
   let docs = 0;
@@ -73,21 +63,31 @@ export async function fillInstance(s: Session, manifest: Manifest, index: string
       } finally {
         if (tune) await cluster.restoreAfterFill(index, manifest.spec.settings);
       }
-      await cluster.refresh(index);
-      const at = startedAt.toISOString();
+      // A tuned fill was refreshed when its settings were restored.
+      if (!tune) await cluster.refresh(index);
       const store = await s.store();
       if (since === null) {
-        await cluster.updateMeta(index, { filledAt: at, lastUpdateAt: at });
-        store.markFilled(index, at);
-      } else if (coversCheckpoint(since, inst.lastUpdateAt)) {
-        await cluster.updateMeta(index, { lastUpdateAt: at });
-        store.markUpdated(index, at);
+        await cluster.updateMeta(index, { filledAt: startedAt, lastUpdateAt: startedAt });
+        store.markFilled(index, startedAt);
+      } else if (!opts.keepCheckpoint) {
+        await cluster.updateMeta(index, { lastUpdateAt: startedAt });
+        store.markUpdated(index, startedAt);
       }
       return docs;
     },
     (n) => n,
   );
-  return { master, index, docs: result, since, via, elapsedMs: Date.now() - t0, note };
+  return { docs: result, startedAt, elapsedMs: Date.now() - t0 };
+}
+
+/**
+ * Whether an update of the documents changed after `since` leaves nothing
+ * unsent since the instance's checkpoint (its last completed update): only
+ * then may the checkpoint move. A `--since` later than the checkpoint skipped
+ * the changes in between, and the next incremental update must still send them.
+ */
+export function coversCheckpoint(since: string, lastUpdateAt: string | null): boolean {
+  return lastUpdateAt !== null && Date.parse(since) <= Date.parse(lastUpdateAt);
 }
 
 /** `id: type: reason` of the first failed documents. */
@@ -104,38 +104,10 @@ function withDocsAffected(e: unknown, docs: number): unknown {
   return e;
 }
 
-/**
- * Whether an update of the documents changed after `since` leaves nothing
- * unsent since the instance's checkpoint (its last completed update): only
- * then may the checkpoint move. A `--since` later than the checkpoint skipped
- * the changes in between, and the next incremental update must still send them.
- */
-export function coversCheckpoint(since: string, lastUpdateAt: string | null): boolean {
-  return lastUpdateAt !== null && Date.parse(since) <= Date.parse(lastUpdateAt);
-}
-
-/** Which documents to send: all (null) or those changed after the returned time. */
-export function resolveSince(manifest: Manifest, lastUpdateAt: string | null, mode: FillMode): { since: string | null; note: string | null } {
-  switch (mode.kind) {
-    case 'full':
-      return { since: null, note: null };
-    case 'since':
-      if (!manifest.spec.updatedField) {
-        throw new InvalidInputError(`--since needs spec.updatedField in the manifest of ${manifest.name}: esm cannot tell which documents changed`);
-      }
-      return { since: mode.since, note: null };
-    case 'incremental':
-      if (!manifest.spec.updatedField) return { since: null, note: 'no updatedField: a full update' };
-      if (!lastUpdateAt) return { since: null, note: 'no completed update yet: a full update' };
-      return { since: lastUpdateAt, note: `documents changed since ${lastUpdateAt}` };
-  }
-}
-
 async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
-  const { openSource } = await import('../sources/index.js');
   const source = openSource(manifest, { cwd: s.config.cwd });
   const total = await source.count?.({ since });
-  opts.onStart?.({ total, since, via: 'source' });
+  opts.onStart?.({ total });
   const t0 = Date.now();
   let indexed = 0;
   const { deletedField, idField } = manifest.spec;
@@ -168,7 +140,6 @@ async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index
 
 /** The documents of `docs` that are not deletions; the ids of the deletions are pushed to `deleted`. */
 async function* withoutDeletions(docs: AsyncIterable<Doc>, deletedField: string, idField: string, deleted: string[]): AsyncGenerator<Doc> {
-  const { docId, isDeletion } = await import('../sources/index.js');
   for await (const doc of docs) {
     if (!isDeletion(doc, deletedField)) {
       yield doc;
@@ -196,8 +167,7 @@ async function deleteFlagged(s: Session, cluster: Cluster, manifest: Manifest, f
 async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
   const src = manifest.spec.source;
   if (src?.type !== 'reindex') throw new RuntimeError('internal: viaReindex without a reindex source');
-  const fromMaster = src.from === 'active' ? manifest.name : src.from;
-  const from = s.alias(fromMaster);
+  const from = opts.from ?? s.alias(src.from === 'active' ? manifest.name : src.from);
   const filters: Record<string, unknown>[] = [];
   if (src.query) filters.push(src.query);
   if (since !== null && manifest.spec.updatedField) filters.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
@@ -210,7 +180,7 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
         ? filters[0]
         : { bool: { filter: filters } };
   if (deletedField && since !== null) await deleteFlagged(s, cluster, manifest, from, index, since);
-  opts.onStart?.({ total: undefined, since, via: 'reindex' });
+  opts.onStart?.({ total: undefined });
   const t0 = Date.now();
   let copied = 0;
   const res = await cluster.reindex({

@@ -38,6 +38,7 @@ export class Session {
   readonly actor: string;
   planId: string | null;
   private _cluster?: Cluster;
+  private readonly queued = new Map<string, number[]>();
   private _store?: Promise<HistoryStore>;
   private _manifests?: Promise<Manifest[]>;
   private _git?: Promise<GitInfo | null>;
@@ -129,15 +130,9 @@ export class Session {
     docsOf: (result: T) => number | undefined = () => undefined,
   ): Promise<T> {
     const store = await this.store();
-    const id = store.startAction({
-      action: what.action,
-      master: what.master ?? null,
-      instance: what.instance ?? null,
-      argv: this.argv,
-      commit: await this.commit(),
-      actor: this.actor,
-      planId: this.planId,
-    });
+    const queuedId = this.queued.get(actionKey(what))?.shift();
+    const id = queuedId ?? store.startAction(await this.newAction(what));
+    if (queuedId !== undefined) store.markInProgress(queuedId);
     try {
       const result = await fn();
       const docs = docsOf(result);
@@ -155,9 +150,51 @@ export class Session {
     }
   }
 
+  /**
+   * Records actions that will run later in this session (every step of a plan,
+   * up front): `queued` until `record` runs them. A run killed before reaching
+   * them leaves them visible; the next run marks them `aborted`.
+   */
+  async queue(actions: ReadonlyArray<{ action: ActionName; master: string; instance: string }>): Promise<void> {
+    const store = await this.store();
+    for (const what of actions) {
+      const id = store.queueAction(await this.newAction(what));
+      const key = actionKey(what);
+      this.queued.set(key, [...(this.queued.get(key) ?? []), id]);
+    }
+  }
+
+  /**
+   * Queued actions that will not run (an earlier step failed, the run was
+   * stopped): `aborted`, saying why. `only`: that one action; else all that remain.
+   */
+  async abandonQueued(why: string, only?: { action: ActionName; instance: string }, status: 'aborted' | 'failed' = 'aborted'): Promise<void> {
+    if (this.queued.size === 0) return;
+    const store = await this.store();
+    const ids = only ? [this.queued.get(actionKey(only))?.shift()].filter((id) => id !== undefined) : [...this.queued.values()].flat();
+    for (const id of ids) store.finishAction(id, { status, error: why });
+    if (!only) this.queued.clear();
+  }
+
+  private async newAction(what: { action: ActionName; master?: string | null; instance?: string | null }) {
+    return {
+      action: what.action,
+      master: what.master ?? null,
+      instance: what.instance ?? null,
+      argv: this.argv,
+      commit: await this.commit(),
+      actor: this.actor,
+      planId: this.planId,
+    };
+  }
+
   async close(): Promise<void> {
     await this._cluster?.close();
   }
+}
+
+function actionKey(what: { action: ActionName; instance?: string | null }): string {
+  return `${what.action} ${what.instance ?? ''}`;
 }
 
 function actorName(): string {

@@ -1,15 +1,13 @@
 /** The plan's `in_place` step: `PUT _settings` / `PUT _mapping` on the active instance, then its fingerprint becomes the manifest's. */
-import type { Manifest } from '../manifest/types.js';
 import type { Session } from './session.js';
 
 export async function updateInPlace(
   s: Session,
-  manifest: Manifest,
-  index: string,
+  t: { master: string; index: string; fingerprint: string },
   bodies: { settings: Record<string, unknown> | null; mappings: Record<string, unknown> | null },
-): Promise<{ index: string; fingerprint: string }> {
-  const fp = manifest.fingerprint;
-  await s.record({ action: 'update_in_place', master: manifest.name, instance: index }, async () => {
+): Promise<void> {
+  const { index, fingerprint: fp } = t;
+  await s.record({ action: 'update_in_place', master: t.master, instance: index }, async () => {
     const cluster = await s.cluster();
     if (bodies.settings && Object.keys(bodies.settings).length) await cluster.putSettings(index, bodies.settings);
     if (bodies.mappings && Object.keys(bodies.mappings).length) await cluster.putMapping(index, bodies.mappings);
@@ -18,5 +16,4 @@ export async function updateInPlace(
     const rec = store.view().instances.find((i) => i.name === index && !i.dropped);
     if (rec) store.upsertInstance({ ...rec, fingerprint: fp });
   });
-  return { index, fingerprint: fp };
 }

@@ -1,14 +1,20 @@
 /**
  * `esm update`: which instances to fill (the seed's es_update targets: the
- * active instance, an explicit one, `--newer`, `--last`, `--all-active`) and
- * running their fills one after the other, reporting progress as plan steps.
+ * active instance, an explicit one, `--newer`, `--last`, `--all-active`), what
+ * to send to each (every document, or those changed since a time) as a plan of
+ * fill / catch_up steps, run by the executor that runs `esm apply`'s plans.
  */
+import { randomUUID } from 'node:crypto';
+import { executePlan, type ApplyResult } from '../apply/executor.js';
 import { assertNever, InvalidInputError, RefusedError, RuntimeError } from '../errors.js';
 import { fmtDuration, fmtDocs, fmtInt } from '../render/progress-lines.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Step } from '../plan/types.js';
-import type { FillMode, FillResult } from './fill.js';
-import { loadMasterState } from './master-state.js';
+import type { Instance, MasterState } from '../plan/instances.js';
+import { reindexFrom } from '../plan/naming.js';
+import type { MasterPlan, Plan, Step } from '../plan/types.js';
+import { openSource } from '../sources/index.js';
+import { coversCheckpoint } from './fill.js';
+import { ensureRecorded, loadMasterState } from './master-state.js';
 import { parseTarget, type Target } from './names.js';
 import type { Session } from './session.js';
 
@@ -23,15 +29,18 @@ export type UpdateSelector =
   /** `--all-active`: the active instance of every master declared by a manifest. */
   | { kind: 'all_active' };
 
+/** What the command line asked to send: every document, those changed since the last update, or since a time. */
+export type UpdateMode = { kind: 'full' } | { kind: 'incremental' } | { kind: 'since'; since: string };
+
 export interface UpdateTarget {
   manifest: Manifest;
-  index: string;
-  /** The alias points at it: a full fill is then not tuned (readers see it). */
-  active: boolean;
+  instance: Instance;
+  /** Where the master stands (its active instance is not tuned by a full fill: readers see it). */
+  state: MasterState;
 }
 
 export interface UpdateOptions {
-  mode: FillMode;
+  mode: UpdateMode;
   batchSize?: number;
   concurrency?: number;
 }
@@ -44,7 +53,6 @@ export interface UpdateResult {
   since: string | null;
   docs: number;
   elapsedMs: number;
-  note: string | null;
 }
 
 /** What resolving a selector found: the targets, and notes on what was skipped. */
@@ -80,14 +88,14 @@ async function findTargets(s: Session, selector: UpdateSelector): Promise<Resolv
       if (target.kind === 'instance') {
         const inst = st.instances.find((i) => i.name === target.name);
         if (!inst) throw new InvalidInputError(`${target.name} does not exist (instances of ${target.master}: ${names(st.instances)})`);
-        return { targets: [{ manifest, index: inst.name, active: st.active?.name === inst.name }], skipped: [] };
+        return { targets: [{ manifest, instance: inst, state: st }], skipped: [] };
       }
       if (!st.active) {
         throw new InvalidInputError(
           `${target.master} has no active instance (instances: ${names(st.instances)}); name one (esm update ${target.master}-N) or use --newer / --last`,
         );
       }
-      return { targets: [{ manifest, index: st.active.name, active: true }], skipped: [] };
+      return { targets: [{ manifest, instance: st.active, state: st }], skipped: [] };
     }
     case 'newer': {
       const master = await masterOf(s, selector.args, '--newer');
@@ -98,7 +106,7 @@ async function findTargets(s: Session, selector: UpdateSelector): Promise<Resolv
       const skipped = newer.length
         ? []
         : [`${master}: no instance newer than ${st.active ? `the active ${st.active.name}` : 'none (it has no instances)'}; nothing to update`];
-      return { targets: newer.map((i) => ({ manifest, index: i.name, active: false })), skipped };
+      return { targets: newer.map((i) => ({ manifest, instance: i, state: st })), skipped };
     }
     case 'last': {
       const master = await masterOf(s, selector.args, '--last');
@@ -106,14 +114,14 @@ async function findTargets(s: Session, selector: UpdateSelector): Promise<Resolv
       const st = await loadMasterState(s, master, { allowConflicts: true });
       const last = st.instances.at(-1);
       if (!last) throw new InvalidInputError(`${master} has no instances; create one first (esm create ${master})`);
-      return { targets: [{ manifest, index: last.name, active: st.active?.name === last.name }], skipped: [] };
+      return { targets: [{ manifest, instance: last, state: st }], skipped: [] };
     }
     case 'all_active': {
       const targets: UpdateTarget[] = [];
       const skipped: string[] = [];
       for (const manifest of await s.manifests()) {
         const st = await loadMasterState(s, manifest.name, { allowConflicts: true });
-        if (st.active) targets.push({ manifest, index: st.active.name, active: true });
+        if (st.active) targets.push({ manifest, instance: st.active, state: st });
         else skipped.push(`${manifest.name}: no active instance; skipped`);
       }
       return { targets, skipped };
@@ -140,72 +148,99 @@ async function masterOf(s: Session, args: readonly string[], flag: string): Prom
 }
 
 /**
- * Fills the targets one after the other; stops at the first failure. An
- * interrupted fill (Ctrl-C) throws a RuntimeError whose message starts with
- * `interrupted:`; the action is then recorded `aborted`.
+ * The plan of an update: per master, one fill or catch_up step per target.
+ * What to send is decided here, from the mode and each instance's last update.
  */
-export async function runUpdates(
-  s: Session,
-  targets: readonly UpdateTarget[],
-  opts: UpdateOptions,
-  onResult: (r: UpdateResult) => void = () => {},
-): Promise<UpdateResult[]> {
-  const { fillInstance } = await import('./fill.js');
-  const results: UpdateResult[] = [];
-  for (const [n, target] of targets.entries()) {
-    if (s.signal?.aborted) throw new RuntimeError(`interrupted: stopped before updating ${target.index}; nothing was activated`);
-    const master = target.manifest.name;
-    let step: Step = provisionalStep(target, opts.mode);
-    s.emit({ kind: 'master_started', master, steps: 1 });
-    let res: FillResult;
-    try {
-      res = await fillInstance(s, target.manifest, target.index, {
-        mode: opts.mode,
-        tune: !target.active,
-        ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
-        ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
-        onStart: ({ total, since, via }) => {
-          step = since === null ? { op: 'fill', index: target.index, mode: 'full', via } : { op: 'catch_up', index: target.index, since };
-          s.emit({ kind: 'step_started', master, step, index: n, total });
-        },
-        onProgress: (p) => s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs }),
-      });
-    } catch (e) {
-      const error = s.signal?.aborted ? interrupted(target.index, e) : e;
-      s.emit({ kind: 'step_failed', master, step, error: (error as Error).message });
-      s.emit({ kind: 'master_done', master, ok: false });
-      throw error;
+export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, opts: { planId: string; now: Date; prefix: string; cwd: string }): Plan {
+  const masters: MasterPlan[] = [];
+  for (const t of targets) {
+    const m = t.manifest;
+    // A master without a source: the one clear refusal, before anything runs.
+    if (m.spec.source?.type !== 'reindex') openSource(m, { cwd: opts.cwd });
+    const step = updateStep(t, mode, opts.prefix);
+    const mp = masters.find((x) => x.name === m.name);
+    if (mp) mp.steps.push(step);
+    else {
+      const head = { name: m.name, alias: t.state.alias, fingerprint: m.fingerprint, spec: m.spec, origin: m.origin };
+      masters.push({ ...head, active: t.state.active?.name ?? null, decision: 'noop', steps: [step], reasons: [] });
     }
-    s.emit({ kind: 'step_done', master, step, docs: res.docs, elapsedMs: res.elapsedMs, note: res.note ?? undefined });
-    s.emit({ kind: 'master_done', master, ok: true });
-    const result: UpdateResult = {
-      master,
-      index: res.index,
-      mode: res.since === null ? 'full' : 'incremental',
-      since: res.since,
-      docs: res.docs,
-      elapsedMs: res.elapsedMs,
-      note: res.note,
-    };
-    results.push(result);
-    onResult(result);
   }
-  return results;
+  const count = (op: Step['op']) => masters.reduce((n, mp) => n + mp.steps.filter((x) => x.op === op).length, 0);
+  return {
+    formatVersion: 1,
+    planId: opts.planId,
+    createdAt: opts.now.toISOString(),
+    git: null,
+    base: { stateHash: '', clusterHash: '' },
+    prefix: opts.prefix,
+    masters,
+    warnings: [],
+    summary: { create: 0, fill: count('fill'), catch_up: count('catch_up'), activate: 0, in_place: 0, drop: 0, noop: 0 },
+  };
 }
 
-/** The step shown before the source said how many documents (a fill fails before it starts). */
-function provisionalStep(target: UpdateTarget, mode: FillMode): Step {
-  const via = target.manifest.spec.source?.type === 'reindex' ? 'reindex' : 'source';
+function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string): Step {
+  const { manifest: m, instance } = t;
+  const from = m.spec.source?.type === 'reindex' ? reindexFrom(m.spec.source, prefix, t.state.alias) : null;
+  const withFrom = from !== null ? { from } : {};
+  const full = (reason?: string): Step => ({ op: 'fill', index: instance.name, mode: 'full', via: from !== null ? 'reindex' : 'source', ...withFrom, ...(reason ? { reason } : {}) });
+  const since = (at: string): Step => {
+    if (!m.spec.idField) {
+      throw new InvalidInputError(
+        `an incremental update of ${m.name} needs spec.idField: without it Elasticsearch assigns new ids and every re-sent document would be a duplicate (use --full on a new instance)`,
+      );
+    }
+    return { op: 'catch_up', index: instance.name, since: at, ...withFrom, ...(coversCheckpoint(at, instance.lastUpdateAt) ? {} : { keepCheckpoint: true as const }) };
+  };
   switch (mode.kind) {
     case 'full':
-      return { op: 'fill', index: target.index, mode: 'full', via };
+      return full();
     case 'since':
-      return { op: 'catch_up', index: target.index, since: mode.since };
+      if (!m.spec.updatedField) throw new InvalidInputError(`--since needs spec.updatedField in the manifest of ${m.name}: esm cannot tell which documents changed`);
+      return since(mode.since);
     case 'incremental':
-      return { op: 'catch_up', index: target.index, since: null };
+      if (!m.spec.updatedField) return full('no updatedField: a full update');
+      if (!instance.lastUpdateAt) return full('no completed update yet: a full update');
+      return since(instance.lastUpdateAt);
     default:
-      return assertNever(mode, 'fill mode');
+      return assertNever(mode, 'update mode');
   }
+}
+
+/**
+ * Runs the update plan through the executor. The first failure is thrown as it
+ * came (exit code and message unchanged); an interrupted fill (Ctrl-C) throws a
+ * RuntimeError whose message starts with `interrupted:`, recorded `aborted`.
+ */
+export async function runUpdates(s: Session, targets: readonly UpdateTarget[], opts: UpdateOptions): Promise<UpdateResult[]> {
+  const plan = planUpdate(targets, opts.mode, { planId: randomUUID(), now: s.now(), prefix: s.prefix, cwd: s.config.cwd });
+  for (const t of targets) {
+    const i = t.instance;
+    await ensureRecorded(s, { ...i, master: t.manifest.name, createdAt: i.index.meta?.createdAt ?? null, commit: i.index.meta?.commit ?? null });
+  }
+  const result = await executePlan(s, plan, {
+    ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
+    ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+  });
+  const failed = result.masters.flatMap((m) => m.steps).find((x) => x.status === 'failed');
+  if (failed) throw s.signal?.aborted ? interrupted(failed.index, failed.cause) : failed.cause;
+  if (s.signal?.aborted) throw new RuntimeError('interrupted: stopped before every update ran; nothing was activated');
+  return updateResults(result);
+}
+
+function updateResults(result: ApplyResult): UpdateResult[] {
+  return result.masters.flatMap((m) =>
+    m.steps
+      .filter((x) => x.status === 'done')
+      .map((x) => ({
+        master: m.name,
+        index: x.index,
+        mode: x.since ? ('incremental' as const) : ('full' as const),
+        since: x.since ?? null,
+        docs: x.docs ?? 0,
+        elapsedMs: x.elapsedMs ?? 0,
+      })),
+  );
 }
 
 function interrupted(index: string, e: unknown): RuntimeError {

@@ -7,6 +7,8 @@ import { fingerprint } from '../fingerprint/index.js';
 import type { HistoryView, InstanceRecord, MasterRecord } from '../history/types.js';
 import type { IndexSpec } from './diff.js';
 import { aliasName, instanceName } from './naming.js';
+import { aManifest } from '../manifest/builders.js';
+import type { MasterPlan } from './types.js';
 
 export interface IndexOptions {
   master: string;
@@ -111,4 +113,10 @@ export function anInstanceRecord(o: Partial<InstanceRecord> & { master: string; 
     dropped: false,
     ...o,
   };
+}
+
+/** A master's plan in one line: `aMasterPlan({ name: 'movies', steps: [...] })` (spec and origin of `aManifest`). */
+export function aMasterPlan(o: Partial<MasterPlan> & { name: string }): MasterPlan {
+  const m = aManifest({ name: o.name });
+  return { alias: o.name, fingerprint: m.fingerprint, spec: m.spec, origin: m.origin, active: null, decision: 'noop', steps: [], reasons: [], ...o };
 }

@@ -6,10 +6,10 @@ import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import type { Instance, MasterState } from './instances.js';
-import { instanceOf } from './naming.js';
+import { instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
-import type { MasterPlan, PlanWarning, Step } from './types.js';
+import type { EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
 
 export interface MasterDecision {
   plan: MasterPlan;
@@ -32,7 +32,7 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
   const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };
-  const head = { name: manifest.name, alias: state.alias, fingerprint: fp, active: state.active?.name ?? null };
+  const head = { name: manifest.name, alias: state.alias, fingerprint: fp, spec: manifest.spec, origin: manifest.origin, active: state.active?.name ?? null };
 
   if (state.conflicts.length > 0) {
     return {
@@ -105,7 +105,7 @@ interface Ctx {
   short: string;
 }
 
-type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'active'>;
+type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'spec' | 'origin' | 'active'>;
 
 function create(ctx: Ctx, head: Head, why: string[]): MasterDecision {
   return { plan: { ...head, decision: 'create', ...replaceSteps(ctx, ctx.state.active, false, why) }, warnings: [] };
@@ -125,9 +125,10 @@ function replaceSteps(ctx: Ctx, active: Instance | null, catchUp: boolean, why: 
   const fill = fillStep(ctx, index, active);
   if (fill.step) {
     steps.push(fill.step);
-    if (catchUp && manifest.spec.updatedField) steps.push({ op: 'catch_up', index, since: null });
+    if (catchUp && manifest.spec.updatedField) steps.push({ op: 'catch_up', index, since: null, ...fromOf(fill.step) });
   } else {
     reasons.push(`no fill: ${fill.why}`);
+    if (fill.empty) steps.push({ op: 'mark_filled', index, why: fill.empty });
   }
   steps.push({ op: 'activate', alias: state.alias, from: active?.name ?? null, to: index });
   steps.push(...retentionDrops(state.instances, index, manifest.spec.retention.keepInactive));
@@ -143,12 +144,16 @@ function catchUpActivate(ctx: Ctx, ready: Instance): Pick<MasterPlan, 'decision'
     const fill = fillStep(ctx, ready.name, active);
     reasons.push(`${ready.name} was never filled`);
     if (fill.step) steps.push(fill.step);
-    else reasons.push(`no fill: ${fill.why}`);
+    else {
+      reasons.push(`no fill: ${fill.why}`);
+      if (fill.empty) steps.push({ op: 'mark_filled', index: ready.name, why: fill.empty });
+    }
   } else if (!manifest.spec.source) {
     reasons.push(`no catch-up: ${noSource}`);
   } else if (manifest.spec.updatedField) {
     const since = ready.lastUpdateAt ?? ready.filledAt;
-    steps.push({ op: 'catch_up', index: ready.name, since });
+    const from = readFrom(ctx, active);
+    steps.push({ op: 'catch_up', index: ready.name, since, ...(from !== null && from !== ready.name ? { from } : {}) });
     reasons.push(`${ready.name} catches up the documents changed since ${since} (updatedField ${manifest.spec.updatedField})`);
   } else {
     const fill = fillStep(ctx, ready.name, active, 'no updatedField: a catch-up re-sends every document');
@@ -162,16 +167,30 @@ function catchUpActivate(ctx: Ctx, ready: Instance): Pick<MasterPlan, 'decision'
 
 const noSource = 'the master has no source, so there are no documents to send';
 
+type FillDecision =
+  | { step: Extract<Step, { op: 'fill' }>; why?: undefined; empty?: undefined }
+  /** `empty`: the instance counts as filled with nothing sent (a mark_filled step). */
+  | { step?: undefined; why: string; empty?: EmptyFill };
+
 /** A full fill of `index`, or why there is none. `active` is the instance a `reindex from: active` source reads. */
-function fillStep(ctx: Ctx, index: string, active: Instance | null, reason?: string): { step: Step; why?: undefined } | { step?: undefined; why: string } {
+function fillStep(ctx: Ctx, index: string, active: Instance | null, reason?: string): FillDecision {
   const source = ctx.manifest.spec.source;
-  if (!source) return { why: noSource };
-  if (source.type === 'reindex' && source.from === 'active') {
-    if (!active) return { why: 'the source reindexes from the active instance, and there is none' };
-    if (active.name === index) return { why: 'the source reindexes from the active instance, which is the instance itself' };
-  }
-  const via = source.type === 'reindex' ? 'reindex' : 'source';
-  return { step: reason ? { op: 'fill', index, mode: 'full', via, reason } : { op: 'fill', index, mode: 'full', via } };
+  if (!source) return { why: noSource, empty: 'no_source' };
+  if (source.type !== 'reindex') return { step: { op: 'fill', index, mode: 'full', via: 'source', ...(reason ? { reason } : {}) } };
+  const from = readFrom(ctx, active);
+  if (from === null) return { why: 'the source reindexes from the active instance, and there is none', empty: 'nothing_to_reindex' };
+  if (from === index) return { why: 'the source reindexes from the active instance, which is the instance itself' };
+  return { step: { op: 'fill', index, mode: 'full', via: 'reindex', from, ...(reason ? { reason } : {}) } };
+}
+
+/** What a `reindex` source reads: the active instance (`from: active`; null when there is none), or another master's alias. */
+function readFrom(ctx: Ctx, active: Instance | null): string | null {
+  const source = ctx.manifest.spec.source;
+  return source?.type === 'reindex' ? reindexFrom(source, ctx.state.prefix, active?.name ?? null) : null;
+}
+
+function fromOf(step: Extract<Step, { op: 'fill' }>): { from?: string } {
+  return step.from !== undefined ? { from: step.from } : {};
 }
 
 function liveSpec(i: Instance): IndexSpec {

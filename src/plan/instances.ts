@@ -21,6 +21,7 @@ export interface Instance {
 }
 
 export interface MasterState {
+  prefix: string;
   alias: string;
   /** Instances in the cluster, by number ascending. */
   instances: Instance[];
@@ -70,7 +71,7 @@ export function masterState(name: string, prefix: string, snapshot: ClusterSnaps
   }
   const active = foreign.length === 0 && targets.length === 1 ? (instances.find((i) => i.name === targets[0]) ?? null) : null;
 
-  return { alias, instances, active, nextNumber: highest + 1, conflicts };
+  return { prefix, alias, instances, active, nextNumber: highest + 1, conflicts };
 }
 
 function toInstance(index: IndexSnapshot, number: number, record: InstanceRecord | undefined): Instance {

@@ -25,3 +25,12 @@ export function instanceNumber(alias: string, name: string): number | null {
 export function isOwnInstance(prefix: string, index: { name: string; meta: { master: string; instance: number } | null }): boolean {
   return index.meta !== null && index.name === instanceName(prefix, index.meta.master, index.meta.instance);
 }
+
+/**
+ * What a `reindex` source copies from: another master's alias, or (`from:
+ * active`) the master's own active instance, given as `active` (an instance
+ * name, or the master's alias, which points at it); null when there is none.
+ */
+export function reindexFrom(source: { from: string }, prefix: string, active: string | null): string | null {
+  return source.from === 'active' ? active : aliasName(prefix, source.from);
+}

@@ -95,7 +95,8 @@ class World {
         return true;
       }
       case 'fill':
-      case 'catch_up': {
+      case 'catch_up':
+      case 'mark_filled': {
         const i = this.indices.get(step.index)!;
         i.meta = { ...i.meta!, filledAt: '2025-01-01T00:00:00.000Z', lastUpdateAt: '2025-01-01T00:00:00.000Z' };
         return true;

@@ -77,12 +77,13 @@ describe('createPlan: create', () => {
 
   it('fills by server-side reindex when the source is a reindex', () => {
     const m = only(plan([master('movies', V1, { source: { type: 'reindex', from: 'films' } })]));
-    expect(m.steps[1]).toEqual({ op: 'fill', index: 'movies-1', mode: 'full', via: 'reindex' });
+    expect(m.steps[1]).toEqual({ op: 'fill', index: 'movies-1', mode: 'full', via: 'reindex', from: 'films' });
   });
 
   it('has no fill step, and says why, when the master has no source', () => {
     const m = only(plan([master('movies', V1, { source: undefined })]));
-    expect(m.steps.map((s) => s.op)).toEqual(['create', 'activate']);
+    expect(m.steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'activate']);
+    expect(m.steps[1]).toEqual({ op: 'mark_filled', index: 'movies-1', why: 'no_source' });
     expect(reasons(m)).toContain('no source');
   });
 
@@ -331,7 +332,7 @@ describe('createPlan: replace', () => {
       ),
     );
     expect(m.steps.map((s) => s.op)).toEqual(['create', 'fill', 'activate']);
-    expect(m.steps[1]).toEqual({ op: 'fill', index: 'movies-2', mode: 'full', via: 'reindex' });
+    expect(m.steps[1]).toEqual({ op: 'fill', index: 'movies-2', mode: 'full', via: 'reindex', from: 'movies-1' });
   });
 
   it('lists the changes that need a new instance before the ones that do not', () => {

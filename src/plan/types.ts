@@ -1,13 +1,43 @@
 /** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
+import type { Manifest, MasterSpec } from '../manifest/types.js';
 
 /** Every decision, in the order SPEC §7 names them; `Decision` is derived from it, so a new one is listed here or nowhere. */
 export const DECISIONS = ['create', 'noop', 'catch_up_activate', 'in_place', 'replace'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
+export type Via = 'source' | 'reindex';
+
+/**
+ * Why an instance counts as filled without documents being sent: the master has
+ * no source (applications write through the alias), or it reindexes from its own
+ * active instance and there is none yet (its first deployment).
+ */
+export type EmptyFill = 'no_source' | 'nothing_to_reindex';
+
+/**
+ * One change, with what it needs to run: the executor checks a step's
+ * preconditions and runs it; it never decides again. What the master's steps
+ * share (the spec to create with, the fingerprint, the source, `idField`,
+ * `updatedField`, `activation.minDocRatio`) is on the MasterPlan.
+ */
 export type Step =
+  /** Create instance `number` with the master's spec and fingerprint. */
   | { op: 'create'; index: string; number: number }
-  | { op: 'fill'; index: string; mode: 'full'; via: 'source' | 'reindex'; reason?: string }
-  | { op: 'catch_up'; index: string; since: string | null }
+  /**
+   * Send every document of the source. `via: 'reindex'` copies from `from` (an
+   * index or alias). A fill of an instance other than the one active at plan
+   * time runs tuned (no refresh, no replicas, restored after).
+   */
+  | { op: 'fill'; index: string; mode: 'full'; via: Via; from?: string; reason?: string }
+  /**
+   * Send the documents changed since `since`; null: since the fill of the same
+   * instance earlier in this plan started. With `from`, they are reindexed from
+   * there. `keepCheckpoint`: changes before `since` stay unsent (`esm update
+   * --since` past the last update), so the instance's last update time stays.
+   */
+  | { op: 'catch_up'; index: string; since: string | null; from?: string; keepCheckpoint?: true }
+  /** Record an instance as filled with no document sent (see EmptyFill). */
+  | { op: 'mark_filled'; index: string; why: EmptyFill }
   | { op: 'activate'; alias: string; from: string | null; to: string }
   | {
       op: 'in_place';
@@ -18,6 +48,8 @@ export type Step =
       mappings: Record<string, unknown> | null;
     }
   | { op: 'drop'; index: string; reason: string };
+
+export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'activate', 'in_place', 'drop'] as const satisfies readonly Step['op'][];
 
 export type WarningCode = 'drift' | 'orphan' | 'conflict';
 
@@ -40,7 +72,12 @@ export interface MasterPlan {
   name: string;
   /** Alias name in the cluster (prefix included). */
   alias: string;
+  /** The manifest's fingerprint: what `create` records, and what `in_place` makes the active instance's. */
   fingerprint: string;
+  /** The manifest's spec, as planned: what the steps create with, fill from and guard with. */
+  spec: MasterSpec;
+  /** Where the manifest was declared: its source's paths are relative to `origin.dir`. */
+  origin: Manifest['origin'];
   active: string | null;
   decision: Decision;
   /**
@@ -62,6 +99,7 @@ export interface MasterPlan {
   deletions?: DeletionPlan;
 }
 
+/** Changes by op; `mark_filled` only writes esm's own bookkeeping and is not counted. */
 export interface PlanSummary {
   create: number;
   fill: number;

@@ -1,2 +1,2 @@
-export { savePlan, assertPlanTarget, loadPlan, assertFresh } from './planfile.js';
+export { savePlan, assertPlanTarget, loadPlan, assertFresh, staleness } from './planfile.js';
 export { clusterHash, sha256 } from './hash.js';

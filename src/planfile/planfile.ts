@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../history/atomic-write.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
+import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 
 /**
@@ -52,14 +53,31 @@ export async function loadPlan(path: string): Promise<Plan> {
   if (p.formatVersion !== 1) {
     throw new InvalidInputError(`${path}: plan format version ${String(p.formatVersion)} is not supported by this esm (expects 1)`);
   }
+  if (p.masters.some((m) => !m || typeof m !== 'object' || !m.spec || !m.origin || !Array.isArray(m.steps))) {
+    throw new InvalidInputError(`${path}: this plan was made by an older esm (its masters carry no spec); run esm plan --out ${path} again`);
+  }
   return p as Plan;
 }
 
-/** Refuses (exit 4) a saved plan made against another cluster or state than the current one. */
-export function assertFresh(plan: Plan, current: { stateHash: string; clusterHash: string; prefix: string }): void {
+/**
+ * Why a saved plan no longer fits what it was made from: another prefix, a
+ * changed cluster or state, a manifest changed or gone. Empty when it still fits.
+ */
+export function staleness(plan: Plan, current: { stateHash: string; clusterHash: string; prefix: string }, manifests: readonly Manifest[]): string[] {
   const why: string[] = [];
   if (plan.prefix !== current.prefix) why.push(`it was made for prefix "${plan.prefix}", not "${current.prefix}"`);
   if (plan.base.clusterHash !== current.clusterHash) why.push('the cluster changed since (indices, aliases or their esm metadata)');
   if (plan.base.stateHash !== current.stateHash) why.push('the state file changed since');
+  for (const m of plan.masters) {
+    const manifest = manifests.find((x) => x.name === m.name);
+    if (!manifest) why.push(`${m.name} is no longer declared by any manifest`);
+    else if (manifest.fingerprint !== m.fingerprint) why.push(`the manifest of ${m.name} changed`);
+  }
+  return why;
+}
+
+/** Refuses (exit 4) a saved plan made against another cluster, state or manifests than the current ones. */
+export function assertFresh(plan: Plan, current: { stateHash: string; clusterHash: string; prefix: string }, manifests: readonly Manifest[]): void {
+  const why = staleness(plan, current, manifests);
   if (why.length) throw new RefusedError(`saved plan is stale, run esm plan again: ${why.join('; ')}`);
 }

@@ -9,8 +9,8 @@ const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefi
 const CLUSTER_KEYS = ['name', 'engine', 'version'];
 const GIT_KEYS = ['commit', 'branch', 'dirty'];
 const BASE_KEYS = ['stateHash', 'clusterHash'];
-const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons'];
-const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'settings', 'mappings', 'reason'];
+const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'spec', 'origin'];
+const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'settings', 'mappings', 'why', 'reason'];
 const WARNING_KEYS = ['code', 'master', 'message'];
 const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop'];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OfflinePlan, Plan } from '../plan/types.js';
+import { aMasterPlan } from '../plan/builders.js';
 import { renderOfflinePlanMarkdown } from './offline-plan-markdown.js';
 import { renderOfflinePlanText } from './offline-plan-text.js';
 import { renderOfflinePlanJson, renderPlanJson } from './plan-json.js';
@@ -16,6 +17,7 @@ function aPlan(): Plan {
     prefix: '',
     masters: [
       {
+        ...aMasterPlan({ name: 'movies' }),
         name: 'movies',
         alias: 'movies',
         fingerprint: 'sha256:aa',
@@ -31,6 +33,7 @@ function aPlan(): Plan {
         reasons: ['a new instance is needed: 1 change cannot be made in place on movies-1', 'mappings.properties.title.type: text → keyword (not updatable in place)'],
       },
       {
+        ...aMasterPlan({ name: 'people' }),
         name: 'people',
         alias: 'people',
         fingerprint: 'sha256:bb',
@@ -40,6 +43,7 @@ function aPlan(): Plan {
         reasons: ['settings.refresh_interval: 1s → 30s (dynamic setting, updated in place)'],
       },
       {
+        ...aMasterPlan({ name: 'shows' }),
         name: 'shows',
         alias: 'shows',
         fingerprint: 'sha256:dd',
@@ -49,7 +53,7 @@ function aPlan(): Plan {
         steps: [],
         reasons: ['an index named "shows" exists where esm needs the alias "shows"'],
       },
-      { name: 'tags', alias: 'tags', fingerprint: 'sha256:cc', active: 'tags-1', decision: 'noop', steps: [], reasons: ['tags-1 is active'] },
+      aMasterPlan({ name: 'tags', alias: 'tags', fingerprint: 'sha256:cc', active: 'tags-1', decision: 'noop', steps: [], reasons: ['tags-1 is active'] }),
     ],
     warnings: [
       { code: 'conflict', master: 'shows', message: 'an index named "shows" exists where esm needs the alias "shows"' },
@@ -169,8 +173,8 @@ describe('renderPlanJson', () => {
     expect(back).toEqual(plan);
     expect(Object.keys(back)).toEqual(['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'masters', 'warnings', 'summary']);
     expect(json.split('\n')[1]).toBe('  "formatVersion": 1,');
-    expect(Object.keys(back.masters[0]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'steps', 'reasons']);
-    expect(Object.keys(back.masters[2]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons']);
+    expect(Object.keys(back.masters[0]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'steps', 'reasons', 'spec', 'origin']);
+    expect(Object.keys(back.masters[2]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'spec', 'origin']);
     expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop']);
   });
 });

@@ -1,6 +1,6 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
-import type { MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
+import type { EmptyFill, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
 import { fmtDocs, fmtEta, fmtInt } from './progress-lines.js';
 
 export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
@@ -51,6 +51,8 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
         verb: 'catch up',
         detail: `${step.index} (documents changed ${step.since ? `since ${step.since}` : 'since the fill started'})`,
       };
+    case 'mark_filled':
+      return { symbol: '>', tone: 'data', verb: 'mark filled', detail: `${step.index} (${emptyFillWords(step.why)})` };
     case 'activate':
       return { symbol: '→', tone: 'move', verb: 'activate', detail: `${step.alias}: ${step.from ?? '(none)'} → ${step.to}` };
     case 'in_place': {
@@ -64,6 +66,18 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
       return { symbol: '-', tone: 'remove', verb: 'drop', detail: `${step.index} (${step.reason})` };
     default:
       return assertNever(step, 'step');
+  }
+}
+
+/** Why an instance counts as filled with nothing sent. */
+export function emptyFillWords(why: EmptyFill): string {
+  switch (why) {
+    case 'no_source':
+      return 'no source: nothing to fill, applications write through the alias';
+    case 'nothing_to_reindex':
+      return 'nothing to reindex from yet (no active instance): created empty';
+    default:
+      return assertNever(why, 'empty fill');
   }
 }
 

@@ -12,7 +12,7 @@ import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
 import { manifestYaml, type ManifestOverrides } from '../../src/manifest/builders.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { createInstance } from '../../src/operations/create.js';
-import { fillInstance } from '../../src/operations/fill.js';
+import { runFill } from '../../src/operations/fill.js';
 import { Session } from '../../src/operations/session.js';
 import type { CliResult } from '../support/cli.js';
 import { rawClient } from '../support/es.js';
@@ -63,7 +63,7 @@ export async function instance(p: TempProject, master: string, opts: { fill?: bo
     const { index } = await createInstance(s, manifest, { force: true });
     if (opts.fill !== false) {
       const m: Manifest = opts.data ? { ...manifest, spec: { ...manifest.spec, source: { type: 'ndjson', path: `../${opts.data}` } } } : manifest;
-      await fillInstance(s, m, index, { mode: { kind: 'full' } });
+      await runFill(s, m, index, { since: null });
     }
     return index;
   });

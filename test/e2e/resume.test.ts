@@ -81,6 +81,10 @@ describe('a killed apply', () => {
     const lock = await rawClient().get<{ pid: number }>({ index: LOCK_INDEX, id: lockId(p.prefix) });
     expect(lock._source?.pid).toBe(killed.pid);
 
+    // Every step of the dead run's plan is in the journal: the fill it died in and the activation it never reached, aborted.
+    const journal = (await esm(p, ['history', '--json'])).json().actions.map((a: { action: string; status: string }) => `${a.action} ${a.status}`);
+    expect(journal).toEqual(['activate aborted', 'update aborted', 'create complete']);
+
     const plan = (await esm(p, ['plan', '--json'])).json();
     expect(plan.masters[0]).toMatchObject({
       decision: 'catch_up_activate',
@@ -100,7 +104,8 @@ describe('a killed apply', () => {
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
     try {
       const actions = store.listActions().reverse().map((a) => `${a.action} ${a.status}`);
-      expect(actions).toEqual(['create complete', 'update aborted', 'update complete', 'activate complete']);
+      // The killed run had queued its whole plan: the activation it never reached is aborted too.
+      expect(actions).toEqual(['create complete', 'update aborted', 'activate aborted', 'update complete', 'activate complete']);
     } finally {
       store.close();
     }
@@ -118,12 +123,13 @@ describe('a killed apply', () => {
 
     const stopped = await killDuringFill(p, 'SIGINT');
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/esm: apply failed for movies \(fill \S+: filling \S+ was interrupted after [\d,]+ documents/);
+    expect(stopped.stderr).toMatch(/movies: fill \S+ FAILED: filling \S+ was interrupted after [\d,]+ documents/);
+    expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies;/);
     expect(await aliasTargets(alias)).toEqual([]);
     expect(await rawClient().exists({ index: LOCK_INDEX, id: lockId(p.prefix) })).toBe(false);
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
     try {
-      expect(store.listActions().map((a) => `${a.action} ${a.status}`)).toEqual(['update aborted', 'create complete']);
+      expect(store.listActions().map((a) => `${a.action} ${a.status}`)).toEqual(['activate aborted', 'update aborted', 'create complete']);
     } finally {
       store.close();
     }

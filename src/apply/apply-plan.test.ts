@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MasterPlan, Plan } from '../plan/types.js';
-import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply.js';
+import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply-plan.js';
+import { aMasterPlan } from '../plan/builders.js';
 
 describe('esm apply arguments', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'esm-apply-args-'));
@@ -42,7 +43,7 @@ function aPlan(masters: Array<Partial<MasterPlan> & { name: string }>): Plan {
     git: null,
     base: { stateHash: 's', clusterHash: 'c' },
     prefix: '',
-    masters: masters.map((m) => ({ alias: m.name, fingerprint: 'sha256:0', active: null, decision: 'noop', steps: [], reasons: [], ...m })),
+    masters: masters.map((m) => aMasterPlan(m)),
     warnings: [],
     summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: masters.length },
   };

@@ -1,0 +1,33 @@
+/** Why the executor did not run a step: typed, so that nothing branches on text; words for people beside them. */
+import { assertNever } from '../errors.js';
+
+export type SkipReason =
+  /** An earlier step of the same master failed: its alias stays where it was. */
+  | 'earlier_step_failed'
+  /** The run was stopped (Ctrl-C) before this step. */
+  | 'interrupted'
+  /** `--no-activate`: no alias moves and nothing is dropped. */
+  | 'no_activate'
+  /** `--no-activate`: the live (active) instance is not re-filled. */
+  | 'no_activate_live'
+  /** `--no-activate`: an in-place change would alter the live instance. */
+  | 'no_activate_in_place';
+
+export const NO_ACTIVATE = '--no-activate';
+
+export function skipWords(reason: SkipReason, index: string): string {
+  switch (reason) {
+    case 'earlier_step_failed':
+      return 'an earlier step of this master failed';
+    case 'interrupted':
+      return 'interrupted';
+    case 'no_activate':
+      return NO_ACTIVATE;
+    case 'no_activate_live':
+      return `${NO_ACTIVATE} (${index} is the live instance)`;
+    case 'no_activate_in_place':
+      return `${NO_ACTIVATE} (an in-place change alters the live instance)`;
+    default:
+      return assertNever(reason, 'skip reason');
+  }
+}

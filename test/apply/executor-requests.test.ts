@@ -1,0 +1,125 @@
+/**
+ * The executor runs the plan it is given: a saved plan whose steps no longer fit
+ * the world is refused step by step, and a fresh plan makes exactly the requests
+ * its steps name (recorded by a forwarding proxy in front of the real node).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_INDEX } from '../../src/cluster/index.js';
+import { assertNever } from '../../src/errors.js';
+import type { Plan, Step } from '../../src/plan/types.js';
+import { aliasTargets, esm, indicesOf, movieManifest, movies } from '../support/apply-fixtures.js';
+import { esUrl } from '../support/es.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { ndjson, tempProject, type TempProject } from '../support/project.js';
+
+let project: TempProject | undefined;
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await project?.cleanup();
+  await proxy?.close();
+  project = undefined;
+  proxy = undefined;
+});
+
+/**
+ * `movies` (7 documents from an ndjson file) and `events` (no source: applications
+ * write through the alias). `idSet: false`: movies has no idField, so no id-set
+ * comparison (a scan of the new instance) runs before its activation.
+ */
+function twoMasters(o: { idSet?: boolean } = {}): TempProject {
+  const p = tempProject('exq');
+  p.manifest('movies', movieManifest(o.idSet === false ? { idField: null } : {}));
+  p.write('data/movies.ndjson', ndjson(movies(7)));
+  p.manifest('events', movieManifest({ name: 'events', data: null, updatedField: null }));
+  project = p;
+  return p;
+}
+
+const savedPlan = (p: TempProject): Plan => JSON.parse(readFileSync(path.join(p.dir, 'plan.json'), 'utf8')) as Plan;
+
+/** The requests a step names, as `METHOD /path` (the source's 7 documents travel in one bulk request). */
+function requestsOf(step: Step): string[] {
+  switch (step.op) {
+    case 'create':
+      return [`PUT /${step.index}`];
+    case 'fill': {
+      const i = step.index;
+      // tuned (a new instance): no refresh, no replicas; restored, refreshed; then _meta.esm says filled
+      return [`PUT /${i}/_settings`, `POST /${i}/_bulk`, `PUT /${i}/_settings`, `REFRESH /${i}/_refresh`, `GET /${i}/_mapping`, `PUT /${i}/_mapping`];
+    }
+    case 'mark_filled':
+      return [`GET /${step.index}/_mapping`, `PUT /${step.index}/_mapping`];
+    case 'activate':
+      return ['POST /_aliases'];
+    case 'catch_up':
+    case 'in_place':
+    case 'drop':
+      throw new Error(`not in this test's plan: ${step.op}`);
+    default:
+      return assertNever(step, 'step');
+  }
+}
+
+describe('the executor runs the plan it is given', () => {
+  it('makes exactly the requests the steps of a fresh plan name, after the reads the plan was made from', async () => {
+    const p = twoMasters({ idSet: false });
+    proxy = await startFaultProxy(esUrl(), {});
+    const env = { ESM_URL: proxy.url };
+    const shown = (from: number) =>
+      proxy!.log
+        .slice(from)
+        .map((r) => `${r.method} ${r.path.split('?')[0]}`)
+        // Either method refreshes; engines differ in which one their client sends.
+        .map((r) => r.replace(/^(?:GET|POST) (\S+\/_refresh)$/, 'REFRESH $1'))
+        .filter((r) => !r.includes(`/${LOCK_INDEX}`));
+
+    await esm(p, ['plan', '--out', 'plan.json'], 0, { env });
+    const reads = shown(0);
+    const plan = savedPlan(p);
+    expect(plan.masters.map((m) => [m.name, m.steps.map((s) => s.op)])).toEqual([
+      ['events', ['create', 'mark_filled', 'activate']],
+      ['movies', ['create', 'fill', 'activate']],
+    ]);
+    expect(reads.every((r) => r.startsWith('GET ')), reads.join('\n')).toBe(true);
+
+    const from = proxy.log.length;
+    await esm(p, ['apply', 'plan.json', '--auto-approve'], 0, { env });
+    // The apply reads what the plan read (to check the saved plan still fits; those reads run side by side),
+    // then runs the steps: nothing else.
+    const applied = shown(from);
+    expect(applied.slice(0, reads.length).sort()).toEqual([...reads].sort());
+    expect(applied.slice(reads.length)).toEqual(plan.masters.flatMap((m) => m.steps.flatMap(requestsOf)));
+    expect(await aliasTargets(`${p.prefix}movies`)).toEqual([`${p.prefix}movies-1`]);
+    expect(await aliasTargets(`${p.prefix}events`)).toEqual([`${p.prefix}events-1`]);
+  });
+
+  it('refuses a saved plan step by step when the world moved since, naming each step that no longer fits, and changes nothing', async () => {
+    const p = twoMasters();
+    await esm(p, ['apply', 'movies', '--auto-approve']);
+    // A change that needs a new instance: create movies-2, fill, catch up, activate movies-1 → movies-2.
+    p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
+    await esm(p, ['plan', '--out', 'plan.json']);
+    expect(savedPlan(p).masters.map((m) => [m.name, m.steps.map((s) => s.op)])).toEqual([
+      ['events', ['create', 'mark_filled', 'activate']],
+      ['movies', ['create', 'fill', 'catch_up', 'activate']],
+    ]);
+
+    // Meanwhile, by hand: the live movies-1 is dropped (its alias with it), and events-1 is created.
+    await esm(p, ['drop', 'movies-1', '--force']);
+    await esm(p, ['create', 'events']);
+    const indices = await indicesOf(p.prefix);
+    const journal = (await esm(p, ['history', '--json'])).json().actions;
+
+    const r = await esm(p, ['apply', 'plan.json', '--auto-approve'], 4);
+    const [events1, movies1, movies2] = [`${p.prefix}events-1`, `${p.prefix}movies-1`, `${p.prefix}movies-2`];
+    expect(r.stderr).toContain('saved plan is stale, run esm plan again: ');
+    expect(r.stderr).toContain(`events step 1 (create ${events1}): ${events1} exists already`);
+    // movies' first three steps would still run; its activation would not: the alias no longer points at movies-1.
+    expect(r.stderr).toContain(`movies step 4 (activate ${p.prefix}movies → ${movies2}): the alias ${p.prefix}movies points at no index, not ${movies1}`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await indicesOf(p.prefix)).toEqual(indices);
+    expect((await esm(p, ['history', '--json'])).json().actions).toEqual(journal);
+  });
+});
