@@ -65,7 +65,7 @@ export interface ExecuteOptions {
 /** Runs `plan`. Its actions carry the session's plan id (`applyPlan` sets it; `esm update`'s plans have none). */
 export async function executePlan(s: Session, plan: Plan, opts: ExecuteOptions = {}): Promise<ApplyResult> {
   const run = plan.masters.filter((mp) => mp.steps.length > 0);
-  await s.queue(run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).map((step) => actionOf(mp, step))));
+  await s.queue(run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).flatMap((step) => actionsOf(mp, step))));
   const masters: MasterResult[] = [];
   try {
     for (const mp of run) masters.push(await runMaster(s, mp, opts));
@@ -87,7 +87,7 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
     const skip: SkipReason | null = failure !== null ? 'earlier_step_failed' : s.signal?.aborted ? 'interrupted' : noActivate;
     if (skip !== null) {
       const reason = skipWords(skip, target(step));
-      if (noActivate === null) await s.abandonQueued(`not run: ${reason}`, actionOf(mp, step));
+      if (noActivate === null) for (const a of actionsOf(mp, step)) await s.abandonQueued(`not run: ${reason}`, a);
       s.emit({ kind: 'step_skipped', master, step, reason });
       steps.push({ op: step.op, index: target(step), status: 'skipped', skip, reason });
       continue;
@@ -124,7 +124,7 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
       start();
       failure = (e as Error).message;
       // Failed before its action started (the lock was lost): the queued action says so.
-      await s.abandonQueued(failure, actionOf(mp, step), 'failed');
+      for (const a of actionsOf(mp, step)) await s.abandonQueued(failure, a, 'failed');
       s.emit({ kind: 'step_failed', master, step, error: failure });
       steps.push({ op: step.op, index: target(step), status: 'failed', error: failure, cause: e });
     }
@@ -217,9 +217,10 @@ function manifestOf(mp: MasterPlan): Manifest {
   return { name: mp.name, labels: {}, spec: mp.spec, fingerprint: mp.fingerprint, origin: mp.origin };
 }
 
-/** The journal entry a step becomes. */
-export function actionOf(mp: MasterPlan, step: Step): { action: ActionName; master: string; instance: string } {
-  return { action: actionName(step), master: mp.name, instance: target(step) };
+/** The journal entries a step becomes (an activation after an id-set comparison: that `partial_update` first). */
+export function actionsOf(mp: MasterPlan, step: Step): Array<{ action: ActionName; master: string; instance: string }> {
+  const one = { action: actionName(step), master: mp.name, instance: target(step) };
+  return step.op === 'activate' && prunesBeforeActivation(mp) ? [{ ...one, action: 'partial_update' }, one] : [one];
 }
 
 function actionName(step: Step): ActionName {

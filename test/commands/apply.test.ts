@@ -140,6 +140,8 @@ describe('esm apply: each decision', () => {
       `create ${alias}-2 complete`,
       `update ${alias}-2 complete`,
       `partial_update ${alias}-2 complete`,
+      // the id-set comparison before the activation (movies has an idField and an ndjson source)
+      `partial_update ${alias}-2 complete`,
       `activate ${alias}-2 complete`,
       `drop ${alias}-1 complete`,
     ]);

@@ -111,15 +111,17 @@ describe('the deployment flow', () => {
     const { p, one, two, planId } = await deploy('apply --no-activate');
     const actions = await history(p);
     expect(actions.map((a) => `${a.action} ${a.instance} ${a.status}`)).toEqual([
-      // v1
+      // v1 (each activation after a fill from an ndjson source with an idField: an id-set comparison first)
       `create ${one} complete`,
       `update ${one} complete`,
+      `partial_update ${one} complete`,
       `activate ${one} complete`,
       // pre-deployment
       `create ${two} complete`,
       `update ${two} complete`,
       `partial_update ${two} complete`,
-      // post-deployment
+      // post-deployment: catch-up, id-set comparison, activation, retention
+      `partial_update ${two} complete`,
       `partial_update ${two} complete`,
       `activate ${two} complete`,
       `drop ${one} complete`,
@@ -127,8 +129,8 @@ describe('the deployment flow', () => {
     expect(actions.every((a) => typeof a.planId === 'string')).toBe(true);
     // Three applies, three plans; the post-deployment one carries its own id.
     expect(new Set(actions.map((a) => a.planId)).size).toBe(3);
-    expect(actions.slice(-3).every((a) => a.planId === planId)).toBe(true);
-    expect(actions.at(-3)!.docsAffected).toBe(25);
+    expect(actions.slice(-4).every((a) => a.planId === planId)).toBe(true);
+    expect(actions.at(-4)!.docsAffected).toBe(25);
   });
 
   it('pre-deployment with `esm create` + `esm update --newer` reaches the same state', async () => {
@@ -146,16 +148,18 @@ describe('the deployment flow', () => {
     expect(actions.map((x) => `${x.action} ${x.instance}`)).toEqual([
       `create ${b.one}`,
       `update ${b.one}`,
+      `partial_update ${b.one}`,
       `activate ${b.one}`,
       `create ${b.two}`,
       `update ${b.two}`,
+      `partial_update ${b.two}`,
       `partial_update ${b.two}`,
       `activate ${b.two}`,
       `drop ${b.one}`,
     ]);
     // The commands run by hand carry no plan id; the post-deployment apply's actions carry its id.
-    expect(actions.slice(3, 5).map((x) => x.planId)).toEqual([null, null]);
-    expect(actions.slice(5).every((x) => x.planId === b.planId)).toBe(true);
+    expect(actions.slice(4, 6).map((x) => x.planId)).toEqual([null, null]);
+    expect(actions.slice(6).every((x) => x.planId === b.planId)).toBe(true);
   });
 
   it('then an in-place change: a new field and a dynamic setting change the live instance itself', async () => {
