@@ -14,6 +14,7 @@ export type {
   WarningCode,
 } from './types.js';
 export { DECISIONS, hasChanges } from './types.js';
+export type { PlanHistory, PlanIndex, PlanInstanceMeta, PlanInstanceRecord, PlanMasterRecord, PlanSnapshot } from './inputs.js';
 export { createPlan, summarize, type PlanInput } from './plan.js';
 export {
   addsDataFields,

@@ -2,15 +2,14 @@
  * What the cluster and the history say about one master: its instances, the
  * active one, the next free number, and conflicts that stop planning it.
  */
-import type { ClusterSnapshot, IndexSnapshot } from '../cluster/types.js';
-import type { HistoryView, InstanceRecord } from '../history/types.js';
+import type { PlanHistory, PlanIndex, PlanInstanceRecord, PlanSnapshot } from './inputs.js';
 import { aliasName, instanceNumber } from './naming.js';
 
 export interface Instance {
   /** Concrete index name, prefix included. */
   name: string;
   number: number;
-  index: IndexSnapshot;
+  index: PlanIndex;
   /** Created by esm (carries `_meta.esm`). */
   managed: boolean;
   /** Recorded fingerprint (`_meta.esm.fingerprint`), null when not esm-managed. */
@@ -38,7 +37,7 @@ export interface MasterState {
  * environment prefixes sharing a cluster, `qa1_movies-1` carries `master: movies`
  * but belongs to another environment than `movies-1`.
  */
-export function masterState(name: string, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): MasterState {
+export function masterState(name: string, prefix: string, snapshot: PlanSnapshot, history: PlanHistory): MasterState {
   const alias = aliasName(prefix, name);
   // Only this prefix's records: `qa1_movies-3` says nothing about the numbers of `movies`.
   const records = history.instances.filter((r) => r.master === name && instanceNumber(alias, r.name) !== null);
@@ -74,7 +73,7 @@ export function masterState(name: string, prefix: string, snapshot: ClusterSnaps
   return { prefix, alias, instances, active, nextNumber: highest + 1, conflicts };
 }
 
-function toInstance(index: IndexSnapshot, number: number, record: InstanceRecord | undefined): Instance {
+function toInstance(index: PlanIndex, number: number, record: PlanInstanceRecord | undefined): Instance {
   const meta = index.meta;
   const filledAt = meta?.filledAt ?? record?.filledAt ?? null;
   return {
@@ -89,7 +88,7 @@ function toInstance(index: IndexSnapshot, number: number, record: InstanceRecord
 }
 
 /** Indices an alias points at, from both views the snapshot offers. */
-export function aliasTargets(alias: string, snapshot: ClusterSnapshot): string[] {
+export function aliasTargets(alias: string, snapshot: PlanSnapshot): string[] {
   const targets = new Set(snapshot.aliases[alias] ?? []);
   for (const i of snapshot.indices) if (i.aliases.includes(alias)) targets.add(i.name);
   return [...targets].sort();

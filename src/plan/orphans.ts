@@ -1,10 +1,9 @@
 /** Masters the cluster or the state file knows but no manifest declares: reported, never deleted. */
-import type { ClusterSnapshot } from '../cluster/types.js';
-import type { HistoryView } from '../history/types.js';
+import type { PlanHistory, PlanSnapshot } from './inputs.js';
 import { isOwnInstance } from './naming.js';
 import type { PlanWarning } from './types.js';
 
-export function orphanWarnings(declared: Set<string>, prefix: string, snapshot: ClusterSnapshot, history: HistoryView): PlanWarning[] {
+export function orphanWarnings(declared: Set<string>, prefix: string, snapshot: PlanSnapshot, history: PlanHistory): PlanWarning[] {
   const inCluster = new Map<string, string[]>();
   for (const index of snapshot.indices) {
     const meta = index.meta;

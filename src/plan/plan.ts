@@ -2,9 +2,8 @@
  * `createPlan`: loaded manifests + cluster snapshot + history in, a Plan out.
  * No I/O, no clock, no randomness: `now` and `planId` are passed in (STYLE habit 1).
  */
-import type { ClusterSnapshot } from '../cluster/types.js';
 import { InvalidInputError } from '../errors.js';
-import type { HistoryView } from '../history/types.js';
+import type { PlanHistory, PlanSnapshot } from './inputs.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
 import { masterState, type MasterState } from './instances.js';
@@ -14,8 +13,8 @@ import type { MasterPlan, Plan, PlanSummary, PlanWarning } from './types.js';
 
 export interface PlanInput {
   manifests: Manifest[];
-  snapshot: ClusterSnapshot;
-  history: HistoryView;
+  snapshot: PlanSnapshot;
+  history: PlanHistory;
   prefix: string;
   now: Date;
   planId: string;

@@ -1,0 +1,61 @@
+/**
+ * What the planner reads, in its own terms: of the cluster, each index's name,
+ * aliases, settings, mappings, `_meta.esm` and document count; of the history,
+ * the masters, the instances and the numbers used. The shell reads a cluster
+ * snapshot and a history view, which have (at least) this shape, and passes
+ * them in; plan/ depends on neither cluster/ nor history/.
+ */
+
+export interface PlanInstanceMeta {
+  master: string;
+  instance: number;
+  fingerprint: string;
+  createdAt: string;
+  commit: string | null;
+  filledAt?: string | null;
+  lastUpdateAt?: string | null;
+  /** The highest instance number this master has used, when above this instance's own. */
+  numbersUsed?: number;
+}
+
+export interface PlanIndex {
+  name: string;
+  aliases: string[];
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+  meta: PlanInstanceMeta | null;
+  docs: number;
+}
+
+export interface PlanSnapshot {
+  clusterName: string;
+  engine?: string;
+  version: string;
+  indices: PlanIndex[];
+  /** alias name -> concrete index names it points at. */
+  aliases: Record<string, string[]>;
+  capabilities: { reindex: boolean };
+}
+
+export interface PlanMasterRecord {
+  name: string;
+  activeInstance: string | null;
+}
+
+export interface PlanInstanceRecord {
+  name: string;
+  master: string;
+  number: number;
+  filledAt: string | null;
+  lastUpdateAt: string | null;
+  dropped: boolean;
+}
+
+export interface PlanHistory {
+  masters: PlanMasterRecord[];
+  instances: PlanInstanceRecord[];
+  /** Highest instance number used, per `<prefix><master>`. */
+  maxNumber: Record<string, number>;
+  /** Per master, the docs/s of its last full fill (for estimates). */
+  fillRates?: Record<string, number>;
+}
