@@ -14,6 +14,8 @@
 //     (no parsing, keep-alive) into an instance esm created and prepared as its fill does,
 //     with the best of a sweep of documents per request × requests in flight;
 //   - start-up time (bench/startup.mjs), in the same run;
+//   - esm's reindex fill vs raw `_reindex?slices=auto` on OpenSearch
+//     (bench/reindex-opensearch.mjs), when an OpenSearch URL is given;
 //   - at the end, every row of issue #12's table with its goal beside the figure.
 //
 // Cluster: ESM_BENCH_URL, else ESM_URL, else a local node started with
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
 import { ensureElasticdumpFile, ensureNdjson, MAPPINGS } from './data.mjs';
 import { startRootShim } from './root-shim.mjs';
+import { reindexBench, reindexRow } from './reindex-opensearch.mjs';
 import { startupRows, startupTable, STARTUP_GOALS } from './startup.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -151,6 +154,9 @@ async function main() {
     await dropBenchIndices(client);
     rmSync(project.dir, { recursive: true, force: true });
     printReport({ facts, rows, startup });
+    // The server-side reindex on OpenSearch (the Elasticsearch test node has no reindex module).
+    const os = await reindexBench();
+    console.log(`\n${os ? reindexRow(os) : 'reindex fill on OpenSearch: n/a (set ESM_BENCH_OPENSEARCH_URL or ESM_TEST_OPENSEARCH_URL)'}`);
   } finally {
     await client.close();
     if (node.stop) {

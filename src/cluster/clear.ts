@@ -10,7 +10,7 @@ import type { Capabilities } from './info.js';
 import { count, refresh } from './indices.js';
 import { backoffDelay, esError, sleep } from './retry.js';
 import { scan } from './scan.js';
-import { watchTask } from './tasks.js';
+import { POLL_MS, watchTask } from './tasks.js';
 
 export interface ClearProgress {
   deleted: number;
@@ -22,7 +22,7 @@ export interface ClearOptions {
   onProgress?: (p: ClearProgress) => void;
   /** Ids per bulk request in the fallback path (default 1000). */
   batchSize?: number;
-  /** Delay between two reads of the task (`_delete_by_query` path; default 500 ms). */
+  /** Delay between two reads of the task (`_delete_by_query` path; default POLL_MS). */
   pollMs?: number;
 }
 
@@ -62,7 +62,7 @@ async function deleteByQuery(conn: Conn, index: string, opts: ClearOptions): Pro
   const end = await watchTask(conn, started.task, {
     what,
     ...(signal ? { signal } : {}),
-    pollMs: opts.pollMs ?? 500,
+    pollMs: opts.pollMs ?? POLL_MS,
     onProgress: (p) => opts.onProgress?.({ deleted: p.deleted, total: p.total ?? 0 }),
   });
   if (end.aborted) signal?.throwIfAborted();

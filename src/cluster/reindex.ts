@@ -17,7 +17,7 @@ import { count } from './indices.js';
 import { BATCH_SIZE } from './batch-size.js';
 import { sleep } from './retry.js';
 import { scan } from './scan.js';
-import { watchTask } from './tasks.js';
+import { POLL_MS, watchTask } from './tasks.js';
 
 export interface ReindexOptions {
   /** Concrete index (or alias) to copy from. */
@@ -35,7 +35,7 @@ export interface ReindexOptions {
   capabilities: { reindex: boolean };
   signal?: AbortSignal;
   onProgress?: (p: ReindexProgress) => void;
-  /** Delay between two reads of the task's status (server side; default 1000 ms). */
+  /** Delay between two reads of the task's status (server side; default POLL_MS). */
   pollMs?: number;
   /** Documents per batch: the task's scroll size (server side, default 1000), the page and bulk size (client side, default BATCH_SIZE). */
   batchSize?: number;
@@ -99,7 +99,7 @@ async function serverReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexR
   const end = await watchTask(conn, taskId, {
     what,
     ...(signal ? { signal } : {}),
-    pollMs: Math.max(10, opts.pollMs ?? 1000),
+    pollMs: Math.max(10, opts.pollMs ?? POLL_MS),
     onProgress: (p) => opts.onProgress?.({ done: p.written, total: p.total }),
   });
   return { created: end.written, failed: end.failed, errors: end.failures, aborted: end.aborted, via: 'server' };

@@ -61,6 +61,13 @@ interface TaskList {
 
 const MAX_REPORTED = 10;
 
+/**
+ * Delay between two reads of a task. The end of the task is seen at the next read, so
+ * the interval is what a fill loses at its end: 1 s made a 2 s reindex of 100k documents
+ * take 3.7 s against 2.0 s for a raw `_reindex` (bench/reindex-opensearch.mjs).
+ */
+export const POLL_MS = 200;
+
 /** Progress of a running task from its own status and its running slices (pure). */
 export function runningProgress(status: TaskStatus, children: readonly TaskCounts[]): TaskProgress {
   const finished = (status.slices ?? []).filter((s): s is TaskCounts => s !== null && s !== undefined);
