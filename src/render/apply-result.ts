@@ -68,14 +68,13 @@ export function applyResultJson(result: ApplyResult): unknown {
  */
 export function failureMessage(result: ApplyResult, opts: { interrupted?: boolean } = {}): string {
   const failed = result.masters.filter((m) => !m.ok);
-  if (opts.interrupted) {
-    const names = failed.map((m) => m.name).join(', ');
-    return `interrupted: the apply stopped before finishing ${names || 'its steps'}; what completed is kept and recorded, unfinished actions are recorded as aborted, and the aliases of unfinished masters stay where they were. Run esm apply again to resume`;
-  }
   const each = failed.map((m) => {
     const step = m.steps.find((s) => s.status === 'failed');
     return step ? `${m.name} (${step.op} ${step.index}: ${firstLine(step.error ?? 'unknown error')})` : `${m.name} (interrupted)`;
   });
+  if (opts.interrupted) {
+    return `interrupted: the apply stopped before finishing ${each.join('; ') || 'its steps'}; what completed is kept and recorded, unfinished actions are recorded as aborted, and the aliases of unfinished masters stay where they were. Run esm apply again to resume`;
+  }
   return `apply failed for ${each.join('; ')}. The aliases of failed masters stay where they were; run esm plan to see what remains`;
 }
 

@@ -4,7 +4,6 @@
  * `esm version`, colours as the user and the environment ask, Ctrl-C saying so,
  * and each cluster error told once.
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../src/cli.js';
 import { COMMANDS } from '../../src/commands/index.js';
 import { runCli } from '../support/cli.js';
+import { interruptDuringFill } from '../support/interrupt.js';
 import { ANSI, movieManifest } from '../support/apply-fixtures.js';
 import { tempProject, type TempProject } from '../support/project.js';
 import { aliasTargets, expectOneLineError, project } from './helpers.js';
@@ -155,25 +155,10 @@ describe('cluster errors and Ctrl-C', () => {
       }
       out.end();
       await once(out, 'finish');
-      const child = spawn(process.execPath, [path.resolve('bin/esm.js'), 'apply', '--auto-approve'], {
-        cwd: q.dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...q.env, ESM_PROGRESS_INTERVAL_MS: '200' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      let sent = false;
-      child.stdout.resume();
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (!sent && /docs\/s/.test(stderr)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      const [code] = (await once(child, 'exit')) as [number | null];
+      const { code, stderr, sent } = await interruptDuringFill(['apply', '--auto-approve'], { cwd: q.dir, env: q.env });
       expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
       expect(code).toBe(1);
-      expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies;/);
+      expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted after [\d,]+ documents/);
       expect(stderr).not.toMatch(/esm: apply failed/);
       expect(await aliasTargets(`${q.prefix}movies`)).toEqual([]);
     } finally {

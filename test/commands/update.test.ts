@@ -2,7 +2,6 @@
  * `esm update` against the real node: every target selector, every mode, each
  * source type, failures, and Ctrl-C on the built CLI.
  */
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -11,6 +10,7 @@ import initSqlJs from 'sql.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
 import { esUrl, rawClient } from '../support/es.js';
+import { interruptDuringFill } from '../support/interrupt.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -412,7 +412,6 @@ describe('esm update: failures', () => {
 
 describe('esm update: Ctrl-C', () => {
   it('stops on SIGINT: exit 1 "interrupted", action aborted, settings restored, alias unmoved', async () => {
-    const bin = path.join(ROOT, 'bin/esm.js');
     expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const p = moviesProject([]);
     const total = 300_000;
@@ -426,23 +425,7 @@ describe('esm update: Ctrl-C', () => {
     await activate(p, 'movies', 1);
     await ok(p, ['create', 'movies', '--force']);
 
-    const child = spawn(process.execPath, [bin, 'update', 'movies', '--newer'], {
-      cwd: p.dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env, ESM_PROGRESS_INTERVAL_MS: '200' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    let sent = false;
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (!sent && /docs\/s/.test(stderr)) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code, stdout, stderr, sent } = await interruptDuringFill(['update', 'movies', '--newer'], { cwd: p.dir, env: p.env });
     expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
     expect(code).toBe(1);
     expect(stdout).toBe('');

@@ -124,7 +124,7 @@ describe('a killed apply', () => {
     const stopped = await killDuringFill(p, 'SIGINT');
     expect(stopped.code).toBe(1);
     expect(stopped.stderr).toMatch(/movies: fill \S+ FAILED: filling \S+ was interrupted after [\d,]+ documents/);
-    expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies;/);
+    expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted after [\d,]+ documents/);
     expect(await aliasTargets(alias)).toEqual([]);
     expect(await rawClient().exists({ index: LOCK_INDEX, id: lockId(p.prefix) })).toBe(false);
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
