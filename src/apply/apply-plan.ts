@@ -102,6 +102,7 @@ export async function runLocked(s: Session, lock: Pick<Lock, 'assertHeld' | 'los
     ...(opts.noActivate !== undefined ? { noActivate: opts.noActivate } : {}),
     ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+    ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
     checkpoint: () => lock.assertHeld(),
   });
   // Another apply took the lock over (ours had expired): that is a refusal (exit 4), not a step's failure.

@@ -5,7 +5,9 @@
  * again: the preconditions were checked before it started (plan/preconditions.ts).
  * Every step is queued in the journal up front and moves to in_progress, then
  * complete or failed. A failed step stops its master (the alias stays where it
- * was); the other masters go on.
+ * was); the other masters go on. Up to `parallelism` masters run side by side;
+ * a master whose source reindexes from another master of the plan starts once
+ * that one finished, and is skipped when it failed (SPEC §7).
  */
 import type { ActionName } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
@@ -18,6 +20,8 @@ import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
 import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { assertNever, RuntimeError } from '../errors.js';
+import { reindexesFrom } from '../manifest/dependencies.js';
+import { DEFAULT_PARALLELISM } from './parallelism.js';
 import { skipWords, type SkipReason } from './skip.js';
 
 export type StepStatus = 'done' | 'failed' | 'skipped';
@@ -58,22 +62,95 @@ export interface ExecuteOptions {
   noActivate?: boolean;
   batchSize?: number;
   concurrency?: number;
+  /** Masters run side by side (default DEFAULT_PARALLELISM). */
+  parallelism?: number;
   /** Called before every step; throwing stops the apply (e.g. the apply lock was lost). */
   checkpoint?: () => void;
 }
+
 
 /** Runs `plan`. Its actions carry the session's plan id (`applyPlan` sets it; `esm update`'s plans have none). */
 export async function executePlan(s: Session, plan: Plan, opts: ExecuteOptions = {}): Promise<ApplyResult> {
   const run = plan.masters.filter((mp) => mp.steps.length > 0);
   await s.queue(run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).flatMap((step) => actionsOf(mp, step))));
-  const masters: MasterResult[] = [];
+  let masters: MasterResult[];
   try {
-    for (const mp of run) masters.push(await runMaster(s, mp, opts));
+    masters = await runMasters(run, opts.parallelism ?? DEFAULT_PARALLELISM, (mp, source) =>
+      source === undefined || source.ok ? runMaster(s, mp, opts) : skipMaster(s, mp, source.name, opts),
+    );
   } finally {
-    // Whatever was queued and did not run (a throw out of the loop) is not left queued.
+    // Whatever was queued and did not run (a throw out of a master) is not left queued.
     await s.abandonQueued('not run: the apply stopped before this step');
   }
   return { planId: plan.planId, ok: masters.every((m) => m.ok), masters };
+}
+
+/**
+ * Runs `run(mp, source)` for every master, at most `parallelism` at a time, in
+ * the plan's order; a master reindexing from another master of the list waits
+ * for that one's result (`source`) and holds no slot meanwhile. The results
+ * come back in the plan's order. A throw (not a step's failure: the store broke)
+ * starts nothing more, lets the running masters end, and is rethrown.
+ */
+export async function runMasters(
+  masters: readonly MasterPlan[],
+  parallelism: number,
+  run: (mp: MasterPlan, source: MasterResult | undefined) => Promise<MasterResult>,
+): Promise<MasterResult[]> {
+  const results = new Map<string, Promise<MasterResult>>();
+  const names = new Set(masters.map((m) => m.name));
+  let free = Math.max(1, Math.floor(parallelism));
+  const waiting: Array<() => void> = [];
+  const broke: { error?: unknown; yes: boolean } = { yes: false };
+  const slot = async () => {
+    if (free > 0) free--;
+    else await new Promise<void>((r) => waiting.push(r));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  for (const mp of masters) {
+    const from = reindexesFrom(mp);
+    // The plan lists a source before its dependants (plan/order.ts), so its promise exists already.
+    const source = from !== null && names.has(from) ? results.get(from) : undefined;
+    results.set(
+      mp.name,
+      (async () => {
+        const src = source ? await source : undefined;
+        await slot();
+        try {
+          if (broke.yes) throw broke.error;
+          return await run(mp, src);
+        } catch (e) {
+          if (!broke.yes) Object.assign(broke, { yes: true, error: e });
+          throw e;
+        } finally {
+          release();
+        }
+      })(),
+    );
+  }
+  const settled = await Promise.allSettled(results.values());
+  if (broke.yes) throw broke.error;
+  return settled.map((r) => (r as PromiseFulfilledResult<MasterResult>).value);
+}
+
+/** A master whose source master failed: nothing of it runs, each step says why. */
+async function skipMaster(s: Session, mp: MasterPlan, source: string, opts: ExecuteOptions): Promise<MasterResult> {
+  const master = mp.name;
+  s.emit({ kind: 'master_started', master, steps: mp.steps.length });
+  const steps: StepResult[] = [];
+  for (const step of mp.steps) {
+    const noActivate = noActivateSkip(step, mp, opts);
+    const reason = skipWords('source_failed', target(step), source);
+    if (noActivate === null) for (const a of actionsOf(mp, step)) await s.abandonQueued(`not run: ${reason}`, a);
+    s.emit({ kind: 'step_skipped', master, step, reason });
+    steps.push({ op: step.op, index: target(step), status: 'skipped', skip: 'source_failed', reason });
+  }
+  s.emit({ kind: 'master_done', master, ok: false });
+  return { name: master, ok: false, steps, error: `not run: ${skipWords('source_failed', mp.name, source)}` };
 }
 
 async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Promise<MasterResult> {

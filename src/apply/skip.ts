@@ -4,6 +4,8 @@ import { assertNever } from '../errors.js';
 export type SkipReason =
   /** An earlier step of the same master failed: its alias stays where it was. */
   | 'earlier_step_failed'
+  /** The master this one reindexes from failed: its source is not there to read. */
+  | 'source_failed'
   /** The run was stopped (Ctrl-C) before this step. */
   | 'interrupted'
   /** `--no-activate`: no alias moves and nothing is dropped. */
@@ -15,10 +17,13 @@ export type SkipReason =
 
 export const NO_ACTIVATE = '--no-activate';
 
-export function skipWords(reason: SkipReason, index: string): string {
+/** `source`: the master a `source_failed` master reindexes from. */
+export function skipWords(reason: SkipReason, index: string, source?: string): string {
   switch (reason) {
     case 'earlier_step_failed':
       return 'an earlier step of this master failed';
+    case 'source_failed':
+      return `master ${source ?? '?'}, which this master reindexes from, failed`;
     case 'interrupted':
       return 'interrupted';
     case 'no_activate':

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
 
 export class ApplyCommand extends EsmCommand {
@@ -11,7 +11,9 @@ export class ApplyCommand extends EsmCommand {
     details: `
       Computes the plan (as \`esm plan\` shows it) or loads a saved one (\`esm apply FILE\`), shows it,
       asks for confirmation, then executes it master by master: create, fill, catch up, activate (one
-      atomic alias swap), update in place, and the retention drops. Every step is recorded in the state
+      atomic alias swap), update in place, and the retention drops. Up to \`--parallelism\` masters
+      (default 4) run side by side; a master whose source reindexes from another master starts only
+      after that one finished, and is skipped when it failed. Every step is recorded in the state
       file with the plan's id.
 
       On a terminal esm asks "Do you want to perform these actions?" and only \`yes\` approves. Without
@@ -41,6 +43,7 @@ export class ApplyCommand extends EsmCommand {
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
+  parallelism = parallelismOption();
 
   async execute(): Promise<number> {
     const [{ applyPlan, isPlanFileArg }, { preDeploymentPlan }, { renderPlanText }] = await Promise.all([

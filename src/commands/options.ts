@@ -1,6 +1,7 @@
 /** Options shared by the commands that fill indices (apply, reset, update) or draw plans. */
 import { Option } from 'clipanion';
 import * as t from 'typanion';
+import { DEFAULT_PARALLELISM } from '../apply/parallelism.js';
 import { BATCH_SIZE } from '../cluster/batch-size.js';
 
 export const batchSizeOption = () =>
@@ -15,10 +16,20 @@ export const concurrencyOption = () =>
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
   });
 
+export const parallelismOption = () =>
+  Option.String('--parallelism', {
+    description: `masters applied side by side (1..64, default ${DEFAULT_PARALLELISM}); a master that reindexes from another starts after it`,
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 64)]),
+  });
 
-/** `{ batchSize, concurrency }` with only the options that were given. */
-export function fillTuning(cmd: { batchSize?: number | undefined; concurrency?: number | undefined }): { batchSize?: number; concurrency?: number } {
+/** `{ batchSize, concurrency, parallelism }` with only the options that were given. */
+export function fillTuning(cmd: { batchSize?: number | undefined; concurrency?: number | undefined; parallelism?: number | undefined }): {
+  batchSize?: number;
+  concurrency?: number;
+  parallelism?: number;
+} {
   return {
+    ...(cmd.parallelism !== undefined ? { parallelism: cmd.parallelism } : {}),
     ...(cmd.batchSize !== undefined ? { batchSize: cmd.batchSize } : {}),
     ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}),
   };

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
 
 export class ResetCommand extends EsmCommand {
@@ -24,6 +24,7 @@ export class ResetCommand extends EsmCommand {
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
+  parallelism = parallelismOption();
 
   async execute(): Promise<number> {
     const [{ resetCluster }, { renderPlanText }] = await Promise.all([import('../apply/apply-plan.js'), import('../render/plan-text.js')]);
