@@ -85,7 +85,8 @@ describe('the executor runs the plan it is given', () => {
     expect(reads.every((r) => r.startsWith('GET ')), reads.join('\n')).toBe(true);
 
     const from = proxy.log.length;
-    await esm(p, ['apply', 'plan.json', '--auto-approve'], 0, { env });
+    // One master at a time, so that the requests come in the plan's order (side by side they interleave).
+    await esm(p, ['apply', 'plan.json', '--auto-approve', '--parallelism', '1'], 0, { env });
     // The apply reads what the plan read (to check the saved plan still fits; those reads run side by side),
     // then runs the steps: nothing else.
     const applied = shown(from);
