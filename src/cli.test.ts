@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test/support/cli.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esUrl, testPrefix } from '../test/support/es.js';
 import { loadedPackages } from '../test/support/loaded-packages.js';
 
 describe('esm CLI shell', () => {
@@ -40,5 +44,27 @@ describe('esm CLI shell', () => {
     expect([...r.packages].filter((p) => /^(ink|react|@elastic\/|@opensearch-project\/|sql\.js)/.test(p))).toEqual([]);
     // ajv's run-time helpers only: its compiler is not loaded.
     expect([...r.modules].filter((m) => m.startsWith('ajv/') && !m.startsWith('ajv/dist/runtime/'))).toEqual([]);
+  });
+
+  it('the built binary plans and lists without sql.js when there is no state file, and with it when there is one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'esm-nostate-'));
+    try {
+      const state = join(dir, 'esm-state.db');
+      const env = { ESM_MANIFESTS: 'manifests', ESM_URL: esUrl(), ESM_PREFIX: testPrefix('nostate'), ESM_STATE: state };
+      for (const cmd of [['plan'], ['list']]) {
+        const r = loadedPackages('bin/esm.js', [...cmd, '--json'], { env });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(r.packages).toContain('yaml');
+        expect(r.packages.has('sql.js')).toBe(false);
+      }
+      // The same plan reading a state file does start sql.js (a file that is not SQLite is refused).
+      writeFileSync(state, 'not a database');
+      const r = loadedPackages('bin/esm.js', ['plan'], { env });
+      expect(r.stderr).toMatch(/is not an esm state file/);
+      expect(r.packages.has('sql.js')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
+import { emptyHistoryView, stateHashOf } from './state-hash.js';
 import { HistoryStore } from './store.js';
 import { query, rewrite, tempDir } from './test-support.js';
 import type { ActionRecord, InstanceInput } from './types.js';
@@ -160,6 +161,13 @@ describe('HistoryStore', () => {
       expect(store.listActions()).toEqual([]);
       expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
       expect(await readdir(dir)).toEqual([]);
+    });
+
+    it('reads the same as the view a plan uses without opening it: a plan made then is not stale once opened', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file);
+      expect(emptyHistoryView()).toEqual(store.view());
+      expect(stateHashOf(emptyHistoryView())).toBe(store.stateHash());
     });
 
     it('is created, with its directories, by the first write only', async () => {

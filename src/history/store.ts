@@ -8,7 +8,6 @@
  * read-only commands never create it. A file that is not an esm state file, is
  * damaged, or comes from a newer esm is refused and never overwritten.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
@@ -16,9 +15,9 @@ import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { latestVersion, migrate, MIGRATIONS, type Migration } from './migrations.js';
 import { redactArgv, redactText } from '../redact.js';
-import { stableJson } from '../fingerprint/canonical-value.js';
 import { pidAlive } from '../pid-alive.js';
 import { loadSqlJs } from './sql-js.js';
+import { stateHashOf } from './state-hash.js';
 import { assertWritable, loadStateBytes } from './state-file.js';
 import type {
   ActionName,
@@ -238,22 +237,7 @@ export class HistoryStore {
    * Pass the `view()` already read to spare reading it again.
    */
   stateHash(view: Pick<HistoryView, 'masters' | 'instances'> = this.view()): string {
-    const { masters, instances } = view;
-    const data = {
-      masters: masters.map((m) => ({ name: m.name, alias: m.alias, activeInstance: m.activeInstance })),
-      instances: instances.map((i) => ({
-        name: i.name,
-        master: i.master,
-        number: i.number,
-        fingerprint: i.fingerprint,
-        createdAt: i.createdAt,
-        commit: i.commit,
-        filledAt: i.filledAt,
-        lastUpdateAt: i.lastUpdateAt,
-        dropped: i.dropped,
-      })),
-    };
-    return createHash('sha256').update(stableJson(data)).digest('hex');
+    return stateHashOf(view);
   }
 
   close(): void {

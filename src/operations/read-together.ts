@@ -1,25 +1,24 @@
 /**
  * What a read-only command reads, all in flight together: the cluster snapshot, the
- * state file (sql.js) and git start while the manifests parse. A problem in the
+ * state (sql.js, unless there is no state file) and git start while the manifests parse. A problem in the
  * manifests is reported first, whatever else fails; the rest is awaited after.
  */
 import type { ClusterSnapshot } from '../cluster/types.js';
 import type { GitInfo } from '../git/info.js';
-import type { HistoryStore } from '../history/index.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Session } from './session.js';
+import type { Session, StateView } from './session.js';
 
 export interface ReadTogether<Store extends boolean> {
   manifests: Manifest[];
   snapshot: ClusterSnapshot;
-  store: Store extends true ? HistoryStore : null;
+  store: Store extends true ? StateView : null;
   git: GitInfo | null;
 }
 
 export async function readTogether<Store extends boolean>(s: Session, want: { store: Store; git: boolean }): Promise<ReadTogether<Store>> {
   const manifests = s.manifests();
   const snapshot = s.cluster().then((c) => c.snapshot(s.prefix));
-  const store = want.store ? s.store() : Promise.resolve(null);
+  const store = want.store ? s.stateView() : Promise.resolve(null);
   const git = want.git ? s.git() : Promise.resolve(null);
   for (const p of [snapshot, store, git]) p.catch(() => undefined);
   const loaded = await manifests;

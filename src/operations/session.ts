@@ -4,13 +4,14 @@
  * sink. Everything is opened lazily, so read-only commands never create a state
  * file and `esm validate` never connects.
  */
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Cluster } from '../cluster/index.js';
 import type { EsmConfig } from '../config/types.js';
 import { InvalidInputError } from '../errors.js';
 import type { GitInfo } from '../git/info.js';
 import type { HistoryStore } from '../history/index.js';
-import type { ActionName } from '../history/types.js';
+import type { ActionName, HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { silent, type Emit } from '../apply/events.js';
 import { redactArgv } from '../redact.js';
@@ -27,6 +28,12 @@ export interface SessionOptions {
   readOnly?: boolean;
   /** Cluster retry policy override (tests). */
   retry?: { tries?: number; baseMs?: number; maxMs?: number; deadlineMs?: number };
+}
+
+/** The state, read-only: its masters and instances, and their hash. */
+export interface StateView {
+  view(): HistoryView;
+  stateHash(view: Pick<HistoryView, 'masters' | 'instances'>): string;
 }
 
 export class Session {
@@ -91,6 +98,17 @@ export class Session {
       HistoryStore.open(this.config.statePath, { readOnly: this.opts.readOnly ?? false, now: this.now }),
     );
     return this._store;
+  }
+
+  /**
+   * What the state file records, for reading only (plan, list). A read-only session
+   * with no state file reads an empty view without starting sql.js.
+   */
+  stateView(): Promise<StateView> {
+    if (this.opts.readOnly && !this._store && !existsSync(this.config.statePath)) {
+      return import('../history/state-hash.js').then(({ emptyHistoryView, stateHashOf }) => ({ view: emptyHistoryView, stateHash: stateHashOf }));
+    }
+    return this.store().then((st) => ({ view: () => st.view(), stateHash: (v) => st.stateHash(v) }));
   }
 
   manifests(): Promise<Manifest[]> {

@@ -14,8 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import type { Database, SqlValue } from 'sql.js';
 import { RuntimeError } from '../errors.js';
 import { displayPath } from './paths.js';
 import type { Doc, DocumentSource, ReadOptions } from './types.js';
@@ -30,8 +29,8 @@ export interface SqliteSourceOptions {
   cwd?: string;
 }
 
-let sqlJs: Promise<SqlJsStatic> | undefined;
-const loadSqlJs = () => (sqlJs ??= initSqlJs());
+/** sql.js (one loader for the whole process), imported only when a sqlite source is read. */
+const loadSqlJs = () => import('../history/sql-js.js').then((m) => m.loadSqlJs());
 
 export function sqliteSource(opts: SqliteSourceOptions): DocumentSource {
   const cwd = opts.cwd ?? process.cwd();
