@@ -32,6 +32,7 @@ import { ensureElasticdumpFile, ensureNdjson, MAPPINGS } from './data.mjs';
 import { startRootShim } from './root-shim.mjs';
 import { reindexBench, reindexRow } from './reindex-opensearch.mjs';
 import { startupRows, startupTable, STARTUP_GOALS } from './startup.mjs';
+import { applyGoalCell, applyRows, applyTable } from './apply-masters.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.cache', 'bench');
@@ -151,9 +152,12 @@ async function main() {
     log('start-up…');
     const startup = await startupRows({ url: node.url, runs: Number(process.env.BENCH_STARTUP_RUNS ?? 10) });
 
+    log('apply of 100 and 500 new masters…');
+    const apply = await applyRows({ url: node.url });
+
     await dropBenchIndices(client);
     rmSync(project.dir, { recursive: true, force: true });
-    printReport({ facts, rows, startup });
+    printReport({ facts, rows, startup, apply });
     // The server-side reindex on OpenSearch (the Elasticsearch test node has no reindex module).
     const os = await reindexBench();
     console.log(`\n${os ? reindexRow(os) : 'reindex fill on OpenSearch: n/a (set ESM_BENCH_OPENSEARCH_URL or ESM_TEST_OPENSEARCH_URL)'}`);
@@ -373,7 +377,7 @@ async function runElasticdump(client, url) {
 
 // ---- report ------------------------------------------------------------------
 
-function printReport({ facts, rows, startup }) {
+function printReport({ facts, rows, startup, apply }) {
   const rate = (r) => (r.na ? null : (r.docs * 1000) / r.ms);
   const base = rate(rows.helpers);
   const esmRate = rate(rows.esm);
@@ -463,13 +467,17 @@ function printReport({ facts, rows, startup }) {
     `start-up, median of ${process.env.BENCH_STARTUP_RUNS ?? 10} runs each (wall seconds, whole process)`,
     startupTable(startup),
     '',
-    goalsTable({ startup, esmRate, base, ceilingRate, peakMb }),
+    'apply of new masters (wall seconds, whole process; 2 docs each), default beside --parallelism 1',
+    applyTable(apply),
+    '',
+    goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply }),
   ];
   console.log(out.join('\n'));
 }
 
 /** Issue #12's table: every row, the figure of this run beside its goal. */
-function goalsTable({ startup, esmRate, base, ceilingRate, peakMb }) {
+function goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply }) {
+  const applied = applyGoalCell(apply);
   const at = (what) => startup.find((r) => r.what === what)?.median;
   const s = (v) => (typeof v === 'number' ? `${v.toFixed(2)} s` : 'n/a');
   const met = (ok) => (ok === null ? '' : ok ? 'met' : 'NOT met');
@@ -477,7 +485,7 @@ function goalsTable({ startup, esmRate, base, ceilingRate, peakMb }) {
     ['`esm plan` / `esm list`, 10 masters', `${s(at('esm plan, 10 masters'))} / ${s(at('esm list, 10 masters'))}`, `≤ ${STARTUP_GOALS['esm plan, 10 masters']} s`, met(at('esm plan, 10 masters') <= STARTUP_GOALS['esm plan, 10 masters'] && at('esm list, 10 masters') <= STARTUP_GOALS['esm list, 10 masters'])],
     ['`esm plan`, 500 masters', s(at('esm plan, 500 masters')), `≤ ${STARTUP_GOALS['esm plan, 500 masters']} s`, met(at('esm plan, 500 masters') <= STARTUP_GOALS['esm plan, 500 masters'])],
     ['`esm plan --offline --base`, 500 masters', s(at('esm plan --offline --base, 500 masters')), `≤ ${STARTUP_GOALS['esm plan --offline --base, 500 masters']} s`, met(at('esm plan --offline --base, 500 masters') <= STARTUP_GOALS['esm plan --offline --base, 500 masters'])],
-    ['`esm apply` creating 100 / 500 new masters', 'not measured (the apply benchmark has not landed)', '≤ 20 s / ≤ 90 s', ''],
+    ['`esm apply` creating 100 / 500 new masters', applied.figure, '≤ 20 s / ≤ 90 s', met(applied.met)],
     ['ndjson fill vs the node\'s ceiling', `${(esmRate / ceilingRate).toFixed(2)}×`, `≥ ${TARGETS.ceiling}×`, met(esmRate / ceilingRate >= TARGETS.ceiling)],
     ['ndjson fill vs `helpers.bulk` by hand', `${(esmRate / base).toFixed(2)}×`, `≥ ${TARGETS.helpersBulk}×`, met(esmRate / base >= TARGETS.helpersBulk)],
     [`memory during a ${fmt(N)}-doc fill`, peakMb === null ? 'n/a' : `${peakMb.toFixed(0)} MB`, `< ${TARGETS.rssMb} MB`, peakMb === null ? '' : met(peakMb < TARGETS.rssMb)],

@@ -53,6 +53,22 @@ describe('Ink progress view', () => {
     expect(lines(frame).at(-1)).toBe('Total time: 8.4s');
   });
 
+  it('masters side by side (--parallelism): each active row keeps its own step and count, whatever the interleaving', () => {
+    const fillBooks: Step = { op: 'fill', index: 'books-1', mode: 'full', via: 'source' };
+    const side: ProgressEvent[] = [
+      { kind: 'master_started', master: 'movies', steps: 2 },
+      { kind: 'master_started', master: 'books', steps: 2 },
+      { kind: 'step_started', master: 'movies', step: fill, index: 0, total: 40000 },
+      { kind: 'step_started', master: 'books', step: fillBooks, index: 0, total: 300 },
+      { kind: 'step_progress', master: 'books', step: fillBooks, done: 100, total: 300, failed: 0, elapsedMs: 1000 },
+      { kind: 'step_progress', master: 'movies', step: fill, done: 10000, total: 40000, failed: 0, elapsedMs: 2000 },
+    ];
+    const rows = lines(frameOf(side.reduce(reduce, initialState), { columns: 120 }));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/movies.*fill movies-2.*10,000\/40,000 docs/);
+    expect(rows[1]).toMatch(/books.*fill books-1.*100\/300 docs/);
+  });
+
   it('create, activate and drop show a spinner and the step, not an empty bar and "0 docs"', () => {
     const state = [events[3]!, events[4]!].reduce(reduce, initialState);
     const a = frameOf(state, { tick: 0 });
@@ -181,5 +197,20 @@ describe('plain progress lines (no TTY)', () => {
       'movies: fill movies-2 done, 40,000 docs in 8.0s',
     ]);
     expect(text).not.toContain('\x1b');
+  });
+
+  it('throttles each master on its own: two masters filling side by side both report', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    let t = 0;
+    const emit = progressLines(out, { intervalMs: 1000, now: () => t });
+    const fillBooks: Step = { op: 'fill', index: 'books-1', mode: 'full', via: 'source' };
+    emit({ kind: 'step_started', master: 'movies', step: fill, index: 0, total: 40000 });
+    emit({ kind: 'step_started', master: 'books', step: fillBooks, index: 0, total: 300 });
+    t = 1500;
+    emit({ kind: 'step_progress', master: 'movies', step: fill, done: 10000, total: 40000, failed: 0, elapsedMs: 1500 });
+    emit({ kind: 'step_progress', master: 'books', step: fillBooks, done: 150, total: 300, failed: 0, elapsedMs: 1500 });
+    expect(text.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['movies', 'books', 'movies', 'books']);
   });
 });
