@@ -1,5 +1,5 @@
 /** Parsing YAML text with positions, and the problems of a YAML syntax error. */
-import { LineCounter, parseAllDocuments, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
 import { duplicateKeyProblems } from './yaml-duplicates.js';
 import { depthProblem, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
@@ -29,16 +29,19 @@ export interface ParsedFile {
  * over the size or depth limits (yaml-limits.ts) gives one problem and no documents.
  */
 export function parseYamlFile(file: string, text: string): ParsedFile {
-  const limit = sizeProblem(file, Buffer.byteLength(text, 'utf8')) ?? depthProblem(file, text);
-  if (limit) return { documents: [], problems: [limit] };
+  const size = sizeProblem(file, Buffer.byteLength(text, 'utf8'));
+  if (size) return { documents: [], problems: [size] };
+  // Lexed once: the depth check and the parser read the same tokens.
+  const tokens = [...new Lexer().lex(text)];
+  const depth = depthProblem(file, tokens);
+  if (depth) return { documents: [], problems: [depth] };
   const lc = new LineCounter();
-  // uniqueKeys: false — duplicates are found by duplicateKeyProblems in one pass.
-  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, prettyErrors: true, uniqueKeys: false });
+  const docs = composeDocuments(tokens, lc);
   const documents: ParsedDocument[] = [];
   const problems: Problem[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      problems.push(...doc.errors.map((e) => syntaxProblem(file, e)));
+      problems.push(...doc.errors.map((e) => syntaxProblem(file, e, lc)));
       continue;
     }
     const duplicates = duplicateKeyProblems(file, doc, lc);
@@ -66,6 +69,20 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
   return { documents, problems };
 }
 
+/**
+ * The documents of `tokens` (what `parseAllDocuments` does, from tokens already lexed),
+ * lines counted in `lc`. uniqueKeys: false — duplicates are found by duplicateKeyProblems in one pass.
+ */
+function composeDocuments(tokens: readonly string[], lc: LineCounter): Document[] {
+  const parser = new Parser(lc.addNewLine);
+  function* cst() {
+    lc.addNewLine(0);
+    for (const tok of tokens) yield* parser.next(tok);
+    yield* parser.end();
+  }
+  return [...new Composer({ merge: true, uniqueKeys: false }).compose(cst())] as Document[];
+}
+
 /** Paths of `.inf`, `-.inf` and `.nan` values: JSON would send them as null. */
 function nonFiniteNumbers(data: unknown): (string | number)[][] {
   const found: (string | number)[][] = [];
@@ -88,9 +105,9 @@ function describeNumber(n: unknown): string {
   return Number.isNaN(n) ? '.nan' : (n as number) > 0 ? '.inf' : '-.inf';
 }
 
-function syntaxProblem(file: string, e: YAMLError): Problem {
+function syntaxProblem(file: string, e: YAMLError, lc: LineCounter): Problem {
   const message = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  const pos = e.linePos?.[0];
+  const pos = e.pos[0] === -1 ? undefined : lc.linePos(e.pos[0]);
   return pos ? { file, line: pos.line, col: pos.col, message: `invalid YAML: ${message}` } : { file, message: `invalid YAML: ${message}` };
 }
 

@@ -2,9 +2,8 @@
  * What a manifest file may cost to read (issue 13.2): a pull request must not be
  * able to stall CI with a huge file, a deeply nested one or an alias bomb. The
  * checks here run before the YAML is composed, in one pass over the lexer's
- * tokens, and each limit is one `file:line:col` problem.
+ * tokens (the same tokens the parser is then given), and each limit is one `file:line:col` problem.
  */
-import { Lexer } from 'yaml';
 import type { Problem } from '../errors.js';
 
 /** A manifest file may be at most this many bytes (real ones are a few KB). */
@@ -33,13 +32,13 @@ const WHITESPACE = /^[ \t]*$/;
  * compact `- - -` / `? ` indicators of a line. This bounds the real depth from
  * above well enough: a real manifest stays far below the limit.
  */
-export function depthProblem(file: string, text: string): Problem | undefined {
+export function depthProblem(file: string, tokens: Iterable<string>): Problem | undefined {
   let line = 1;
   let col = 0; // 0-based column of the next token
   let flow = 0;
   const columns: number[] = [];
   let pendingNewline = false;
-  for (const tok of new Lexer().lex(text)) {
+  for (const tok of tokens) {
     if (ZERO_WIDTH.has(tok)) continue;
     const startLine = line;
     const startCol = col;
