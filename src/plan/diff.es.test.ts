@@ -4,11 +4,18 @@
  * the index matching the manifest; what it calls replace is refused.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, rawClient, testPrefix } from '../../test/support/es.js';
+import { connect } from '../cluster/index.js';
+import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testPrefix } from '../../test/support/es.js';
 import { diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 
 const prefix = testPrefix('diff');
-afterAll(() => cleanupPrefix(prefix));
+// The live spec is read as esm reads it: through the engine port, which applies each
+// engine's quirks (OpenSearch adds index.replication.type to every index).
+const cluster = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
+afterAll(async () => {
+  await cluster.close();
+  await cleanupPrefix(prefix);
+});
 
 let n = 0;
 async function anIndexWith(spec: IndexSpec): Promise<string> {
@@ -18,12 +25,9 @@ async function anIndexWith(spec: IndexSpec): Promise<string> {
 }
 
 async function live(index: string): Promise<IndexSpec> {
-  const s = await rawClient().indices.getSettings({ index });
-  const m = await rawClient().indices.getMapping({ index });
-  return {
-    settings: (s[index]?.settings?.index ?? {}) as Record<string, unknown>,
-    mappings: (m[index]?.mappings ?? {}) as Record<string, unknown>,
-  };
+  const found = await cluster.getIndex(index);
+  if (!found) throw new Error(`index ${index} is missing`);
+  return { settings: found.settings, mappings: found.mappings };
 }
 
 const BASE: IndexSpec = {

@@ -29,7 +29,7 @@ export const ENGINES: readonly TestEngine[] = [
 ];
 
 /** Engines `npm test` runs when ESM_TEST_ENGINES is not set. */
-export const DEFAULT_ENGINES = ['elasticsearch'];
+export const DEFAULT_ENGINES = ['elasticsearch', 'opensearch'];
 
 export function selectedEngines(env: NodeJS.ProcessEnv = process.env): TestEngine[] {
   const raw = env.ESM_TEST_ENGINES?.trim();
