@@ -6,15 +6,15 @@ import { mergeConfig, resolveConfig } from './resolve.js';
 import { redactText } from '../redact.js';
 import { InvalidInputError } from '../errors.js';
 
-const base = { flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/work/proj' };
+const base = { flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/srv/proj' };
 
 describe('configuration precedence: flag > env > esm.config.yaml > default', () => {
   it('uses the defaults', () => {
     const c = mergeConfig(base);
     expect(c.url).toBe('http://127.0.0.1:9200');
     expect(c.prefix).toBe('');
-    expect(c.statePath).toBe('/work/proj/.esm/state.sqlite');
-    expect(c.manifestsDir).toBe('/work/proj/manifests');
+    expect(c.statePath).toBe('/srv/proj/.esm/state.sqlite');
+    expect(c.manifestsDir).toBe('/srv/proj/manifests');
     expect(c.auth).toEqual({ kind: 'none' });
   });
 
@@ -25,27 +25,27 @@ describe('configuration precedence: flag > env > esm.config.yaml > default', () 
     ['ELASTICSEARCH_URL is the fallback env', {}, { ELASTICSEARCH_URL: 'http://es:4' }, { url: 'http://file:3' }, 'http://es:4'],
     ['file beats default', {}, {}, { url: 'http://file:3' }, 'http://file:3'],
   ])('url: %s', (_name, flags, env, file, expected) => {
-    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/work/proj' }).url).toBe(expected);
+    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/srv/proj' }).url).toBe(expected);
   });
 
   it('resolves prefix, state and manifests through every layer', () => {
     const file = { prefix: 'file_', state: 'st/file.sqlite', manifests: 'defs' };
-    expect(mergeConfig({ ...base, file, fileDir: '/work/proj/conf' })).toMatchObject({
+    expect(mergeConfig({ ...base, file, fileDir: '/srv/proj/conf' })).toMatchObject({
       prefix: 'file_',
-      statePath: '/work/proj/conf/st/file.sqlite', // relative to the config file
-      manifestsDir: '/work/proj/conf/defs',
+      statePath: '/srv/proj/conf/st/file.sqlite', // relative to the config file
+      manifestsDir: '/srv/proj/conf/defs',
     });
     const env = { ESM_PREFIX: 'env_', ESM_STATE: 'env.sqlite', ESM_MANIFESTS: 'm2' };
-    expect(mergeConfig({ ...base, env, file, fileDir: '/work/proj/conf' })).toMatchObject({
+    expect(mergeConfig({ ...base, env, file, fileDir: '/srv/proj/conf' })).toMatchObject({
       prefix: 'env_',
-      statePath: '/work/proj/env.sqlite',
-      manifestsDir: '/work/proj/m2',
+      statePath: '/srv/proj/env.sqlite',
+      manifestsDir: '/srv/proj/m2',
     });
     const flags = { prefix: 'qa1_', state: '/abs/s.sqlite', manifests: 'x' };
-    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/work/proj/conf' })).toMatchObject({
+    expect(mergeConfig({ ...base, flags, env, file, fileDir: '/srv/proj/conf' })).toMatchObject({
       prefix: 'qa1_',
       statePath: '/abs/s.sqlite',
-      manifestsDir: '/work/proj/x',
+      manifestsDir: '/srv/proj/x',
     });
   });
 
