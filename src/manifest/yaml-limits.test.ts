@@ -47,6 +47,12 @@ describe('manifest size and shape limits', () => {
     expect(ps[0]).toMatch(/^manifests\/m\.yaml:9:\d+: nested more than \d+ levels deep$/);
   });
 
+  it('refuses block sequences nested deeply inside a flow collection (a stack overflow in the parser, found by fuzzing)', () => {
+    const ps = problemsOf(HEAD + '    _meta: [\n      x: ' + '- '.repeat(5_000) + 'a\n');
+    expect(ps[0]).toMatch(/^manifests\/m\.yaml:8:\d+: nested more than \d+ levels deep$/);
+    expect(ps.join('\n')).not.toMatch(/call stack/);
+  });
+
   it('accepts the nesting a real mapping needs (objects 20 levels deep)', () => {
     let props = '';
     for (let i = 0; i < 20; i++) props += `${'  '.repeat(2 + 2 * i)}properties:\n${'  '.repeat(3 + 2 * i)}o${i}:\n`;

@@ -29,7 +29,8 @@ const WHITESPACE = /^[ \t]*$/;
  * The first place where collections nest deeper than MAX_DEPTH, or undefined.
  * Flow collections count their brackets; block collections count the distinct
  * columns their nodes start at on the way down (an indentation stack), plus the
- * compact `- - -` / `? ` indicators of a line. This bounds the real depth from
+ * compact `- - -` / `? ` indicators of a line (inside a flow collection too, where
+ * they are an error the parser still nests). This bounds the real depth from
  * above well enough: a real manifest stays far below the limit.
  */
 export function depthProblem(file: string, tokens: Iterable<string>): Problem | undefined {
@@ -38,6 +39,8 @@ export function depthProblem(file: string, tokens: Iterable<string>): Problem | 
   let flow = 0;
   const columns: number[] = [];
   let pendingNewline = false;
+  // `- - -` inside a flow collection: block sequences the parser nests (recursively) though they are an error there.
+  let flowDashes = 0;
   for (const tok of tokens) {
     if (ZERO_WIDTH.has(tok)) continue;
     const startLine = line;
@@ -60,6 +63,8 @@ export function depthProblem(file: string, tokens: Iterable<string>): Problem | 
       flow = 0;
       continue;
     }
+    if (flow > 0 && (tok === '-' || tok === '?')) flowDashes++;
+    else flowDashes = 0;
     if (tok === '[' || tok === '{') {
       flow++;
     } else if (tok === ']' || tok === '}') {
@@ -72,7 +77,7 @@ export function depthProblem(file: string, tokens: Iterable<string>): Problem | 
       if (columns[columns.length - 1] !== startCol) columns.push(startCol);
     }
     pendingNewline = false;
-    if (columns.length + flow > MAX_DEPTH) {
+    if (columns.length + flow + flowDashes > MAX_DEPTH) {
       return { file, line: startLine, col: startCol + 1, message: `nested more than ${MAX_DEPTH} levels deep` };
     }
   }
