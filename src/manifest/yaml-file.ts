@@ -1,12 +1,12 @@
 /** Parsing YAML text with positions, and the problems of a YAML syntax error. */
 import { Composer, Lexer, LineCounter, Parser, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
+import { readYamlFast, type FastDocument } from './yaml-fast.js';
 import { duplicateKeyProblems } from './yaml-duplicates.js';
 import { depthProblem, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
 import { documentPosition, positionOf, type Anchor } from './yaml-positions.js';
 
 export interface ParsedDocument {
-  doc: Document;
   /** The document as plain data. */
   data: unknown;
   /** Problem at a path of this document. */
@@ -27,10 +27,51 @@ export interface ParsedFile {
 /**
  * Every non-empty YAML document of `text`; merge keys (`<<`) are honoured. A file
  * over the size or depth limits (yaml-limits.ts) gives one problem and no documents.
+ * Read the fast way when it can be (yaml-fast.ts); a problem found later in such a
+ * document is placed by reading the file again the full way, once.
  */
 export function parseYamlFile(file: string, text: string): ParsedFile {
   const size = sizeProblem(file, Buffer.byteLength(text, 'utf8'));
   if (size) return { documents: [], problems: [size] };
+  const fast = readYamlFast(text);
+  return fast ? placedOnDemand(file, text, fast) : parseYamlFileFully(file, text);
+}
+
+function placedOnDemand(file: string, text: string, fast: FastDocument[]): ParsedFile {
+  let full: ParsedFile | undefined;
+  const starts = linePositions(text, fast.map((d) => d.start));
+  const documents = fast.map((d, i): ParsedDocument => {
+    const start = starts[i]!;
+    return {
+      data: d.data,
+      start,
+      problemAt(path, message, at) {
+        full ??= parseYamlFileFully(file, text);
+        return full.documents[i]?.problemAt(path, message, at) ?? { file, ...start, message };
+      },
+    };
+  });
+  return { documents, problems: [] };
+}
+
+/** Line and column (1-based, as LineCounter counts them) of each of the ascending `offsets`. */
+function linePositions(text: string, offsets: number[]): { line: number; col: number }[] {
+  let line = 1;
+  let lineStart = 0;
+  let at = 0;
+  return offsets.map((offset) => {
+    for (; at < offset; at++) {
+      if (text.charCodeAt(at) === 10) {
+        line++;
+        lineStart = at + 1;
+      }
+    }
+    return { line, col: offset - lineStart + 1 };
+  });
+}
+
+/** The full way: a `yaml` Document per document, every problem placed. */
+export function parseYamlFileFully(file: string, text: string): ParsedFile {
   // Lexed once: the depth check and the parser read the same tokens.
   const tokens = [...new Lexer().lex(text)];
   const depth = depthProblem(file, tokens);
@@ -64,7 +105,7 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     for (const path of nonFiniteNumbers(data)) {
       problems.push(problemAt(path, `${path.join('.')} must be a finite number (got ${describeNumber(valueAt(data, path))}: JSON, and so the cluster, has no infinity or NaN)`));
     }
-    documents.push({ doc, data, start: documentPosition(doc, lc), problemAt });
+    documents.push({ data, start: documentPosition(doc, lc), problemAt });
   }
   return { documents, problems };
 }
@@ -80,7 +121,7 @@ function composeDocuments(tokens: readonly string[], lc: LineCounter): Document[
     for (const tok of tokens) yield* parser.next(tok);
     yield* parser.end();
   }
-  return [...new Composer({ merge: true, uniqueKeys: false }).compose(cst())] as Document[];
+  return [...new Composer({ merge: true, uniqueKeys: false, logLevel: 'error' }).compose(cst())] as Document[];
 }
 
 /** Paths of `.inf`, `-.inf` and `.nan` values: JSON would send them as null. */

@@ -1,0 +1,131 @@
+/**
+ * The fast reader (js-yaml events) against the full one (`yaml` Documents): whatever
+ * the fast reader accepts, the full reader reads as the same data, at the same
+ * document starts, with no problem. On hand-picked edge cases (scalars of every
+ * core-schema type, quoting, block scalars, flow collections, several documents,
+ * BOM, CRLF) and on seeded mutations of real manifests.
+ */
+import { describe, expect, it } from 'vitest';
+import { mutate, rng } from '../../test/fuzz/mutate.js';
+import { manifestYaml } from './builders.js';
+import { parseYamlFile, parseYamlFileFully } from './yaml-file.js';
+import { readYamlFast } from './yaml-fast.js';
+
+/** The outcome of the full reader, and of parseYamlFile (fast when it can). */
+function bothReaders(text: string) {
+  const full = parseYamlFileFully('f.yaml', text);
+  const chosen = parseYamlFile('f.yaml', text);
+  return {
+    fast: readYamlFast(text),
+    full: { problems: full.problems, docs: full.documents.map((d) => ({ data: d.data, start: d.start })) },
+    chosen: { problems: chosen.problems, docs: chosen.documents.map((d) => ({ data: d.data, start: d.start })) },
+  };
+}
+
+/** Fails with the text when the fast reader accepted `text` and read it differently. */
+function expectAgreement(text: string): boolean {
+  const { fast, full, chosen } = bothReaders(text);
+  if (fast === undefined) return false;
+  const context = `text: ${JSON.stringify(text)}`;
+  expect(full.problems, context).toEqual([]);
+  expect(chosen, context).toStrictEqual(full);
+  // JSON is what reaches the cluster and the fingerprint: compare it too (-0, key order).
+  expect(JSON.stringify(fast.map((d) => d.data)), context).toBe(JSON.stringify(full.docs.map((d) => d.data)));
+  return true;
+}
+
+const PLAIN_SCALARS = [
+  '1', '-1', '+1', '007', '0o17', '0o8', '0x1F', '0x', '0b101', '1_000', '1e3', '1E3', '1e+3', '-1.5e-3', '.5', '5.', '-0', '0.0', '1.0', '1.50',
+  '12:30', '2024-01-01', '2024-01-01T10:00:00Z', 'yes', 'no', 'on', 'off', 'y', 'n', 'True', 'TRUE', 'tRUE', 'true', 'false', 'False', 'FALSE',
+  'null', 'Null', 'NULL', 'nULL', '~', '.inf', '-.Inf', '+.INF', '.NaN', '.nan', 'nan', 'inf', '9007199254740993', '99999999999999999999999',
+  '1e309', 'keyword', 'text with spaces', 'a#b', 'a:b', 'é', '💥', '-', '.', '+', 'foo bar baz', '@', 'x%y',
+];
+
+describe('the fast reader reads what the full reader reads', () => {
+  it.each(PLAIN_SCALARS)('plain scalar %j as a value, in a flow map, in a sequence and as a key', (s) => {
+    expectAgreement(`a: ${s}\n`);
+    expectAgreement(`a: { b: ${s}, c: [${s}] }\n`);
+    expectAgreement(`a:\n  - ${s}\n`);
+    expectAgreement(`${s}: 1\n`);
+  });
+
+  it.each(PLAIN_SCALARS)('quoted scalar %j is a string', (s) => {
+    expect(expectAgreement(`a: "${s}"\nb: '${s}'\n`)).toBe(true);
+  });
+
+  const ACCEPTED = [
+    'apiVersion: esm/v1\nkind: IndexMaster\nmetadata:\n  name: m\n',
+    '\ufeffa: 1\n',
+    'a: 1\r\nb:\r\n  c: 2\r\n',
+    '# comment\n---\na: 1 # trailing\n---\n---\nb: 2\n...\n',
+    'a: |\n  line 1\n  line 2\n\nb: 1\n',
+    'a: |-\n  x\n',
+    'a: |+\n  x\n\n\nb: 1\n',
+    'a: >\n  folded\n  text\n\n  para\n',
+    'a: >2\n    indented\n',
+    'a: "esc \\u263A \\x41 \\t \\n \\\\ \\""\n',
+    "a: 'it''s'\n",
+    'a: "multi\n  line"\n',
+    'a: plain\n  multi\n  line\n',
+    'a:\n  - b: 1\n    c: 2\n  - [1, 2, {d: e}]\n',
+    'a: {}\nb: []\nc:\nd: ""\n',
+    'a: &anchor 1\n',
+    '? a\n: 1\n',
+    '"quoted key": 1\n\'single\': 2\n',
+    'a: { "x": 1, y: [ ], z: { } }\n',
+    'key with spaces: value\n',
+  ];
+  it.each(ACCEPTED)('accepted and read alike: %j', (text) => {
+    expect(expectAgreement(text)).toBe(true);
+  });
+
+  const GIVEN_UP = [
+    ['a syntax error', 'a: [1, 2\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['keys equal as strings', '1: a\n"1": b\n'],
+    ['an alias', 'a: &x 1\nb: *x\n'],
+    ['a merge key', 'a: &x {b: 1}\nc:\n  <<: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a directive', '%YAML 1.1\n---\na: yes\n'],
+    ['a non-string key', 'true: 1\n'],
+    ['a null key', '~: 1\n'],
+    ['a collection as key', '? [a, b]\n: 1\n'],
+    ['__proto__', '__proto__: {a: 1}\n'],
+    ['.inf', 'a: .inf\n'],
+    ['a scalar document', 'just text\n'],
+    ['a sequence document', '- a\n- b\n'],
+    ['nesting past the limit', `a: ${'['.repeat(200)}${']'.repeat(200)}\n`],
+  ] as const;
+  it.each(GIVEN_UP)('gives up on %s (the full reader places its problems)', (_what, text) => {
+    expect(readYamlFast(text)).toBeUndefined();
+  });
+
+  it('empty documents and empty files give no document, as in the full reader', () => {
+    for (const text of ['', '\n', '# only a comment\n', '---\n', '---\n...\n---\n~\n', 'null\n']) {
+      expect(readYamlFast(text), JSON.stringify(text)).toEqual([]);
+      expect(parseYamlFileFully('f.yaml', text).documents).toEqual([]);
+    }
+  });
+
+  it('a problem in a document read the fast way is placed at its line:col', () => {
+    const text = 'a: 1\n---\nb:\n  c: 2\n';
+    const parsed = parseYamlFile('f.yaml', text);
+    expect(readYamlFast(text)).toBeDefined();
+    expect(parsed.documents[1]!.start).toEqual({ line: 3, col: 1 });
+    expect(parsed.documents[1]!.problemAt(['b', 'c'], 'bad')).toEqual({ file: 'f.yaml', line: 4, col: 6, message: 'bad' });
+  });
+
+  it('agrees on 3,000 seeded mutations of real manifests, and reads most unmutated ones the fast way', () => {
+    const seeds = [
+      manifestYaml({ name: 'movies' }),
+      manifestYaml({ name: 'books', labels: { team: 'catalog' }, source: { type: 'sqlite', path: 'b.db', query: 'SELECT * FROM books' }, keepInactive: 1 }),
+      manifestYaml({ name: 'songs', settings: { number_of_shards: 2, analysis: { analyzer: { folded: { type: 'custom', tokenizer: 'standard', filter: ['lowercase'] } } } } }),
+    ];
+    for (const s of seeds) expect(expectAgreement(s)).toBe(true);
+    const r = rng(Number(process.env.S ?? 7));
+    let fast = 0;
+    for (let i = 0; i < Number(process.env.N ?? 3000); i++) if (expectAgreement(mutate(seeds[i % seeds.length]!, r).text)) fast++;
+    // Many mutations are invalid YAML or use what the fast reader gives up on; the rest must agree (above).
+    expect(fast).toBeGreaterThan(300);
+  });
+});

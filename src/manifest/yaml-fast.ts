@@ -1,0 +1,137 @@
+/**
+ * The fast way to read a manifest (issues 12, 13): js-yaml's event parser is about
+ * ten times faster than composing a `yaml` Document, but knows nothing of where a
+ * problem should be placed. It is used for the files that need no placing — the
+ * common case — and gives up (returns undefined) on anything where the two readers
+ * could disagree, so that yaml-file.ts reads the file the full way, with positions.
+ *
+ * What is read here is exactly what the full reader would read: plain scalars are
+ * resolved by the `yaml` library's own YAML 1.2 core-schema tags, in its order. It
+ * gives up on: a syntax error, a carriage return without a line feed, a
+ * tab in indentation, a directive, a tag, an alias (an alias bomb is the
+ * full reader's to bound), a merge key, a duplicate key, a key that is not a string,
+ * `__proto__`, a document that is not a mapping, `.inf`/`.nan` (a problem to place).
+ * `test/manifest/yaml-readers.test.ts` checks both readers agree on what this accepts.
+ */
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
+import { isScalar, Schema, type ScalarTag } from 'yaml';
+import { MAX_DEPTH } from './yaml-limits.js';
+
+export interface FastDocument {
+  data: Record<string, unknown>;
+  /** Offset of the document's first node (what the full reader calls its start). */
+  start: number;
+}
+
+/** The core schema's scalar tags that plain scalars are tested against, in the yaml library's order. */
+const PLAIN_TAGS = new Schema({}).tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && t.test !== undefined);
+const RESOLVE_OPTIONS = { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2];
+
+const LONE_CR = /\r(?!\n)/;
+const TAB_INDENT = /^ *\t/m;
+const MAYBE_NOT_STRING = /^[-+.0-9~nNtTfF]/;
+
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp();
+
+/** The non-empty documents of `text`, or undefined when the full reader must read it. */
+export function readYamlFast(text: string): FastDocument[] | undefined {
+  if (text.includes('<<')) return undefined; // merge keys: the full reader's semantics
+  if (LONE_CR.test(text)) return undefined; // a line break to YAML 1.2 and js-yaml, not to the yaml library
+  if (TAB_INDENT.test(text)) return undefined; // where the readers differ on what a tab there means
+  let events: Event[];
+  try {
+    // Half the limit: depthProblem's count is an upper bound of the real depth, so that well below it both readers agree.
+    events = parseEvents(text, { maxDepth: MAX_DEPTH / 2 });
+  } catch {
+    return undefined;
+  }
+  try {
+    return new Construction(text, events).documents();
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+class Construction {
+  private pos = 0;
+  constructor(
+    private readonly text: string,
+    private readonly events: Event[],
+  ) {}
+
+  documents(): FastDocument[] {
+    const out: FastDocument[] = [];
+    const { events } = this;
+    while (this.pos < events.length) {
+      const doc = events[this.pos++]!;
+      if (doc.type !== EVENT_ID.DOCUMENT || doc.directives.length > 0) throw GIVE_UP;
+      const root = events[this.pos];
+      if (root === undefined) throw GIVE_UP;
+      if (root.type === EVENT_ID.SCALAR && root.style === SCALAR_STYLE.PLAIN && this.plain(root) === null) {
+        // An empty (or `~`) document: skipped, as the full reader skips it.
+        this.pos++;
+      } else {
+        if (root.type !== EVENT_ID.MAPPING) throw GIVE_UP;
+        out.push({ start: root.start, data: this.node() as Record<string, unknown> });
+      }
+      if (events[this.pos++]?.type !== EVENT_ID.POP) throw GIVE_UP;
+    }
+    return out;
+  }
+
+  private node(): unknown {
+    const e = this.events[this.pos++];
+    if (e === undefined) throw GIVE_UP;
+    switch (e.type) {
+      case EVENT_ID.MAPPING: {
+        if (e.tagStart !== -1) throw GIVE_UP;
+        const out: Record<string, unknown> = {};
+        for (;;) {
+          const k = this.events[this.pos++];
+          if (k === undefined) throw GIVE_UP;
+          if (k.type === EVENT_ID.POP) return out;
+          if (k.type !== EVENT_ID.SCALAR || k.tagStart !== -1) throw GIVE_UP;
+          const key = this.scalar(k);
+          if (typeof key !== 'string' || key === '__proto__' || Object.hasOwn(out, key)) throw GIVE_UP;
+          out[key] = this.node();
+        }
+      }
+      case EVENT_ID.SEQUENCE: {
+        if (e.tagStart !== -1) throw GIVE_UP;
+        const out: unknown[] = [];
+        while (this.events[this.pos]?.type !== EVENT_ID.POP) {
+          if (this.pos >= this.events.length) throw GIVE_UP;
+          out.push(this.node());
+        }
+        this.pos++;
+        return out;
+      }
+      case EVENT_ID.SCALAR:
+        if (e.tagStart !== -1) throw GIVE_UP;
+        return this.scalar(e);
+      default:
+        throw GIVE_UP; // an alias, or an event out of place
+    }
+  }
+
+  private scalar(e: ScalarEvent): unknown {
+    return e.style === SCALAR_STYLE.PLAIN ? this.plain(e) : getScalarValue(this.text, e);
+  }
+
+  /** A plain scalar as the `yaml` library resolves it (composeScalar's findScalarTagByTest). */
+  private plain(e: ScalarEvent): unknown {
+    const value = e.valueStart === -1 ? '' : getScalarValue(this.text, e);
+    // Every core-schema tag's pattern starts with one of these (null, bool, int, float): most values skip the tests.
+    if (value !== '' && !MAYBE_NOT_STRING.test(value)) return value;
+    const tag = PLAIN_TAGS.find((t) => t.test!.test(value));
+    if (!tag) return value;
+    const resolved = tag.resolve(value, () => {
+      throw GIVE_UP;
+    }, RESOLVE_OPTIONS);
+    const v: unknown = isScalar(resolved) ? resolved.value : resolved;
+    if (typeof v === 'number' && !Number.isFinite(v)) throw GIVE_UP;
+    return v;
+  }
+}
