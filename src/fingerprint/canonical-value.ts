@@ -44,5 +44,15 @@ export function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (isRecord(v) ? sortKeys(v) : v));
+  return JSON.stringify(value, (_k, v: unknown) => (isRecord(v) && !keysSorted(v) ? sortKeys(v) : v));
+}
+
+/** Canonical forms are built sorted: checking is cheaper than copying. */
+function keysSorted(obj: Rec): boolean {
+  let prev: string | undefined;
+  for (const key in obj) {
+    if (prev !== undefined && prev > key) return false;
+    prev = key;
+  }
+  return true;
 }

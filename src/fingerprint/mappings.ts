@@ -144,7 +144,7 @@ function canonicalField(def: Rec, context: FieldContext): Rec {
   const type = typeof rawType === 'string' ? rawType : undefined;
   const isObject = context === 'property' && (type === undefined || type === 'object');
   const out: Rec = {};
-  const defaults = { ...FIELD_DEFAULTS['*'], ...(FIELD_DEFAULTS[isObject ? 'object' : (type ?? '')] ?? {}) };
+  const defaults = defaultsOf(isObject ? 'object' : (type ?? ''));
 
   for (const key of Object.keys(def).sort()) {
     const v = def[key];
@@ -173,9 +173,28 @@ function canonicalField(def: Rec, context: FieldContext): Rec {
       }
     }
   }
-  if (isObject && out['properties'] === undefined) out['type'] = 'object';
-  if (type !== undefined && ANALYZED_TYPES.has(type)) normalizeAnalyzers(out);
-  return sortRec(out);
+  // Keys went in sorted; only these two steps add keys out of order.
+  if (isObject && out['properties'] === undefined) {
+    out['type'] = 'object';
+    return sortRec(out);
+  }
+  if (type !== undefined && ANALYZED_TYPES.has(type)) {
+    normalizeAnalyzers(out);
+    return sortRec(out);
+  }
+  return out;
+}
+
+const defaultsByType = new Map<string, Record<string, string>>();
+
+/** FIELD_DEFAULTS['*'] with the type's own, made once per type. */
+function defaultsOf(type: string): Record<string, string> {
+  let d = defaultsByType.get(type);
+  if (!d) {
+    d = { ...FIELD_DEFAULTS['*'], ...(FIELD_DEFAULTS[type] ?? {}) };
+    defaultsByType.set(type, d);
+  }
+  return d;
 }
 
 function canonicalMultiFields(value: unknown): Rec | undefined {

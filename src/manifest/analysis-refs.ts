@@ -26,6 +26,7 @@ const WORDS: Record<Kind, string> = { analyzer: 'analyzer', tokenizer: 'tokenize
 
 /** Mapping parameters that name an analyzer or a normalizer. */
 const MAPPING_REFS: Record<string, Kind> = { analyzer: 'analyzer', search_analyzer: 'analyzer', search_quote_analyzer: 'analyzer', normalizer: 'normalizer' };
+const MAPPING_REF_ENTRIES = Object.entries(MAPPING_REFS);
 
 interface Ref {
   kind: Kind;
@@ -37,7 +38,7 @@ export function analysisProblems(spec: Record<string, unknown>, problemAt: At): 
   const defined: Record<Kind, Set<string>> = { analyzer: new Set(), tokenizer: new Set(), filter: new Set(), char_filter: new Set(), normalizer: new Set() };
   const refs: Ref[] = [];
   if (isRecord(spec['settings'])) settingsRefs(spec['settings'], defined, refs);
-  if (isRecord(spec['mappings'])) mappingRefs(spec['mappings'], ['spec', 'mappings'], refs);
+  if (isRecord(spec['mappings'])) mappingRefs(spec['mappings'], { up: null, steps: ['spec', 'mappings'] }, refs);
   const out: Problem[] = [];
   for (const r of refs) {
     if (defined[r.kind].has(r.name) || BUILTIN[r.kind].has(r.name)) continue;
@@ -70,22 +71,35 @@ function settingsRefs(settings: Record<string, unknown>, defined: Record<Kind, S
 }
 
 /** `analyzer` / `search_analyzer` / `search_quote_analyzer` / `normalizer` of every field, multi-field and dynamic template. */
-function mappingRefs(node: Record<string, unknown>, path: Path, refs: Ref[]): void {
-  for (const [param, kind] of Object.entries(MAPPING_REFS)) {
+/** A path built only for the fields that name an analysis component (a mapping may have 100,000 fields). */
+interface LazyPath {
+  up: LazyPath | null;
+  steps: Path;
+}
+
+function pathOf(p: LazyPath): Path {
+  return p.up ? [...pathOf(p.up), ...p.steps] : [...p.steps];
+}
+
+function mappingRefs(node: Record<string, unknown>, path: LazyPath, refs: Ref[]): void {
+  for (const [param, kind] of MAPPING_REF_ENTRIES) {
     const v = node[param];
-    if (typeof v === 'string') refs.push({ kind, name: v, path: [...path, param] });
+    if (typeof v === 'string') refs.push({ kind, name: v, path: [...pathOf(path), param] });
   }
   for (const key of ['properties', 'fields']) {
     const children = node[key];
     if (!isRecord(children)) continue;
-    for (const [name, child] of Object.entries(children)) if (isRecord(child)) mappingRefs(child, [...path, key, name], refs);
+    for (const name in children) {
+      const child = children[name];
+      if (isRecord(child)) mappingRefs(child, { up: path, steps: [key, name] }, refs);
+    }
   }
   const templates = node['dynamic_templates'];
   if (Array.isArray(templates)) {
     templates.forEach((t, i) => {
       if (!isRecord(t)) return;
       for (const [name, body] of Object.entries(t)) {
-        if (isRecord(body) && isRecord(body['mapping'])) mappingRefs(body['mapping'], [...path, 'dynamic_templates', i, name, 'mapping'], refs);
+        if (isRecord(body) && isRecord(body['mapping'])) mappingRefs(body['mapping'], { up: path, steps: ['dynamic_templates', i, name, 'mapping'] }, refs);
       }
     });
   }
