@@ -16,10 +16,11 @@ export interface ReadTogether<Store extends boolean> {
 }
 
 export async function readTogether<Store extends boolean>(s: Session, want: { store: Store; git: boolean }): Promise<ReadTogether<Store>> {
-  const manifests = s.manifests();
+  // The cluster first: its round trips then run while the rest is read and parsed here.
   const snapshot = s.cluster().then((c) => c.snapshot(s.prefix));
-  const store = want.store ? s.stateView() : Promise.resolve(null);
   const git = want.git ? s.git() : Promise.resolve(null);
+  const store = want.store ? s.stateView() : Promise.resolve(null);
+  const manifests = s.manifests();
   for (const p of [snapshot, store, git]) p.catch(() => undefined);
   const loaded = await manifests;
   const [snap, st, g] = await Promise.all([snapshot, store, git]);
