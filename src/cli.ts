@@ -50,17 +50,34 @@ function globalOptions(): GlobalOption[] {
   return globals;
 }
 
-export function buildCli(opts: { color?: boolean } = {}): Cli<EsmContext> {
+/**
+ * The CLI with every command, or (`argv` given) with only the commands that argv's
+ * first word names when it names one plainly: clipanion builds its parser from every
+ * option of every registered command, a tenth of `esm plan`'s start-up. Help, version,
+ * typos and `esm help` get every command, so that usage and suggestions see them all.
+ */
+export function buildCli(opts: { color?: boolean; argv?: readonly string[] } = {}): Cli<EsmContext> {
   const cli = new EsmCli({
     enableColors: opts.color ?? false,
     binaryLabel: 'esm — Elasticsearch index schemas as code',
     binaryName: 'esm',
     binaryVersion: version(),
   });
+  const named = opts.argv ? commandsNamedBy(opts.argv) : [];
+  if (named.length > 0) {
+    for (const c of named) cli.register(c);
+    return cli;
+  }
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   for (const c of COMMANDS) cli.register(c);
   return cli;
+}
+
+function commandsNamedBy(argv: readonly string[]): typeof COMMANDS {
+  const first = argv[0];
+  if (first === undefined || first === 'help' || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return [];
+  return COMMANDS.filter((c) => c.paths?.some((p) => p[0] === first));
 }
 
 /**
@@ -102,13 +119,13 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
     color,
     argv: ['esm', ...argv],
   };
-  const cli = buildCli({ color });
+  const cli = buildCli({ color, argv });
   const debug = env.ESM_DEBUG === '1';
   let command;
   try {
     command = cli.process(joinNegativeValues(argv), context);
   } catch (e) {
-    const help = helpFor(cli, argv, context);
+    const help = helpFor(buildCli({ color }), argv, context);
     if (help !== null) {
       stdout.write(help);
       return 0;
