@@ -5,7 +5,7 @@ import { RuntimeError } from '../errors.js';
 import { docId, isDeletion, openSource } from '../sources/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Session } from './session.js';
-import type { Doc } from '../sources/types.js';
+import type { Doc, DocumentSource } from '../sources/types.js';
 
 export interface FillOptions {
   /** null: every document (a fill); otherwise the documents changed after this time (a catch-up). */
@@ -21,6 +21,13 @@ export interface FillOptions {
   onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void;
   onStart?: (info: { total: number | undefined }) => void;
 }
+
+/**
+ * A fill of at most this many documents (two bulk requests) is sent into the index as
+ * it is: tuning it would cost two cluster-state updates (the settings, then their
+ * restore), which a single node applies one at a time — more than the tuning saves.
+ */
+export const SMALL_FILL_DOCS = 10_000;
 
 export interface FillResult {
   docs: number;
@@ -56,10 +63,12 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
     { action, master, instance: index },
     async () => {
       const cluster = await s.cluster();
-      const tune = (opts.tune ?? false) && since === null;
+      const source = via === 'source' ? openSource(manifest, { cwd: s.config.cwd }) : null;
+      const total = source ? await source.count?.({ since }) : undefined;
+      const tune = (opts.tune ?? false) && since === null && !(total !== undefined && total <= SMALL_FILL_DOCS);
       if (tune) await cluster.prepareForFill(index);
       try {
-        docs = via === 'reindex' ? await viaReindex(s, cluster, manifest, index, since, opts) : await viaSource(s, cluster, manifest, index, since, opts);
+        docs = source ? await viaSource(s, cluster, manifest, source, total, index, since, opts) : await viaReindex(s, cluster, manifest, index, since, opts);
       } finally {
         if (tune) await cluster.restoreAfterFill(index, manifest.spec.settings);
       }
@@ -104,9 +113,16 @@ function withDocsAffected(e: unknown, docs: number): unknown {
   return e;
 }
 
-async function viaSource(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
-  const source = openSource(manifest, { cwd: s.config.cwd });
-  const total = await source.count?.({ since });
+async function viaSource(
+  s: Session,
+  cluster: Cluster,
+  manifest: Manifest,
+  source: DocumentSource,
+  total: number | undefined,
+  index: string,
+  since: string | null,
+  opts: FillOptions,
+): Promise<number> {
   opts.onStart?.({ total });
   const t0 = Date.now();
   let indexed = 0;

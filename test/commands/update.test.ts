@@ -181,6 +181,33 @@ describe('esm update: targets', () => {
     expect(await title(1)).toBe('1=default 2=default');
   });
 
+  it('a fill its source counts at 10,000 documents or fewer is not tuned (two cluster-state updates saved); a larger one is', async () => {
+    const p = tempProject('updsmall');
+    project = p;
+    // The source says how many documents it has, and looks at the instance's settings while esm fills it.
+    const probe = (declared: number) =>
+      [
+        `export function count() { return ${declared}; }`,
+        `export default async function* () {`,
+        `  const res = await fetch(${JSON.stringify(`${p.env.ESM_URL}/${p.prefix}movies-*/_settings?flat_settings=true`)});`,
+        `  const seen = Object.entries(await res.json()).map(([name, v]) => name.slice(name.lastIndexOf('-') + 1) + '=' + (v.settings['index.refresh_interval'] ?? 'default')).sort();`,
+        `  yield { id: 'probe', title: seen.join(' '), updated_at: '2020-01-01T00:00:00.000Z' };`,
+        `}`,
+      ].join('\n');
+    p.write('data/small.mjs', probe(10_000));
+    p.write('data/large.mjs', probe(10_001));
+    const title = async (n: number) => (await rawClient().get<{ title: string }>({ index: `${p.prefix}movies-${n}`, id: 'probe' }))._source?.title;
+    p.manifest('movies', manifestYaml('movies', 'type: module\npath: ../data/small.mjs'));
+    await ok(p, ['create', 'movies']);
+    await activate(p, 'movies', 1);
+    await ok(p, ['create', 'movies', '--force']);
+    await ok(p, ['update', 'movies', '--newer', '--full']);
+    expect(await title(2)).toBe('1=default 2=default');
+    p.manifest('movies', manifestYaml('movies', 'type: module\npath: ../data/large.mjs'));
+    await ok(p, ['update', 'movies', '--newer', '--full']);
+    expect(await title(2)).toBe('1=default 2=-1');
+  });
+
   it('--newer after esm create fills only the new instance and moves no alias', async () => {
     const p = moviesProject(movies(30));
     await filledAndActive(p);
