@@ -27,6 +27,7 @@ const WORDS: Record<Kind, string> = { analyzer: 'analyzer', tokenizer: 'tokenize
 /** Mapping parameters that name an analyzer or a normalizer. */
 const MAPPING_REFS: Record<string, Kind> = { analyzer: 'analyzer', search_analyzer: 'analyzer', search_quote_analyzer: 'analyzer', normalizer: 'normalizer' };
 const MAPPING_REF_ENTRIES = Object.entries(MAPPING_REFS);
+const CHILD_KEYS = ['properties', 'fields'] as const;
 
 interface Ref {
   kind: Kind;
@@ -86,7 +87,7 @@ function mappingRefs(node: Record<string, unknown>, path: LazyPath, refs: Ref[])
     const v = node[param];
     if (typeof v === 'string') refs.push({ kind, name: v, path: [...pathOf(path), param] });
   }
-  for (const key of ['properties', 'fields']) {
+  for (const key of CHILD_KEYS) {
     const children = node[key];
     if (!isRecord(children)) continue;
     for (const name in children) {
