@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { esUrl } from '../../test/support/es.js';
 import { InvalidInputError } from '../errors.js';
 import { connect } from './cluster.js';
+import { readNodeFacts } from './info.js';
 
 describe('connect', () => {
   it('refuses an unreadable CA certificate file as invalid input', () => {
@@ -16,10 +17,24 @@ describe('connect', () => {
     expect(first.version).toMatch(/^\d+\.\d+\.\d+/);
     // The engine probe (GET /) comes first, before anything else is sent.
     expect(seen[0]).toBe('GET /');
-    expect(seen.sort()).toEqual(['GET /', 'GET /_cluster/health', 'GET /_nodes/plugins']);
+    expect(seen.sort()).toEqual(['GET /', 'GET /_cluster/health', 'GET /_nodes/plugins,thread_pool']);
     expect(await c.info()).toEqual(first);
     await c.capabilities();
     expect(seen).toHaveLength(3);
     await c.close();
+  });
+
+  it("reads the data nodes' write threads (what the default bulk concurrency is made from) as the node reports them", async () => {
+    const pool = (await fetch(`${esUrl()}/_nodes/thread_pool?filter_path=nodes.*.thread_pool.write.size`).then((r) => r.json())) as {
+      nodes: Record<string, { thread_pool: { write: { size: number } } }>;
+    };
+    const threads = Object.values(pool.nodes).reduce((n, x) => n + x.thread_pool.write.size, 0);
+    expect(threads).toBeGreaterThan(0);
+    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+    try {
+      expect((await c.nodeFacts()).writeThreads).toBe(threads);
+    } finally {
+      await c.close();
+    }
   });
 });

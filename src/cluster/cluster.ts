@@ -15,7 +15,7 @@ import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
 import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
 import type { EngineClient, EngineDriver, RequestEvent } from './engine.js';
-import { readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
+import { bulkConcurrencyFor, readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
 import { count, createIndex, deleteIndices, getIndex, putMapping, putSettings, refresh, updateMeta, type IndexSpec } from './indices.js';
 import { acquireLock, currentLock, forceReleaseLock, type AcquireLockOptions, type Lock, type LockDoc, type LockHolder } from './lock.js';
 import { displayUrl } from '../redact.js';
@@ -46,6 +46,8 @@ export interface Cluster {
   /** Cluster name, engine and version. */
   info(): Promise<ClusterInfo>;
   capabilities(): Promise<Capabilities>;
+  /** Version, capabilities and write threads of the nodes (read once per connection). */
+  nodeFacts(): Promise<NodeFacts>;
   /** Everything under the prefix, in a constant number of requests; with `master`, only that master's indices and alias. */
   snapshot(prefix: string, opts?: { master?: string }): Promise<ClusterSnapshot>;
   /** One index (or the index an alias points at); null when missing. */
@@ -144,6 +146,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     async capabilities() {
       return (await nodeFacts()).capabilities;
     },
+    nodeFacts,
     snapshot: on((c, prefix: string, o?: { master?: string }) => readSnapshot(c, prefix, nodeFacts, o)),
     getIndex: on(getIndex),
     createIndex: on(createIndex),
@@ -158,8 +161,8 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     async *scan(index, o) {
       yield* scan(await conn(), index, o);
     },
-    bulkWrite: on(bulkWrite),
-    bulkWriteHits: on(bulkWriteHits),
+    bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor((await nodeFacts()).writeThreads) })),
+    bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor((await nodeFacts()).writeThreads) })),
     reindex: on(async (c, o: Omit<ReindexOptions, 'capabilities'>) => runReindex(c, { ...o, capabilities: (await nodeFacts()).capabilities })),
     prepareForFill: on(prepareForFill),
     restoreAfterFill: on(restoreAfterFill),

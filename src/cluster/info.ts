@@ -1,7 +1,7 @@
 /**
  * What a cluster is: its name, engine, version and optional modules. Elasticsearch's
  * test distribution has no `GET /`, so the name comes from `_cluster/health` and the
- * rest from `_nodes/plugins` (one request for version, modules and plugins).
+ * rest from `_nodes/plugins,thread_pool` (one request for version, modules, plugins and write threads).
  */
 import type { ClusterSnapshot } from './types.js';
 import type { Conn } from './conn.js';
@@ -20,9 +20,16 @@ export type Capabilities = ClusterSnapshot['capabilities'];
 export interface NodeFacts {
   version: string;
   capabilities: Capabilities;
+  /** Threads of the `write` pool over every data node (null: not told): how many bulk requests the cluster works on at once. */
+  writeThreads: number | null;
 }
 
-type NodesPlugins = { nodes?: Record<string, { version?: string; modules?: Array<{ name?: string }>; plugins?: Array<{ name?: string }> }> };
+type NodesPlugins = {
+  nodes?: Record<
+    string,
+    { version?: string; roles?: string[]; modules?: Array<{ name?: string }>; plugins?: Array<{ name?: string }>; thread_pool?: { write?: { size?: number } } }
+  >;
+};
 
 /**
  * Version (the lowest of the nodes) and capabilities (what every node has, as a module
@@ -37,7 +44,25 @@ export function parseNodeFacts(body: NodesPlugins): NodeFacts {
     nodes.length > 0 && nodes.every((n) => [...(n.modules ?? []), ...(n.plugins ?? [])].some((m) => m.name === module || m.name === `${module}-client`));
   const reindex = everyNodeHas('reindex');
   // `_reindex`, `_delete_by_query` and `_update_by_query` all live in the reindex module.
-  return { version, capabilities: { reindex, deleteByQuery: reindex } };
+  return { version, capabilities: { reindex, deleteByQuery: reindex }, writeThreads: writeThreadsOf(nodes) };
+}
+
+/** Sum of the write pool sizes of the data nodes (roles `data`, `data_hot`, …); null when a size is missing. */
+function writeThreadsOf(nodes: NonNullable<NodesPlugins['nodes']>[string][]): number | null {
+  const data = nodes.filter((n) => n.roles === undefined || n.roles.some((r) => r === 'data' || r.startsWith('data_')));
+  const sizes = data.map((n) => n.thread_pool?.write?.size);
+  if (sizes.length === 0 || sizes.some((x) => typeof x !== 'number' || !(x > 0))) return null;
+  return (sizes as number[]).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Bulk requests in flight by default: one per write thread of the cluster (a request to
+ * a one-shard instance keeps one thread busy), at least 2 so that one request is built
+ * while the other is indexed, at most 8 (each holds up to 5 MB in this process).
+ */
+export function bulkConcurrencyFor(writeThreads: number | null): number {
+  if (writeThreads === null) return 2;
+  return Math.min(8, Math.max(2, writeThreads));
 }
 
 export function compareVersions(a: string, b: string): number {
@@ -59,8 +84,8 @@ export async function readNodeFacts(conn: Conn): Promise<NodeFacts> {
   try {
     const body = await conn.request('reading node versions and modules', {
       method: 'GET',
-      path: '/_nodes/plugins',
-      querystring: { filter_path: 'nodes.*.version,nodes.*.modules.name,nodes.*.plugins.name' },
+      path: '/_nodes/plugins,thread_pool',
+      querystring: { filter_path: 'nodes.*.version,nodes.*.roles,nodes.*.modules.name,nodes.*.plugins.name,nodes.*.thread_pool.write.size' },
     });
     return parseNodeFacts(body as NodesPlugins);
   } catch (err) {

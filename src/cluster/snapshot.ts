@@ -7,7 +7,7 @@
  *   2. `GET _cluster/health/<prefix>*?level=indices` — cluster name and index health;
  *   3. one `_search` (size 0) with a `terms` aggregation on `_index` — top-level
  *      document counts (`_cat`/`_stats` would count nested documents too);
- *   4. `_nodes/plugins` — version and modules, once per connection.
+ *   4. `_nodes/plugins,thread_pool` — version, modules and write threads, once per connection.
  * With an empty prefix the pattern is `*`: open, non-hidden indices.
  */
 import { parseMeta } from './meta.js';

@@ -12,7 +12,7 @@ export const batchSizeOption = () =>
 
 export const concurrencyOption = () =>
   Option.String('--concurrency', {
-    description: 'bulk requests in flight (1..16, default 2)',
+    description: 'bulk requests in flight (1..16; default: one per write thread of the data nodes, 2..8)',
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16)]),
   });
 
