@@ -152,12 +152,45 @@ describe('HistoryStore', () => {
     expect(store.view().fillRates).toEqual({ movies: 5_000 });
   });
 
+  it("reads each master's active instance's last completed full fill: its instance, documents and end, without touching the state hash", async () => {
+    const { file } = await aStateFile();
+    const time = setClock();
+    const store = await HistoryStore.open(file, { now: time.now });
+    const run = (action: 'update' | 'partial_update', master: string, instance: string, to: string, outcome: { status: 'complete' | 'failed'; docsAffected?: number }) => {
+      const id = store.startAction({ action, master, instance });
+      time.set(to);
+      store.finishAction(id, outcome);
+    };
+    store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-2' });
+    store.upsertMaster({ name: 'books', alias: 'books', activeInstance: 'books-1' });
+    store.upsertMaster({ name: 'songs', alias: 'songs', activeInstance: null });
+    run('update', 'movies', 'movies-2', '2025-06-01T10:00:00.000Z', { status: 'complete', docsAffected: 10_000 });
+    run('update', 'movies', 'movies-2', '2025-06-02T10:00:00.000Z', { status: 'complete', docsAffected: 12_000 });
+    // Not a full fill, not completed, or of another instance: none of them count.
+    run('partial_update', 'movies', 'movies-2', '2025-06-03T10:00:00.000Z', { status: 'complete', docsAffected: 3 });
+    run('update', 'movies', 'movies-2', '2025-06-04T10:00:00.000Z', { status: 'failed', docsAffected: 50 });
+    run('update', 'movies', 'movies-3', '2025-06-05T10:00:00.000Z', { status: 'complete', docsAffected: 13_000 });
+    // A completed update that did not say how many documents it moved says nothing either.
+    run('update', 'books', 'books-1', '2025-06-01T10:00:00.000Z', { status: 'complete', docsAffected: 40 });
+    run('update', 'books', 'books-1', '2025-06-02T10:00:00.000Z', { status: 'complete' });
+    run('update', 'songs', 'songs-1', '2025-06-01T10:00:00.000Z', { status: 'complete', docsAffected: 7 });
+    expect(store.view().lastFills).toEqual({
+      movies: { instance: 'movies-2', docs: 12_000, at: '2025-06-02T10:00:00.000Z' },
+      books: { instance: 'books-1', docs: 40, at: '2025-06-01T10:00:00.000Z' },
+    });
+    // Read-only, from the file: the same figures.
+    expect((await HistoryStore.open(file, { readOnly: true })).view().lastFills).toEqual(store.view().lastFills);
+    // The state hash is of masters and instances only: the fills are not part of it.
+    const { lastFills: _fills, ...rest } = store.view();
+    expect(store.stateHash()).toBe(stateHashOf(rest));
+  });
+
   describe('a missing state file', () => {
     it('is an empty store that read-only commands never create', async () => {
       const { dir, file } = await aStateFile();
       const store = await HistoryStore.open(file, { readOnly: true });
       expect(store.exists).toBe(false);
-      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {} });
+      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {} });
       expect(store.listActions()).toEqual([]);
       expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
       expect(await readdir(dir)).toEqual([]);

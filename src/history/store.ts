@@ -27,6 +27,7 @@ import type {
   HistoryView,
   InstanceInput,
   InstanceRecord,
+  LastFill,
   MasterInput,
   MasterRecord,
   NewAction,
@@ -216,7 +217,7 @@ export class HistoryStore {
       const n = /-(\d+)$/.exec(instance)?.[1];
       if (n && instance.endsWith(`${String(r.master)}-${n}`)) bump(instance);
     }
-    return { masters, instances, maxNumber, fillRates: this.fillRates() };
+    return { masters, instances, maxNumber, fillRates: this.fillRates(), lastFills: this.lastFills() };
   }
 
   /** docs/s of each master's last completed full update that moved documents. */
@@ -230,6 +231,22 @@ export class HistoryStore {
       if (Number.isFinite(seconds) && seconds > 0) rates[master] = Number(r.docs_affected) / seconds;
     }
     return rates;
+  }
+
+  /** Per master, the last completed full `update` of its active instance that says how many documents it moved. */
+  private lastFills(): Record<string, LastFill> {
+    const fills: Record<string, LastFill> = {};
+    const rows = this.all(
+      `SELECT m.name AS master, a.instance, a.docs_affected, a.ended_at FROM masters m
+       JOIN actions a ON a.master = m.name AND a.instance = m.active_instance
+       WHERE a.action = 'update' AND a.status = 'complete' AND a.docs_affected IS NOT NULL AND a.ended_at IS NOT NULL
+       ORDER BY a.id DESC`,
+    );
+    for (const r of rows) {
+      const master = String(r.master);
+      if (!(master in fills)) fills[master] = { instance: String(r.instance), docs: Number(r.docs_affected), at: String(r.ended_at) };
+    }
+    return fills;
   }
 
   /**

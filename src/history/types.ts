@@ -81,6 +81,20 @@ export interface HistoryView {
    * what a plan's fill estimate is based on. Absent in hand-made views.
    */
   fillRates?: Record<string, number>;
+  /**
+   * Per master, its active instance's last completed full fill (`update`): the documents it
+   * moved and when it ended. What an offline plan shows without a cluster. Absent in hand-made views.
+   */
+  lastFills?: Record<string, LastFill>;
+}
+
+/** A completed full fill of an instance, as the journal recorded it. */
+export interface LastFill {
+  instance: string;
+  /** Documents the fill moved (`docs_affected`). */
+  docs: number;
+  /** When it ended (ISO 8601). */
+  at: string;
 }
 
 /** How an action ended. */
