@@ -3,7 +3,9 @@ export type {
   Decision,
   DeletionMethod,
   DeletionPlan,
+  FillEstimate,
   MasterPlan,
+  OfflineHistory,
   OfflineMaster,
   OfflinePlan,
   OfflineStatus,
@@ -14,7 +16,7 @@ export type {
   WarningCode,
 } from './types.js';
 export { DECISIONS, hasChanges } from './types.js';
-export type { PlanHistory, PlanIndex, PlanInstanceMeta, PlanInstanceRecord, PlanMasterRecord, PlanSnapshot } from './inputs.js';
+export type { PlanHistory, PlanIndex, PlanInstanceMeta, PlanInstanceRecord, PlanMasterRecord, PlanSnapshot, RecordedFill } from './inputs.js';
 export { createPlan, summarize, type PlanInput } from './plan.js';
 export {
   addsDataFields,

@@ -58,4 +58,13 @@ export interface PlanHistory {
   maxNumber: Record<string, number>;
   /** Per master, the docs/s of its last full fill (for estimates). */
   fillRates?: Record<string, number>;
+  /** Per master, its active instance's last completed full fill (the offline plan's document counts). */
+  lastFills?: Record<string, RecordedFill>;
+}
+
+/** A completed full fill as the history recorded it: the instance, the documents it moved, when it ended. */
+export interface RecordedFill {
+  instance: string;
+  docs: number;
+  at: string;
 }

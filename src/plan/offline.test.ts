@@ -79,3 +79,50 @@ describe('planOffline', () => {
     expect(byName('shows').reasons).toEqual([]);
   });
 });
+
+describe('planOffline with the history', () => {
+  const base = [master('movies', { title: { type: 'text' } }), master('people', { name: { type: 'keyword' } }), master('tags', { tag: { type: 'keyword' } })];
+  const head = [
+    master('movies', { title: { type: 'keyword' } }),
+    master('people', { name: { type: 'keyword' }, age: { type: 'integer' } }),
+    master('tags', { tag: { type: 'keyword' } }),
+    master('new', { y: { type: 'keyword' } }),
+  ];
+  const lastFills = {
+    movies: { instance: 'movies-3', docs: 12_000, at: '2026-11-30T10:00:00.000Z' },
+    people: { instance: 'people-1', docs: 40, at: '2026-11-29T08:00:00.000Z' },
+    tags: { instance: 'tags-2', docs: 7, at: '2026-11-28T08:00:00.000Z' },
+  };
+  const byName = (p: ReturnType<typeof planOffline>, n: string) => p.masters.find((m) => m.name === n)!;
+
+  it("gives each master the documents its active instance's last fill moved, and for a replace the fill at the last measured rate", () => {
+    const plan = planOffline(base, head, { history: { file: '.esm/state.sqlite', view: { lastFills, fillRates: { movies: 4_000 } } } });
+    expect(plan.history).toEqual({ file: '.esm/state.sqlite', read: true });
+    expect(byName(plan, 'movies')).toMatchObject({
+      verdict: 'replace',
+      recordedDocs: { instance: 'movies-3', docs: 12_000, at: '2026-11-30T10:00:00.000Z' },
+      fillEstimate: { docs: 12_000, seconds: 3, docsPerSecond: 4_000 },
+    });
+    // In place or unchanged: the count, no fill to estimate.
+    expect(byName(plan, 'people')).toMatchObject({ verdict: 'in_place', recordedDocs: { instance: 'people-1', docs: 40 } });
+    expect(byName(plan, 'people').fillEstimate).toBeUndefined();
+    expect(byName(plan, 'tags').recordedDocs).toEqual({ instance: 'tags-2', docs: 7, at: '2026-11-28T08:00:00.000Z' });
+    expect(byName(plan, 'tags').fillEstimate).toBeUndefined();
+    // Not in the history: nothing recorded.
+    expect(byName(plan, 'new').recordedDocs).toBeNull();
+  });
+
+  it('estimates no duration when the history measured no fill rate for the master', () => {
+    const plan = planOffline(base, head, { history: { file: 'state.sqlite', view: { lastFills } } });
+    expect(byName(plan, 'movies').fillEstimate).toEqual({ docs: 12_000, seconds: null, docsPerSecond: null });
+  });
+
+  it('has no figures without a history, and says whether one was read', () => {
+    const none = planOffline(base, head);
+    expect(none.history).toBeNull();
+    expect(none.masters.every((m) => m.recordedDocs === null && m.fillEstimate === undefined)).toBe(true);
+    const unreadable = planOffline(base, head, { history: { file: '.esm/state.sqlite', view: null } });
+    expect(unreadable.history).toEqual({ file: '.esm/state.sqlite', read: false });
+    expect(unreadable.masters.every((m) => m.recordedDocs === null && m.fillEstimate === undefined)).toBe(true);
+  });
+});

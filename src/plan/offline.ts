@@ -4,6 +4,8 @@
  */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { addsDataFields, deepEqual, describeChange, diffSpecs } from './diff.js';
+import { fillEstimate } from './fill-estimate.js';
+import type { PlanHistory } from './inputs.js';
 import type { OfflineMaster, OfflinePlan } from './types.js';
 
 const OTHER_SPEC_PARTS = ['source', 'idField', 'updatedField', 'activation', 'retention'] as const satisfies readonly (keyof MasterSpec)[];
@@ -12,13 +14,19 @@ export interface OfflineOptions {
   baseRef?: string;
   baseCommit?: string | null;
   head?: { commit: string | null; dirty: boolean } | null;
+  /**
+   * The history (state file) the document counts come from: `file` as the user named it, and
+   * what it recorded (null: missing or unreadable, so no counts). Absent: no history asked for.
+   */
+  history?: { file: string; view: Pick<PlanHistory, 'lastFills' | 'fillRates'> | null } | null;
 }
 
 export function planOffline(base: Manifest[], head: Manifest[], opts: OfflineOptions = {}): OfflinePlan {
   const before = new Map(base.map((m) => [m.name, m]));
   const after = new Map(head.map((m) => [m.name, m]));
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
-  const masters = names.map((name) => compareMaster(name, before.get(name), after.get(name)));
+  const view = opts.history?.view ?? null;
+  const masters = names.map((name) => withRecordedDocs(compareMaster(name, before.get(name), after.get(name)), view));
   const count = (f: (m: OfflineMaster) => boolean) => masters.filter(f).length;
   return {
     formatVersion: 1,
@@ -26,6 +34,7 @@ export function planOffline(base: Manifest[], head: Manifest[], opts: OfflineOpt
     baseRef: opts.baseRef ?? null,
     baseCommit: opts.baseCommit ?? null,
     head: opts.head ?? null,
+    history: opts.history ? { file: opts.history.file, read: view !== null } : null,
     masters,
     summary: {
       added: count((m) => m.status === 'added'),
@@ -39,7 +48,16 @@ export function planOffline(base: Manifest[], head: Manifest[], opts: OfflineOpt
   };
 }
 
-function compareMaster(name: string, a: Manifest | undefined, b: Manifest | undefined): OfflineMaster {
+/** What the history recorded of the master's documents and, for a replace, the fill that follows from it. */
+function withRecordedDocs(m: Omit<OfflineMaster, 'recordedDocs'>, view: Pick<PlanHistory, 'lastFills' | 'fillRates'> | null): OfflineMaster {
+  const recorded = view?.lastFills?.[m.name];
+  if (!recorded) return { ...m, recordedDocs: null };
+  const recordedDocs = { instance: recorded.instance, docs: recorded.docs, at: recorded.at };
+  if (m.verdict !== 'replace') return { ...m, recordedDocs };
+  return { ...m, recordedDocs, fillEstimate: fillEstimate(recorded.docs, view?.fillRates?.[m.name]) };
+}
+
+function compareMaster(name: string, a: Manifest | undefined, b: Manifest | undefined): Omit<OfflineMaster, 'recordedDocs'> {
   const fpA = a?.fingerprint ?? null;
   const fpB = b?.fingerprint ?? null;
   if (!a) {

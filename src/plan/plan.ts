@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors.js';
 import type { PlanHistory, PlanSnapshot } from './inputs.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
+import { fillEstimate } from './fill-estimate.js';
 import { masterState, type MasterState } from './instances.js';
 import { dependencyOrder } from './order.js';
 import { orphanWarnings } from './orphans.js';
@@ -70,8 +71,7 @@ export function createPlan(input: PlanInput): Plan {
 function withSizes(mp: MasterPlan, state: MasterState, rate: number | undefined): MasterPlan {
   const liveDocs = state.active?.index.docs ?? null;
   if (mp.decision !== 'replace' || liveDocs === null) return { ...mp, liveDocs };
-  const docsPerSecond = rate !== undefined && rate > 0 ? rate : null;
-  return { ...mp, liveDocs, fillEstimate: { docs: liveDocs, seconds: docsPerSecond ? liveDocs / docsPerSecond : null, docsPerSecond } };
+  return { ...mp, liveDocs, fillEstimate: fillEstimate(liveDocs, rate) };
 }
 
 export function summarize(masters: MasterPlan[]): PlanSummary {

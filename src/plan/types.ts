@@ -1,5 +1,6 @@
 /** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
+import type { RecordedFill } from './inputs.js';
 
 /** Every decision, in the order SPEC §7 names them; `Decision` is derived from it, so a new one is listed here or nowhere. */
 export const DECISIONS = ['create', 'noop', 'catch_up_activate', 'in_place', 'replace'] as const;
@@ -94,9 +95,16 @@ export interface MasterPlan {
    * For a replace: about how many documents the fill moves (the active instance's count) and,
    * when the history has measured this master's fill rate, about how long it takes.
    */
-  fillEstimate?: { docs: number; seconds: number | null; docsPerSecond: number | null };
+  fillEstimate?: FillEstimate;
   /** Set when the plan copies documents into an instance it activates: how source deletions are kept out. */
   deletions?: DeletionPlan;
+}
+
+/** About how many documents a fill moves and, at the master's last measured rate (null: none recorded), how long it takes. */
+export interface FillEstimate {
+  docs: number;
+  seconds: number | null;
+  docsPerSecond: number | null;
 }
 
 /** Changes by op; `mark_filled` only writes esm's own bookkeeping and is not counted. */
@@ -149,7 +157,23 @@ export interface OfflineMaster {
   verdict: 'in_place' | 'replace' | null;
   /** Apply would create a new instance: an added master, or a change that needs a replace. */
   newInstance: boolean;
+  /**
+   * Per the history (the state file), the documents the active instance's last completed full
+   * fill moved, that instance and when the fill ended. null: no history read, or it records none.
+   */
+  recordedDocs: RecordedFill | null;
+  /**
+   * For a replace whose documents the history knows: as the cluster plan's, the fill's size (the
+   * recorded count) and, at the master's last measured rate, its duration.
+   */
+  fillEstimate?: FillEstimate;
   reasons: string[];
+}
+
+/** The history an offline plan read its figures from: the state file as configured, and whether it could be read. */
+export interface OfflineHistory {
+  file: string;
+  read: boolean;
 }
 
 export interface OfflinePlan {
@@ -161,6 +185,8 @@ export interface OfflinePlan {
   baseCommit?: string | null;
   /** The working tree's commit (HEAD), and whether the tree had uncommitted changes. */
   head?: { commit: string | null; dirty: boolean } | null;
+  /** Where the document counts come from (null: no history was asked for). */
+  history: OfflineHistory | null;
   masters: OfflineMaster[];
   summary: { added: number; removed: number; changed: number; unchanged: number; in_place: number; replace: number; newInstances: number };
 }

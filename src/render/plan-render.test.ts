@@ -184,10 +184,11 @@ describe('offline plan renderers', () => {
     formatVersion: 1,
     kind: 'offline',
     baseRef: 'origin/main',
+    history: null,
     masters: [
-      { name: 'movies', status: 'changed', baseFingerprint: 'sha256:a', headFingerprint: 'sha256:b', verdict: 'replace', newInstance: true, reasons: ['needs a new instance: some changes cannot be made in place', 'mappings.properties.title.type: text → keyword (not updatable in place)'] },
-      { name: 'people', status: 'added', baseFingerprint: null, headFingerprint: 'sha256:c', verdict: null, newInstance: true, reasons: ['new master: apply creates its first instance'] },
-      { name: 'tags', status: 'unchanged', baseFingerprint: 'sha256:d', headFingerprint: 'sha256:d', verdict: null, newInstance: false, reasons: [] },
+      { name: 'movies', status: 'changed', baseFingerprint: 'sha256:a', headFingerprint: 'sha256:b', verdict: 'replace', newInstance: true, recordedDocs: null, reasons: ['needs a new instance: some changes cannot be made in place', 'mappings.properties.title.type: text → keyword (not updatable in place)'] },
+      { name: 'people', status: 'added', baseFingerprint: null, headFingerprint: 'sha256:c', verdict: null, newInstance: true, recordedDocs: null, reasons: ['new master: apply creates its first instance'] },
+      { name: 'tags', status: 'unchanged', baseFingerprint: 'sha256:d', headFingerprint: 'sha256:d', verdict: null, newInstance: false, recordedDocs: null, reasons: [] },
     ],
     summary: { added: 1, removed: 0, changed: 1, unchanged: 1, in_place: 0, replace: 1, newInstances: 2 },
   };
