@@ -93,6 +93,28 @@ describe('escaping what a manifest supplies', () => {
     expect(text).not.toMatch(/^=/m);
   });
 
+  it("the offline plan's figures from the history (a state file's name, an instance name) are escaped too", () => {
+    const plan = {
+      formatVersion: 1,
+      baseRef: 'main',
+      history: { file: FORGED, read: true },
+      masters: [
+        { name: 'movies', status: 'changed', verdict: 'replace', newInstance: true, recordedDocs: { instance: FIELD, docs: 3, at: '2026-11-30T10:00:00.000Z' }, reasons: ['x'] },
+        { name: 'tags', status: 'unchanged', verdict: null, newInstance: false, recordedDocs: { instance: NAME, docs: 1, at: '2026-11-30T10:00:00.000Z' }, reasons: [] },
+      ],
+      summary: { added: 0, removed: 0, changed: 1, replace: 1, in_place: 0, unchanged: 1, newInstances: 1 },
+    } as unknown as OfflinePlan;
+    const md = renderOfflinePlanMarkdown(plan);
+    expect(md).not.toContain('<!--');
+    expect(md).not.toContain('<b>');
+    expect(md).not.toMatch(/^\*\*No changes/m);
+    expect(md.split('\n').filter((l) => l.startsWith('|'))).toHaveLength(4);
+    const text = renderOfflinePlanText(plan, { color: false });
+    expect(text).not.toMatch(/^(\*\*No changes|=\t|<!--)/m);
+    expect(text).not.toContain('\u202e');
+    expect(text).toContain('document counts from the history (evil\\n\\n**No changes.');
+  });
+
   it('tables (list, history) keep one line per row whatever a cell holds', async () => {
     const { table } = await import('./list-text.js');
     const lines = table([['ID', 'COMMAND'], ['1', 'esm apply evil\n\n1  esm drop --force\u202e']]);

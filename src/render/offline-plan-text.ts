@@ -2,20 +2,30 @@
 import type { OfflinePlan } from '../plan/types.js';
 import { paint } from './ansi.js';
 import { visible as v } from './escape.js';
-import { offlineCommitsWords, offlineHeadline, offlineSummaryWords } from './offline-words.js';
+import { offlineCommitsWords, offlineHeadline, offlineHistoryWords, offlineSummaryWords, recordedDocsWords } from './offline-words.js';
+import { fillEstimateWords } from './plan-words.js';
 import { tone } from './plan-text.js';
+import { fmtDocs } from './progress-lines.js';
 
 export function renderOfflinePlanText(plan: OfflinePlan, opts: { color: boolean }): string {
   const p = paint(opts.color);
-  const lines: string[] = [p.dim(`manifests at ${v(plan.baseRef ?? 'the base')} compared with the working tree (no cluster)`), p.dim(v(offlineCommitsWords(plan))), ''];
+  const lines: string[] = [p.dim(`manifests at ${v(plan.baseRef ?? 'the base')} compared with the working tree (no cluster)`), p.dim(v(offlineCommitsWords(plan)))];
+  const history = offlineHistoryWords(plan, v);
+  if (history) lines.push(p.dim(history));
+  lines.push('');
   const quiet = plan.masters.filter((m) => m.status === 'unchanged' && m.reasons.length === 0);
   for (const m of plan.masters.filter((x) => !quiet.includes(x))) {
     const head = offlineHeadline(m);
     lines.push(`${tone(p, head.tone)(head.symbol)} ${p.bold(v(m.name))}: ${head.text}`);
+    const size = [recordedDocsWords(m), fillEstimateWords(m)].filter((x) => x !== null).join('; ');
+    if (size) lines.push(p.dim(`    docs: ${v(size)}`));
     for (const r of m.reasons) lines.push(p.dim(`    # ${v(r)}`));
     lines.push('');
   }
-  if (quiet.length) lines.push(p.dim(`= unchanged: ${quiet.map((m) => v(m.name)).join(', ')}`), '');
+  if (quiet.length) {
+    const named = quiet.map((m) => `${v(m.name)}${m.recordedDocs ? ` (${fmtDocs(m.recordedDocs.docs)})` : ''}`);
+    lines.push(p.dim(`= unchanged: ${named.join(', ')}`), '');
+  }
   lines.push(p.bold(v(offlineSummaryWords(plan))));
   return lines.join('\n') + '\n';
 }

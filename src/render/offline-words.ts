@@ -2,6 +2,7 @@
 import { assertNever } from '../errors.js';
 import type { OfflineMaster, OfflinePlan } from '../plan/types.js';
 import type { Tone } from './plan-words.js';
+import { fmtDocs } from './progress-lines.js';
 
 export function offlineHeadline(m: OfflineMaster): { symbol: string; tone: Tone; text: string } {
   switch (m.status) {
@@ -33,4 +34,20 @@ export function offlineCommitsWords(plan: OfflinePlan): string {
   const h = plan.head;
   const head = `head ${h?.commit ? short(h.commit) : 'the working tree'}${h?.dirty ? ' + uncommitted changes' : ''}`;
   return `${base} → ${head}`;
+}
+
+/**
+ * `document counts from the history (.esm/state.sqlite)`, `no history (…): no document counts`, or
+ * null when the plan was made without asking for one. `file` formats the file's name (escaping).
+ */
+export function offlineHistoryWords(plan: Pick<OfflinePlan, 'history'>, file: (name: string) => string): string | null {
+  const h = plan.history;
+  if (!h) return null;
+  return h.read ? `document counts from the history (${file(h.file)})` : `no history (${file(h.file)}): no document counts`;
+}
+
+/** `12,000 docs in movies-3 at its last fill (history, 2026-11-30)`, or null when the history records none. */
+export function recordedDocsWords(m: Pick<OfflineMaster, 'recordedDocs'>): string | null {
+  const r = m.recordedDocs;
+  return r ? `${fmtDocs(r.docs)} in ${r.instance} at its last fill (history, ${r.at.slice(0, 10)})` : null;
 }

@@ -31,13 +31,20 @@ export function renderPlanJson(plan: Plan): string {
   return JSON.stringify(value, null, 2);
 }
 
-const OFFLINE_KEYS = ['formatVersion', 'kind', 'baseRef', 'masters', 'summary'];
-const OFFLINE_MASTER_KEYS = ['name', 'status', 'baseFingerprint', 'headFingerprint', 'verdict', 'newInstance', 'reasons'];
+const OFFLINE_KEYS = ['formatVersion', 'kind', 'baseRef', 'history', 'masters', 'summary'];
+const OFFLINE_MASTER_KEYS = ['name', 'status', 'baseFingerprint', 'headFingerprint', 'verdict', 'newInstance', 'recordedDocs', 'fillEstimate', 'reasons'];
+const OFFLINE_HISTORY_KEYS = ['file', 'read'];
+const RECORDED_KEYS = ['instance', 'docs', 'at'];
+const ESTIMATE_KEYS = ['docs', 'seconds', 'docsPerSecond'];
 const OFFLINE_SUMMARY_KEYS = ['added', 'removed', 'changed', 'unchanged', 'in_place', 'replace', 'newInstances'];
 
 export function renderOfflinePlanJson(plan: OfflinePlan): string {
   const value = ordered(plan, OFFLINE_KEYS, {
-    masters: (ms) => (ms as unknown[]).map((m) => ordered(m, OFFLINE_MASTER_KEYS)),
+    history: (h) => ordered(h, OFFLINE_HISTORY_KEYS),
+    masters: (ms) =>
+      (ms as unknown[]).map((m) =>
+        ordered(m, OFFLINE_MASTER_KEYS, { recordedDocs: (r) => ordered(r, RECORDED_KEYS), fillEstimate: (e) => ordered(e, ESTIMATE_KEYS) }),
+      ),
     summary: (s) => ordered(s, OFFLINE_SUMMARY_KEYS),
   });
   return JSON.stringify(value, null, 2);

@@ -216,6 +216,75 @@ describe('offline plan renderers', () => {
     expect(JSON.parse(renderOfflinePlanJson(offline))).toEqual(offline);
   });
 
+  describe('with figures from the history', () => {
+    const movies = offline.masters[0]!;
+    const tags = offline.masters[2]!;
+    const withHistory: OfflinePlan = {
+      ...offline,
+      history: { file: '.esm/state.sqlite', read: true },
+      masters: [
+        {
+          ...movies,
+          recordedDocs: { instance: 'movies-3', docs: 12_000, at: '2026-11-30T10:00:00.000Z' },
+          fillEstimate: { docs: 12_000, seconds: 3, docsPerSecond: 4_000 },
+        },
+        offline.masters[1]!,
+        { ...tags, recordedDocs: { instance: 'tags-2', docs: 7, at: '2026-11-28T08:00:00.000Z' } },
+      ],
+    };
+
+    it('text: the count of the last fill, dated, the fill estimate for a replace, and where the figures come from', () => {
+      const text = renderOfflinePlanText(withHistory, { color: false });
+      expect(text.split('\n').slice(0, 4)).toEqual([
+        'manifests at origin/main compared with the working tree (no cluster)',
+        'base origin/main → head the working tree',
+        'document counts from the history (.esm/state.sqlite)',
+        '',
+      ]);
+      expect(text).toContain(
+        '-/+ movies: changed: needs a new instance\n    docs: 12,000 docs in movies-3 at its last fill (history, 2026-11-30); the fill moves about 12,000 docs, about 3s at the last measured 4,000 docs/s\n    # needs a new instance',
+      );
+      expect(text).toContain('+ people: added: a first instance will be created\n    # new master');
+      expect(text).toContain('= unchanged: tags (7 docs)');
+      const unmeasured: OfflinePlan = { ...withHistory, masters: withHistory.masters.map((m) => (m.name === 'movies' ? { ...m, fillEstimate: { docs: 12_000, seconds: null, docsPerSecond: null } } : m)) };
+      expect(renderOfflinePlanText(unmeasured, { color: false })).toContain('; the fill moves about 12,000 docs (no fill rate of this master recorded yet)\n');
+    });
+
+    it('text: says when the history could not give any, and adds nothing without one', () => {
+      const missing = renderOfflinePlanText({ ...offline, history: { file: '.esm/state.sqlite', read: false } }, { color: false });
+      expect(missing.split('\n')[2]).toBe('no history (.esm/state.sqlite): no document counts');
+      expect(missing).not.toContain('docs:');
+      const none = renderOfflinePlanText(offline, { color: false });
+      expect(none).not.toContain('history');
+      expect(none.split('\n')[2]).toBe('');
+    });
+
+    it('markdown: a docs column from the history, the estimate in the details, the source in the footer', () => {
+      const md = renderOfflinePlanMarkdown(withHistory);
+      expect(md).toContain('| master | change | new instance | docs (history) |\n| --- | --- | --- | --- |');
+      expect(md).toContain('| <code>movies</code> | changed: needs a new instance | yes | 12,000 in <code>movies-3</code> (2026-11-30) |');
+      expect(md).toContain('| <code>people</code> | added: a first instance will be created | yes | — |');
+      expect(md).toContain('| <code>tags</code> | settings and mappings unchanged | no | 7 in <code>tags-2</code> (2026-11-28) |');
+      expect(md).toContain('<summary><code>movies</code>: changed: needs a new instance</summary>\n\nThe fill moves about 12,000 docs, about 3s at the last measured 4,000 docs/s (from the history).\n');
+      expect(md).toMatch(/; document counts from the history \(<code>\.esm\/state\.sqlite<\/code>\)<\/sub>\n$/);
+      const none = renderOfflinePlanMarkdown({ ...offline, history: { file: '.esm/state.sqlite', read: false } });
+      expect(none).toContain('| master | change | new instance |\n| --- | --- | --- |\n');
+      expect(none).toContain('; no history (<code>.esm/state.sqlite</code>): no document counts</sub>');
+      expect(none).not.toContain('The fill moves');
+    });
+
+    it('JSON: parses back to the same value, the new keys in place', () => {
+      const json = renderOfflinePlanJson(withHistory);
+      const back = JSON.parse(json) as OfflinePlan;
+      expect(back).toEqual(withHistory);
+      expect(Object.keys(back)).toEqual(['formatVersion', 'kind', 'baseRef', 'history', 'masters', 'summary']);
+      expect(Object.keys(back.masters[0]!)).toEqual(['name', 'status', 'baseFingerprint', 'headFingerprint', 'verdict', 'newInstance', 'recordedDocs', 'fillEstimate', 'reasons']);
+      expect(Object.keys(back.masters[0]!.recordedDocs!)).toEqual(['instance', 'docs', 'at']);
+      expect(Object.keys(back.masters[1]!)).toEqual(['name', 'status', 'baseFingerprint', 'headFingerprint', 'verdict', 'newInstance', 'recordedDocs', 'reasons']);
+      expect(JSON.parse(renderOfflinePlanJson(offline))).toMatchObject({ history: null, masters: [{ recordedDocs: null }, { recordedDocs: null }, { recordedDocs: null }] });
+    });
+  });
+
   it('says when nothing changed', () => {
     const same: OfflinePlan = { ...offline, masters: [offline.masters[2]!], summary: { added: 0, removed: 0, changed: 0, unchanged: 1, in_place: 0, replace: 0, newInstances: 0 } };
     expect(renderOfflinePlanText(same, { color: false })).toContain("No changes. The manifests' settings and mappings match origin/main.");

@@ -1,6 +1,6 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
-import type { EmptyFill, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
+import type { EmptyFill, FillEstimate, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
 import { fmtDocs, fmtEta, fmtInt } from './progress-lines.js';
 
 export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
@@ -111,8 +111,11 @@ function activatedTo(m: MasterPlan): string | null {
   return null;
 }
 
-/** `the fill moves about 12,345 docs, about 3s at the last measured 4,100 docs/s`, or null without an estimate. */
-export function fillEstimateWords(m: MasterPlan): string | null {
+/**
+ * `the fill moves about 12,345 docs, about 3s at the last measured 4,100 docs/s`, or null without an
+ * estimate. Of a cluster plan's master or an offline plan's (whose count comes from the history).
+ */
+export function fillEstimateWords(m: { fillEstimate?: FillEstimate | undefined }): string | null {
   const e = m.fillEstimate;
   if (!e) return null;
   const docs = `the fill moves about ${fmtDocs(e.docs)}`;
