@@ -83,7 +83,7 @@ export class PlanCommand extends EsmCommand {
     if (this.masters.length) throw new InvalidInputError('--offline compares every manifest; do not name masters');
     const config = await this.config();
     const { computeOfflinePlan, offlineHasChanges } = await import('../operations/plan.js');
-    const plan = await computeOfflinePlan(config, this.base);
+    const plan = await computeOfflinePlan(config, this.base, { warn: (message) => this.note(message) });
     if (this.json) {
       const { renderOfflinePlanJson } = await import('../render/plan-json.js');
       this.print(renderOfflinePlanJson(plan));

@@ -1,9 +1,11 @@
 /**
  * `esm plan`: the shell around the pure planner. Reads the manifests, ONE cluster
  * snapshot, the history and git, then lets `createPlan` decide. Never writes to
- * the cluster or the state (open the session with `readOnly` for `esm plan`).
+ * the cluster or the state (open the session with `readOnly` for `esm plan`;
+ * the offline plan opens the state file read-only itself).
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { ClusterSnapshot } from '../cluster/types.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
@@ -92,22 +94,56 @@ export function masterNames(prefix: string, args: readonly string[], manifests: 
 
 /**
  * `esm plan --offline --base <ref>`: the manifests at a git ref against the
- * working tree; no cluster, no state.
+ * working tree; no cluster. The state file, when `statePath` is given and the
+ * file exists, is only read (never created or written): its document counts
+ * and fill rates go into the plan. One that cannot be read leaves the plan
+ * without them, and `warn` says why.
  */
-export async function computeOfflinePlan(config: { cwd: string; manifestsDir: string }, baseRef: string): Promise<OfflinePlan> {
+export async function computeOfflinePlan(
+  config: { cwd: string; manifestsDir: string; statePath?: string },
+  baseRef: string,
+  opts: { warn?: (message: string) => void } = {},
+): Promise<OfflinePlan> {
   const [{ filesAtRef, commitOf, gitInfo }, { loadManifests, parseManifestTexts }, { planOffline }] = await Promise.all([
     import('../git/info.js'),
     import('../manifest/index.js'),
     import('../plan/index.js'),
   ]);
-  const [files, head, baseCommit, repo] = await Promise.all([
+  const [files, head, baseCommit, repo, history] = await Promise.all([
     filesAtRef(config.cwd, baseRef, config.manifestsDir, ['.yaml', '.yml']),
     loadManifests(config.manifestsDir, { cwd: config.cwd }),
     commitOf(config.cwd, baseRef),
     gitInfo(config.cwd),
+    config.statePath === undefined ? null : readOfflineHistory(config.statePath, config.cwd, opts.warn),
   ]);
   const base = parseManifestTexts(files);
-  return planOffline(base, head, { baseRef, baseCommit, head: repo ? { commit: repo.commit, dirty: repo.dirty } : null });
+  return planOffline(base, head, { baseRef, baseCommit, head: repo ? { commit: repo.commit, dirty: repo.dirty } : null, history });
+}
+
+/** The state file's figures, read-only; null view: missing, or unreadable (then `warn` says why). */
+async function readOfflineHistory(
+  statePath: string,
+  cwd: string,
+  warn: ((message: string) => void) | undefined,
+): Promise<{ file: string; view: Pick<HistoryView, 'lastFills' | 'fillRates'> | null }> {
+  const { displayPath } = await import('../manifest/load.js');
+  const file = displayPath(statePath, cwd);
+  if (!existsSync(statePath)) return { file, view: null };
+  try {
+    const { HistoryStore } = await import('../history/index.js');
+    const store = await HistoryStore.open(statePath, { readOnly: true });
+    try {
+      const { lastFills, fillRates } = store.view();
+      return { file, view: { lastFills: lastFills ?? {}, fillRates: fillRates ?? {} } };
+    } finally {
+      store.close();
+    }
+  } catch (e) {
+    // The offline plan is for CI without a cluster: a state file it cannot read costs only the document counts.
+    const why = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+    warn?.(`warning: cannot read the history ${file}, so the offline plan has no document counts: ${why}`);
+    return { file, view: null };
+  }
 }
 
 /** Masters an offline plan says apply would change (an added master, or a changed spec). */
