@@ -22,7 +22,9 @@ export class PlanCommand extends EsmCommand {
       count), 1 on error.
 
       \`--offline --base <git-ref>\`: no cluster at all; compares the manifests at \`<git-ref>\` with the
-      working tree and tells which masters would need a new instance (for pull-request checks).
+      working tree and tells which masters would need a new instance (for pull-request checks). The
+      state file, when there is one, is only read: per master the documents of its last fill and, for a
+      replace, the fill estimate, from the history.
     `,
     examples: [
       ['Plan every master', 'esm plan'],
