@@ -33,6 +33,7 @@ import { startRootShim } from './root-shim.mjs';
 import { reindexBench, reindexRow } from './reindex-opensearch.mjs';
 import { startupRows, startupTable, STARTUP_GOALS } from './startup.mjs';
 import { applyGoalCell, applyRows, applyTable } from './apply-masters.mjs';
+import { validateGoalRow, validateRows, validateTable } from './validate-linear.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = join(ROOT, '.cache', 'bench');
@@ -155,9 +156,12 @@ async function main() {
     log('apply of 100 and 500 new masters…');
     const apply = await applyRows({ url: node.url });
 
+    log('esm validate on 10k to 200k-key manifests…');
+    const validate = validateRows({ runs: Number(process.env.BENCH_STARTUP_RUNS ?? 5) });
+
     await dropBenchIndices(client);
     rmSync(project.dir, { recursive: true, force: true });
-    printReport({ facts, rows, startup, apply });
+    printReport({ facts, rows, startup, apply, validate });
     // The server-side reindex on OpenSearch (the Elasticsearch test node has no reindex module).
     const os = await reindexBench();
     console.log(`\n${os ? reindexRow(os) : 'reindex fill on OpenSearch: n/a (set ESM_BENCH_OPENSEARCH_URL or ESM_TEST_OPENSEARCH_URL)'}`);
@@ -377,7 +381,7 @@ async function runElasticdump(client, url) {
 
 // ---- report ------------------------------------------------------------------
 
-function printReport({ facts, rows, startup, apply }) {
+function printReport({ facts, rows, startup, apply, validate }) {
   const rate = (r) => (r.na ? null : (r.docs * 1000) / r.ms);
   const base = rate(rows.helpers);
   const esmRate = rate(rows.esm);
@@ -470,13 +474,15 @@ function printReport({ facts, rows, startup, apply }) {
     'apply of new masters (wall seconds, whole process; 2 docs each), default beside --parallelism 1',
     applyTable(apply),
     '',
-    goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply }),
+    validateTable(validate),
+    '',
+    goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply, validate }),
   ];
   console.log(out.join('\n'));
 }
 
 /** Issue #12's table: every row, the figure of this run beside its goal. */
-function goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply }) {
+function goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply, validate }) {
   const applied = applyGoalCell(apply);
   const at = (what) => startup.find((r) => r.what === what)?.median;
   const s = (v) => (typeof v === 'number' ? `${v.toFixed(2)} s` : 'n/a');
@@ -489,6 +495,7 @@ function goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply }) {
     ['ndjson fill vs the node\'s ceiling', `${(esmRate / ceilingRate).toFixed(2)}×`, `≥ ${TARGETS.ceiling}×`, met(esmRate / ceilingRate >= TARGETS.ceiling)],
     ['ndjson fill vs `helpers.bulk` by hand', `${(esmRate / base).toFixed(2)}×`, `≥ ${TARGETS.helpersBulk}×`, met(esmRate / base >= TARGETS.helpersBulk)],
     [`memory during a ${fmt(N)}-doc fill`, peakMb === null ? 'n/a' : `${peakMb.toFixed(0)} MB`, `< ${TARGETS.rssMb} MB`, peakMb === null ? '' : met(peakMb < TARGETS.rssMb)],
+    validateGoalRow(validate),
   ];
   return ['issue #12 — goal beside figure', '', '| what | this run | goal | |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
