@@ -14,7 +14,8 @@ export class ListCommand extends EsmCommand {
       creation time, git commit and whether it has the manifest's fingerprint (\`CURRENT\`).
 
       Never changes the cluster or the state file. \`--es-only\` ignores the state file entirely and
-      shows only what the cluster's aliases and \`_meta.esm\` say (it works without a state file).
+      shows only what the cluster's aliases and \`_meta.esm\` say (it works without a state file, and
+      without a manifests directory: the manifests only add which instances are current).
 
       \`--json\`: \`{ "masters": [ { "name", "alias", "fingerprint", "active", "instances": [ { "name",
       "number", "fingerprint", "active", "docs", "status", "createdAt", "commit", "current" } ] } ] }\`.

@@ -148,7 +148,8 @@ export function listingJson(listing: Listing): { cluster?: ClusterIdentity; mast
 /** Reads manifests, the cluster and (unless `esOnly`) the state file, and lists. */
 export async function listMasters(s: Session, opts: { only?: readonly string[]; esOnly?: boolean } = {}): Promise<Listing> {
   const [{ fingerprint }, { readTogether }] = await Promise.all([import('../fingerprint/index.js'), import('./read-together.js')]);
-  const { manifests, snapshot, store } = await readTogether(s, { store: !opts.esOnly, git: false });
+  // --es-only: what the cluster holds; a directory of manifests, when there is one, only adds which ones match.
+  const { manifests, snapshot, store } = await readTogether(s, { store: !opts.esOnly, git: false, manifestsIfPresent: opts.esOnly ?? false });
   const history = store ? store.view() : EMPTY_HISTORY;
   return buildListing({
     prefix: s.prefix,

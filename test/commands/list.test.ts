@@ -121,6 +121,17 @@ describe('esm list', () => {
     expect(existsSync(state)).toBe(false);
   });
 
+  it('--es-only needs no manifests directory: it lists what the cluster holds; plain list still asks for one (exit 3)', async () => {
+    const missing = `${p.dir}/no-manifests-here`;
+    type Row = { name: string; instances: unknown[] };
+    const declared = (await ok(p, ['list', '--es-only', '--json'])).json().masters as Row[];
+    const inCluster = declared.filter((m) => m.instances.length > 0).map((m) => m.name);
+    expect(inCluster.length).toBeGreaterThan(0);
+    const r = await ok(p, ['list', '--es-only', '--json', '--manifests', missing]);
+    expect((r.json().masters as Row[]).map((m) => m.name)).toEqual(inCluster);
+    expect((await p.cli(['list', '--manifests', missing])).code).toBe(3);
+  });
+
   it('--es-only ignores a damaged state file that plain list refuses (exit 1, file untouched)', async () => {
     const junk = `${p.dir}/junk.sqlite`;
     const bytes = randomBytes(4096);
