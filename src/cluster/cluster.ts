@@ -135,6 +135,11 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
   };
   const nodeFacts = () => once(() => facts, (p) => (facts = p), async () => readNodeFacts(await conn()));
   const name = () => once(() => clusterName, (p) => (clusterName = p), async () => readClusterName(await conn()));
+  /**
+   * The write threads when the node facts were read on this connection (every command's
+   * snapshot reads them), else null: a bulk write never waits for, or fails on, a read of its own.
+   */
+  const knownWriteThreads = async (): Promise<number | null> => (facts ? ((await facts.catch(() => undefined))?.writeThreads ?? null) : null);
   const on = <A extends unknown[], R>(fn: (c: Conn, ...args: A) => Promise<R>) => async (...args: A): Promise<R> => fn(await conn(), ...args);
 
   return {
@@ -161,8 +166,8 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     async *scan(index, o) {
       yield* scan(await conn(), index, o);
     },
-    bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor((await nodeFacts()).writeThreads) })),
-    bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor((await nodeFacts()).writeThreads) })),
+    bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor(await knownWriteThreads()) })),
+    bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor(await knownWriteThreads()) })),
     reindex: on(async (c, o: Omit<ReindexOptions, 'capabilities'>) => runReindex(c, { ...o, capabilities: (await nodeFacts()).capabilities })),
     prepareForFill: on(prepareForFill),
     restoreAfterFill: on(restoreAfterFill),
