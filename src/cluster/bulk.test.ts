@@ -101,7 +101,7 @@ async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
       const total = isBulk ? rejected.length + body.split('\n').filter((l) => l !== '').length / 2 : 0;
       const answerRejectedOnly = isBulk && body === '' && rejected.length > 0;
       if (answerRejectedOnly) {
-        res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
+        res.writeHead(200, { 'content-type': 'application/json', ...(isOpenSearch() ? {} : { 'x-elastic-product': 'Elasticsearch' }) });
         res.end(JSON.stringify({ errors: true, items: rejected.map(() => rejectedItem()) }));
         return;
       }

@@ -48,4 +48,16 @@ describe('the engine and its version in outputs', () => {
     const hasModule = Object.values(nodes.nodes).every((n) => n.modules.some((m) => m.name === 'reindex'));
     expect(said).toBe(!hasModule);
   });
+
+  it('--engine naming the other engine: exit 1, one line that says which engine answers, nothing on stdout', async () => {
+    const other = isOpenSearch() ? 'elasticsearch' : 'opensearch';
+    const r = await esm(p, ['list', '--engine', other], 1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      isOpenSearch()
+        ? /did not identify itself as Elasticsearch .*use --engine opensearch/
+        : /identifies itself as Elasticsearch \(x-elastic-product header\); use --engine elasticsearch, or leave --engine out/,
+    );
+    expect(r.stdout).toBe('');
+  });
 });

@@ -4,13 +4,14 @@
  * order, the first `dropFirst` lose their connection before reaching the node;
  * the next `dropAfterFirst` reach it, are executed, and lose their connection
  * before the answer gets back; the next `failFirst` are answered with `status`
- * (a JSON error body and the `x-elastic-product` header, as Elasticsearch
- * would); the next `rejectItemsFirst` (bulk requests) are answered 200 with
+ * (a JSON error body and, on Elasticsearch, its `x-elastic-product` header, as the
+ * engine would); the next `rejectItemsFirst` (bulk requests) are answered 200 with
  * every item rejected (429), the node never seeing them; the next `silentFirst`
  * are never answered. Everything else is forwarded. Any count may be Infinity.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { isOpenSearch } from './es.js';
 
 export interface FaultPlan {
   /** Which requests the faults apply to; the others are always forwarded. */
@@ -41,7 +42,8 @@ const ERROR_TYPES: Record<number, string> = {
   504: 'gateway_timeout',
 };
 
-const HEADERS = { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' };
+/** An injected answer's headers, as the engine under test would send them (only Elasticsearch names itself). */
+const headers = (): Record<string, string> => (isOpenSearch() ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
 
 export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promise<FaultProxy> {
   const target = new URL(targetUrl);
@@ -101,13 +103,13 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
           return;
         case 'fail': {
           const text = JSON.stringify({ error: { type: ERROR_TYPES[status], reason: `fault injected by the test proxy (${status})` }, status });
-          res.writeHead(status, { ...HEADERS, 'content-length': Buffer.byteLength(text) });
+          res.writeHead(status, { ...headers(), 'content-length': Buffer.byteLength(text) });
           res.end(text);
           return;
         }
         case 'reject_items': {
           const text = JSON.stringify(rejectEveryItem(body));
-          res.writeHead(200, { ...HEADERS, 'content-length': Buffer.byteLength(text) });
+          res.writeHead(200, { ...headers(), 'content-length': Buffer.byteLength(text) });
           res.end(text);
           return;
         }

@@ -3,7 +3,8 @@
  * signature on its own (written from the SigV4 specification, not with the signer under
  * test): canonical request, string to sign, signing key, signature; payload hash against
  * the body received. A request whose signature holds is forwarded (without its AWS
- * headers); any other gets 403 and is recorded.
+ * headers; the answer without Elasticsearch's product header, as an AWS OpenSearch domain
+ * gives it); any other gets 403 and is recorded.
  */
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
@@ -95,7 +96,9 @@ export async function startSigV4Proxy(targetUrl: string, secretAccessKey: string
       const headers: http.OutgoingHttpHeaders = { ...req.headers, host: target.host };
       for (const h of ['authorization', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token']) delete headers[h];
       const up = http.request({ host: target.hostname, port: target.port, method, path: url, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // An AWS OpenSearch domain answers as OpenSearch, whichever test node stands behind this proxy.
+        const { 'x-elastic-product': _product, ...answered } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, answered);
         answer.pipe(res);
       });
       up.on('error', () => res.destroy());

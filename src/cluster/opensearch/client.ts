@@ -50,6 +50,8 @@ export async function openOpenSearch(config: ClientConfig): Promise<EngineClient
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const res = await pending;
+        // `--engine opensearch` against Elasticsearch: its answers say so (the OpenSearch client does not check).
+        if (res.headers?.['x-elastic-product'] === 'Elasticsearch') throw new NotOpenSearchError();
         return (req.method === 'HEAD' ? res.statusCode !== null && res.statusCode < 300 : res.body) as T;
       } finally {
         signal?.removeEventListener('abort', onAbort);
@@ -66,7 +68,15 @@ export const classifyOpenSearch = classifierFor({
   ClientError: errors.OpenSearchClientError,
   // The AWS signer's errors (no region, no credentials in the default chain).
   special: (err) =>
-    err instanceof Error && (err.name === 'AwsSigv4SignerError' || err.name === 'CredentialsProviderError')
-      ? { kind: 'other', reason: `AWS signing: ${err.message}` }
-      : null,
+    err instanceof NotOpenSearchError
+      ? { kind: 'other', reason: 'the server identifies itself as Elasticsearch (x-elastic-product header); use --engine elasticsearch, or leave --engine out' }
+      : err instanceof Error && (err.name === 'AwsSigv4SignerError' || err.name === 'CredentialsProviderError')
+        ? { kind: 'other', reason: `AWS signing: ${err.message}` }
+        : null,
 });
+
+class NotOpenSearchError extends Error {
+  constructor() {
+    super('the server is Elasticsearch');
+  }
+}
