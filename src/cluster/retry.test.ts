@@ -6,7 +6,7 @@ import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy
 import type { Auth } from '../config/types.js';
 import { ClusterError } from '../errors.js';
 import { connect, type Cluster } from './cluster.js';
-import { backoffDelay, retryPolicy, withRetry } from './retry.js';
+import { backoffDelay, failureError, retryPolicy, withRetry } from './retry.js';
 
 const fast = { tries: 5, baseMs: 5, maxMs: 20 };
 const opened: Array<{ close(): Promise<void> }> = [];
@@ -79,6 +79,15 @@ describe('backoff', () => {
     expect(e.message).toMatch(
       new RegExp(`^gave up on writing documents to movies-2 after ${calls} attempts over \\d+ms: Elasticsearch at http://x did not answer within 30s$`),
     );
+  });
+
+  it('puts what esm was doing before a reason that ends in advice, after one attempt', () => {
+    const e = failureError({ kind: 'other', reason: 'the server did not identify itself; use --engine x' }, 1, {
+      url: 'http://127.0.0.1:1',
+      label: 'Elasticsearch',
+      what: 'reading cluster health',
+    });
+    expect(e.message).toBe('Elasticsearch at http://127.0.0.1:1, while reading cluster health: the server did not identify itself; use --engine x');
   });
 
   it('passes errors that are not the client’s through untouched, without retrying', async () => {

@@ -151,6 +151,9 @@ export function failureError(f: Failure, attempts: number, ctx: RetryContext, el
   if (attempts > 1) {
     const over = elapsedMs !== undefined ? ` over ${formatDuration(elapsedMs)}` : '';
     message = `gave up${ctx.what ? ` on ${ctx.what}` : ''} after ${attempts} attempts${over}: ${what}`;
+  } else if (f.kind === 'other' && ctx.what) {
+    // The reason may end in advice ("use --engine …"): it comes last.
+    message = `${ctx.label ?? 'Elasticsearch'} at ${ctx.url}, while ${ctx.what}: ${f.reason}`;
   } else {
     message = `${what}${ctx.what ? ` while ${ctx.what}` : ''}`;
   }
