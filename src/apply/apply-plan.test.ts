@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MasterPlan, Plan } from '../plan/types.js';
 import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply-plan.js';
-import { aMasterPlan } from '../plan/builders.js';
+import { aMasterPlan, aPlan } from '../plan/builders.js';
 
 describe('esm apply arguments', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'esm-apply-args-'));
@@ -26,25 +26,18 @@ describe('esm apply arguments', () => {
   });
 
   it('refuses a plan with a blocked master, naming it and the conflict', () => {
-    expect(() => assertNotBlocked(aPlan([{ name: 'movies' }, { name: 'books', blocked: 'an index named "books" exists' }]))).toThrow(
+    expect(() => assertNotBlocked(planOf([{ name: 'movies' }, { name: 'books', blocked: 'an index named "books" exists' }]))).toThrow(
       /nothing was changed: master books is blocked by a conflict \(an index named "books" exists\)/,
     );
-    expect(() => assertNotBlocked(aPlan([{ name: 'movies' }]))).not.toThrow();
+    expect(() => assertNotBlocked(planOf([{ name: 'movies' }]))).not.toThrow();
   });
 });
 
-/** A plan value in one line. */
-
-function aPlan(masters: Array<Partial<MasterPlan> & { name: string }>): Plan {
-  return {
-    formatVersion: 1,
+/** A plan of these masters, each counted as a no-op. */
+function planOf(masters: Array<Partial<MasterPlan> & { name: string }>): Plan {
+  return aPlan({
     planId: 'plan-1',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    git: null,
-    base: { stateHash: 's', clusterHash: 'c' },
-    prefix: '',
     masters: masters.map((m) => aMasterPlan(m)),
-    warnings: [],
     summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: masters.length },
-  };
+  });
 }

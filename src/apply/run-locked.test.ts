@@ -6,7 +6,7 @@ import { mergeConfig } from '../config/resolve.js';
 import { RefusedError } from '../errors.js';
 import { HistoryStore } from '../history/index.js';
 import { Session } from '../operations/session.js';
-import { aMasterPlan, aSnapshot } from '../plan/builders.js';
+import { aMasterPlan, aPlan, aSnapshot } from '../plan/builders.js';
 import type { Plan } from '../plan/types.js';
 import { runLocked } from './apply-plan.js';
 
@@ -14,17 +14,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'esm-run-locked-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // The session's URL leads nowhere: a step that ran anyway would fail, not reach a shared node.
 const session = () => new Session(mergeConfig({ flags: { url: 'http://127.0.0.1:1', state: path.join(dir, 'state.sqlite') }, env: {}, file: null, fileDir: null, configFile: null, cwd: dir }));
-const moviesPlan: Plan = {
-  formatVersion: 1,
-  planId: 'p',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  git: null,
-  base: { stateHash: 's', clusterHash: 'c' },
-  prefix: '',
+const moviesPlan: Plan = aPlan({
   masters: [aMasterPlan({ name: 'movies', decision: 'create', steps: [{ op: 'create', index: 'movies-1', number: 1 }, { op: 'activate', alias: 'movies', from: null, to: 'movies-1' }] })],
-  warnings: [],
   summary: { create: 1, fill: 0, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0 },
-};
+});
 
 describe('runLocked', () => {
   it('turns a lock lost during the apply into a refusal (exit 4), not a failed step, and runs no step', async () => {

@@ -8,7 +8,7 @@ import type { HistoryView, InstanceRecord, MasterRecord } from '../history/types
 import type { IndexSpec } from './diff.js';
 import { aliasName, instanceName } from './naming.js';
 import { aManifest } from '../manifest/builders.js';
-import type { MasterPlan } from './types.js';
+import type { MasterPlan, Plan } from './types.js';
 
 export interface IndexOptions {
   master: string;
@@ -119,4 +119,20 @@ export function anInstanceRecord(o: Partial<InstanceRecord> & { master: string; 
 export function aMasterPlan(o: Partial<MasterPlan> & { name: string }): MasterPlan {
   const m = aManifest({ name: o.name });
   return { alias: o.name, fingerprint: m.fingerprint, spec: m.spec, origin: m.origin, active: null, decision: 'noop', steps: [], reasons: [], ...o };
+}
+
+/** A plan value in one line: `aPlan({ masters: [aMasterPlan(…)] })`; nothing counted in `summary` unless given. */
+export function aPlan(o: Partial<Plan> = {}): Plan {
+  return {
+    formatVersion: 1,
+    planId: 'p',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    git: null,
+    base: { stateHash: 's', clusterHash: 'c' },
+    prefix: '',
+    masters: [],
+    warnings: [],
+    summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0 },
+    ...o,
+  };
 }

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aMasterPlan } from './builders.js';
+import { aMasterPlan, aPlan } from './builders.js';
 import { stepProblems, type World } from './preconditions.js';
 import type { Plan, Step } from './types.js';
 
-const planOf = (steps: Step[]): Plan => ({
-  formatVersion: 1,
-  planId: 'p',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  git: null,
-  base: { stateHash: 's', clusterHash: 'c' },
-  prefix: '',
-  masters: [aMasterPlan({ name: 'movies', steps })],
-  warnings: [],
-  summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0 },
-});
+const planOf = (steps: Step[]): Plan => aPlan({ masters: [aMasterPlan({ name: 'movies', steps })] });
 
 const world = (indices: Record<string, boolean>, aliases: Record<string, string[]> = {}): World => ({
   indices: new Map(Object.entries(indices).map(([name, filled]) => [name, { filled }])),
