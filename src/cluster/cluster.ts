@@ -140,6 +140,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
    * snapshot reads them), else null: a bulk write never waits for, or fails on, a read of its own.
    */
   const knownWriteThreads = async (): Promise<number | null> => (facts ? ((await facts.catch(() => undefined))?.writeThreads ?? null) : null);
+  const withConcurrency = async <O extends { concurrency?: number }>(o: O): Promise<O> => ({ ...o, concurrency: o.concurrency ?? bulkConcurrencyFor(await knownWriteThreads()) });
   const on = <A extends unknown[], R>(fn: (c: Conn, ...args: A) => Promise<R>) => async (...args: A): Promise<R> => fn(await conn(), ...args);
 
   return {
@@ -166,8 +167,8 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     async *scan(index, o) {
       yield* scan(await conn(), index, o);
     },
-    bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor(await knownWriteThreads()) })),
-    bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, { ...o, concurrency: o.concurrency ?? bulkConcurrencyFor(await knownWriteThreads()) })),
+    bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, await withConcurrency(o))),
+    bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, await withConcurrency(o))),
     reindex: on(async (c, o: Omit<ReindexOptions, 'capabilities'>) => runReindex(c, { ...o, capabilities: (await nodeFacts()).capabilities })),
     prepareForFill: on(prepareForFill),
     restoreAfterFill: on(restoreAfterFill),

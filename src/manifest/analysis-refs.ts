@@ -71,7 +71,6 @@ function settingsRefs(settings: Record<string, unknown>, defined: Record<Kind, S
   walk(settings, [], ['spec', 'settings']);
 }
 
-/** `analyzer` / `search_analyzer` / `search_quote_analyzer` / `normalizer` of every field, multi-field and dynamic template. */
 /** A path built only for the fields that name an analysis component (a mapping may have 100,000 fields). */
 interface LazyPath {
   up: LazyPath | null;
@@ -82,6 +81,7 @@ function pathOf(p: LazyPath): Path {
   return p.up ? [...pathOf(p.up), ...p.steps] : [...p.steps];
 }
 
+/** `analyzer` / `search_analyzer` / `search_quote_analyzer` / `normalizer` of every field, multi-field and dynamic template. */
 function mappingRefs(node: Record<string, unknown>, path: LazyPath, refs: Ref[]): void {
   for (const [param, kind] of MAPPING_REF_ENTRIES) {
     const v = node[param];

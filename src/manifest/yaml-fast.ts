@@ -11,7 +11,7 @@
  * tab in indentation, a directive, a tag, an alias (an alias bomb is the
  * full reader's to bound), a merge key, a duplicate key, a key that is not a string,
  * `__proto__`, a document that is not a mapping, `.inf`/`.nan` (a problem to place).
- * `test/manifest/yaml-readers.test.ts` checks both readers agree on what this accepts.
+ * `yaml-fast.test.ts` checks both readers agree on what this accepts.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 import { isScalar, Schema, type ScalarTag } from 'yaml';

@@ -65,7 +65,7 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       const cluster = await s.cluster();
       const source = via === 'source' ? openSource(manifest, { cwd: s.config.cwd }) : null;
       const total = source ? await source.count?.({ since }) : undefined;
-      const tune = (opts.tune ?? false) && since === null && !(total !== undefined && total <= SMALL_FILL_DOCS);
+      const tune = (opts.tune ?? false) && since === null && (total === undefined || total > SMALL_FILL_DOCS);
       if (tune) await cluster.prepareForFill(index);
       try {
         docs = source ? await viaSource(s, cluster, manifest, source, total, index, since, opts) : await viaReindex(s, cluster, manifest, index, since, opts);

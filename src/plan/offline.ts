@@ -50,11 +50,9 @@ export function planOffline(base: Manifest[], head: Manifest[], opts: OfflineOpt
 
 /** What the history recorded of the master's documents and, for a replace, the fill that follows from it. */
 function withRecordedDocs(m: Omit<OfflineMaster, 'recordedDocs'>, view: Pick<PlanHistory, 'lastFills' | 'fillRates'> | null): OfflineMaster {
-  const recorded = view?.lastFills?.[m.name];
-  if (!recorded) return { ...m, recordedDocs: null };
-  const recordedDocs = { instance: recorded.instance, docs: recorded.docs, at: recorded.at };
-  if (m.verdict !== 'replace') return { ...m, recordedDocs };
-  return { ...m, recordedDocs, fillEstimate: fillEstimate(recorded.docs, view?.fillRates?.[m.name]) };
+  const recordedDocs = view?.lastFills?.[m.name] ?? null;
+  if (!recordedDocs || m.verdict !== 'replace') return { ...m, recordedDocs };
+  return { ...m, recordedDocs, fillEstimate: fillEstimate(recordedDocs.docs, view?.fillRates?.[m.name]) };
 }
 
 function compareMaster(name: string, a: Manifest | undefined, b: Manifest | undefined): Omit<OfflineMaster, 'recordedDocs'> {
