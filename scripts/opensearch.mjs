@@ -8,10 +8,11 @@
 //
 // OpenSearch's integration-test distribution ships only transport-netty4, so the
 // modules esm needs (reindex, lang-painless, analysis-common, mapper-extras,
-// parent-join) are fetched as jars from Maven Central with their runtime
+// parent-join, ingest-common, lang-mustache) are fetched as jars from Maven Central with their runtime
 // dependencies, and each becomes modules/<name>/ with the plugin descriptor and the
 // security policy the jars don't carry. Everything is cached under .cache/opensearch
-// (git-ignored). Runs on 127.0.0.1 with a 768m heap, as a non-root user, on a JDK
+// (git-ignored); a cached home that lacks one of these modules (assembled by an
+// older version of this script) is assembled again. Runs on 127.0.0.1 with a 768m heap, as a non-root user, on a JDK
 // 11 to 23 (OPENSEARCH_JAVA_HOME; Java 24+ can't run its security manager).
 // ESM_OPENSEARCH_VERSION picks another 2.x version.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, cpSync, renameSync } from 'node:fs';
@@ -65,6 +66,25 @@ const MODULES = [
     classname: 'org.opensearch.join.ParentJoinPlugin',
     description: 'This module adds the support parent-child queries and aggregations',
   },
+  {
+    // Ingest processors (set, lowercase, rename, grok, script, …) for IngestPipeline companions.
+    name: 'ingest-common',
+    artifact: 'ingest-common',
+    classname: 'org.opensearch.ingest.common.IngestCommonPlugin',
+    description: 'Module for ingest processors that do not require additional security permissions or have large dependencies and resources',
+    // Its script processor uses painless.
+    extended: ['lang-painless'],
+    exclusions: ['org.opensearch:opensearch'],
+  },
+  {
+    // Mustache search templates (StoredScript companions with lang: mustache, _search/template).
+    name: 'lang-mustache',
+    artifact: 'lang-mustache-client',
+    classname: 'org.opensearch.script.mustache.MustachePlugin',
+    description: 'Mustache scripting integration for OpenSearch',
+    exclusions: ['org.opensearch:opensearch'],
+    policy: ['permission java.lang.reflect.ReflectPermission "suppressAccessChecks";', 'permission java.lang.RuntimePermission "accessDeclaredMembers";'],
+  },
 ];
 
 export const engine = {
@@ -90,7 +110,9 @@ export const nodeStatus = () => status(engine);
 /** Fetch (once) the distribution and the modules and assemble them; returns the home directory. */
 function ensureHome(log) {
   const home = join(CACHE, `opensearch-${OPENSEARCH_VERSION}`);
-  if (existsSync(join(home, '.esm-assembled'))) return home;
+  const missing = missingModules(home);
+  if (missing.length === 0) return home;
+  if (missing.length < MODULES.length) log(`the cached OpenSearch ${OPENSEARCH_VERSION} lacks ${missing.join(', ')}: assembling it again`);
   const build = join(CACHE, `build-${OPENSEARCH_VERSION}`);
   rmSync(build, { recursive: true, force: true });
   writePoms(build);
@@ -119,6 +141,15 @@ function ensureHome(log) {
   renameSync(staging, home);
   rmSync(build, { recursive: true, force: true });
   return home;
+}
+
+/**
+ * The modules a home assembled earlier lacks (every one when it was never assembled): a
+ * checkout's cache made by an older version of this script has fewer modules.
+ */
+export function missingModules(home) {
+  if (!existsSync(join(home, '.esm-assembled'))) return MODULES.map((m) => m.name);
+  return MODULES.filter((m) => !existsSync(join(home, 'modules', m.name, 'plugin-descriptor.properties'))).map((m) => m.name);
 }
 
 function descriptor(m) {
