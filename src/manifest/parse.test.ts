@@ -155,6 +155,16 @@ describe('parseManifestTexts: YAML syntax errors', () => {
     expect(ps[0]).toMatch(expected);
   });
 
+  it('reports one syntax error per document, the first: not the cascade of lines after it', () => {
+    const fields = (from: number, n: number, indent: string) => Array.from({ length: n }, (_, i) => `${indent}f${from + i}: { type: keyword }\n`).join('');
+    const doc = (name: string) => BASE.replace('name: movies', `name: ${name}`).replace('    properties:\n', `    properties:\n${fields(0, 3, '      ')}     oops: { type: keyword }\n${fields(3, 80, '      ')}`);
+    const text = `${doc('movies')}---\n${doc('books')}`;
+    const ps = problemsOf(text);
+    const oops = text.split('\n').flatMap((l, i) => (l.startsWith('     oops') ? [i + 1] : []));
+    expect(oops).toHaveLength(2);
+    expect(ps).toEqual(oops.map((line) => expect.stringMatching(new RegExp(`^manifests/m\\.yaml:${line}:\\d+: invalid YAML: `))));
+  });
+
   it.each([
     ['apiVersion: esm/v1\nkind: IndexMaster: x\n', 'manifests/m.yaml:2:7: invalid YAML: Nested mappings are not allowed in compact mappings'],
     ['spec:\n  mappings: {}\n  settings: @x\n', 'manifests/m.yaml:3:13: invalid YAML: Plain value cannot start with reserved character @'],

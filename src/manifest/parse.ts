@@ -54,13 +54,13 @@ export function parseManifestTexts(files: ManifestText[], opts: { prefix?: strin
   }
   problems.push(...semanticProblems(declared, opts.prefix));
 
-  if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))));
+  if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))), problems.length);
   return declared.map((d) => d.manifest!);
 }
 
-export function manifestProblems(problems: Problem[]): InvalidInputError {
-  const n = problems.length;
-  return new InvalidInputError(`${n} problem${n === 1 ? '' : 's'} in manifests`, problems);
+/** `found`: how many problems there are, when `problems` shows only some of them (and says how many more). */
+export function manifestProblems(problems: Problem[], found = problems.length): InvalidInputError {
+  return new InvalidInputError(`${found} problem${found === 1 ? '' : 's'} in manifests`, problems);
 }
 
 /** The name's pattern is checked by `masterNameProblem`, which says which rule is broken. */

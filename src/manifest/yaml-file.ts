@@ -82,7 +82,8 @@ export function parseYamlFileFully(file: string, text: string): ParsedFile {
   const problems: Problem[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      problems.push(...doc.errors.map((e) => syntaxProblem(file, e, lc)));
+      // The first syntax error of a document is the one to fix; the parser's later ones are its cascade.
+      problems.push(syntaxProblem(file, doc.errors[0]!, lc));
       continue;
     }
     const duplicates = duplicateKeyProblems(file, doc, lc);

@@ -108,4 +108,19 @@ describe('manifest size and shape limits', () => {
     expect(ps[0]).toMatch(/^manifests\/m\.yaml:9:3: unknown key "bogus0" in spec/);
     expect(ps.at(-1)).toMatch(/^manifests\/m\.yaml: \d+ more problems? not shown$/);
   }, 20_000);
+
+  it('counts the problems found in its first line, not the lines shown (the "more not shown" line is no problem)', () => {
+    let text = HEAD.replace('spec:\n', 'spec:\n  settings: {}\n') + '    properties: {}\n';
+    for (let i = 0; i < MAX_PROBLEMS_PER_FILE + 20; i++) text += `  bogus${i}: 1\n`;
+    const e = (() => {
+      try {
+        parseManifestTexts([{ file: 'manifests/m.yaml', text }]);
+      } catch (err) {
+        return err as InvalidInputError;
+      }
+      throw new Error('no problems');
+    })();
+    expect(e.message.split('\n')[0]).toBe(`${MAX_PROBLEMS_PER_FILE + 20} problems in manifests`);
+    expect(e.problems.at(-1)!.message).toBe('20 more problems not shown');
+  });
 });
