@@ -187,7 +187,7 @@ function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string): Step {
   const since = (at: string): Step => {
     if (!m.spec.idField) {
       throw new InvalidInputError(
-        `an incremental update of ${m.name} needs spec.idField: without it Elasticsearch assigns new ids and every re-sent document would be a duplicate (use --full on a new instance)`,
+        `an incremental update of ${m.name} needs spec.idField: without it the engine assigns new ids and every re-sent document would be a duplicate (use --full on a new instance)`,
       );
     }
     return { op: 'catch_up', index: instance.name, since: at, ...withFrom, ...(coversCheckpoint(at, instance.lastUpdateAt) ? {} : { keepCheckpoint: true as const }) };

@@ -4,7 +4,7 @@
  */
 import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
-import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import { addsDataFields, describeChange, describeChangeInReplace, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import type { Instance, MasterState } from './instances.js';
 import { instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
@@ -69,7 +69,7 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
         ...replaceSteps(ctx, active, true, [
           `a new instance is needed: ${blocking.length} change${blocking.length === 1 ? '' : 's'} cannot be made in place on ${active.name}`,
           ...blocking.map(describeChange),
-          ...others.map(describeChange),
+          ...others.map(describeChangeInReplace),
         ]),
       },
       warnings: [],
@@ -80,7 +80,7 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
   const reasons =
     diff.verdict === 'same'
       ? [`${active.name} already matches the manifest; only its recorded fingerprint becomes ${ctx.short}`]
-      : [`${active.name} differs from the manifest only in changes Elasticsearch takes in place`, ...diff.changes.map(describeChange)];
+      : [`${active.name} differs from the manifest only in changes the engine takes in place`, ...diff.changes.map(describeChange)];
   const steps: Step[] = [{ op: 'in_place', index: active.name, ...inPlaceBodies(diff, desired) }];
   if (addsDataFields(diff)) {
     const refill = fillStep(ctx, active.name, active, 'existing documents get values for new fields only when re-sent');

@@ -130,7 +130,7 @@ describe('diffSpecs: mappings', () => {
     ['null_value', change((p) => (p['tag'].null_value = 'NULL')), 'mappings.properties.tag.null_value'],
     ['norms false → true', change((p) => (p['tag'].norms = true)), 'mappings.properties.tag.norms: (unset) → true (norms can only be switched off in place)'],
     ['another parameter', change((p) => (p['year'].format = 'yyyy')), 'mappings.properties.year.format: (unset) → yyyy (not updatable in place)'],
-    ['a removed field', change((p) => delete p['year']), 'mappings.properties.year: removed, was {"type":"integer"} (removed or renamed field: Elasticsearch never removes one from an index)'],
+    ['a removed field', change((p) => delete p['year']), 'mappings.properties.year: removed, was {"type":"integer"} (removed or renamed field: the engine never removes one from an index)'],
     ['a renamed field', change((p) => { p['published'] = p['year']; delete p['year']; }), 'mappings.properties.year: removed'],
     ['a removed multi-field', change((p) => delete p['title'].fields), 'mappings.properties.title.fields.raw: removed'],
     ['a removed properties block', change((p) => (p['author'] = { type: 'object' })), 'mappings.properties.author.properties: removed'],

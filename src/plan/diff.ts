@@ -62,6 +62,15 @@ export function describeChange(c: SpecChange): string {
   return `${describeDifference(c)} (${c.why})`;
 }
 
+/**
+ * A change as the reasons of a replace list it: one that blocks the in-place update
+ * with its why; one the engine could take in place without it (the new instance gets
+ * it anyway: "added in place" would be wrong there).
+ */
+export function describeChangeInReplace(c: SpecChange): string {
+  return c.inPlace ? describeDifference(c) : describeChange(c);
+}
+
 /** The difference alone, without the why: `settings.refresh_interval: 1s → 30s`. */
 export function describeDifference(c: SpecChange): string {
   switch (c.kind) {
@@ -248,7 +257,7 @@ function diffMappings(from: Rec, to: Rec): SpecChange[] {
 function diffPropertiesBlock(parent: string, a: unknown, b: unknown, out: SpecChange[]): void {
   const path = `${parent}.properties`;
   if (isRecord(a) && Object.keys(a).length > 0 && !isRecord(b)) {
-    out.push({ kind: 'properties_removed', path, from: a, inPlace: false, why: 'removed properties block: Elasticsearch never removes fields from an index' });
+    out.push({ kind: 'properties_removed', path, from: a, inPlace: false, why: 'removed properties block: the engine never removes fields from an index' });
     return;
   }
   diffFieldSet(path, asRecord(a), asRecord(b), 'field', out);
@@ -278,7 +287,7 @@ function diffFieldSet(path: string, a: Rec, b: Rec, level: 'field' | 'subfield',
         path: p,
         from: fa,
         inPlace: false,
-        why: `removed or renamed ${level === 'field' ? 'field' : 'multi-field'}: Elasticsearch never removes one from an index`,
+        why: `removed or renamed ${level === 'field' ? 'field' : 'multi-field'}: the engine never removes one from an index`,
       });
     } else if (fa !== undefined && fb !== undefined) {
       diffField(p, fa, fb, out);

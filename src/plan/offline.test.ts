@@ -57,6 +57,14 @@ describe('planOffline', () => {
     expect(movies.baseFingerprint).not.toBe(movies.headFingerprint);
     expect(movies.reasons).toContain('mappings.properties.title.type: text → keyword (not updatable in place)');
     expect(byName('people').reasons.join('\n')).toContain('mappings.properties.age: added');
+    expect(byName('people').reasons[0]).toBe('the engine can take every change in place');
+  });
+
+  it('lists a field added beside a replace without "added in place"', () => {
+    const both = planOffline([master('movies', { title: { type: 'text' } })], [master('movies', { title: { type: 'keyword' }, rating: { type: 'float' } })]);
+    const reasons = both.masters[0]!.reasons;
+    expect(reasons).toContain('mappings.properties.rating: added {"type":"float"}');
+    expect(reasons.join('\n')).not.toMatch(/added in place|Elasticsearch/);
   });
 
   it('says an in-place field addition leaves existing documents to be filled, as the cluster plan does', () => {

@@ -3,7 +3,7 @@
  * manifests alone (base ref vs working tree). Pure, like createPlan.
  */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
-import { addsDataFields, deepEqual, describeChange, diffSpecs } from './diff.js';
+import { addsDataFields, deepEqual, describeChange, describeChangeInReplace, diffSpecs } from './diff.js';
 import { fillEstimate } from './fill-estimate.js';
 import type { PlanHistory } from './inputs.js';
 import type { OfflineMaster, OfflinePlan } from './types.js';
@@ -82,7 +82,7 @@ function compareMaster(name: string, a: Manifest | undefined, b: Manifest | unde
     ? 'needs a new instance: some changes cannot be made in place'
     : diff.verdict === 'same'
       ? 'equivalent settings and mappings written differently: the recorded fingerprint is updated in place'
-      : 'Elasticsearch can take every change in place';
+      : 'the engine can take every change in place';
   const ordered = [...diff.changes.filter((c) => !c.inPlace), ...diff.changes.filter((c) => c.inPlace)];
   return {
     name,
@@ -91,7 +91,7 @@ function compareMaster(name: string, a: Manifest | undefined, b: Manifest | unde
     headFingerprint: fpB,
     verdict: replace ? 'replace' : 'in_place',
     newInstance: replace,
-    reasons: [head, ...ordered.map(describeChange), ...(!replace && addsDataFields(diff) ? [refillReason(b)] : []), ...others],
+    reasons: [head, ...ordered.map(replace ? describeChangeInReplace : describeChange), ...(!replace && addsDataFields(diff) ? [refillReason(b)] : []), ...others],
   };
 }
 

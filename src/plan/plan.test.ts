@@ -344,6 +344,27 @@ describe('createPlan: replace', () => {
     expect(m.reasons[1]).toContain('mappings.properties.title.type');
     expect(m.reasons[2]).toContain('settings.refresh_interval');
   });
+
+  it('lists a field added beside a replace as part of the new instance, not as "added in place"', () => {
+    const desired = v1((s) => {
+      s.mappings['properties'].title.type = 'keyword';
+      s.mappings['properties'].rating = { type: 'float' };
+    });
+    const m = only(plan([master('movies', desired)], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]));
+    expect(m.decision).toBe('replace');
+    expect(m.reasons).toContain('mappings.properties.rating: added {"type":"float"}');
+    expect(m.reasons.join('\n')).not.toMatch(/added in place/);
+  });
+});
+
+describe('createPlan: wording for every engine', () => {
+  it('names no engine where any engine is meant (the plan is the same on OpenSearch)', () => {
+    const inPlace = only(plan([master('movies', v1((s) => (s.settings['refresh_interval'] = '30s')))], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]));
+    const removal = only(plan([master('movies', v1((s) => delete s.mappings['properties'].tag))], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]));
+    expect(inPlace.reasons[0]).toBe('movies-1 differs from the manifest only in changes the engine takes in place');
+    expect(removal.reasons.join('\n')).toContain('the engine never removes one from an index');
+    expect([...inPlace.reasons, ...removal.reasons].join('\n')).not.toContain('Elasticsearch');
+  });
 });
 
 describe('createPlan: retention', () => {
