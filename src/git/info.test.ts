@@ -78,4 +78,34 @@ describe('filesAtRef', () => {
     dirs.push(dir);
     await expect(filesAtRef(dir, 'main', dir, ['.yaml'])).rejects.toBeInstanceOf(InvalidInputError);
   });
+
+  it('names the refs the repository holds, not the unknown one again', async () => {
+    const r = repo();
+    r.write('manifests/a.yaml', 'a: 1\n');
+    r.git('add', '.');
+    r.git('commit', '-qm', 'base');
+    r.git('tag', 'v1');
+    r.git('branch', 'feature');
+    r.write('manifests/a.yaml', 'a: 2\n');
+    r.git('commit', '-qam', 'two');
+    const message = await filesAtRef(r.dir, 'origin/main', join(r.dir, 'manifests'), ['.yaml']).then(
+      () => '',
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/^unknown git ref "origin\/main"; refs here: (main|feature|v1), (main|feature|v1), (main|feature|v1), HEAD~1 \(a commit id works too\)$/);
+    expect(message.split('"origin/main"')).toHaveLength(2);
+  });
+
+  it('says how to fetch a remote branch a shallow clone lacks, and that an empty repository has nothing to compare with', async () => {
+    const r = repo();
+    r.write('manifests/a.yaml', 'a: 1\n');
+    r.git('add', '.');
+    r.git('commit', '-qm', 'base');
+    r.git('remote', 'add', 'origin', 'https://example.invalid/repo.git');
+    await expect(filesAtRef(r.dir, 'origin/main', join(r.dir, 'manifests'), ['.yaml'])).rejects.toThrow(
+      /^unknown git ref "origin\/main"; the remote branch is not in this clone: fetch it \(git fetch origin main; in GitHub Actions, actions\/checkout with fetch-depth: 0\); refs here: main \(a commit id works too\)$/,
+    );
+    const empty = repo();
+    await expect(filesAtRef(empty.dir, 'main', join(empty.dir, 'manifests'), ['.yaml'])).rejects.toThrow(/^unknown git ref "main": the repository has no commits to compare with yet$/);
+  });
 });

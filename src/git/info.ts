@@ -68,7 +68,7 @@ export async function filesAtRef(cwd: string, ref: string, dir: string, exts: st
   if (top.code !== 0) throw new InvalidInputError(`--base needs a git repository, and ${cwd} is not in one`);
   const rel = relativeTo(top.stdout.toString('utf8').trim(), dir);
   const listing = await git(cwd, ['ls-tree', '-r', '-z', '--full-tree', `${ref}^{commit}`, ...(rel === '' ? [] : ['--', rel])]);
-  if (listing.code !== 0) throw new InvalidInputError(`unknown git ref "${ref}" (try a branch, tag or commit, e.g. origin/main)`);
+  if (listing.code !== 0) throw new InvalidInputError(await unknownRefMessage(cwd, ref));
   const blobs: { path: string; sha: string }[] = [];
   for (const entry of listing.stdout.toString('utf8').split('\0')) {
     // <mode> SP <type> SP <object> TAB <path>
@@ -81,6 +81,28 @@ export async function filesAtRef(cwd: string, ref: string, dir: string, exts: st
   if (blobs.length === 0) return [];
   const texts = await catFileBatch(cwd, blobs.map((b) => b.sha));
   return blobs.map((b, i) => ({ file: `${ref}:${b.path}`, text: texts[i]! }));
+}
+
+/** How many refs an unknown-ref message lists. */
+const REFS_SHOWN = 8;
+
+/**
+ * `unknown git ref "origin/main"`, and what the repository does hold: its branches,
+ * remote branches and tags, most recently committed first, and `HEAD~1` when HEAD has
+ * a parent — never the input again. A remote ref in a repository that has none is
+ * what a shallow CI checkout gives: say how to fetch it.
+ */
+export async function unknownRefMessage(cwd: string, ref: string): Promise<string> {
+  const listing = await git(cwd, ['for-each-ref', '--sort=-committerdate', '--format=%(refname:short)', 'refs/heads', 'refs/remotes', 'refs/tags']);
+  const refs = listing.code === 0 ? listing.stdout.toString('utf8').split('\n').filter((r) => r !== '' && !r.endsWith('/HEAD') && r !== ref) : [];
+  const parent = await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD~1^{commit}']);
+  const known = [...refs.slice(0, REFS_SHOWN), ...(parent.code === 0 ? ['HEAD~1'] : [])];
+  const more = refs.length > REFS_SHOWN ? `, and ${refs.length - REFS_SHOWN} more (git branch -a, git tag)` : '';
+  const head = `unknown git ref "${ref}"`;
+  const remote = /^[^/]+\/./.test(ref) && !refs.some((r) => r.includes('/')) && (await git(cwd, ['remote'])).stdout.toString('utf8').trim() !== '';
+  const fetch = remote ? `; the remote branch is not in this clone: fetch it (git fetch ${ref.replace('/', ' ')}; in GitHub Actions, actions/checkout with fetch-depth: 0)` : '';
+  if (known.length === 0) return `${head}: the repository has no commits to compare with yet${fetch}`;
+  return `${head}${fetch}; refs here: ${known.join(', ')}${more} (a commit id works too)`;
 }
 
 /** The contents of `shas`, in order, from one `git cat-file --batch`. */
