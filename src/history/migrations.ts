@@ -75,6 +75,13 @@ export const MIGRATIONS: readonly Migration[] = [
       db.run(`INSERT INTO esm_meta (key, value) VALUES ('app', ?)`, [APP_MARKER]);
     },
   },
+  {
+    version: 2,
+    description: 'actions.checkpoint: where a fill stood, to resume it',
+    up(db) {
+      db.exec('ALTER TABLE actions ADD COLUMN checkpoint TEXT;');
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
+import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
 import { foreignDatabase, rewrite, tempDir } from './test-support.js';
 
@@ -95,7 +96,7 @@ describe('opening a state file that is not one esm can use', () => {
       await anEsmFile(f);
       await rewrite(f, `UPDATE esm_meta SET value = '7' WHERE key = 'schema_version'`);
     });
-    await expectRefused(file, /written by a newer esm \(state schema version 7; this esm knows up to 1\)\. Upgrade esm/);
+    await expectRefused(file, new RegExp(`written by a newer esm \\(state schema version 7; this esm knows up to ${MIGRATIONS.length}\\)\\. Upgrade esm`));
   });
 
   it('refuses a directory', async () => {

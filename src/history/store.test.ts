@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { emptyHistoryView, stateHashOf } from './state-hash.js';
+import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
 import { query, rewrite, tempDir } from './test-support.js';
 import type { ActionRecord, InstanceInput } from './types.js';
@@ -190,7 +191,7 @@ describe('HistoryStore', () => {
       const { dir, file } = await aStateFile();
       const store = await HistoryStore.open(file, { readOnly: true });
       expect(store.exists).toBe(false);
-      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {} });
+      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {} });
       expect(store.listActions()).toEqual([]);
       expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
       expect(await readdir(dir)).toEqual([]);
@@ -213,7 +214,7 @@ describe('HistoryStore', () => {
       expect(await readdir(path.join(dir, '.esm'))).toEqual(['state.sqlite']);
       expect(await query(file, `SELECT key, value FROM esm_meta ORDER BY key`)).toEqual([
         ['app', 'esm'],
-        ['schema_version', '1'],
+        ['schema_version', String(MIGRATIONS.length)],
       ]);
     });
   });
@@ -356,6 +357,76 @@ describe('HistoryStore', () => {
         sleeper.kill();
         await exited(sleeper);
       }
+    });
+  });
+
+  describe('fill checkpoints', () => {
+    const at = (n: number) => ({ docs: n, total: 1000, startedAt: '2025-06-01T12:00:00.000Z', at: `2025-06-01T12:0${n / 100}:00.000Z`, position: { kind: 'key', field: 'id', last: n } });
+
+    it('keeps the newest checkpoint of a fill that stopped, with its documents, across a reopen', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.saveCheckpoint(id, at(100));
+      store.saveCheckpoint(id, at(300));
+      store.finishAction(id, { status: 'aborted', error: 'interrupted by SIGINT' });
+
+      const again = await HistoryStore.open(file);
+      expect(actionOf(again, id)).toMatchObject({ status: 'aborted', docsAffected: 300, checkpoint: at(300) });
+      expect(again.view().unfinishedFills).toEqual({ 'movies-2': { ...at(300), instance: 'movies-2', status: 'aborted' } });
+    });
+
+    it('forgets it once a later fill of the instance completes, or the instance is cleared', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const stopped = (instance: string) => {
+        const id = store.startAction({ action: 'update', master: 'movies', instance });
+        store.saveCheckpoint(id, at(200));
+        store.finishAction(id, { status: 'failed', error: 'cluster down' });
+      };
+      stopped('movies-1');
+      stopped('movies-2');
+      stopped('movies-3');
+      store.finishAction(store.startAction({ action: 'update', master: 'movies', instance: 'movies-1' }), { status: 'complete', docsAffected: 1000 });
+      store.finishAction(store.startAction({ action: 'clear', master: 'movies', instance: 'movies-2' }), { status: 'complete' });
+      // A clear that failed changed nothing: the checkpoint stands.
+      store.finishAction(store.startAction({ action: 'clear', master: 'movies', instance: 'movies-3' }), { status: 'failed' });
+      expect(Object.keys(store.view().unfinishedFills ?? {})).toEqual(['movies-3']);
+    });
+
+    it('a later attempt that stopped before its first checkpoint leaves the earlier checkpoint in force', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const first = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.saveCheckpoint(first, at(400));
+      store.finishAction(first, { status: 'aborted' });
+      const second = store.queueAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.finishAction(second, { status: 'aborted', error: 'not run' });
+      expect(store.view().unfinishedFills?.['movies-2']).toMatchObject({ docs: 400, status: 'aborted' });
+    });
+
+    it('a completed resumed fill measures its rate on the documents it moved itself', async () => {
+      const { file } = await aStateFile();
+      const time = setClock();
+      const store = await HistoryStore.open(file, { now: time.now });
+      time.set('2025-06-01T12:00:00.000Z');
+      const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.saveCheckpoint(id, { ...at(1000), resumedFrom: 600 });
+      time.set('2025-06-01T12:00:10.000Z');
+      store.finishAction(id, { status: 'complete', docsAffected: 1000 });
+      expect(store.view().fillRates).toEqual({ movies: 40 });
+      expect(store.view().unfinishedFills).toEqual({});
+    });
+
+    it('ignores a checkpoint it cannot read', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.finishAction(id, { status: 'aborted' });
+      await rewrite(file, `UPDATE actions SET checkpoint = '{"docs":"lots"}' WHERE id = ${id}`);
+      const again = await HistoryStore.open(file);
+      expect(actionOf(again, id)?.checkpoint).toBeNull();
+      expect(again.view().unfinishedFills).toEqual({});
     });
   });
 

@@ -24,11 +24,13 @@ import type {
   ActionOutcome,
   ActionRecord,
   ActionStatus,
+  FillCheckpoint,
   HistoryView,
   InstanceInput,
   InstanceRecord,
   LastFill,
   MasterInput,
+  UnfinishedFill,
   MasterRecord,
   NewAction,
   StateData,
@@ -139,6 +141,14 @@ export class HistoryStore {
     });
   }
 
+  /**
+   * A running fill's progress: where it stands (every document before the position is
+   * in the instance) and how many documents that is. Written at a bounded interval.
+   */
+  saveCheckpoint(id: number, checkpoint: FillCheckpoint): void {
+    this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET checkpoint = ?, docs_affected = ? WHERE id = ?', [JSON.stringify(checkpoint), checkpoint.docs, id])));
+  }
+
   /** Actions, newest first; `master` keeps that master's, `limit` the newest N. */
   listActions(opts: { master?: string; limit?: number } = {}): ActionRecord[] {
     const where = opts.master !== undefined ? 'WHERE master = ?' : '';
@@ -217,18 +227,53 @@ export class HistoryStore {
       const n = /-(\d+)$/.exec(instance)?.[1];
       if (n && instance.endsWith(`${String(r.master)}-${n}`)) bump(instance);
     }
-    return { masters, instances, maxNumber, fillRates: this.fillRates(), lastFills: this.lastFills() };
+    return { masters, instances, maxNumber, fillRates: this.fillRates(), lastFills: this.lastFills(), unfinishedFills: this.unfinishedFills() };
+  }
+
+  /**
+   * Per instance, the newest checkpoint of a full fill (`update`) that did not complete:
+   * none once a later fill of it completed, or it was cleared after the checkpoint. A
+   * later attempt that stopped before its first checkpoint leaves the earlier one in force.
+   */
+  private unfinishedFills(): Record<string, UnfinishedFill> {
+    const fills: Record<string, UnfinishedFill> = {};
+    const decided = new Set<string>();
+    const rows = this.all(
+      `SELECT action, instance, status, checkpoint FROM actions WHERE instance IS NOT NULL AND action IN ('update', 'clear') ORDER BY id DESC`,
+    );
+    for (const r of rows) {
+      const instance = String(r.instance);
+      if (decided.has(instance)) continue;
+      const status = String(r.status) as ActionStatus;
+      if (r.action === 'clear') {
+        if (status === 'complete') decided.add(instance);
+        continue;
+      }
+      if (status === 'complete') {
+        decided.add(instance);
+        continue;
+      }
+      const checkpoint = parseCheckpoint(r.checkpoint);
+      if (!checkpoint) continue;
+      decided.add(instance);
+      fills[instance] = { ...checkpoint, instance, status };
+    }
+    return fills;
   }
 
   /** docs/s of each master's last completed full update that moved documents. */
   private fillRates(): Record<string, number> {
     const rates: Record<string, number> = {};
-    const rows = this.all("SELECT master, docs_affected, started_at, ended_at FROM actions WHERE action = 'update' AND status = 'complete' AND docs_affected > 0 AND master IS NOT NULL ORDER BY id DESC");
+    const rows = this.all(
+      "SELECT master, docs_affected, started_at, ended_at, checkpoint FROM actions WHERE action = 'update' AND status = 'complete' AND docs_affected > 0 AND master IS NOT NULL ORDER BY id DESC",
+    );
     for (const r of rows) {
       const master = String(r.master);
       if (master in rates) continue;
       const seconds = (Date.parse(String(r.ended_at)) - Date.parse(String(r.started_at))) / 1000;
-      if (Number.isFinite(seconds) && seconds > 0) rates[master] = Number(r.docs_affected) / seconds;
+      // A resumed fill counts all of the fill's documents; this run moved only those after the resume.
+      const moved = Number(r.docs_affected) - (parseCheckpoint(r.checkpoint)?.resumedFrom ?? 0);
+      if (Number.isFinite(seconds) && seconds > 0 && moved > 0) rates[master] = moved / seconds;
     }
     return rates;
   }
@@ -457,6 +502,7 @@ function toAction(r: Row): ActionRecord {
     error: str(r.error),
     pid: num(r.pid),
     host: str(r.host),
+    checkpoint: parseCheckpoint(r.checkpoint),
   };
 }
 
@@ -478,6 +524,27 @@ function toInstance(r: Row): InstanceRecord {
     dropped: droppedAt !== null,
     droppedAt,
   };
+}
+
+/** A checkpoint as stored (JSON), or null when there is none or it is not one (a damaged value is not resumed from). */
+function parseCheckpoint(v: SqlValue | undefined): FillCheckpoint | null {
+  if (v === null || v === undefined) return null;
+  try {
+    const c = JSON.parse(String(v)) as Partial<FillCheckpoint> | null;
+    if (!c || typeof c !== 'object') return null;
+    if (typeof c.docs !== 'number' || typeof c.startedAt !== 'string' || typeof c.at !== 'string') return null;
+    if (!c.position || typeof c.position !== 'object' || Array.isArray(c.position)) return null;
+    return {
+      docs: c.docs,
+      total: typeof c.total === 'number' ? c.total : null,
+      startedAt: c.startedAt,
+      at: c.at,
+      position: c.position,
+      ...(typeof c.resumedFrom === 'number' ? { resumedFrom: c.resumedFrom } : {}),
+    };
+  } catch {
+    return null;
+  }
 }
 
 function parseArgv(v: SqlValue | undefined): string[] {

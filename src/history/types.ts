@@ -34,6 +34,35 @@ export interface ActionRecord {
   /** Process that ran the action, and its host: how a later run tells a dead run (`aborted`). */
   pid?: number | null;
   host?: string | null;
+  /** A fill's last checkpoint: where it stood, what a later run resumes from (null: none taken). */
+  checkpoint?: FillCheckpoint | null;
+}
+
+/**
+ * Where a full fill stood when it last recorded its progress (SPEC §13): every
+ * document before `position` is in the instance. A killed, interrupted or failed
+ * fill is resumed from here by a later run.
+ */
+export interface FillCheckpoint {
+  /** Documents written up to `position`, by this fill and the attempts it resumed. */
+  docs: number;
+  /** Documents the source counted for the whole fill, when it could. */
+  total: number | null;
+  /** When the fill's first attempt started: a catch-up after the resume sends what changed since. */
+  startedAt: string;
+  /** When the checkpoint was taken. */
+  at: string;
+  /** Where the source stood, as the source describes it (opaque to the store). */
+  position: Record<string, unknown>;
+  /** The documents this attempt resumed from (absent: it started from zero). */
+  resumedFrom?: number;
+}
+
+/** A full fill of an instance that never completed and left a checkpoint: what a later run resumes. */
+export interface UnfinishedFill extends FillCheckpoint {
+  instance: string;
+  /** How the action that recorded the checkpoint ended (`in_progress`: its run has not been found dead yet). */
+  status: ActionStatus;
 }
 
 export interface NewAction {
@@ -86,6 +115,11 @@ export interface HistoryView {
    * moved and when it ended. What an offline plan shows without a cluster. Absent in hand-made views.
    */
   lastFills?: Record<string, LastFill>;
+  /**
+   * Per instance, the full fill that stopped before completing and left a checkpoint (the
+   * newest such, when no later fill of it completed and it was not cleared since). Absent in hand-made views.
+   */
+  unfinishedFills?: Record<string, UnfinishedFill>;
 }
 
 /** A completed full fill of an instance, as the journal recorded it. */

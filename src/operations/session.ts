@@ -140,11 +140,12 @@ export class Session {
 
   /**
    * Runs `fn` as one index action in the journal: in_progress → complete | failed
-   * (or aborted when the session's signal fired). The error is rethrown.
+   * (or aborted when the session's signal fired). The error is rethrown. `fn` gets
+   * the action's id (a fill records its checkpoints on it).
    */
   async record<T>(
     what: { action: ActionName; master?: string | null; instance?: string | null },
-    fn: () => Promise<T>,
+    fn: (actionId: number) => Promise<T>,
     docsOf: (result: T) => number | undefined = () => undefined,
   ): Promise<T> {
     const store = await this.store();
@@ -152,7 +153,7 @@ export class Session {
     const id = queuedId ?? store.startAction(await this.newAction(what));
     if (queuedId !== undefined) store.markInProgress(queuedId);
     try {
-      const result = await fn();
+      const result = await fn(id);
       const docs = docsOf(result);
       store.finishAction(id, { status: 'complete', ...(docs !== undefined ? { docsAffected: docs } : {}) });
       return result;
