@@ -60,7 +60,8 @@ export class ClusterError extends EsmError {
   readonly kind = 'cluster' as const;
   constructor(
     message: string,
-    readonly details: { url?: string; status?: number; type?: string } = {},
+    /** `rootCause`: the engine's innermost reason, when its error nests causes (see esError). */
+    readonly details: { url?: string; status?: number; type?: string; rootCause?: string } = {},
   ) {
     super(message);
     this.name = 'ClusterError';

@@ -27,8 +27,15 @@ export function classifierFor(c: ClientErrorClasses): (err: unknown) => Failure 
     if (special) return special;
     if (err instanceof c.ResponseError) {
       const status = err.meta?.statusCode ?? err.statusCode ?? 0;
-      const { type, reason } = esError(err.meta?.body);
-      return { kind: 'status', status, ...(type !== undefined ? { type } : {}), ...(reason !== undefined ? { reason } : {}), retryable: RETRYABLE_STATUS.has(status) };
+      const { type, reason, rootCause } = esError(err.meta?.body);
+      return {
+        kind: 'status',
+        status,
+        ...(type !== undefined ? { type } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+        ...(rootCause !== undefined ? { rootCause } : {}),
+        retryable: RETRYABLE_STATUS.has(status),
+      };
     }
     if (err instanceof c.TimeoutError) return { kind: 'timeout' };
     if (err instanceof c.NoLivingConnectionsError) return { kind: 'connection', reason: 'no living connections', retryable: true };

@@ -23,6 +23,7 @@ import { secretsOf } from './secrets.js';
 import { runReindex, type ReindexOptions, type ReindexResult } from './reindex.js';
 import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { scan, type ScanHit, type ScanOptions } from './scan.js';
+import { engineForm, engineForms, readIndexTemplates, simulateIndex, simulateTemplate, type EngineForm, type IndexTemplateInfo, type Simulated, type SpecBody, type TemplateGiven } from './simulate.js';
 import { readSnapshot } from './snapshot.js';
 import { readCaCert } from './tls.js';
 import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
@@ -77,6 +78,16 @@ export interface Cluster {
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
   /** Delete documents by id (missing ones are no error), then refresh; returns how many were deleted. */
   deleteDocs(index: string, ids: readonly string[], opts?: { signal?: AbortSignal }): Promise<number>;
+  /** Every composable index template (name, patterns, priority, component templates). Read-only. */
+  indexTemplates(): Promise<IndexTemplateInfo[]>;
+  /** What the index templates matching `name` give an index of that name (`_simulate_index`). Read-only. */
+  simulateIndex(name: string): Promise<TemplateGiven>;
+  /** An inline index template as the engine would compose it (`_index_template/_simulate`), or its reasons for refusing it. Read-only. */
+  simulateTemplate(template: Record<string, unknown>): Promise<Simulated>;
+  /** The engine's form of `spec` for an index named `name` (templates included), or why it refuses it. Read-only. */
+  engineForm(name: string, spec: SpecBody): Promise<EngineForm>;
+  /** Engine forms of several specs, the templates read once. Read-only. */
+  engineForms<K extends string>(wanted: ReadonlyArray<{ key: K; name: string; spec: SpecBody }>): Promise<Map<K, EngineForm>>;
   acquireLock(prefix: string, holder: LockHolder, opts: AcquireLockOptions): Promise<Lock>;
   /** The apply lock's document, or null. */
   currentLock(prefix: string): Promise<LockDoc | null>;
@@ -174,6 +185,11 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     restoreAfterFill: on(restoreAfterFill),
     clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),
     deleteDocs: on(deleteDocs),
+    indexTemplates: on(readIndexTemplates),
+    simulateIndex: on((c, name: string) => simulateIndex(c, name)),
+    simulateTemplate: on((c, template: Record<string, unknown>) => simulateTemplate(c, template)),
+    engineForm: on((c, name: string, spec: SpecBody) => engineForm(c, name, spec)),
+    engineForms: async (wanted) => engineForms(await conn(), wanted),
     acquireLock: on(acquireLock),
     currentLock: on(currentLock),
     forceReleaseLock: on(forceReleaseLock),

@@ -6,6 +6,7 @@
  * folders imports a search client.
  */
 import type { Auth } from '../config/types.js';
+import type { ObjectParams } from './compose.js';
 import type { Failure } from './retry.js';
 
 /** A registered engine's name (`elasticsearch`, `opensearch`): see engines.ts. */
@@ -75,6 +76,13 @@ export interface EngineQuirks {
    * dropped from the snapshot, so that they show neither as drift nor as a change.
    */
   addedSettings: Readonly<Record<string, string>>;
+  /**
+   * How index creation composes an object field that both a matching index template and
+   * the request declare (their properties always merge): Elasticsearch keeps only the
+   * request's parameters (`request`: a template's `dynamic: false` on it is gone),
+   * OpenSearch both sides', the request's winning (`merged`). Measured on 8.19, 9.2, 2.19.
+   */
+  templateObjectParams: ObjectParams;
 }
 
 /** The first answer of a cluster, from which engines recognise themselves. */

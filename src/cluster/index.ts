@@ -40,6 +40,8 @@ export {
   type TakeOver,
 } from './lock.js';
 export type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
+export { layOver, priorityAbove, simpleMatch, winningTemplate } from './compose.js';
+export { refusalReasons, type EngineForm, type IndexTemplateInfo, type Simulated, type SpecBody, type TemplateGiven } from './simulate.js';
 export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWriteHitsOptions } from './bulk.js';
 export { reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult } from './reindex.js';
 export { runningProgress, type TaskProgress } from './tasks.js';

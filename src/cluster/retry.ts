@@ -66,7 +66,7 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 
 /** How an error from the client is handled. */
 export type Failure =
-  | { kind: 'status'; status: number; type?: string; reason?: string; retryable: boolean }
+  | { kind: 'status'; status: number; type?: string; reason?: string; rootCause?: string; retryable: boolean }
   | { kind: 'connection'; reason: string; retryable: boolean }
   /** No answer within the request timeout (retryable). */
   | { kind: 'timeout' }
@@ -99,17 +99,23 @@ function tlsReason(m: string): string {
   return (openssl ? openssl[1]! : m.split('\n')[0]!).replace(/ - Local:.*$/, '').trim();
 }
 
-/** Elasticsearch's `{ error: { type, reason } }` body, or a plain-text one. */
-export function esError(body: unknown): { type?: string; reason?: string } {
+/**
+ * Elasticsearch's `{ error: { type, reason } }` body, or a plain-text one. `rootCause`: the
+ * reason at the end of the `caused_by` chain, when there is one (what the
+ * engine really objects to, e.g. a mapping refused inside a template).
+ */
+export function esError(body: unknown): { type?: string; reason?: string; rootCause?: string } {
   if (body && typeof body === 'object') {
     const e = (body as { error?: unknown }).error;
     if (e && typeof e === 'object') {
       const { type, reason, caused_by } = e as { type?: unknown; reason?: unknown; caused_by?: { reason?: unknown } };
       // "Failed to parse mapping: analyzer [x] has not been configured" already holds its cause's reason.
       const cause = typeof caused_by?.reason === 'string' && !(typeof reason === 'string' && reason.includes(caused_by.reason)) ? ` (${caused_by.reason})` : '';
+      const root = deepestCause(e);
       return {
         type: typeof type === 'string' ? type : undefined,
         reason: typeof reason === 'string' ? reason + cause : undefined,
+        ...(root !== undefined ? { rootCause: root } : {}),
       };
     }
     if (typeof e === 'string') return { reason: e };
@@ -117,6 +123,17 @@ export function esError(body: unknown): { type?: string; reason?: string } {
   }
   if (typeof body === 'string' && body.trim() !== '') return { reason: body.trim().slice(0, 300) };
   return {};
+}
+
+function deepestCause(e: object): string | undefined {
+  let cur: unknown = (e as { caused_by?: unknown }).caused_by;
+  let reason: string | undefined;
+  for (let depth = 0; cur && typeof cur === 'object' && depth < 20; depth++) {
+    const r = (cur as { reason?: unknown }).reason;
+    if (typeof r === 'string') reason = r;
+    cur = (cur as { caused_by?: unknown }).caused_by;
+  }
+  return reason;
 }
 
 /** What went wrong, as a phrase after which `while …` or nothing may follow (pure). */
@@ -157,8 +174,15 @@ export function failureError(f: Failure, attempts: number, ctx: RetryContext, el
   } else {
     message = `${what}${ctx.what ? ` while ${ctx.what}` : ''}`;
   }
-  const details: { url: string; status?: number; type?: string } =
-    f.kind === 'status' ? { url: ctx.url, status: f.status, ...(f.type !== undefined ? { type: f.type } : {}) } : { url: ctx.url };
+  const details: { url: string; status?: number; type?: string; rootCause?: string } =
+    f.kind === 'status'
+      ? {
+          url: ctx.url,
+          status: f.status,
+          ...(f.type !== undefined ? { type: f.type } : {}),
+          ...(f.rootCause !== undefined ? { rootCause: redact(f.rootCause, ctx.secrets ?? []) } : {}),
+        }
+      : { url: ctx.url };
   return new ClusterError(redact(message, ctx.secrets ?? []), details);
 }
 

@@ -6,6 +6,7 @@ export const elasticsearch: EngineDriver = {
   label: 'Elasticsearch',
   quirks: {
     scan: 'point_in_time',
+    templateObjectParams: 'request',
     addedSettings: {},
   },
   // Every answer carries the header, even the 405 a node without `rest-root` gives to `GET /`.

@@ -8,6 +8,7 @@ export const opensearch: EngineDriver = {
     // 2.x has no `_shard_doc` tiebreaker for search_after on a point in time (3.3 added one).
     scan: 'scroll',
     // OpenSearch 2.x writes its replication type into every index's settings.
+    templateObjectParams: 'merged',
     addedSettings: { 'replication.type': 'DOCUMENT' },
   },
   recognizes: (probe) => {
