@@ -220,6 +220,76 @@ describe('bulkWrite', () => {
     }
   });
 
+  it('checkpoints the unbroken run of written batches from the start: every document up to the position is in the index', async () => {
+    const index = indexName();
+    let read = 0;
+    const checkpoints: Array<{ position: unknown; written: number }> = [];
+    let ahead = 0;
+    const result = await c.bulkWrite({
+      index,
+      idField: 'id',
+      docs: (async function* () {
+        for await (const d of movies(5_000)) {
+          read++;
+          yield d;
+        }
+      })(),
+      batchSize: 250,
+      concurrency: 3,
+      positionAt: () => read,
+      onCheckpoint: (cp) => {
+        checkpoints.push(cp);
+        ahead = Math.max(ahead, read - cp.written);
+      },
+    });
+    expect(result.indexed).toBe(5_000);
+    // The position is where the source stood when the batch closed: exactly the documents written.
+    for (const cp of checkpoints) expect(cp.position).toBe(cp.written);
+    expect(checkpoints.map((cp) => cp.written)).toEqual([...new Set(checkpoints.map((cp) => cp.written))].sort((a, b) => a - b));
+    expect(checkpoints.at(-1)).toEqual({ position: 5_000, written: 5_000 });
+    expect(ahead).toBeGreaterThan(0);
+  });
+
+  it('ends the run of checkpoints before a batch with a refused document, also one refused before sending', async () => {
+    const index = indexName();
+    await strictIndex(index);
+    let read = 0;
+    const checkpoints: number[] = [];
+    const result = await c.bulkWrite({
+      index,
+      idField: 'id',
+      docs: (async function* () {
+        for await (const d of movies(1_000, (i) => (i === 620 ? { id: `m${i}`, director: 'unknown field' } : { id: `m${i}`, title: 't' }))) {
+          read++;
+          yield d;
+        }
+      })(),
+      batchSize: 100,
+      concurrency: 2,
+      positionAt: () => read,
+      onCheckpoint: (cp) => checkpoints.push(cp.written),
+    });
+    expect(result).toMatchObject({ indexed: 999, failed: 1 });
+    expect(checkpoints.at(-1)).toBe(600);
+
+    const refused: number[] = [];
+    read = 0;
+    await c.bulkWrite({
+      index: indexName(),
+      idField: 'id',
+      docs: (async function* () {
+        for await (const d of movies(1_000, (i) => (i === 350 ? { title: 'no id' } : { id: `m${i}` }))) {
+          read++;
+          yield d;
+        }
+      })(),
+      batchSize: 100,
+      positionAt: () => read,
+      onCheckpoint: (cp) => refused.push(cp.written),
+    });
+    expect(refused.at(-1)).toBe(300);
+  });
+
   it('does not read the source faster than requests drain', async () => {
     const index = indexName();
     let pulled = 0;

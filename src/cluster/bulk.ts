@@ -16,6 +16,10 @@
  * - On abort the source is no longer read, in-flight requests finish, and the
  *   result says `aborted: true`. Documents read but not sent are counted
  *   neither as indexed nor as failed.
+ * - Checkpoints (`onCheckpoint`): batches finish out of order; whenever the batches
+ *   written without a failed item form a longer unbroken run from the start, the
+ *   position the source reported when the last of them closed is passed on —
+ *   everything up to it is in the index. A failed item ends the run for good.
  */
 import { fieldValue } from '../sources/doc-field.js';
 import { jsonTextOf } from '../sources/json-text.js';
@@ -63,6 +67,10 @@ export interface BulkWriteBaseOptions {
   retryDelayMs?: number;
   /** Called after every request settles (and once at the end). */
   onProgress?: (p: BulkProgress) => void;
+  /** Where the source stands just after the item last read (asked when a batch closes); opaque here, handed back by onCheckpoint. */
+  positionAt?: () => unknown;
+  /** Every item up to `position` is written (`written` of them, none failed): see the module's doc. */
+  onCheckpoint?: (c: { position: unknown; written: number }) => void;
 }
 
 export interface BulkWriteOptions extends BulkWriteBaseOptions {
@@ -118,6 +126,14 @@ interface Item {
   lines: string;
 }
 
+/** A batch as launched: its place in the source's order and where the source stood when it closed (undefined: not asked). */
+interface BatchMeta {
+  seq: number;
+  position: unknown;
+  /** An item of it was refused before sending: the run of written batches ends before it. */
+  tainted: boolean;
+}
+
 interface BulkItemResponse {
   status: number;
   error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } };
@@ -168,12 +184,13 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
     }
   };
 
-  /** Send one batch; re-send its 429-rejected items alone until they pass or retries run out. */
-  const send = async (batch: Item[]): Promise<void> => {
+  /** Send one batch; re-send its 429-rejected items alone until they pass or retries run out. True when every item was written. */
+  const send = async (batch: Item[]): Promise<boolean> => {
     let pending = batch;
+    let ok = true;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const res = await post(pending);
-      if (res === null) return;
+      if (res === null) return false;
       if (res.errors === false) {
         result.indexed += pending.length;
         break;
@@ -184,12 +201,14 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
         const entry = res.items?.[i];
         const r = entry ? Object.values(entry)[0] : undefined;
         if (!r) {
+          ok = false;
           fail({ id: item.id, status: 0, type: 'no_response', reason: `${conn.engine.label} returned no result for this item` });
         } else if (r.status < 300) {
           result.indexed++;
         } else if (r.status === 429 && attempt < maxRetries) {
           rejected.push(item);
         } else {
+          ok = false;
           const cause = r.error?.caused_by?.reason ? ` (${r.error.caused_by.reason})` : '';
           fail({ id: item.id, status: r.status, type: r.error?.type ?? 'unknown', reason: (r.error?.reason ?? `status ${r.status}`) + cause });
         }
@@ -197,19 +216,43 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
       pending = rejected;
       if (pending.length > 0) {
         progress();
-        if (!(await pause(backoffDelay(attempt + 1, policy), signal))) return;
+        if (!(await pause(backoffDelay(attempt + 1, policy), signal))) return false;
       }
     }
     progress();
+    return ok;
+  };
+
+  // The unbroken run of written batches from the start (see the module's doc).
+  const finished = new Map<number, { ok: boolean; count: number; position: unknown }>();
+  let nextSeq = 0;
+  let written = 0;
+  let broken = false;
+  const settle = (meta: BatchMeta, count: number, ok: boolean) => {
+    if (!opts.onCheckpoint || broken) return;
+    finished.set(meta.seq, { ok: ok && !meta.tainted, count, position: meta.position });
+    let reached: { position: unknown; written: number } | null = null;
+    for (let b = finished.get(nextSeq); b !== undefined; b = finished.get(nextSeq)) {
+      finished.delete(nextSeq++);
+      if (!b.ok) {
+        broken = true;
+        finished.clear();
+        break;
+      }
+      written += b.count;
+      if (b.position !== undefined) reached = { position: b.position, written };
+    }
+    if (reached) opts.onCheckpoint(reached);
   };
 
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   /** Start sending a batch once a slot is free; false when the run must stop instead. */
-  const launch = async (batch: Item[]): Promise<boolean> => {
+  const launch = async (batch: Item[], meta: BatchMeta): Promise<boolean> => {
     while (inflight.size >= concurrency) await Promise.race(inflight);
     if (failure || signal?.aborted) return false;
     const p: Promise<void> = send(batch)
+      .then((ok) => settle(meta, batch.length, ok))
       .catch((error: unknown) => {
         failure ??= { error };
       })
@@ -223,10 +266,18 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
     let batch: Item[] = [];
     let bytes = 0;
     let n = 0;
-    const flush = async (): Promise<boolean> => {
-      const launched = await launch(batch);
+    let seq = 0;
+    let tainted = false;
+    /**
+     * `closedAfterLast`: the batch ends with the item last read, so the source's position is
+     * just after it (a batch closed to make room for the item just read is not: no position).
+     */
+    const flush = async (closedAfterLast: boolean): Promise<boolean> => {
+      const meta: BatchMeta = { seq: seq++, position: closedAfterLast ? opts.positionAt?.() : undefined, tainted };
+      const launched = await launch(batch, meta);
       batch = [];
       bytes = 0;
+      tainted = false;
       return launched;
     };
     for await (const x of source) {
@@ -235,6 +286,7 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
       const made = toItem(x, n);
       if ('error' in made) {
         fail(made.error);
+        tainted = true;
         continue;
       }
       let lines: string;
@@ -243,17 +295,18 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
         lines = actionLine(made.id) + (jsonTextOf(made.doc) ?? JSON.stringify(made.doc)) + '\n';
       } catch (e) {
         fail({ id: made.id, status: 0, type: 'serialization', reason: `document #${n} cannot be written as JSON: ${(e as Error).message}` });
+        tainted = true;
         continue;
       }
       const size = Buffer.byteLength(lines);
-      if (batch.length > 0 && bytes + size > batchBytes && !(await flush())) return false;
+      if (batch.length > 0 && bytes + size > batchBytes && !(await flush(false))) return false;
       batch.push({ id: made.id, lines });
       bytes += size;
-      if (batch.length >= batchSize && !(await flush())) return false;
+      if (batch.length >= batchSize && !(await flush(true))) return false;
     }
     // A source that ends early because the signal aborted has not been read to its end.
     if (signal?.aborted) return false;
-    return batch.length === 0 || (await flush());
+    return batch.length === 0 || (await flush(true));
   };
 
   let complete = false;

@@ -3,10 +3,13 @@ import { assertNever, InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { moduleSource } from './module.js';
 import { ndjsonSource } from './ndjson.js';
+import { sqliteKey } from './resume.js';
 import { sqliteSource } from './sqlite.js';
 import type { DocumentSource } from './types.js';
 
-export type { Doc, DocumentSource, ReadOptions } from './types.js';
+export type { Doc, DocumentSource, ReadOptions, ResumeCheck, SourceRead } from './types.js';
+export { asPosition, positionWords, type SourcePosition } from './position.js';
+export { resumeSupport, sqliteKey, type ResumeSupport } from './resume.js';
 export { ndjsonSource, countLines } from './ndjson.js';
 export { sqliteSource } from './sqlite.js';
 export { moduleSource } from './module.js';
@@ -35,9 +38,9 @@ export function openSource(manifest: Manifest, opts: OpenSourceOptions = {}): Do
   const cwd = opts.cwd;
   switch (source.type) {
     case 'ndjson':
-      return ndjsonSource({ path: source.path, baseDir, cwd, updatedField: manifest.spec.updatedField });
+      return ndjsonSource({ path: source.path, baseDir, cwd, updatedField: manifest.spec.updatedField, idField: manifest.spec.idField });
     case 'sqlite':
-      return sqliteSource({ path: source.path, query: source.query, baseDir, cwd });
+      return sqliteSource({ path: source.path, query: source.query, baseDir, cwd, ...(sqliteKey(manifest) ? { orderBy: sqliteKey(manifest) } : {}) });
     case 'module':
       return moduleSource({ path: source.path, baseDir, cwd });
     case 'reindex':

@@ -15,13 +15,22 @@
  * }
  * export async function count({ since }) { … }
  * ```
+ *
+ * A fill from a module can resume (SPEC §13) when the module exports `orderedBy`,
+ * the field its documents come in ascending order of, and its default export
+ * honours `after`: on a resumed full read esm passes the last value of that field
+ * it sent, and the module yields only the documents after it
+ * (`… WHERE id > $after ORDER BY id`). Without `orderedBy` a stopped fill starts
+ * again from zero.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EsmError, RuntimeError } from '../errors.js';
+import { fieldValue } from './doc-field.js';
 import { displayPath } from './paths.js';
-import type { Doc, DocumentSource, ReadOptions } from './types.js';
+import type { SourcePosition } from './position.js';
+import type { Doc, DocumentSource, ReadOptions, ResumeCheck, SourceRead } from './types.js';
 
 export interface ModuleSourceOptions {
   /** The module file, relative to `baseDir` (or absolute). */
@@ -34,7 +43,9 @@ export interface ModuleSourceOptions {
 
 /** What a source module exports. */
 export interface SourceModule {
-  default: (args: { since: string | null; signal: AbortSignal }) => AsyncIterable<Doc> | Iterable<Doc>;
+  default: (args: { since: string | null; signal: AbortSignal; after?: string | number | null }) => AsyncIterable<Doc> | Iterable<Doc>;
+  /** Optional: the field the default export yields documents in ascending order of (then it honours `after`). */
+  orderedBy?: string;
   count?: (args: { since: string | null }) => number | undefined | Promise<number | undefined>;
   /** Optional: every id the source holds now, so that documents deleted from it are found (SPEC §3). */
   ids?: (args: { signal: AbortSignal }) => AsyncIterable<unknown> | Iterable<unknown>;
@@ -61,6 +72,10 @@ export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
       return n;
     },
 
+    async orderedBy(): Promise<string | undefined> {
+      return (await load()).orderedBy;
+    },
+
     async hasIds(): Promise<boolean> {
       return typeof (await load()).ids === 'function';
     },
@@ -76,39 +91,61 @@ export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
       }
     },
 
-    async *read({ since, signal }: ReadOptions): AsyncGenerator<Doc> {
-      const mod = await load();
-      const docs = mod.default({ since, signal: signal ?? new AbortController().signal });
-      if (docs === null || typeof docs !== 'object' || (!(Symbol.asyncIterator in docs) && !(Symbol.iterator in docs))) {
-        throw new RuntimeError(`module source ${shown}: the default export must be an async generator function (it returned ${describeValue(docs)})`);
-      }
-      const it = (Symbol.asyncIterator in docs ? docs[Symbol.asyncIterator]() : docs[Symbol.iterator]()) as
-        | AsyncIterator<unknown>
-        | Iterator<unknown>;
-      let n = 0;
-      try {
-        for (;;) {
-          let step: IteratorResult<unknown>;
-          try {
-            step = await it.next();
-          } catch (e) {
-            if (e instanceof EsmError) throw e;
-            throw Object.assign(new RuntimeError(`module source ${shown}: ${(e as Error)?.message ?? String(e)}`), { cause: e });
-          }
-          if (step.done) return;
-          n++;
-          const doc = step.value;
-          if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-            throw new RuntimeError(`module source ${shown}: document #${n} is ${describeValue(doc)}, expected an object`);
-          }
-          yield doc as Doc;
-          if (signal?.aborted) return;
-        }
-      } finally {
-        await it.return?.();
-      }
+    read({ since, signal, after }: ReadOptions): SourceRead {
+      let key: string | undefined;
+      let last: unknown;
+      const docs = read({ since, signal, after }, (k) => (key = k), (doc) => (last = key === undefined ? undefined : fieldValue(doc, key)));
+      return Object.assign(docs, {
+        position(): SourcePosition | null {
+          return key !== undefined && (typeof last === 'string' || (typeof last === 'number' && Number.isFinite(last))) ? { kind: 'key', field: key, last } : null;
+        },
+      });
+    },
+
+    async resumeCheck(after: SourcePosition): Promise<ResumeCheck> {
+      const { orderedBy } = await load();
+      if (orderedBy === undefined) return { ok: false, why: `module source ${shown} exports no orderedBy: its documents come in no known order` };
+      if (after.kind !== 'key' || after.field !== orderedBy) return { ok: false, why: `the checkpoint is not one of documents ordered by ${orderedBy}` };
+      return { ok: true, after };
     },
   };
+
+  /** The documents of a read; `ordered` learns the module's orderedBy (full reads only), `yielded` sees each document. */
+  async function* read({ since, signal, after }: ReadOptions, ordered: (key: string) => void, yielded: (doc: Doc) => void): AsyncGenerator<Doc> {
+    const mod = await load();
+    if (after !== undefined && (after.kind !== 'key' || after.field !== mod.orderedBy)) throw new RuntimeError(`internal: module source ${shown} cannot resume after ${JSON.stringify(after)}`);
+    if (since === null && mod.orderedBy !== undefined) ordered(mod.orderedBy);
+    const docs = mod.default({ since, signal: signal ?? new AbortController().signal, ...(mod.orderedBy !== undefined && since === null ? { after: after?.kind === 'key' ? after.last : null } : {}) });
+    if (docs === null || typeof docs !== 'object' || (!(Symbol.asyncIterator in docs) && !(Symbol.iterator in docs))) {
+      throw new RuntimeError(`module source ${shown}: the default export must be an async generator function (it returned ${describeValue(docs)})`);
+    }
+    const it = (Symbol.asyncIterator in docs ? docs[Symbol.asyncIterator]() : docs[Symbol.iterator]()) as
+      | AsyncIterator<unknown>
+      | Iterator<unknown>;
+    let n = 0;
+    try {
+      for (;;) {
+        let step: IteratorResult<unknown>;
+        try {
+          step = await it.next();
+        } catch (e) {
+          if (e instanceof EsmError) throw e;
+          throw Object.assign(new RuntimeError(`module source ${shown}: ${(e as Error)?.message ?? String(e)}`), { cause: e });
+        }
+        if (step.done) return;
+        n++;
+        const doc = step.value;
+        if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+          throw new RuntimeError(`module source ${shown}: document #${n} is ${describeValue(doc)}, expected an object`);
+        }
+        yielded(doc as Doc);
+        yield doc as Doc;
+        if (signal?.aborted) return;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
 }
 
 async function loadModule(file: string, shown: string): Promise<SourceModule> {
@@ -127,6 +164,9 @@ async function loadModule(file: string, shown: string): Promise<SourceModule> {
   }
   if (mod.ids !== undefined && typeof mod.ids !== 'function') {
     throw new RuntimeError(`module source ${shown}: the export "ids" must be an async generator function ({ signal }) => ids, got ${describeValue(mod.ids)}`);
+  }
+  if (mod.orderedBy !== undefined && (typeof mod.orderedBy !== 'string' || mod.orderedBy === '')) {
+    throw new RuntimeError(`module source ${shown}: the export "orderedBy" must name a field (a non-empty string), got ${describeValue(mod.orderedBy)}`);
   }
   if (mod.count !== undefined && typeof mod.count !== 'function') {
     throw new RuntimeError(`module source ${shown}: the export "count" must be a function, got ${describeValue(mod.count)}`);

@@ -1,4 +1,5 @@
 /** A document source: an async stream of documents, all or only those changed since a time. */
+import type { SourcePosition } from './position.js';
 
 export type Doc = Record<string, unknown>;
 
@@ -6,14 +7,32 @@ export interface ReadOptions {
   /** Only documents whose `updatedField` is later than this (ISO string); null = all. */
   since: string | null;
   signal?: AbortSignal;
+  /** A full read resumed: only the documents after this position (one `resumeCheck` accepted). */
+  after?: SourcePosition;
 }
+
+/** The documents of a read and, for a source that can resume, where the read stands. */
+export interface SourceRead extends AsyncIterable<Doc> {
+  /**
+   * Just after the last document the read yielded (null before the first): a full read
+   * resumed after it yields every document that follows. Absent: the source cannot resume.
+   */
+  position?(): SourcePosition | null;
+}
+
+/** Whether a full read can resume after `after` as the source is now, and from where. */
+export type ResumeCheck = { ok: true; after: SourcePosition; note?: string } | { ok: false; why: string };
 
 export interface DocumentSource {
   /** Human description, e.g. `ndjson data/movies.ndjson`. */
   describe: string;
   /** Total number of documents that `read` will yield, when cheap to know. */
   count?(opts: ReadOptions): Promise<number | undefined>;
-  read(opts: ReadOptions): AsyncIterable<Doc>;
+  read(opts: ReadOptions): SourceRead;
+  /** A full read resumed after `after`: checked against the source as it is now (a changed file is found again). */
+  resumeCheck?(after: SourcePosition): Promise<ResumeCheck>;
+  /** A module source: the field its documents come in ascending order of (`orderedBy`), so that a fill can resume. */
+  orderedBy?(): Promise<string | undefined>;
   /** A module source: whether it exports `ids` (every id it holds now). */
   hasIds?(): Promise<boolean>;
   /** Every id the source holds now (a module's `ids` export). */
