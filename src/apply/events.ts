@@ -47,6 +47,8 @@ export function stepLabel(step: Step): string {
       return `update ${step.index} in place`;
     case 'drop':
       return `drop ${step.index}`;
+    case 'adopt':
+      return step.via === 'clone' ? `adopt ${step.index} as ${step.to}` : `adopt ${step.index}`;
     default:
       return assertNever(step, 'step');
   }

@@ -18,6 +18,7 @@ import { pruneMissing } from '../operations/prune.js';
 import { runFill, type FillOptions } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
+import { adoptIndex } from '../operations/adopt.js';
 import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { assertNever, RuntimeError } from '../errors.js';
 import { reindexesFrom } from '../manifest/dependencies.js';
@@ -41,6 +42,8 @@ export interface StepResult {
   /** Why a step was skipped, typed, and in words. */
   skip?: SkipReason;
   reason?: string;
+  /** An adoption by clone: how long writes to the index were refused, from the block to the swap. */
+  writeBlockedMs?: number;
 }
 
 export interface MasterResult {
@@ -196,6 +199,7 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
         elapsedMs,
         ...(out.docs !== undefined ? { docs: out.docs } : {}),
         ...(out.since !== undefined ? { since: out.since } : {}),
+        ...(out.writeBlockedMs !== undefined ? { writeBlockedMs: out.writeBlockedMs } : {}),
       });
     } catch (e) {
       start();
@@ -229,6 +233,9 @@ export function noActivateSkip(step: Step, mp: MasterPlan, opts: ExecuteOptions)
       return 'no_activate';
     case 'in_place':
       return 'no_activate_in_place';
+    case 'adopt':
+      // Writing _meta.esm changes nothing applications see; swapping an index for an alias does.
+      return step.via === 'clone' ? 'no_activate_adopt' : null;
     default:
       return assertNever(step, 'step');
   }
@@ -238,6 +245,7 @@ interface StepOutcome {
   docs?: number | undefined;
   since?: string | null;
   note?: string | undefined;
+  writeBlockedMs?: number | undefined;
 }
 
 type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune'>;
@@ -275,6 +283,11 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
     case 'drop':
       await dropIndex(s, { master, index: step.index });
       return {};
+    case 'adopt': {
+      const r = await adoptIndex(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, via: step.via, to: step.to, resumes: step.resumes });
+      if (r.writeBlockedMs === undefined) return {};
+      return { writeBlockedMs: r.writeBlockedMs, note: `writes to ${step.index} were refused for ${(r.writeBlockedMs / 1000).toFixed(1)}s` };
+    }
     default:
       return assertNever(step, 'step');
   }
@@ -313,12 +326,15 @@ function actionName(step: Step): ActionName {
       return 'partial_update';
     case 'in_place':
       return 'update_in_place';
+    case 'adopt':
+      return 'import';
     default:
       return assertNever(step, 'step');
   }
 }
 
-/** The index a step works on, as the result lists it. */
+/** The index a step works on, as the result lists it (an adoption by clone: the clone, the master's instance). */
 export function target(step: Step): string {
+  if (step.op === 'adopt') return step.to ?? step.index;
   return step.op === 'activate' ? step.to : step.index;
 }

@@ -13,7 +13,9 @@ export type SkipReason =
   /** `--no-activate`: the live (active) instance is not re-filled. */
   | 'no_activate_live'
   /** `--no-activate`: an in-place change would alter the live instance. */
-  | 'no_activate_in_place';
+  | 'no_activate_in_place'
+  /** `--no-activate`: adopting an index used by name swaps it for an alias. */
+  | 'no_activate_adopt';
 
 export const NO_ACTIVATE = '--no-activate';
 
@@ -32,6 +34,8 @@ export function skipWords(reason: SkipReason, index: string, source?: string): s
       return `${NO_ACTIVATE} (${index} is the live instance)`;
     case 'no_activate_in_place':
       return `${NO_ACTIVATE} (an in-place change alters the live instance)`;
+    case 'no_activate_adopt':
+      return `${NO_ACTIVATE} (adopting ${index} swaps the index applications use for an alias)`;
     default:
       return assertNever(reason, 'skip reason');
   }

@@ -10,6 +10,7 @@
 import type { EsmConfig } from '../config/types.js';
 import { InvalidInputError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
+import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
 import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
 import type { Conn } from './conn.js';
@@ -64,6 +65,19 @@ export interface Cluster {
   /** Atomic: one `_aliases` call removes the alias everywhere and adds it to `to`. */
   swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void>;
   removeAlias(alias: string, index?: string): Promise<void>;
+  /** `index.blocks.write`: true refuses writes to the index, null lifts the block. */
+  setWriteBlock(index: string, blocked: true | null): Promise<void>;
+  isWriteBlocked(index: string): Promise<boolean>;
+  flush(index: string): Promise<void>;
+  /** `_clone` a write-blocked index, with its replicas; the clone is writable. */
+  cloneIndex(source: string, target: string): Promise<void>;
+  uuidOf(index: string): Promise<string | null>;
+  /** The index's `_meta` (empty: none), or null when the index does not exist. */
+  readMeta(index: string): Promise<Record<string, unknown> | null>;
+  /** `_meta.esm` set to `esm` as a whole (null: removed), the other `_meta` keys kept. */
+  writeEsmMeta(index: string, esm: Record<string, unknown> | null): Promise<void>;
+  /** ONE `_aliases` call: the alias `alias` → `to` added, the index `index` removed (SPEC §11). */
+  replaceIndexWithAlias(index: string, alias: string, to: string): Promise<void>;
   scan(index: string, opts?: ScanOptions): AsyncGenerator<ScanHit>;
   /** Write documents (ids from `idField`) with bounded memory and retries. */
   bulkWrite(opts: BulkWriteOptions): Promise<BulkResult>;
@@ -175,6 +189,14 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     count: on(count),
     swapAlias: on(swapAlias),
     removeAlias: on(removeAlias),
+    setWriteBlock: on(setWriteBlock),
+    isWriteBlocked: on(isWriteBlocked),
+    flush: on(flush),
+    cloneIndex: on(cloneIndex),
+    uuidOf: on(uuidOf),
+    readMeta: on(readMeta),
+    writeEsmMeta: on(writeEsmMeta),
+    replaceIndexWithAlias: on(replaceIndexWithAlias),
     async *scan(index, o) {
       yield* scan(await conn(), index, o);
     },

@@ -23,6 +23,8 @@ export function parseMeta(mappings: Record<string, unknown> | undefined): Instan
   if ('filledAt' in m) out.filledAt = typeof m.filledAt === 'string' ? m.filledAt : null;
   if ('lastUpdateAt' in m) out.lastUpdateAt = typeof m.lastUpdateAt === 'string' ? m.lastUpdateAt : null;
   if (typeof m.numbersUsed === 'number' && Number.isInteger(m.numbersUsed)) out.numbersUsed = m.numbersUsed;
+  if (typeof m.alias === 'string') out.alias = m.alias;
+  if (typeof m.clonedFrom === 'string') out.clonedFrom = m.clonedFrom;
   return out;
 }
 

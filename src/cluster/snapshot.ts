@@ -70,18 +70,24 @@ export function indexSnapshot(
 ): IndexSnapshot {
   const mappings = isObject(body.mappings) ? body.mappings : {};
   const read = isObject(body.settings) && isObject(body.settings.index) ? body.settings.index : {};
-  const settings = quirks ? withoutAddedSettings(read, quirks.addedSettings) : read;
+  const meta = parseMeta(mappings);
+  const added = quirks ? withoutAddedSettings(read, quirks.addedSettings) : read;
+  // Every clone gets routing_partition_size 1 from the engine; the clone an adoption made did not ask for it.
+  const settings = meta?.clonedFrom !== undefined ? withoutAddedSettings(added, CLONE_ADDED_SETTINGS) : added;
   const snap: IndexSnapshot = {
     name,
     aliases: Object.keys(body.aliases ?? {}).sort(),
     settings,
     mappings,
-    meta: parseMeta(mappings),
+    meta,
     docs,
   };
   if (health !== undefined) snap.health = health;
   return snap;
 }
+
+/** What both engines add to an index made by `_clone`, with this value. */
+const CLONE_ADDED_SETTINGS: Readonly<Record<string, string>> = { routing_partition_size: '1' };
 
 /**
  * Settings as read, less those the engine added with its default value (dotted keys,

@@ -15,6 +15,18 @@ export interface InstanceMeta {
    * that the cluster alone (a pull-request plan) still knows the number is taken.
    */
   numbersUsed?: number;
+  /**
+   * The master's alias (prefix included), written when esm adopts an index it did
+   * not create (SPEC §11): what places a foreign-named instance (`products_v3`) in
+   * its environment, since its name cannot.
+   */
+  alias?: string;
+  /**
+   * On an instance made by cloning an index esm adopted (SPEC §11): that index's uuid.
+   * The engine sets `index.routing_partition_size: 1` on every clone; on such an
+   * instance it is read as not set.
+   */
+  clonedFrom?: string;
 }
 
 export interface IndexSnapshot {

@@ -11,6 +11,7 @@ export const ACTION_NAMES = [
   'reset',
   'state_rebuild',
   'lock_release',
+  'import',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

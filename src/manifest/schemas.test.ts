@@ -87,6 +87,8 @@ describe('plan.schema.json', () => {
       'catch up and activate a pre-created instance',
       mk([movies], [anIndex({ master: 'movies', n: 1, spec: otherType, active: true }), anIndex({ master: 'movies', n: 2, spec, lastUpdateAt: '2025-05-01T00:00:00.000Z' })]),
     ],
+    ['adopt an index used by name (clone)', mk([movies], [anIndexNamed('movies', { settings: spec.settings, mappings: spec.mappings })])],
+    ['adopt a foreign-named index behind the alias', mk([movies], [anIndexNamed('movies_v3', { aliases: ['movies'], settings: spec.settings, mappings: spec.mappings })])],
   ];
 
   it.each(plans)('accepts the plan createPlan makes: %s', (_name, plan) => {
@@ -114,6 +116,7 @@ describe('plan.schema.json', () => {
     ['a renamed summary field', (p: any) => (p.summary.catchUp = p.summary.catch_up, delete p.summary.catch_up)],
     ['a step of an unknown op', (p: any) => p.masters[0].steps.push({ op: 'reindex', index: 'x' })],
     ['an activate step without its target', (p: any) => delete p.masters[0].steps.find((s: any) => s.op === 'activate').to],
+    ['an adopt step without its way', (p: any) => p.masters[0].steps.push({ op: 'adopt', index: 'x', number: 0 })],
     ['another format version', (p: any) => (p.formatVersion = 2)],
   ])('refuses %s', (_name, edit) => {
     const plan = JSON.parse(JSON.stringify(plans[0]![1]));

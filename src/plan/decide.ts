@@ -5,11 +5,12 @@
 import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeChangeInReplace, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
-import type { Instance, MasterState } from './instances.js';
-import { instanceOf, reindexFrom } from './naming.js';
+import type { Adoption, Instance, MasterState } from './instances.js';
+import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
+import { assertNever } from '../errors.js';
 
 export interface MasterDecision {
   plan: MasterPlan;
@@ -32,12 +33,29 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
   const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };
-  const head = { name: manifest.name, alias: state.alias, fingerprint: fp, spec: manifest.spec, origin: manifest.origin, active: state.active?.name ?? null };
+  const head = {
+    name: manifest.name,
+    alias: state.alias,
+    fingerprint: fp,
+    spec: manifest.spec,
+    origin: manifest.origin,
+    active: state.active?.name ?? null,
+    instances: state.instances.map((i) => ({ name: i.name, number: i.number, foreign: i.foreign })),
+  };
+
+  let unadoptable: string | null = null;
+  if (state.adoption) {
+    const mismatch = adoptionMismatch(ctx, state.adoption);
+    if (mismatch.length === 0) return { plan: { ...head, ...adopt(ctx, state.adoption) }, warnings: [] };
+    unadoptable = `${state.adoption.index.name} does not match the manifest (from the index to the manifest: ${mismatch.join('; ')}), so esm does not adopt it: esm import writes a manifest that matches it`;
+  }
 
   if (state.conflicts.length > 0) {
+    // One conflict message per problem: why the index in the way is not adopted belongs to the last.
+    const conflicts = state.conflicts.map((c, i) => (unadoptable && i === state.conflicts.length - 1 ? `${c}; ${unadoptable}` : c));
     return {
-      plan: { ...head, decision: 'noop', blocked: state.conflicts.join('; '), steps: [], reasons: [...state.conflicts] },
-      warnings: state.conflicts.map((message) => ({ code: 'conflict', master: manifest.name, message })),
+      plan: { ...head, decision: 'noop', blocked: conflicts.join('; '), steps: [], reasons: [...conflicts] },
+      warnings: conflicts.map((message) => ({ code: 'conflict', master: manifest.name, message })),
     };
   }
 
@@ -58,7 +76,7 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
       `no active instance: the alias ${state.alias} points at no index, and no instance of ${manifest.name} has the manifest's fingerprint ${ctx.short}`,
     ]);
   }
-  const diff = diffSpecs(liveSpec(active), desired);
+  const diff = diffSpecs(liveSpec(active.index), desired);
   if (diff.verdict === 'replace') {
     const blocking = diff.changes.filter((c) => !c.inPlace);
     const others = diff.changes.filter((c) => c.inPlace);
@@ -93,6 +111,73 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
   return { plan: { ...head, decision: 'in_place', steps, reasons }, warnings: [] };
 }
 
+/**
+ * How the index to adopt differs from the manifest (empty: it matches, and is adopted).
+ * For a clone, a write block on the index left by an adoption that stopped before its
+ * swap (its marker is on the index) does not count: the adoption sets it anyway, and the
+ * clone never carries it.
+ */
+function adoptionMismatch(ctx: Ctx, adoption: Adoption): string[] {
+  const live = liveSpec(adoption.index);
+  const spec = adoption.kind === 'clone' && adoption.resumes ? { ...live, settings: withoutWriteBlock(live.settings) } : live;
+  return diffSpecs(spec, ctx.desired).changes.map(describeDifference);
+}
+
+function withoutWriteBlock(settings: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(settings);
+  delete out['blocks.write'];
+  delete out['index.blocks.write'];
+  const blocks = out['blocks'];
+  if (blocks && typeof blocks === 'object' && !Array.isArray(blocks)) {
+    delete (blocks as Record<string, unknown>)['write'];
+    if (Object.keys(blocks).length === 0) delete out['blocks'];
+  }
+  return out;
+}
+
+/** The steps of an adoption (SPEC §11); the live index matches the manifest. */
+function adopt(ctx: Ctx, adoption: Adoption): Pick<MasterPlan, 'decision' | 'steps' | 'reasons' | 'active'> {
+  const { alias } = ctx.state;
+  const index = adoption.index.name;
+  const as = adoption.number === FOREIGN_NUMBER ? `a foreign-named instance of ${ctx.manifest.name}` : `instance ${adoption.number} of ${ctx.manifest.name}`;
+  const matches = `${index} matches the manifest (fingerprint ${ctx.short})`;
+  switch (adoption.kind) {
+    case 'alias':
+      return {
+        decision: 'adopt',
+        active: index,
+        steps: [{ op: 'adopt', index, number: adoption.number, via: 'meta' }],
+        reasons: [`the alias ${alias} points at ${index}, which esm did not create; ${matches}: esm adopts it as ${as} by writing _meta.esm into it, and nothing else changes`],
+      };
+    case 'bare':
+      return {
+        decision: 'adopt',
+        active: null,
+        steps: [
+          { op: 'adopt', index, number: adoption.number, via: 'meta' },
+          { op: 'activate', alias, from: null, to: index },
+        ],
+        reasons: [`${index} has no alias ${alias} yet and esm did not create it; ${matches}: esm adopts it as ${as} by writing _meta.esm into it, then adds the alias ${alias} → ${index} in one _aliases call`],
+      };
+    case 'clone': {
+      const reasons = [
+        `an index named ${index} is used by name, and an alias cannot take a name an index has; ${matches}: esm blocks writes on ${index}, clones it to ${adoption.to} (hard links: seconds, not a reindex), removes the index ${index} and adds the alias ${alias} → ${adoption.to} in ONE _aliases call, then lifts the write block`,
+        `reads never fail; writes to ${index} are refused from the block to the swap (seconds; the result says how long)`,
+      ];
+      if (adoption.leftover) reasons.push(`an earlier adoption stopped before its swap: ${adoption.to} is its unfinished clone, deleted and made again`);
+      else if (adoption.resumes) reasons.push(`an earlier adoption of ${index} stopped before its swap: it is run again`);
+      return {
+        decision: 'adopt',
+        active: null,
+        steps: [{ op: 'adopt', index, number: adoption.number, via: 'clone', to: adoption.to, ...(adoption.resumes ? { resumes: true as const } : {}) }],
+        reasons,
+      };
+    }
+    default:
+      return assertNever(adoption, 'adoption');
+  }
+}
+
 function pendingDropsReason(n: number): string {
   return `retention still owes ${n === 1 ? 'a drop' : `${n} drops`} (an earlier apply stopped before dropping)`;
 }
@@ -105,7 +190,7 @@ interface Ctx {
   short: string;
 }
 
-type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'spec' | 'origin' | 'active'>;
+type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'spec' | 'origin' | 'active' | 'instances'>;
 
 function create(ctx: Ctx, head: Head, why: string[]): MasterDecision {
   return { plan: { ...head, decision: 'create', ...replaceSteps(ctx, ctx.state.active, false, why) }, warnings: [] };
@@ -193,8 +278,8 @@ function fromOf(step: Extract<Step, { op: 'fill' }>): { from?: string } {
   return step.from !== undefined ? { from: step.from } : {};
 }
 
-function liveSpec(i: Instance): IndexSpec {
-  return { settings: i.index.settings, mappings: i.index.mappings };
+function liveSpec(index: Instance['index']): IndexSpec {
+  return { settings: index.settings, mappings: index.mappings };
 }
 
 /**
@@ -203,7 +288,7 @@ function liveSpec(i: Instance): IndexSpec {
  * out, settings it adds) do not count: only differences the diff sees are reported.
  */
 function drift(ctx: Ctx, active: Instance): PlanWarning[] {
-  const live = liveSpec(active);
+  const live = liveSpec(active.index);
   if (fingerprint(live) === active.fingerprint) return [];
   const diff = diffSpecs(ctx.desired, live);
   if (diff.changes.length === 0) return [];

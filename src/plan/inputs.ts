@@ -16,6 +16,10 @@ export interface PlanInstanceMeta {
   lastUpdateAt?: string | null;
   /** The highest instance number this master has used, when above this instance's own. */
   numbersUsed?: number;
+  /** The master's alias, on an instance esm adopted (see InstanceMeta.alias). */
+  alias?: string;
+  /** The uuid of the index this instance was cloned from when esm adopted it (see InstanceMeta.clonedFrom). */
+  clonedFrom?: string;
 }
 
 export interface PlanIndex {

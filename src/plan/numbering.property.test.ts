@@ -116,6 +116,8 @@ class World {
       }
       case 'in_place':
         return true;
+      case 'adopt':
+        throw new Error('not in this test: no index esm did not create');
     }
   }
 }

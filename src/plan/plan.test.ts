@@ -72,7 +72,7 @@ describe('createPlan: create', () => {
       { op: 'activate', alias: 'movies', from: null, to: 'movies-1' },
     ]);
     expect(reasons(m)).toContain('no instance of movies exists yet');
-    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0 });
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
   });
 
   it('fills by server-side reindex when the source is a reindex', () => {
@@ -275,10 +275,10 @@ describe('createPlan: in_place', () => {
     expect(reasons(m)).toContain('movies-1 already matches the manifest');
   });
 
-  it('takes over an active index esm did not create when it matches the manifest', () => {
+  it('adopts an active index esm did not create when it matches the manifest (SPEC §11)', () => {
     const m = only(plan([master('movies')], [anIndex({ master: 'movies', n: 1, spec: V1, active: true, managed: false })]));
-    expect(m.decision).toBe('in_place');
-    expect(m.steps).toEqual([{ op: 'in_place', index: 'movies-1', settings: null, mappings: null }]);
+    expect(m.decision).toBe('adopt');
+    expect(m.steps).toEqual([{ op: 'adopt', index: 'movies-1', number: 1, via: 'meta' }]);
   });
 });
 
@@ -320,7 +320,7 @@ describe('createPlan: replace', () => {
     ]);
     expect(reasons(m)).toContain('a new instance is needed');
     expect(reasons(m)).toContain(reason);
-    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 0, drop: 0, noop: 0 });
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
   });
 
   it('has no catch-up without updatedField, and fills by reindex from the active instance', () => {
@@ -406,14 +406,14 @@ describe('createPlan: retention', () => {
       { op: 'drop', index: 'movies-1', reason: 'retention keeps no inactive instance (spec.retention.keepInactive: 0)' },
     ]);
     expect(reasons(m)).toContain('retention');
-    expect(p.summary).toMatchObject({ drop: 2, noop: 0 });
+    expect(p.summary).toMatchObject({ drop: 2, noop: 0, adopt: 0 });
     expect(hasChanges(p)).toBe(true);
   });
 
   it('keeps what retention allows, and no pending drop makes a plan with changes', () => {
     const p = plan([master('movies', V1, { retention: { keepInactive: 2 } })], instances());
     expect(only(p).steps).toEqual([]);
-    expect(p.summary).toMatchObject({ drop: 0, noop: 1 });
+    expect(p.summary).toMatchObject({ drop: 0, noop: 1, adopt: 0 });
   });
 
   it('never drops, as pending retention, an instance newer than the active one (pre-created, or rolled back from)', () => {
@@ -497,7 +497,7 @@ describe('createPlan: selection, order, summary', () => {
       ['people', 'create'],
       ['tags', 'replace'],
     ]);
-    expect(p.summary).toEqual({ create: 2, fill: 2, catch_up: 1, activate: 2, in_place: 0, drop: 0, noop: 1 });
+    expect(p.summary).toEqual({ create: 2, fill: 2, catch_up: 1, activate: 2, in_place: 0, drop: 0, noop: 1, adopt: 0 });
     expect(p).toMatchObject({ formatVersion: 1, planId: 'plan-1', createdAt: '2025-06-01T12:00:00.000Z', prefix: '', base: { stateHash: 's', clusterHash: 'c' } });
   });
 

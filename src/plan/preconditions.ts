@@ -61,6 +61,10 @@ function check(world: World, mp: MasterPlan, step: Step, before: Step[]): string
       if (!has(step.index)) return `${step.index} does not exist`;
       return (world.aliases.get(mp.alias) ?? []).includes(step.index) ? `${step.index} is the active instance of ${mp.name}` : null;
     }
+    case 'adopt':
+      if (!has(step.index)) return `${step.index} does not exist`;
+      if (step.via === 'clone' && step.to !== undefined && has(step.to) && !step.resumes) return `${step.to}, which it clones to, exists already`;
+      return null;
     default:
       return assertNever(step, 'step');
   }
@@ -84,11 +88,22 @@ function advance(world: World, step: Step): void {
     case 'drop':
       world.indices.delete(step.index);
       return;
+    case 'adopt':
+      // An index in use holds its documents: adopted, it counts as filled.
+      if (step.via === 'clone' && step.to !== undefined) {
+        world.indices.delete(step.index);
+        world.indices.set(step.to, { filled: true });
+        world.aliases.set(step.index, [step.to]);
+      } else {
+        world.indices.set(step.index, { filled: true });
+      }
+      return;
     default:
       return assertNever(step, 'step');
   }
 }
 
 function describe(step: Step): string {
+  if (step.op === 'adopt' && step.to !== undefined) return `adopt ${step.index} as ${step.to}`;
   return step.op === 'activate' ? `activate ${step.alias} → ${step.to}` : `${step.op} ${step.index}`;
 }

@@ -3,7 +3,7 @@ import type { Manifest, MasterSpec } from '../manifest/types.js';
 import type { RecordedFill } from './inputs.js';
 
 /** Every decision, in the order SPEC §7 names them; `Decision` is derived from it, so a new one is listed here or nowhere. */
-export const DECISIONS = ['create', 'noop', 'catch_up_activate', 'in_place', 'replace'] as const;
+export const DECISIONS = ['create', 'noop', 'catch_up_activate', 'in_place', 'replace', 'adopt'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 export type Via = 'source' | 'reindex';
@@ -48,9 +48,22 @@ export type Step =
       /** Body for `PUT <index>/_mapping`, or null. */
       mappings: Record<string, unknown> | null;
     }
-  | { op: 'drop'; index: string; reason: string };
+  | { op: 'drop'; index: string; reason: string }
+  /**
+   * Take over `index`, an index esm did not create that matches the manifest (SPEC §11),
+   * as instance `number` (FOREIGN_NUMBER for a name that is not `<alias>-<N>`), recorded
+   * as `import`. `via: 'meta'`: write `_meta.esm` into it. `via: 'clone'`: `index` is a
+   * concrete index named like the alias: block its writes, `_clone` it to `to`, remove it
+   * and add the alias → `to` in ONE `_aliases` call, lift the block. `resumes`: an earlier
+   * adoption of `index` stopped before its swap; the write block on `index` and a clone
+   * `to` made from it are that adoption's (the clone is deleted and made again).
+   */
+  | { op: 'adopt'; index: string; number: number; via: AdoptVia; to?: string; resumes?: true };
 
-export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'activate', 'in_place', 'drop'] as const satisfies readonly Step['op'][];
+/** How an index is adopted: `_meta.esm` written in place, or cloned to an instance name and swapped for the alias. */
+export type AdoptVia = 'meta' | 'clone';
+
+export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
 
 export type WarningCode = 'drift' | 'orphan' | 'conflict';
 
@@ -80,6 +93,11 @@ export interface MasterPlan {
   /** Where the manifest was declared: its source's paths are relative to `origin.dir`. */
   origin: Manifest['origin'];
   active: string | null;
+  /**
+   * The master's instances in the cluster when the plan was made; `foreign`: adopted under a
+   * name that is not `<alias>-<N>` (SPEC §11). Absent in older plan files.
+   */
+  instances?: PlannedInstance[];
   decision: Decision;
   /**
    * Set when a conflict (a concrete index named like the alias, or the alias on a
@@ -100,6 +118,12 @@ export interface MasterPlan {
   deletions?: DeletionPlan;
 }
 
+export interface PlannedInstance {
+  name: string;
+  number: number;
+  foreign: boolean;
+}
+
 /** About how many documents a fill moves and, at the master's last measured rate (null: none recorded), how long it takes. */
 export interface FillEstimate {
   docs: number;
@@ -116,6 +140,8 @@ export interface PlanSummary {
   in_place: number;
   drop: number;
   noop: number;
+  /** Indices esm takes over (SPEC §11); read as 0 from older plan files, which lack it. */
+  adopt: number;
 }
 
 export interface Plan {

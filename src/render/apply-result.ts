@@ -1,7 +1,7 @@
 /** What `esm apply` prints when it is done: a few lines for people, or the JSON result document. */
 import type { ApplyResult, MasterResult, StepResult } from '../apply/executor.js';
 import { paint } from './ansi.js';
-import { fmtDocs } from './progress-lines.js';
+import { fmtDocs, fmtDuration } from './progress-lines.js';
 
 export function renderApplyText(result: ApplyResult, opts: { color: boolean; noActivate?: boolean }): string {
   const p = paint(opts.color);
@@ -32,7 +32,7 @@ function masterLine(m: MasterResult, red: (s: string) => string): string {
 }
 
 function stepText(s: StepResult): string {
-  const docs = s.docs !== undefined ? ` (${fmtDocs(s.docs)})` : '';
+  const docs = s.docs !== undefined ? ` (${fmtDocs(s.docs)})` : s.writeBlockedMs !== undefined ? ` (writes refused for ${fmtDuration(s.writeBlockedMs)})` : '';
   const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op;
   return `${verb} ${s.index}${docs}`;
 }
@@ -55,6 +55,7 @@ export function applyResultJson(result: ApplyResult): unknown {
         ...(s.docs !== undefined ? { docs: s.docs } : {}),
         ...(s.error !== undefined ? { error: s.error } : {}),
         ...(s.reason !== undefined ? { reason: s.reason } : {}),
+        ...(s.writeBlockedMs !== undefined ? { writeBlockedMs: Math.round(s.writeBlockedMs) } : {}),
       })),
       ...(m.error !== undefined ? { error: m.error } : {}),
     })),

@@ -39,7 +39,7 @@ function hostilePlan(): Plan {
       },
     ],
     warnings: [{ code: 'orphan', master: FORGED, message: `index ${FIELD} is not in the manifests` }],
-    summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0 },
+    summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
   } as unknown as Plan;
 }
 

@@ -9,10 +9,11 @@ const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefi
 const CLUSTER_KEYS = ['name', 'engine', 'version'];
 const GIT_KEYS = ['commit', 'branch', 'dirty'];
 const BASE_KEYS = ['stateHash', 'clusterHash'];
-const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'spec', 'origin'];
-const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'settings', 'mappings', 'why', 'reason'];
+const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'instances', 'spec', 'origin'];
+const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'resumes', 'settings', 'mappings', 'why', 'reason'];
+const INSTANCE_KEYS = ['name', 'number', 'foreign'];
 const WARNING_KEYS = ['code', 'master', 'message'];
-const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop'];
+const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop', 'adopt'];
 
 export function renderPlanJson(plan: Plan): string {
   const value = ordered(plan, PLAN_KEYS, {
@@ -23,6 +24,7 @@ export function renderPlanJson(plan: Plan): string {
       (ms as unknown[]).map((m) =>
         ordered(m, MASTER_KEYS, {
           steps: (ss) => (ss as unknown[]).map((s) => ordered(s, STEP_KEYS)),
+          instances: (is) => (is as unknown[]).map((i) => ordered(i, INSTANCE_KEYS)),
         }),
       ),
     warnings: (ws) => (ws as unknown[]).map((w) => ordered(w, WARNING_KEYS)),

@@ -59,13 +59,13 @@ function aPlan(): Plan {
       { code: 'conflict', master: 'shows', message: 'an index named "shows" exists where esm needs the alias "shows"' },
       { code: 'orphan', master: 'films', message: 'no manifest declares master films <old>' },
     ],
-    summary: { create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 1, drop: 1, noop: 1 },
+    summary: { create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 1, drop: 1, noop: 1, adopt: 0 },
   };
 }
 
 function anEmptyPlan(): Plan {
   const p = aPlan();
-  return { ...p, masters: [p.masters[3]!], warnings: [], summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 1 } };
+  return { ...p, masters: [p.masters[3]!], warnings: [], summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 1, adopt: 0 } };
 }
 
 describe('renderPlanText', () => {
@@ -175,7 +175,7 @@ describe('renderPlanJson', () => {
     expect(json.split('\n')[1]).toBe('  "formatVersion": 1,');
     expect(Object.keys(back.masters[0]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'steps', 'reasons', 'spec', 'origin']);
     expect(Object.keys(back.masters[2]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'spec', 'origin']);
-    expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop']);
+    expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop', 'adopt']);
   });
 });
 

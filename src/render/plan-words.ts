@@ -28,6 +28,8 @@ export function masterHeadline(m: MasterPlan): { symbol: string; tone: Tone; tex
       const to = activatedTo(m);
       return { symbol: '-/+', tone: 'replace', text: `replace ${m.active ?? 'the active instance'}${to ? ` with ${to}` : ''}` };
     }
+    case 'adopt':
+      return { symbol: '<=', tone: 'move', text: adoptHeadline(m) };
     default:
       return assertNever(m.decision, 'decision');
   }
@@ -64,9 +66,27 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
     }
     case 'drop':
       return { symbol: '-', tone: 'remove', verb: 'drop', detail: `${step.index} (${step.reason})` };
+    case 'adopt':
+      return {
+        symbol: '<=',
+        tone: 'move',
+        verb: 'adopt',
+        detail:
+          step.via === 'clone'
+            ? `${step.index} as ${step.to ?? '?'} (block writes, _clone, remove ${step.index} and add the alias in one _aliases call, lift the block${step.resumes ? '; resumes an adoption that stopped before its swap' : ''})`
+            : `${step.index} (write _meta.esm: ${step.number === 0 ? 'a foreign-named instance' : `instance ${step.number}`})`,
+      };
     default:
       return assertNever(step, 'step');
   }
+}
+
+/** `adopt products_v3`, `adopt orders-3 and add the alias orders`, `adopt products as products-1 (writes refused for seconds)`. */
+function adoptHeadline(m: MasterPlan): string {
+  const step = m.steps.find((s) => s.op === 'adopt');
+  if (!step || step.op !== 'adopt') return 'adopt';
+  if (step.via === 'clone') return `adopt ${step.index} as ${step.to ?? '?'} (writes to ${step.index} refused for seconds while it is cloned)`;
+  return activatedTo(m) ? `adopt ${step.index} and add the alias ${m.alias}` : `adopt ${step.index}`;
 }
 
 /** Why an instance counts as filled with nothing sent. */
@@ -83,7 +103,10 @@ export function emptyFillWords(why: EmptyFill): string {
 
 /** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` */
 export function summaryWords(s: PlanSummary): string {
+  // Only plans that adopt say so: the common summary keeps its words.
+  const adopt = s.adopt ? [`${s.adopt} to adopt`] : [];
   return [
+    ...adopt,
     `${s.create} to create`,
     `${s.fill} to fill`,
     `${s.catch_up} to catch up`,

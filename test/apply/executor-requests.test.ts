@@ -56,6 +56,7 @@ function requestsOf(step: Step): string[] {
     case 'catch_up':
     case 'in_place':
     case 'drop':
+    case 'adopt':
       throw new Error(`not in this test's plan: ${step.op}`);
     default:
       return assertNever(step, 'step');

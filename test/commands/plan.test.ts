@@ -88,7 +88,7 @@ describe('esm plan', () => {
         },
       ],
       warnings: [],
-      summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0 },
+      summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
     });
     // Each plan has its own id.
     expect((await esm(p, ['plan', '--json'])).json().planId).not.toBe(plan.planId);
