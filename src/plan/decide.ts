@@ -5,6 +5,7 @@
 import type { Manifest } from '../manifest/types.js';
 import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeChangeInReplace, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/index.js';
 import type { Adoption, Instance, MasterState } from './instances.js';
 import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
@@ -17,8 +18,14 @@ export interface MasterDecision {
   warnings: PlanWarning[];
 }
 
-export function decideMaster(manifest: Manifest, state: MasterState, opts: { moduleHasIds?: boolean } = {}): MasterDecision {
-  const decided = decide(manifest, state);
+export interface DecideOptions {
+  moduleHasIds?: boolean;
+  /** The engine's dynamic settings (default: dynamic only where every engine's list says so). */
+  dynamic?: DynamicSettings;
+}
+
+export function decideMaster(manifest: Manifest, state: MasterState, opts: DecideOptions = {}): MasterDecision {
+  const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined));
   const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
   if (!deletions) return decided;
   return { ...decided, plan: { ...decided.plan, reasons: [...decided.plan.reasons, deletions.reason], deletions } };
@@ -29,10 +36,10 @@ function copiesAndActivates(steps: Step[]): boolean {
   return steps.some((s) => s.op === 'fill' || s.op === 'catch_up') && steps.some((s) => s.op === 'activate');
 }
 
-function decide(manifest: Manifest, state: MasterState): MasterDecision {
+function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
-  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp) };
+  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp), dynamic };
   const head = {
     name: manifest.name,
     alias: state.alias,
@@ -76,7 +83,7 @@ function decide(manifest: Manifest, state: MasterState): MasterDecision {
       `no active instance: the alias ${state.alias} points at no index, and no instance of ${manifest.name} has the manifest's fingerprint ${ctx.short}`,
     ]);
   }
-  const diff = diffSpecs(liveSpec(active.index), desired);
+  const diff = diffSpecs(liveSpec(active.index), desired, { dynamic });
   if (diff.verdict === 'replace') {
     const blocking = diff.changes.filter((c) => !c.inPlace);
     const others = diff.changes.filter((c) => c.inPlace);
@@ -183,6 +190,7 @@ function pendingDropsReason(n: number): string {
 }
 
 interface Ctx {
+  dynamic: DynamicSettings;
   manifest: Manifest;
   state: MasterState;
   desired: IndexSpec;
@@ -290,7 +298,7 @@ function liveSpec(index: Instance['index']): IndexSpec {
 function drift(ctx: Ctx, active: Instance): PlanWarning[] {
   const live = liveSpec(active.index);
   if (fingerprint(live) === active.fingerprint) return [];
-  const diff = diffSpecs(ctx.desired, live);
+  const diff = diffSpecs(ctx.desired, live, { dynamic: ctx.dynamic });
   if (diff.changes.length === 0) return [];
   return [
     {

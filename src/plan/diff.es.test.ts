@@ -5,13 +5,15 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../cluster/index.js';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testPrefix } from '../../test/support/es.js';
+import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
 import { diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import { dynamicSettingsFor } from './dynamic-settings/index.js';
 
 const prefix = testPrefix('diff');
 // The live spec is read as esm reads it: through the engine port, which applies each
 // engine's quirks (OpenSearch adds index.replication.type to every index).
 const cluster = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
+const dynamic = dynamicSettingsFor(isOpenSearch() ? 'opensearch' : 'elasticsearch', testEngine().version);
 afterAll(async () => {
   await cluster.close();
   await cleanupPrefix(prefix);
@@ -59,9 +61,17 @@ describe('in place, against Elasticsearch', () => {
       s.settings['routing.allocation.total_shards_per_node'] = 4;
       s.settings['mapping'] = { total_fields: { limit: 2000 } };
       s.settings['search.slowlog.threshold.query.warn'] = '10s';
+      // issue 19: these three were planned as a replace
+      s.settings['requests.cache.enable'] = false;
+      s.settings['translog.durability'] = 'async';
+      s.settings['merge.scheduler.max_thread_count'] = 1;
       delete s.settings['max_result_window'];
       const p = s.mappings['properties'];
       s.mappings['dynamic'] = 'false';
+      // issue 19: a new dynamic_templates list and detection switches were planned as a replace
+      s.mappings['dynamic_templates'] = [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }];
+      s.mappings['date_detection'] = false;
+      s.mappings['numeric_detection'] = true;
       p.rating = { type: 'float' };
       p.label = { type: 'alias', path: 'tag' };
       p.author.properties.born = { type: 'date' };
@@ -76,7 +86,8 @@ describe('in place, against Elasticsearch', () => {
       p.year.coerce = false;
     });
     const before = await live(index);
-    const diff = diffSpecs(before, desired);
+    const diff = diffSpecs(before, desired, { dynamic });
+    expect(diff.changes.filter((c) => !c.inPlace)).toEqual([]);
     expect(diff.verdict).toBe('in_place');
 
     const bodies = inPlaceBodies(diff, desired);
@@ -85,7 +96,14 @@ describe('in place, against Elasticsearch', () => {
     await rawClient().indices.putSettings({ index, settings: bodies.settings! });
     await rawClient().indices.putMapping({ index, ...bodies.mappings! });
 
-    expect(diffSpecs(await live(index), desired)).toEqual({ verdict: 'same', changes: [] });
+    expect(diffSpecs(await live(index), desired, { dynamic })).toEqual({ verdict: 'same', changes: [] });
+
+    // A dynamic_templates list is replaced, not merged: a shorter one is what the index then holds.
+    const shorter = { ...desired, mappings: { ...desired.mappings, dynamic_templates: [{ longs: { match_mapping_type: 'long', mapping: { type: 'integer' } } }] } };
+    const again = diffSpecs(await live(index), shorter, { dynamic });
+    expect(again.verdict).toBe('in_place');
+    await rawClient().indices.putMapping({ index, ...inPlaceBodies(again, shorter).mappings! });
+    expect(diffSpecs(await live(index), shorter, { dynamic })).toEqual({ verdict: 'same', changes: [] });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addsDataFields, describeChange, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
+import { dynamicSettingsFor } from './dynamic-settings/index.js';
 import { settingKind } from './settings-kinds.js';
 
 const S = (settings: Record<string, unknown>): IndexSpec => ({ settings, mappings: {} });
@@ -21,6 +22,10 @@ describe('diffSpecs: settings', () => {
     ['indexing slowlog', {}, { 'indexing.slowlog.threshold.index.warn': '10s' }, 'settings.indexing.slowlog.threshold.index.warn: added 10s'],
     ['query.default_field (a list)', { 'query.default_field': ['a'] }, { 'query.default_field': ['a', 'b'] }, 'settings.query.default_field: [a] → [a, b]'],
     ['removed dynamic setting is reset', { refresh_interval: '30s' }, {}, 'settings.refresh_interval: removed, was 30s (dynamic setting, reset to its default in place)'],
+    ['requests.cache.enable (issue 19: it was a replace)', {}, { 'requests.cache.enable': false }, 'settings.requests.cache.enable: added false (dynamic setting, updated in place)'],
+    ['soft_deletes retention', {}, { 'soft_deletes.retention_lease.period': '1h' }, 'settings.soft_deletes.retention_lease.period: added 1h (dynamic setting'],
+    ['translog.durability', {}, { translog: { durability: 'async' } }, 'settings.translog.durability: added async (dynamic setting'],
+    ['merge.scheduler', {}, { 'merge.scheduler.max_thread_count': 1 }, 'settings.merge.scheduler.max_thread_count: added 1 (dynamic setting'],
   ])('%s is taken in place', (_what, from, to, reason) => {
     const diff = diffSpecs(S(from), S(to));
     expect(diff.verdict).toBe('in_place');
@@ -32,10 +37,10 @@ describe('diffSpecs: settings', () => {
     ['number_of_shards by default', {}, { number_of_shards: 3 }, 'settings.number_of_shards: 1 → 3'],
     ['codec', {}, { codec: 'best_compression' }, 'settings.codec: added best_compression (static setting'],
     ['sort.*', {}, { sort: { field: 'date' } }, 'settings.sort.field: added date (static setting'],
-    ['soft_deletes.*', {}, { 'soft_deletes.retention_lease.period': '1h' }, 'static setting'],
+    ['soft_deletes.enabled', {}, { 'soft_deletes.enabled': false }, 'static setting'],
     ['analysis change', { analysis: { analyzer: { a: { type: 'standard' } } } }, { analysis: { analyzer: { a: { type: 'simple' } } } }, 'settings.analysis.analyzer.a.type: standard → simple (analysis settings change only on a closed index'],
     ['analysis added', {}, { analysis: { analyzer: { a: { type: 'standard' } } } }, 'settings.analysis.analyzer.a: added {"type":"standard"}'],
-    ['an unknown setting', {}, { 'mapping.coerce': true }, 'settings.mapping.coerce: added true (not a setting known to be dynamic: a new instance is the safe way)'],
+    ['an unknown setting', {}, { 'mapping.coerce': true }, 'settings.mapping.coerce: added true (not on the dynamic settings list of every engine: a new instance is the safe way)'],
   ])('%s needs a replace', (_what, from, to, reason) => {
     const diff = diffSpecs(S(from), S(to));
     expect(diff.verdict).toBe('replace');
@@ -72,6 +77,25 @@ describe('diffSpecs: settings', () => {
       routing: { allocation: { include: { _tier_preference: 'data_content' } } },
     };
     expect(diffSpecs(S(live), S({ number_of_replicas: 0 })).verdict).toBe('same');
+  });
+
+  it("follows the engine's own list for its major version, and names it when a setting is not on it", () => {
+    const heuristic = S({ 'dense_vector.hnsw_filter_heuristic': 'fanout' });
+    expect(diffSpecs(S({}), heuristic, { dynamic: dynamicSettingsFor('elasticsearch', '9.2.4') }).verdict).toBe('in_place');
+    const on8 = diffSpecs(S({}), heuristic, { dynamic: dynamicSettingsFor('elasticsearch', '8.19.7') });
+    expect(on8.verdict).toBe('replace');
+    expect(describeChange(on8.changes[0]!)).toContain('not on the dynamic settings list of Elasticsearch 8: a new instance is the safe way');
+    const pipeline = S({ 'search.default_pipeline': 'p' });
+    expect(diffSpecs(S({}), pipeline, { dynamic: dynamicSettingsFor('opensearch', '2.19.6') }).verdict).toBe('in_place');
+    expect(diffSpecs(S({}), pipeline, { dynamic: dynamicSettingsFor('opensearch', '3.1.0') }).verdict).toBe('in_place');
+    expect(diffSpecs(S({}), pipeline, { dynamic: dynamicSettingsFor('elasticsearch', '9.2.4') }).verdict).toBe('replace');
+    // Offline (no engine): only what every engine takes in place.
+    expect(diffSpecs(S({}), pipeline).verdict).toBe('replace');
+    expect(diffSpecs(S({}), S({ 'requests.cache.enable': false })).verdict).toBe('in_place');
+    // A version older or newer than the lists: the nearest list.
+    expect(dynamicSettingsFor('elasticsearch', '7.17.0').label).toBe('Elasticsearch 8');
+    expect(dynamicSettingsFor('opensearch', '4.0.0').label).toBe('OpenSearch 3');
+    expect(dynamicSettingsFor('opensearch', '1.3.0').label).toBe('OpenSearch 2');
   });
 
   it('classifies settings', () => {
@@ -111,6 +135,11 @@ describe('diffSpecs: mappings', () => {
     ['meta', change((p) => (p['year'].meta = { unit: 'year' })), 'mappings.properties.year.meta: (unset) → {"unit":"year"}', false],
     ['eager_global_ordinals', change((p) => (p['tag'].eager_global_ordinals = true)), 'mappings.properties.tag.eager_global_ordinals: (unset) → true', false],
     ['norms true → false', change((p) => (p['body'].norms = false)), 'mappings.properties.body.norms: (unset) → false (norms switched off, updated in place)', false],
+    // issue 19: these were a replace; PUT _mapping takes them (a new dynamic_templates list replaces the old one)
+    ['dynamic_templates', change((_p, r) => (r['dynamic_templates'] = [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }])), 'mappings.dynamic_templates: (unset) → [{"s":', false],
+    ['date_detection', change((_p, r) => (r['date_detection'] = false)), 'mappings.date_detection: (unset) → false (updated in place)', false],
+    ['numeric_detection', change((_p, r) => (r['numeric_detection'] = true)), 'mappings.numeric_detection: (unset) → true (updated in place)', false],
+    ['dynamic_date_formats', change((_p, r) => (r['dynamic_date_formats'] = ['yyyy'])), 'mappings.dynamic_date_formats: (unset) → [yyyy] (updated in place)', false],
   ])('%s is taken in place', (_what, desired, reason, refill) => {
     const diff = diffSpecs(live, desired);
     expect(diff.verdict).toBe('in_place');
@@ -134,7 +163,7 @@ describe('diffSpecs: mappings', () => {
     ['a renamed field', change((p) => { p['published'] = p['year']; delete p['year']; }), 'mappings.properties.year: removed'],
     ['a removed multi-field', change((p) => delete p['title'].fields), 'mappings.properties.title.fields.raw: removed'],
     ['a removed properties block', change((p) => (p['author'] = { type: 'object' })), 'mappings.properties.author.properties: removed'],
-    ['a root parameter', change((_p, r) => (r['date_detection'] = false)), 'mappings.date_detection: (unset) → false (mapping parameter not updatable in place)'],
+    ['a root parameter', change((_p, r) => (r['_source'] = { enabled: false })), 'mappings._source: (unset) → {"enabled":"false"} (mapping parameter not updatable in place)'],
   ])('%s needs a replace', (_what, desired, reason) => {
     const diff = diffSpecs(live, desired);
     expect(diff.verdict).toBe('replace');

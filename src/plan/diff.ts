@@ -7,7 +7,8 @@
  */
 import { canonicalMappings, canonicalSettings } from '../fingerprint/index.js';
 import { assertNever } from '../errors.js';
-import { isDynamicSetting, settingKind } from './settings-kinds.js';
+import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/index.js';
+import { settingKind } from './settings-kinds.js';
 
 export interface IndexSpec {
   settings: Record<string, unknown>;
@@ -47,10 +48,16 @@ export interface SpecDiff {
 
 type Rec = Record<string, unknown>;
 
+export interface DiffOptions {
+  /** The engine's dynamic settings (default: dynamic only where every engine's list says so). */
+  dynamic?: DynamicSettings;
+}
+
 /** Compares `from` (e.g. the live index) with `to` (e.g. the manifest). */
-export function diffSpecs(from: IndexSpec, to: IndexSpec): SpecDiff {
+export function diffSpecs(from: IndexSpec, to: IndexSpec, opts: DiffOptions = {}): SpecDiff {
+  const dynamic = opts.dynamic ?? dynamicSettingsFor(undefined, undefined);
   const changes = [
-    ...diffSettings(canonicalSettings(from.settings), canonicalSettings(to.settings)),
+    ...diffSettings(canonicalSettings(from.settings), canonicalSettings(to.settings), dynamic),
     ...diffMappings(canonicalMappings(from.mappings), canonicalMappings(to.mappings)),
   ];
   const verdict: Verdict = changes.length === 0 ? 'same' : changes.every((c) => c.inPlace) ? 'in_place' : 'replace';
@@ -155,7 +162,7 @@ export function inPlaceBodies(
  */
 const SERVER_ADDED_SETTINGS = new Set(['routing.allocation.include._tier_preference']);
 
-function diffSettings(flatFrom: Record<string, unknown>, flatTo: Record<string, unknown>): SpecChange[] {
+function diffSettings(flatFrom: Record<string, unknown>, flatTo: Record<string, unknown>, dynamic: DynamicSettings): SpecChange[] {
   const [from, to] = wholeNewAnalysisComponents(flatFrom, flatTo);
   const out: SpecChange[] = [];
   for (const key of sortedUnion(from, to)) {
@@ -165,14 +172,14 @@ function diffSettings(flatFrom: Record<string, unknown>, flatTo: Record<string, 
     if (a === undefined && b === undefined) continue;
     if (b === undefined) {
       if (SERVER_ADDED_SETTINGS.has(key)) continue;
-      const inPlace = isDynamicSetting(key);
-      out.push({ kind: 'setting_removed', path, from: a, inPlace, why: inPlace ? 'dynamic setting, reset to its default in place' : settingWhy(key) });
+      const inPlace = settingKind(key, dynamic) === 'dynamic';
+      out.push({ kind: 'setting_removed', path, from: a, inPlace, why: inPlace ? 'dynamic setting, reset to its default in place' : settingWhy(key, dynamic) });
     } else if (a === undefined) {
-      const inPlace = isDynamicSetting(key);
-      out.push({ kind: 'setting_added', path, to: b, inPlace, why: inPlace ? 'dynamic setting, updated in place' : settingWhy(key) });
+      const inPlace = settingKind(key, dynamic) === 'dynamic';
+      out.push({ kind: 'setting_added', path, to: b, inPlace, why: inPlace ? 'dynamic setting, updated in place' : settingWhy(key, dynamic) });
     } else if (!deepEqual(a, b)) {
-      const inPlace = isDynamicSetting(key);
-      out.push({ kind: 'setting_changed', path, from: a, to: b, inPlace, why: inPlace ? 'dynamic setting, updated in place' : settingWhy(key) });
+      const inPlace = settingKind(key, dynamic) === 'dynamic';
+      out.push({ kind: 'setting_changed', path, from: a, to: b, inPlace, why: inPlace ? 'dynamic setting, updated in place' : settingWhy(key, dynamic) });
     }
   }
   return out;
@@ -199,15 +206,15 @@ function wholeNewAnalysisComponents(from: Rec, to: Rec): [Rec, Rec] {
   return [collapse(from, inTo), collapse(to, inFrom)];
 }
 
-function settingWhy(key: string): string {
-  const kind = settingKind(key);
+function settingWhy(key: string, dynamic: DynamicSettings): string {
+  const kind = settingKind(key, dynamic);
   switch (kind) {
     case 'analysis':
       return 'analysis settings change only on a closed index, and esm never closes a live index: needs a new instance';
     case 'static':
       return 'static setting, needs a new instance';
     case 'unknown':
-      return 'not a setting known to be dynamic: a new instance is the safe way';
+      return `not on the dynamic settings list of ${dynamic.label}: a new instance is the safe way`;
     case 'dynamic':
       return 'dynamic setting, updated in place';
     default:
@@ -230,8 +237,11 @@ const IN_PLACE_FIELD_PARAMS = new Set([
   'eager_global_ordinals',
 ]);
 
-/** Root mapping parameters Elasticsearch updates in place. */
-const IN_PLACE_ROOT_PARAMS = new Set(['dynamic']);
+/**
+ * Root mapping parameters the engines update in place (`PUT _mapping`; a new
+ * `dynamic_templates` list replaces the old one), measured on ES 8.19 and OpenSearch 2.19.
+ */
+const IN_PLACE_ROOT_PARAMS = new Set(['dynamic', 'dynamic_templates', 'date_detection', 'numeric_detection', 'dynamic_date_formats']);
 
 function diffMappings(from: Rec, to: Rec): SpecChange[] {
   const out: SpecChange[] = [];

@@ -6,6 +6,7 @@ import { InvalidInputError } from '../errors.js';
 import type { PlanHistory, PlanSnapshot } from './inputs.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
+import { dynamicSettingsFor } from './dynamic-settings/index.js';
 import { fillEstimate } from './fill-estimate.js';
 import { masterState, type MasterState } from './instances.js';
 import { dependencyOrder } from './order.js';
@@ -35,10 +36,12 @@ export function createPlan(input: PlanInput): Plan {
   const manifests = dependencyOrder(selectManifests(input.manifests, input.only));
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
+  const dynamic = dynamicSettingsFor(input.snapshot.engine, input.snapshot.version);
   for (const manifest of manifests) {
     const state = masterState(manifest.name, input.prefix, input.snapshot, input.history);
     const decision = decideMaster(manifest, state, {
       moduleHasIds: input.modulesWithIds?.includes(manifest.name) ?? false,
+      dynamic,
     });
     masters.push(withSizes(decision.plan, state, input.history.fillRates?.[manifest.name]));
     warnings.push(...decision.warnings);

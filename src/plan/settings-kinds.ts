@@ -1,42 +1,12 @@
 /**
- * Which index settings Elasticsearch changes on an open index (SPEC §7), keyed
- * as in the canonical form: dotted, without the `index.` prefix.
+ * Which index settings the engine changes on an open index (SPEC §7), keyed as in
+ * the canonical form: dotted, without the `index.` prefix. Whether a setting is
+ * dynamic comes from the engine's own list for its major version (dynamic-settings/);
+ * the static ones named here only give a plainer reason.
  */
+import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/index.js';
 
 export type SettingKind = 'dynamic' | 'static' | 'analysis' | 'unknown';
-
-const DYNAMIC = new Set([
-  'number_of_replicas',
-  'auto_expand_replicas',
-  'refresh_interval',
-  'search.idle.after',
-  'max_result_window',
-  'max_inner_result_window',
-  'max_rescore_window',
-  'max_docvalue_fields_search',
-  'max_script_fields',
-  'max_ngram_diff',
-  'max_shingle_diff',
-  'max_refresh_listeners',
-  'analyze.max_token_count',
-  'highlight.max_analyzed_offset',
-  'max_terms_count',
-  'max_regex_length',
-  'query.default_field',
-  'routing.rebalance.enable',
-  'gc_deletes',
-  'default_pipeline',
-  'final_pipeline',
-  'hidden',
-]);
-
-const DYNAMIC_PATTERNS = [
-  /^routing\.allocation\./,
-  /^blocks\./,
-  /^mapping\.[a-z_]+\.limit$/,
-  /^search\.slowlog\./,
-  /^indexing\.slowlog\./,
-];
 
 const STATIC = new Set([
   'number_of_shards',
@@ -48,15 +18,18 @@ const STATIC = new Set([
   'shard.check_on_startup',
 ]);
 
-const STATIC_PATTERNS = [/^soft_deletes\./, /^sort\./];
+const STATIC_PATTERNS = [/^soft_deletes\.enabled$/, /^sort\./, /^store\./, /^similarity\./];
 
-export function settingKind(key: string): SettingKind {
+/** Without an engine (offline): dynamic only when every engine's list says so. */
+const EVERY_ENGINE = dynamicSettingsFor(undefined, undefined);
+
+export function settingKind(key: string, dynamic: DynamicSettings = EVERY_ENGINE): SettingKind {
   if (key === 'analysis' || key.startsWith('analysis.')) return 'analysis';
-  if (DYNAMIC.has(key) || DYNAMIC_PATTERNS.some((re) => re.test(key))) return 'dynamic';
+  if (dynamic.isDynamic(key)) return 'dynamic';
   if (STATIC.has(key) || STATIC_PATTERNS.some((re) => re.test(key))) return 'static';
   return 'unknown';
 }
 
-export function isDynamicSetting(key: string): boolean {
-  return settingKind(key) === 'dynamic';
+export function isDynamicSetting(key: string, dynamic: DynamicSettings = EVERY_ENGINE): boolean {
+  return settingKind(key, dynamic) === 'dynamic';
 }
