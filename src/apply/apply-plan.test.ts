@@ -38,6 +38,6 @@ function planOf(masters: Array<Partial<MasterPlan> & { name: string }>): Plan {
   return aPlan({
     planId: 'plan-1',
     masters: masters.map((m) => aMasterPlan(m)),
-    summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: masters.length, adopt: 0 },
+    summary: { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: masters.length, adopt: 0 },
   });
 }

@@ -41,6 +41,8 @@ export function stepLabel(step: Step): string {
       return `catch up ${step.index}`;
     case 'mark_filled':
       return `mark ${step.index} filled`;
+    case 'prune':
+      return `prune ${step.index}`;
     case 'activate':
       return `activate ${step.alias} → ${step.to}`;
     case 'in_place':

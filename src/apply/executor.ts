@@ -181,8 +181,8 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
     };
     try {
       opts.checkpoint?.();
-      // Fills announce themselves once the source has counted its documents.
-      if (step.op !== 'fill' && step.op !== 'catch_up') start();
+      // Fills and prunes announce themselves once they know how many documents (ids) they go through.
+      if (step.op !== 'fill' && step.op !== 'catch_up' && step.op !== 'prune') start();
       const out = await runStep(s, mp, step, fillStarts, {
         ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
@@ -225,6 +225,9 @@ export function noActivateSkip(step: Step, mp: MasterPlan, opts: ExecuteOptions)
     case 'create':
     case 'mark_filled':
       return null;
+    case 'prune':
+      // The comparison belongs to the activation: the post-deployment apply runs it right before.
+      return 'no_activate';
     case 'fill':
     case 'catch_up':
       return step.index === mp.active ? 'no_activate_live' : null;
@@ -271,12 +274,13 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
     case 'mark_filled':
       await markFilled(s, { master, index: step.index });
       return {};
-    case 'activate': {
-      // As the plan says: documents deleted from the source while the instance was filled go before it is activated.
-      const pruned = prunesBeforeActivation(mp) ? (await pruneMissing(s, manifestOf(mp), step.to)).deleted : 0;
-      await swapAlias(s, { master, alias: step.alias, from: step.from, to: step.to, minDocRatio: mp.spec.activation.minDocRatio });
-      return pruned > 0 ? { note: `deleted ${pruned} document${pruned === 1 ? '' : 's'} the source no longer has` } : {};
+    case 'prune': {
+      const r = await pruneMissing(s, manifestOf(mp), step.index, { onStart: opts.onStart, onProgress: opts.onProgress });
+      return { docs: r.deleted, note: `compared the ${r.instanceIds} document ids of ${step.index} with the source's ${r.sourceIds}` };
     }
+    case 'activate':
+      await swapAlias(s, { master, alias: step.alias, from: step.from, to: step.to, minDocRatio: mp.spec.activation.minDocRatio });
+      return {};
     case 'in_place':
       await updateInPlace(s, { master, index: step.index, fingerprint: mp.fingerprint }, { settings: step.settings, mappings: step.mappings });
       return {};
@@ -293,11 +297,6 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
   }
 }
 
-/** The plan's deletion method compares id sets before the activation (SPEC §3 "Deletions"). */
-function prunesBeforeActivation(mp: MasterPlan): boolean {
-  return mp.deletions?.method === 'id_set' || mp.deletions?.method === 'deleted_field_and_id_set';
-}
-
 function from(step: { from?: string }): { from?: string } {
   return step.from !== undefined ? { from: step.from } : {};
 }
@@ -307,15 +306,15 @@ function manifestOf(mp: MasterPlan): Manifest {
   return { name: mp.name, labels: {}, spec: mp.spec, fingerprint: mp.fingerprint, origin: mp.origin };
 }
 
-/** The journal entries a step becomes (an activation after an id-set comparison: that `partial_update` first). */
+/** The journal entries a step becomes. */
 export function actionsOf(mp: MasterPlan, step: Step): Array<{ action: ActionName; master: string; instance: string }> {
-  const one = { action: actionName(step), master: mp.name, instance: target(step) };
-  return step.op === 'activate' && prunesBeforeActivation(mp) ? [{ ...one, action: 'partial_update' }, one] : [one];
+  return [{ action: actionName(step), master: mp.name, instance: target(step) }];
 }
 
 function actionName(step: Step): ActionName {
   switch (step.op) {
     case 'create':
+    case 'prune':
     case 'activate':
     case 'drop':
       return step.op;

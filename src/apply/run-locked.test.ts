@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const session = () => new Session(mergeConfig({ flags: { url: 'http://127.0.0.1:1', state: path.join(dir, 'state.sqlite') }, env: {}, file: null, fileDir: null, configFile: null, cwd: dir }));
 const moviesPlan: Plan = aPlan({
   masters: [aMasterPlan({ name: 'movies', decision: 'create', steps: [{ op: 'create', index: 'movies-1', number: 1 }, { op: 'activate', alias: 'movies', from: null, to: 'movies-1' }] })],
-  summary: { create: 1, fill: 0, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
+  summary: { create: 1, fill: 0, catch_up: 0, prune: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
 });
 
 describe('runLocked', () => {

@@ -9,8 +9,8 @@ export class HistoryCommand extends EsmCommand {
     category: 'Read-only',
     description: 'show the journal of index actions, newest first',
     details: `
-      Every action esm took on the cluster (create, update, partial_update, activate, clear, drop,
-      update_in_place, reset, state_rebuild): its status, start time, target, documents affected, the
+      Every action esm took on the cluster (create, update, partial_update, prune, activate, clear,
+      drop, update_in_place, reset, state_rebuild): its status, start time, target, documents affected, the
       git commit and the command line that ran it (secrets masked), and the error when it failed.
       An action found \`in_progress\` whose process died shows as \`aborted\`.
 

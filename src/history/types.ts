@@ -12,6 +12,7 @@ export const ACTION_NAMES = [
   'state_rebuild',
   'lock_release',
   'import',
+  'prune',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

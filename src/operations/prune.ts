@@ -1,9 +1,9 @@
 /**
- * Before an instance is activated, the documents it holds whose id the source
- * no longer has are deleted (SPEC §3 "Deletions", id-set comparison): the ids
- * of an ndjson or sqlite source (its documents, less those `deletedField`
- * flags), of a module's `ids` export, or of the index a reindex source reads.
- * Recorded as a `partial_update` of the instance.
+ * The plan's `prune` step, before an instance is activated: the documents it
+ * holds whose id the source no longer has are deleted (SPEC §3 "Deletions",
+ * id-set comparison): the ids of an ndjson or sqlite source (its documents,
+ * less those `deletedField` flags), of a module's `ids` export, or of the index
+ * a reindex source reads. Recorded as a `prune` of the instance.
  */
 import type { Cluster } from '../cluster/index.js';
 import { RuntimeError } from '../errors.js';
@@ -17,51 +17,98 @@ export interface PruneResult {
   deleted: number;
   /** Ids the source holds now. */
   sourceIds: number;
+  /** Documents the instance held before. */
+  instanceIds: number;
 }
 
-export async function pruneMissing(s: Session, manifest: Manifest, index: string): Promise<PruneResult> {
+export interface PruneOptions {
+  /** Called once, with how many ids the comparison reads (both sides; undefined when the source cannot say). */
+  onStart?: ((info: { total: number | undefined }) => void) | undefined;
+  /** Ids read so far, from the source and the instance. */
+  onProgress?: ((p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void) | undefined;
+}
+
+/** Ids read between two progress reports. */
+const PROGRESS_EVERY = 10_000;
+
+export async function pruneMissing(s: Session, manifest: Manifest, index: string, opts: PruneOptions = {}): Promise<PruneResult> {
   const idField = manifest.spec.idField;
   if (!idField) throw new RuntimeError(`internal: an id-set comparison of ${manifest.name} without spec.idField`);
   return s.record(
-    { action: 'partial_update', master: manifest.name, instance: index },
+    { action: 'prune', master: manifest.name, instance: index },
     async () => {
       const cluster = await s.cluster();
-      const live = await sourceIds(s, cluster, manifest, idField);
+      const signal = s.signal ? { signal: s.signal } : {};
       await cluster.refresh(index);
-      const extra: string[] = [];
-      for await (const hit of cluster.scan(index, { sourceIncludes: [], ...(s.signal ? { signal: s.signal } : {}) })) {
-        if (!live.has(hit._id)) extra.push(hit._id);
+      const held = await cluster.count(index);
+      const listed = await sourceCount(s, cluster, manifest);
+      const total = listed === null ? undefined : listed + held;
+      opts.onStart?.({ total });
+      const t0 = Date.now();
+      let read = 0;
+      const report = () => opts.onProgress?.({ done: read, total, failed: 0, elapsedMs: Date.now() - t0 });
+      const live = new Set<string>();
+      for await (const id of sourceIds(s, cluster, manifest, idField)) {
+        live.add(id);
+        if (++read % PROGRESS_EVERY === 0) report();
       }
-      const deleted = await cluster.deleteDocs(index, extra, s.signal ? { signal: s.signal } : {});
-      return { index, deleted, sourceIds: live.size };
+      const extra: string[] = [];
+      let instanceIds = 0;
+      for await (const hit of cluster.scan(index, { sourceIncludes: [], ...signal })) {
+        instanceIds++;
+        if (!live.has(hit._id)) extra.push(hit._id);
+        if (++read % PROGRESS_EVERY === 0) report();
+      }
+      report();
+      const deleted = await cluster.deleteDocs(index, extra, signal);
+      return { index, deleted, sourceIds: live.size, instanceIds };
     },
     (r) => r.deleted,
   );
 }
 
-async function sourceIds(s: Session, cluster: Cluster, manifest: Manifest, idField: string): Promise<Set<string>> {
+/** How many ids the source will list, when it can say without listing them (null: it cannot). */
+async function sourceCount(s: Session, cluster: Cluster, manifest: Manifest): Promise<number | null> {
   const source = manifest.spec.source;
-  const ids = new Set<string>();
+  if (!source) return 0;
+  if (source.type === 'reindex') return cluster.count(reindexFrom(s, manifest), reindexIdsQuery(manifest));
+  if (source.type === 'module') return null;
+  const { openSource } = await import('../sources/index.js');
+  return (await openSource(manifest, { cwd: s.config.cwd }).count?.({ since: null })) ?? null;
+}
+
+function reindexFrom(s: Session, manifest: Manifest): string {
+  const source = manifest.spec.source;
+  if (source?.type !== 'reindex') throw new RuntimeError(`internal: ${manifest.name} has no reindex source`);
+  return s.alias(source.from === 'active' ? manifest.name : source.from);
+}
+
+/** The documents of the index a reindex source reads that it copies: its query, less those `deletedField` flags. */
+function reindexIdsQuery(manifest: Manifest): Record<string, unknown> {
+  const source = manifest.spec.source;
+  const must_not = manifest.spec.deletedField ? [flaggedQuery(manifest.spec.deletedField)] : [];
+  return { bool: { filter: source?.type === 'reindex' && source.query ? [source.query] : [], must_not } };
+}
+
+/** The ids the source holds now, one by one. */
+async function* sourceIds(s: Session, cluster: Cluster, manifest: Manifest, idField: string): AsyncGenerator<string> {
+  const source = manifest.spec.source;
   const signal = s.signal ? { signal: s.signal } : {};
-  if (!source) return ids;
+  if (!source) return;
   if (source.type === 'reindex') {
-    const from = s.alias(source.from === 'active' ? manifest.name : source.from);
-    const must_not = manifest.spec.deletedField ? [flaggedQuery(manifest.spec.deletedField)] : [];
-    const query = { bool: { filter: source.query ? [source.query] : [], must_not } };
-    for await (const hit of cluster.scan(from, { query, sourceIncludes: [], ...signal })) ids.add(hit._id);
-    return ids;
+    for await (const hit of cluster.scan(reindexFrom(s, manifest), { query: reindexIdsQuery(manifest), sourceIncludes: [], ...signal })) yield hit._id;
+    return;
   }
   const { docId, isDeletion, openSource } = await import('../sources/index.js');
   const stream = openSource(manifest, { cwd: s.config.cwd });
   if (source.type === 'module') {
     if (!stream.ids) throw new RuntimeError(`internal: module source of ${manifest.name} cannot list ids`);
-    for await (const id of stream.ids(signal)) ids.add(id);
-    return ids;
+    yield* stream.ids(signal);
+    return;
   }
   for await (const doc of stream.read({ since: null, ...signal })) {
     if (isDeletion(doc, manifest.spec.deletedField)) continue;
     const id = docId(doc, idField);
-    if (id !== null) ids.add(id);
+    if (id !== null) yield id;
   }
-  return ids;
 }

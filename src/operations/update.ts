@@ -175,7 +175,7 @@ export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, o
     prefix: opts.prefix,
     masters,
     warnings: [],
-    summary: { create: 0, fill: count('fill'), catch_up: count('catch_up'), activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
+    summary: { create: 0, fill: count('fill'), catch_up: count('catch_up'), prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
   };
 }
 

@@ -132,7 +132,7 @@ export function aPlan(o: Partial<Plan> = {}): Plan {
     prefix: '',
     masters: [],
     warnings: [],
-    summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
+    summary: { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
     ...o,
   };
 }

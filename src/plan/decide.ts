@@ -10,7 +10,7 @@ import type { Adoption, Instance, MasterState } from './instances.js';
 import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
-import type { EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
+import type { DeletionPlan, EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
 import { assertNever } from '../errors.js';
 
 export interface MasterDecision {
@@ -28,7 +28,18 @@ export function decideMaster(manifest: Manifest, state: MasterState, opts: Decid
   const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined));
   const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
   if (!deletions) return decided;
-  return { ...decided, plan: { ...decided.plan, reasons: [...decided.plan.reasons, deletions.reason], deletions } };
+  const steps = comparesIdSets(deletions) ? withPrune(decided.plan.steps) : decided.plan.steps;
+  return { ...decided, plan: { ...decided.plan, steps, reasons: [...decided.plan.reasons, deletions.reason], deletions } };
+}
+
+/** The deletion method compares the source's ids with the instance's before the activation. */
+function comparesIdSets(d: DeletionPlan): boolean {
+  return d.method === 'id_set' || d.method === 'deleted_field_and_id_set';
+}
+
+/** A `prune` of the instance to activate, right before its activation (after its fill and catch-up). */
+function withPrune(steps: Step[]): Step[] {
+  return steps.flatMap((s): Step[] => (s.op === 'activate' ? [{ op: 'prune', index: s.to }, s] : [s]));
 }
 
 /** Documents are copied into an instance that is then activated: deletions during the copy matter. */

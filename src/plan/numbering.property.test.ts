@@ -96,7 +96,8 @@ class World {
       }
       case 'fill':
       case 'catch_up':
-      case 'mark_filled': {
+      case 'mark_filled':
+      case 'prune': {
         const i = this.indices.get(step.index)!;
         i.meta = { ...i.meta!, filledAt: '2025-01-01T00:00:00.000Z', lastUpdateAt: '2025-01-01T00:00:00.000Z' };
         return true;

@@ -72,7 +72,7 @@ describe('createPlan: create', () => {
       { op: 'activate', alias: 'movies', from: null, to: 'movies-1' },
     ]);
     expect(reasons(m)).toContain('no instance of movies exists yet');
-    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 0, prune: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
   });
 
   it('fills by server-side reindex when the source is a reindex', () => {
@@ -320,7 +320,7 @@ describe('createPlan: replace', () => {
     ]);
     expect(reasons(m)).toContain('a new instance is needed');
     expect(reasons(m)).toContain(reason);
-    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, prune: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
   });
 
   it('has no catch-up without updatedField, and fills by reindex from the active instance', () => {
@@ -479,6 +479,41 @@ describe('createPlan: orphans and conflicts', () => {
   });
 });
 
+describe('createPlan: prune, the id-set comparison before an activation (SPEC §3 Deletions, §13)', () => {
+  const withIds = (extra: Partial<MasterSpec> = {}) => master('movies', V1, { idField: 'id', ...extra });
+  const changed = (extra: Partial<MasterSpec> = {}) =>
+    master('movies', v1((s) => (s.mappings['properties'].title.type = 'keyword')), { idField: 'id', ...extra });
+
+  it('a replace whose source can list its ids prunes the new instance after its catch-up, right before the activation', () => {
+    const p = plan([changed()], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]);
+    expect(only(p).steps.map((s) => s.op)).toEqual(['create', 'fill', 'catch_up', 'prune', 'activate']);
+    expect(only(p).steps[3]).toEqual({ op: 'prune', index: 'movies-2' });
+    expect(only(p).deletions?.method).toBe('id_set');
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, prune: 1, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
+  });
+
+  it('a first instance is pruned too, and a pre-created one before it is activated; with deletedField as well', () => {
+    expect(only(plan([withIds()])).steps.map((s) => s.op)).toEqual(['create', 'fill', 'prune', 'activate']);
+    const ready = plan([changed({ deletedField: 'deleted' })], [
+      anIndex({ master: 'movies', n: 1, spec: V1, active: true }),
+      anIndex({ master: 'movies', n: 2, spec: v1((s) => (s.mappings['properties'].title.type = 'keyword')), lastUpdateAt: '2025-05-01T00:00:00.000Z' }),
+    ]);
+    expect(only(ready).decision).toBe('catch_up_activate');
+    expect(only(ready).steps.map((s) => `${s.op} ${'index' in s ? s.index : s.to}`)).toEqual(['catch_up movies-2', 'prune movies-2', 'activate movies-2']);
+    expect(only(ready).deletions?.method).toBe('deleted_field_and_id_set');
+  });
+
+  it('no prune where no id set can be compared: no idField, a module without ids, deletedField alone, or nothing copied', () => {
+    const active = [anIndex({ master: 'movies', n: 1, spec: V1, active: true })];
+    const noIds = master('movies', v1((s) => (s.mappings['properties'].title.type = 'keyword')));
+    expect(only(plan([noIds], active)).steps.map((s) => s.op)).not.toContain('prune');
+    expect(only(plan([changed({ source: { type: 'module', path: 'm.mjs' } })], active)).steps.map((s) => s.op)).not.toContain('prune');
+    expect(only(plan([changed({ source: undefined })], active)).steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'activate']);
+    // In place: nothing is copied into an instance that is then activated.
+    expect(only(plan([master('movies', v1((s) => (s.settings['refresh_interval'] = '5s')), { idField: 'id' })], active)).steps.map((s) => s.op)).toEqual(['in_place']);
+  });
+});
+
 describe('createPlan: selection, order, summary', () => {
   const indices = () => [
     anIndex({ master: 'movies', n: 1, spec: V1, active: true }),
@@ -497,7 +532,7 @@ describe('createPlan: selection, order, summary', () => {
       ['people', 'create'],
       ['tags', 'replace'],
     ]);
-    expect(p.summary).toEqual({ create: 2, fill: 2, catch_up: 1, activate: 2, in_place: 0, drop: 0, noop: 1, adopt: 0 });
+    expect(p.summary).toEqual({ create: 2, fill: 2, catch_up: 1, prune: 0, activate: 2, in_place: 0, drop: 0, noop: 1, adopt: 0 });
     expect(p).toMatchObject({ formatVersion: 1, planId: 'plan-1', createdAt: '2025-06-01T12:00:00.000Z', prefix: '', base: { stateHash: 's', clusterHash: 'c' } });
   });
 

@@ -78,7 +78,7 @@ function withSizes(mp: MasterPlan, state: MasterState, rate: number | undefined)
 }
 
 export function summarize(masters: MasterPlan[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 };
+  const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 };
   for (const m of masters) {
     if (m.steps.length === 0 && !m.blocked) summary.noop += 1;
     for (const s of m.steps) if (s.op !== 'mark_filled') summary[s.op] += 1;

@@ -44,6 +44,7 @@ function check(world: World, mp: MasterPlan, step: Step, before: Step[]): string
       if (step.since === null && !before.some((s) => s.op === 'fill' && s.index === step.index)) return `no fill of ${step.index} comes before it`;
       return mp.spec.updatedField ? null : 'the master has no updatedField';
     case 'mark_filled':
+    case 'prune':
       return has(step.index) ? null : `${step.index} does not exist`;
     case 'activate': {
       const now = world.aliases.get(step.alias) ?? [];
@@ -80,6 +81,7 @@ function advance(world: World, step: Step): void {
       world.indices.set(step.index, { filled: true });
       return;
     case 'catch_up':
+    case 'prune':
     case 'in_place':
       return;
     case 'activate':

@@ -39,6 +39,11 @@ export type Step =
   | { op: 'catch_up'; index: string; since: string | null; from?: string; keepCheckpoint?: true }
   /** Record an instance as filled with no document sent (see EmptyFill). */
   | { op: 'mark_filled'; index: string; why: EmptyFill }
+  /**
+   * Before an activation: delete the documents of `index` whose id the source no
+   * longer has (SPEC §3 "Deletions", the id-set comparison; streamed, §13).
+   */
+  | { op: 'prune'; index: string }
   | { op: 'activate'; alias: string; from: string | null; to: string }
   | {
       op: 'in_place';
@@ -63,7 +68,7 @@ export type Step =
 /** How an index is adopted: `_meta.esm` written in place, or cloned to an instance name and swapped for the alias. */
 export type AdoptVia = 'meta' | 'clone';
 
-export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
+export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'prune', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
 
 export type WarningCode = 'drift' | 'orphan' | 'conflict';
 
@@ -136,6 +141,8 @@ export interface PlanSummary {
   create: number;
   fill: number;
   catch_up: number;
+  /** Id-set comparisons (deletions the source no longer has) before an activation. */
+  prune: number;
   activate: number;
   in_place: number;
   drop: number;

@@ -13,7 +13,7 @@ const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'bloc
 const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'resumes', 'settings', 'mappings', 'why', 'reason'];
 const INSTANCE_KEYS = ['name', 'number', 'foreign'];
 const WARNING_KEYS = ['code', 'master', 'message'];
-const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop', 'adopt'];
+const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'prune', 'activate', 'in_place', 'drop', 'noop', 'adopt'];
 
 export function renderPlanJson(plan: Plan): string {
   const value = ordered(plan, PLAN_KEYS, {

@@ -59,13 +59,13 @@ function aPlan(): Plan {
       { code: 'conflict', master: 'shows', message: 'an index named "shows" exists where esm needs the alias "shows"' },
       { code: 'orphan', master: 'films', message: 'no manifest declares master films <old>' },
     ],
-    summary: { create: 1, fill: 1, catch_up: 1, activate: 1, in_place: 1, drop: 1, noop: 1, adopt: 0 },
+    summary: { create: 1, fill: 1, catch_up: 1, prune: 0, activate: 1, in_place: 1, drop: 1, noop: 1, adopt: 0 },
   };
 }
 
 function anEmptyPlan(): Plan {
   const p = aPlan();
-  return { ...p, masters: [p.masters[3]!], warnings: [], summary: { create: 0, fill: 0, catch_up: 0, activate: 0, in_place: 0, drop: 0, noop: 1, adopt: 0 } };
+  return { ...p, masters: [p.masters[3]!], warnings: [], summary: { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: 1, adopt: 0 } };
 }
 
 describe('renderPlanText', () => {
@@ -86,6 +86,21 @@ describe('renderPlanText', () => {
     expect(text).toContain('! conflict shows: an index named "shows" exists');
     expect(text).toContain('! orphan films: no manifest declares master films');
     expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to fill, 1 to catch up, 1 to activate, 1 to update in place, 1 to drop.');
+  });
+
+  it('shows the prune step before the activation and counts it in the summary (text and markdown)', () => {
+    const p = aPlan();
+    const movies = p.masters[0]!;
+    const steps = [...movies.steps.slice(0, 3), { op: 'prune' as const, index: 'movies-2' }, ...movies.steps.slice(3)];
+    const pruned: Plan = { ...p, masters: [{ ...movies, steps }, ...p.masters.slice(1)], summary: { ...p.summary, prune: 1 } };
+    const text = renderPlanText(pruned, { color: false });
+    expect(text).toMatch(/catch up\s+movies-2 \(documents changed since the fill started\)\n\s+- prune\s+movies-2 \(delete the documents whose id the source no longer has\)\n\s+→ activate/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to fill, 1 to catch up, 1 to prune, 1 to activate, 1 to update in place, 1 to drop.');
+    const md = renderPlanMarkdown(pruned);
+    expect(md).toContain('- prune movies-2 (delete the documents whose id the source no longer has)');
+    expect(md).toContain('**Plan: 1 to create, 1 to fill, 1 to catch up, 1 to prune, 1 to activate, 1 to update in place, 1 to drop.**');
+    expect(JSON.parse(renderPlanJson(pruned)).masters[0].steps[3]).toEqual({ op: 'prune', index: 'movies-2' });
+    expect(JSON.parse(renderPlanJson(pruned)).summary.prune).toBe(1);
   });
 
   it('uses colour only when asked to', () => {
@@ -175,7 +190,7 @@ describe('renderPlanJson', () => {
     expect(json.split('\n')[1]).toBe('  "formatVersion": 1,');
     expect(Object.keys(back.masters[0]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'steps', 'reasons', 'spec', 'origin']);
     expect(Object.keys(back.masters[2]!)).toEqual(['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'spec', 'origin']);
-    expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'activate', 'in_place', 'drop', 'noop', 'adopt']);
+    expect(Object.keys(back.summary)).toEqual(['create', 'fill', 'catch_up', 'prune', 'activate', 'in_place', 'drop', 'noop', 'adopt']);
   });
 });
 

@@ -55,6 +55,8 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
       };
     case 'mark_filled':
       return { symbol: '>', tone: 'data', verb: 'mark filled', detail: `${step.index} (${emptyFillWords(step.why)})` };
+    case 'prune':
+      return { symbol: '-', tone: 'remove', verb: 'prune', detail: `${step.index} (delete the documents whose id the source no longer has)` };
     case 'activate':
       return { symbol: '→', tone: 'move', verb: 'activate', detail: `${step.alias}: ${step.from ?? '(none)'} → ${step.to}` };
     case 'in_place': {
@@ -101,15 +103,18 @@ export function emptyFillWords(why: EmptyFill): string {
   }
 }
 
-/** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` */
+/** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` (`1 to prune` before `to activate` when there is one) */
 export function summaryWords(s: PlanSummary): string {
   // Only plans that adopt say so: the common summary keeps its words.
   const adopt = s.adopt ? [`${s.adopt} to adopt`] : [];
+  // A plan file made before prune was a step has no count for it.
+  const prune = s.prune ?? 0;
   return [
     ...adopt,
     `${s.create} to create`,
     `${s.fill} to fill`,
     `${s.catch_up} to catch up`,
+    ...(prune > 0 ? [`${prune} to prune`] : []),
     `${s.activate} to activate`,
     `${s.in_place} to update in place`,
     `${s.drop} to drop`,

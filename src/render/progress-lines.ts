@@ -26,7 +26,7 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
       }
       case 'step_done':
         return write(
-          `${e.master}: ${stepLabel(e.step)} done${e.docs !== undefined ? `, ${fmtDocs(e.docs)}` : ''} in ${fmtDuration(e.elapsedMs)}${e.note ? ` (${e.note})` : ''}`,
+          `${e.master}: ${stepLabel(e.step)} done${e.docs !== undefined ? `, ${fmtDocs(e.docs)}${e.step.op === 'prune' ? ' deleted' : ''}` : ''} in ${fmtDuration(e.elapsedMs)}${e.note ? ` (${e.note})` : ''}`,
         );
       case 'step_failed':
         return write(`${e.master}: ${stepLabel(e.step)} FAILED: ${e.error}`);

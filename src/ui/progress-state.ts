@@ -48,7 +48,7 @@ function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' }>): Ma
     case 'master_started':
       return { ...row, stepsTotal: e.steps, status: 'running' };
     case 'step_started':
-      return { ...row, status: 'running', current: stepLabel(e.step), counting: e.step.op === 'fill' || e.step.op === 'catch_up', done: 0, total: e.total, elapsedMs: 0 };
+      return { ...row, status: 'running', current: stepLabel(e.step), counting: e.step.op === 'fill' || e.step.op === 'catch_up' || e.step.op === 'prune', done: 0, total: e.total, elapsedMs: 0 };
     case 'step_progress':
       return { ...row, done: e.done, total: e.total ?? row.total, elapsedMs: e.elapsedMs };
     case 'step_done':

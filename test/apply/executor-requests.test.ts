@@ -54,6 +54,7 @@ function requestsOf(step: Step): string[] {
     case 'activate':
       return ['POST /_aliases'];
     case 'catch_up':
+    case 'prune':
     case 'in_place':
     case 'drop':
     case 'adopt':
@@ -100,12 +101,12 @@ describe('the executor runs the plan it is given', () => {
   it('refuses a saved plan step by step when the world moved since, naming each step that no longer fits, and changes nothing', async () => {
     const p = twoMasters();
     await esm(p, ['apply', 'movies', '--auto-approve']);
-    // A change that needs a new instance: create movies-2, fill, catch up, activate movies-1 → movies-2.
+    // A change that needs a new instance: create movies-2, fill, catch up, prune (an id-set comparison), activate movies-1 → movies-2.
     p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
     await esm(p, ['plan', '--out', 'plan.json']);
     expect(savedPlan(p).masters.map((m) => [m.name, m.steps.map((s) => s.op)])).toEqual([
       ['events', ['create', 'mark_filled', 'activate']],
-      ['movies', ['create', 'fill', 'catch_up', 'activate']],
+      ['movies', ['create', 'fill', 'catch_up', 'prune', 'activate']],
     ]);
 
     // Meanwhile, by hand: the live movies-1 is dropped (its alias with it), and events-1 is created.
@@ -118,8 +119,8 @@ describe('the executor runs the plan it is given', () => {
     const [events1, movies1, movies2] = [`${p.prefix}events-1`, `${p.prefix}movies-1`, `${p.prefix}movies-2`];
     expect(r.stderr).toContain('saved plan is stale, run esm plan again: ');
     expect(r.stderr).toContain(`events step 1 (create ${events1}): ${events1} exists already`);
-    // movies' first three steps would still run; its activation would not: the alias no longer points at movies-1.
-    expect(r.stderr).toContain(`movies step 4 (activate ${p.prefix}movies → ${movies2}): the alias ${p.prefix}movies points at no index, not ${movies1}`);
+    // movies' first four steps would still run; its activation would not: the alias no longer points at movies-1.
+    expect(r.stderr).toContain(`movies step 5 (activate ${p.prefix}movies → ${movies2}): the alias ${p.prefix}movies points at no index, not ${movies1}`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(await indicesOf(p.prefix)).toEqual(indices);
     expect((await esm(p, ['history', '--json'])).json().actions).toEqual(journal);

@@ -67,8 +67,8 @@ describe('esm apply --parallelism', () => {
     const history = (await p.cli(['history', '--json'])).json<{ actions: Array<{ master: string; action: string; status: string; planId: string | null }> }>();
     for (const n of names) {
       const mine = history.actions.filter((a) => a.master === n);
-      // create, fill, catch up (a no-op without updatedField: recorded all the same), activate.
-      expect(mine.map((a) => a.action).sort()).toEqual(['activate', 'create', 'partial_update', 'update']);
+      // create, fill, the id-set comparison (an ndjson source with an idField), activate.
+      expect(mine.map((a) => a.action).sort()).toEqual(['activate', 'create', 'prune', 'update']);
       expect(mine.every((a) => a.status === 'complete' && a.planId !== null)).toBe(true);
     }
   });

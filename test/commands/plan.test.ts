@@ -38,7 +38,7 @@ describe('esm plan', () => {
     const r = await esm(p, ['plan']);
     expect(r.stdout).toContain(`+ movies: create ${alias}-1`);
     expect(r.stdout).toMatch(/\+ create\s+\S+movies-1/);
-    expect(r.stdout).toContain('Plan: 1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop.');
+    expect(r.stdout).toContain('Plan: 1 to create, 1 to fill, 0 to catch up, 1 to prune, 1 to activate, 0 to update in place, 0 to drop.');
     expect(r.stdout).not.toMatch(ANSI);
     expect(r.stderr).toBe('');
     expect((await esm(p, ['plan', '--detailed-exitcode'], 2)).stdout).toContain('Plan:');
@@ -83,12 +83,13 @@ describe('esm plan', () => {
           steps: [
             { op: 'create', index: `${alias}-1` },
             { op: 'fill', index: `${alias}-1`, mode: 'full' },
+            { op: 'prune', index: `${alias}-1` },
             { op: 'activate', alias, from: null, to: `${alias}-1` },
           ],
         },
       ],
       warnings: [],
-      summary: { create: 1, fill: 1, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
+      summary: { create: 1, fill: 1, catch_up: 0, prune: 1, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 },
     });
     // Each plan has its own id.
     expect((await esm(p, ['plan', '--json'])).json().planId).not.toBe(plan.planId);

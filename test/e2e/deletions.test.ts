@@ -170,9 +170,42 @@ describe('the deployment flow keeps no deleted document and loses none', () => {
     await esm(p, ['apply', '--auto-approve', '--no-activate']);
     data = data.filter((d) => d.id !== 'm-5').map((d) => (d.id === 'm-6' ? { ...d, title: 'changed', updated_at: now() } : d));
     await save();
-    await esm(p, ['apply', '--auto-approve']);
     const alias = `${p.prefix}movies`;
+    // The comparison is a step of its own, before the activation (SPEC §13), shown in every form of the plan.
+    const post = (await esm(p, ['plan', '--json'])).json<{ masters: { steps: { op: string; index?: string }[] }[]; summary: { prune: number } }>();
+    expect(post.masters[0]!.steps.map((s) => s.op)).toEqual(['catch_up', 'prune', 'activate']);
+    expect(post.masters[0]!.steps[1]).toEqual({ op: 'prune', index: `${alias}-2` });
+    expect(post.summary.prune).toBe(1);
+    expect((await esm(p, ['plan'])).stdout).toContain(`- prune    ${alias}-2 (delete the documents whose id the source no longer has)`);
+    expect((await esm(p, ['plan'])).stdout).toContain('1 to prune, 1 to activate');
+    expect((await esm(p, ['plan', '--markdown'])).stdout).toContain(`- prune ${alias}-2 (delete the documents whose id the source no longer has)`);
+
+    const applied = await esm(p, ['apply', '--auto-approve']);
+    // Its progress, its count in the summary, its own history row.
+    expect(applied.stderr).toMatch(new RegExp(`movies: prune ${alias}-2 done, 1 doc deleted in [\\d.]+m?s \\(compared the 50 document ids of ${alias}-2 with the source's 49\\)`));
+    expect(applied.stdout).toContain(`prune ${alias}-2 (1 doc deleted)`);
+    const history = (await esm(p, ['history', '--json'])).json<{ actions: { action: string; instance: string; status: string; docsAffected: number | null }[] }>();
+    expect(history.actions.filter((a) => a.action === 'prune')).toEqual([
+      expect.objectContaining({ instance: `${alias}-2`, status: 'complete', docsAffected: 1 }),
+      expect.objectContaining({ instance: `${alias}-1`, status: 'complete', docsAffected: 0 }),
+    ]);
     expect(await aliasTargets(alias)).toEqual([`${alias}-2`]);
+    expect(compare(data, await instanceDocs(alias))).toEqual({ missing: [], stale: [], extra: [] });
+  });
+
+  it('apply --json lists the prune step with the documents it deleted', async () => {
+    const p = tempProject('delj');
+    projects.push(p);
+    let data = docs(1, 30);
+    p.write('data/movies.ndjson', ndjson(data));
+    const source = { type: 'ndjson', path: '../data/movies.ndjson' };
+    p.manifest('movies', manifest('text', source));
+    await esm(p, ['apply', '--auto-approve', '--no-activate']);
+    data = data.filter((d) => !['m-3', 'm-4'].includes(d.id));
+    p.write('data/movies.ndjson', ndjson(data));
+    const r = (await esm(p, ['apply', '--auto-approve', '--json'])).json<{ masters: { steps: { op: string; index: string; status: string; docs?: number }[] }[] }>();
+    const alias = `${p.prefix}movies`;
+    expect(r.masters[0]!.steps).toContainEqual({ op: 'prune', index: `${alias}-1`, status: 'done', docs: 2 });
     expect(compare(data, await instanceDocs(alias))).toEqual({ missing: [], stale: [], extra: [] });
   });
 

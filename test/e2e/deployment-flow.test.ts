@@ -90,7 +90,7 @@ async function deploy(pre: PreDeploy) {
   const post = (await esm(p, ['plan', '--json'])).json();
   expect(post.masters[0].decision).toBe('catch_up_activate');
   const postSteps: string[] = post.masters[0].steps.map((s: { op: string; index?: string; to?: string }) => `${s.op} ${s.index ?? s.to}`);
-  expect(postSteps).toEqual([`catch_up ${two}`, `activate ${two}`, `drop ${one}`]);
+  expect(postSteps).toEqual([`catch_up ${two}`, `prune ${two}`, `activate ${two}`, `drop ${one}`]);
 
   const applied = (await esm(p, ['apply', '--auto-approve', '--json'])).json();
   expect(applied.ok).toBe(true);
@@ -114,7 +114,7 @@ describe('the deployment flow', () => {
       // v1 (each activation after a fill from an ndjson source with an idField: an id-set comparison first)
       `create ${one} complete`,
       `update ${one} complete`,
-      `partial_update ${one} complete`,
+      `prune ${one} complete`,
       `activate ${one} complete`,
       // pre-deployment
       `create ${two} complete`,
@@ -122,7 +122,7 @@ describe('the deployment flow', () => {
       `partial_update ${two} complete`,
       // post-deployment: catch-up, id-set comparison, activation, retention
       `partial_update ${two} complete`,
-      `partial_update ${two} complete`,
+      `prune ${two} complete`,
       `activate ${two} complete`,
       `drop ${one} complete`,
     ]);
@@ -148,12 +148,12 @@ describe('the deployment flow', () => {
     expect(actions.map((x) => `${x.action} ${x.instance}`)).toEqual([
       `create ${b.one}`,
       `update ${b.one}`,
-      `partial_update ${b.one}`,
+      `prune ${b.one}`,
       `activate ${b.one}`,
       `create ${b.two}`,
       `update ${b.two}`,
       `partial_update ${b.two}`,
-      `partial_update ${b.two}`,
+      `prune ${b.two}`,
       `activate ${b.two}`,
       `drop ${b.one}`,
     ]);

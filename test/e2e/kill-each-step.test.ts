@@ -1,6 +1,6 @@
 /**
  * SPEC §9 with a process killed (SIGKILL: no cleanup runs) at each step of a
- * replace — create, fill, catch-up, activate, drop — then `plan` + `apply`: the
+ * replace — create, fill, catch-up, prune, activate, drop — then `plan` + `apply`: the
  * desired state is reached, retention included, and the history shows the
  * killed action `aborted`, then the same action `complete`. A fault proxy in
  * front of the real node holds the step's request unanswered, so the kill lands
@@ -42,6 +42,8 @@ const STEPS: Array<{ step: string; action: string; held: (alias: string) => (r: 
   { step: 'fill', action: 'update', held: () => nth(1, isBulk) },
   // One document is dated in the future: the catch-up after the fill sends it again, in a second bulk request.
   { step: 'catch-up', action: 'partial_update', held: () => nth(2, isBulk) },
+  // The id-set comparison scans the new instance (a point in time on Elasticsearch, a scroll on OpenSearch).
+  { step: 'prune', action: 'prune', held: (alias) => (r) => r.method === 'POST' && [`/${alias}-2/_pit`, `/${alias}-2/_search`].includes(bare(r)) },
   { step: 'activate', action: 'activate', held: () => (r) => r.method === 'POST' && bare(r) === '/_aliases' },
   { step: 'drop', action: 'drop', held: (alias) => (r) => r.method === 'DELETE' && bare(r) === `/${alias}-1` },
 ];

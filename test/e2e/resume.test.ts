@@ -83,13 +83,14 @@ describe('a killed apply', () => {
 
     // Every step of the dead run's plan is in the journal: the fill it died in and the activation it never reached, aborted.
     const journal = (await esm(p, ['history', '--json'])).json().actions.map((a: { action: string; status: string }) => `${a.action} ${a.status}`);
-    expect(journal).toEqual(['activate aborted', 'partial_update aborted', 'update aborted', 'create complete']);
+    expect(journal).toEqual(['activate aborted', 'prune aborted', 'update aborted', 'create complete']);
 
     const plan = (await esm(p, ['plan', '--json'])).json();
     expect(plan.masters[0]).toMatchObject({
       decision: 'catch_up_activate',
       steps: [
         { op: 'fill', index, mode: 'full' },
+        { op: 'prune', index },
         { op: 'activate', alias, from: null, to: index },
       ],
     });
@@ -105,7 +106,7 @@ describe('a killed apply', () => {
     try {
       const actions = store.listActions().reverse().map((a) => `${a.action} ${a.status}`);
       // The killed run had queued its whole plan: the id-set comparison and the activation it never reached are aborted too.
-      expect(actions).toEqual(['create complete', 'update aborted', 'partial_update aborted', 'activate aborted', 'update complete', 'partial_update complete', 'activate complete']);
+      expect(actions).toEqual(['create complete', 'update aborted', 'prune aborted', 'activate aborted', 'update complete', 'prune complete', 'activate complete']);
     } finally {
       store.close();
     }
@@ -129,7 +130,7 @@ describe('a killed apply', () => {
     expect(await rawClient().exists({ index: LOCK_INDEX, id: lockId(p.prefix) })).toBe(false);
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
     try {
-      expect(store.listActions().map((a) => `${a.action} ${a.status}`)).toEqual(['activate aborted', 'partial_update aborted', 'update aborted', 'create complete']);
+      expect(store.listActions().map((a) => `${a.action} ${a.status}`)).toEqual(['activate aborted', 'prune aborted', 'update aborted', 'create complete']);
     } finally {
       store.close();
     }
