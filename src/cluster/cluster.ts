@@ -50,8 +50,11 @@ export interface Cluster {
   capabilities(): Promise<Capabilities>;
   /** Version, capabilities and write threads of the nodes (read once per connection). */
   nodeFacts(): Promise<NodeFacts>;
-  /** Everything under the prefix, in a constant number of requests; with `master`, only that master's indices and alias. */
-  snapshot(prefix: string, opts?: { master?: string }): Promise<ClusterSnapshot>;
+  /**
+   * Everything under the prefix, in a constant number of requests; with `master`, only that
+   * master's indices and alias, and the indices named in `also` (its foreign-named instances).
+   */
+  snapshot(prefix: string, opts?: { master?: string; also?: readonly string[] }): Promise<ClusterSnapshot>;
   /** One index (or the index an alias points at); null when missing. */
   getIndex(name: string): Promise<IndexSnapshot | null>;
   createIndex(name: string, spec: IndexSpec): Promise<void>;
@@ -178,7 +181,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
       return (await nodeFacts()).capabilities;
     },
     nodeFacts,
-    snapshot: on((c, prefix: string, o?: { master?: string }) => readSnapshot(c, prefix, nodeFacts, o)),
+    snapshot: on((c, prefix: string, o?: { master?: string; also?: readonly string[] }) => readSnapshot(c, prefix, nodeFacts, o)),
     getIndex: on(getIndex),
     createIndex: on(createIndex),
     updateMeta: on(updateMeta),

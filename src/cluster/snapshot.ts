@@ -134,14 +134,17 @@ function deleteAt(o: Record<string, unknown>, parts: string[]): void {
  * `opts.master` narrows the read to one master's indices and alias
  * (`<prefix><master>*`), for operations on one master: the cost of an apply
  * then grows with the steps, not with steps × every index under the prefix.
+ * `opts.also`: indices to read too, by name (a master's foreign-named instances,
+ * which its pattern does not match; a missing one is no error).
  */
 export async function readSnapshot(
   conn: Conn,
   prefix: string,
   facts: () => Promise<NodeFacts>,
-  opts: { master?: string } = {},
+  opts: { master?: string; also?: readonly string[] } = {},
 ): Promise<ClusterSnapshot> {
-  const pattern = opts.master ? `${prefix}${opts.master}*` : prefixPattern(prefix);
+  const base = opts.master ? `${prefix}${opts.master}*` : prefixPattern(prefix);
+  const pattern = opts.master && opts.also?.length ? [base, ...opts.also].join(',') : base;
   const wild = { expand_wildcards: 'open', ignore_unavailable: true, allow_no_indices: true } as const;
   const target = `/${encodeURIComponent(pattern)}`;
   const [indices, health, nodeFacts] = await Promise.all([

@@ -31,10 +31,10 @@ export class ActivateCommand extends EsmCommand {
 
   async execute(): Promise<number> {
     return withSession(this, {}, async (s) => {
-      const { parseTarget } = await import('../operations/names.js');
+      const { resolveTarget } = await import('../operations/list.js');
       const { activateInstance } = await import('../operations/activate.js');
-      const target = parseTarget(s.prefix, this.instance === undefined ? [this.master] : [this.master, this.instance], (await s.manifests()).map((m) => m.name));
-      const result = await activateInstance(s, await s.manifest(target.master), target.kind === 'instance' ? target.number : null, { force: this.force });
+      const target = await resolveTarget(s, this.instance === undefined ? [this.master] : [this.master, this.instance], (await s.manifests()).map((m) => m.name));
+      const result = await activateInstance(s, await s.manifest(target.master), target.kind === 'instance' ? target.name : null, { force: this.force });
       if (this.json) this.printJson(result);
       else this.print(result.message);
       return 0;

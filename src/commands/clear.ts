@@ -31,9 +31,10 @@ export class ClearCommand extends EsmCommand {
   async execute(): Promise<number> {
     return withSession(this, {}, async (s) => {
       const { parseTarget } = await import('../operations/names.js');
-      const { knownMasters } = await import('../operations/list.js');
+      const { knownNames } = await import('../operations/list.js');
       const { clearInstance } = await import('../operations/clear.js');
-      const target = parseTarget(s.prefix, this.number === undefined ? [this.target] : [this.target, this.number], await knownMasters(s));
+      const { masters, foreign } = await knownNames(s);
+      const target = parseTarget(s.prefix, this.number === undefined ? [this.target] : [this.target, this.number], masters, foreign);
       const result = await clearInstance(s, target.master, target.kind === 'instance' ? target.number : null, { force: this.force });
       if (this.json) this.printJson(result);
       else this.print(`cleared ${result.index}: ${result.deleted} document${result.deleted === 1 ? '' : 's'} deleted`);

@@ -33,17 +33,17 @@ export class DropCommand extends EsmCommand {
   async execute(): Promise<number> {
     return withSession(this, {}, async (s) => {
       const { InvalidInputError } = await import('../errors.js');
-      const { knownMasters } = await import('../operations/list.js');
+      const { knownNames } = await import('../operations/list.js');
       const { dropInstances, dropOlder } = await import('../operations/drop.js');
       const { parseInstanceList, parseTarget } = await import('../operations/names.js');
-      const masters = await knownMasters(s);
+      const { masters, foreign } = await knownNames(s);
       let result;
       if (this.older) {
-        const target = parseTarget(s.prefix, this.names, masters);
+        const target = parseTarget(s.prefix, this.names, masters, foreign);
         if (target.kind !== 'master') throw new InvalidInputError(`--older takes one master, e.g. esm drop ${target.master} --older`);
         result = await dropOlder(s, target.master, { force: this.force });
       } else {
-        result = await dropInstances(s, parseInstanceList(s.prefix, this.names, masters), { force: this.force });
+        result = await dropInstances(s, parseInstanceList(s.prefix, this.names, masters, foreign), { force: this.force });
       }
       if (this.json) this.printJson(result);
       else this.print(result.dropped.length ? `dropped ${result.dropped.join(', ')}` : 'nothing to drop: no instance is older than the active one');

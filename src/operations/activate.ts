@@ -20,13 +20,17 @@ export interface ActivateResult {
   differences?: string[];
 }
 
-/** Activates instance `number` of the master, or its latest instance when `number` is null. */
-export async function activateInstance(s: Session, manifest: Manifest, number: number | null, opts: { force?: boolean } = {}): Promise<ActivateResult> {
+/**
+ * Activates instance `which` of the master — its number, or its index name (a
+ * foreign-named instance such as `products_v3` has no number of its own) — or its
+ * latest instance when `which` is null.
+ */
+export async function activateInstance(s: Session, manifest: Manifest, which: number | string | null, opts: { force?: boolean } = {}): Promise<ActivateResult> {
   const master = manifest.name;
   const st = await loadMasterState(s, master);
-  const to = number === null ? st.instances.at(-1) : st.instances.find((i) => i.number === number);
+  const to = which === null ? st.instances.at(-1) : st.instances.find((i) => (typeof which === 'string' ? i.name === which : i.number === which));
   if (!to) {
-    const want = number === null ? 'instance' : s.instance(master, number);
+    const want = which === null ? 'instance' : typeof which === 'string' ? which : s.instance(master, which);
     throw new InvalidInputError(`${master} has no ${want} to activate (instances: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
   }
   return swapTo(s, manifest, st.alias, st.active, to, opts.force ?? false);
@@ -37,9 +41,10 @@ export async function rollback(s: Session, manifest: Manifest, opts: { force?: b
   const master = manifest.name;
   const st = await loadMasterState(s, master);
   const store = await s.store();
+  // An adoption made its instance the active one too (the alias pointed at it, or was swapped onto it).
   const activations = store
     .listActions({ master })
-    .filter((a) => a.action === 'activate' && a.status === 'complete' && a.instance)
+    .filter((a) => (a.action === 'activate' || a.action === 'import') && a.status === 'complete' && a.instance)
     .map((a) => a.instance!);
   const current = st.active?.name ?? null;
   const previous = activations.find((name) => name !== current && st.instances.some((i) => i.name === name));

@@ -8,14 +8,15 @@ export interface DropResult {
 }
 
 /** Drops instance `number` of `master`; `force` allows the active one (its alias goes with it). */
-export async function dropInstances(s: Session, targets: { master: string; number: number }[], opts: { force?: boolean; reason?: string } = {}): Promise<DropResult> {
+export async function dropInstances(s: Session, targets: { master: string; number: number; name?: string }[], opts: { force?: boolean; reason?: string } = {}): Promise<DropResult> {
   const dropped: string[] = [];
   // Check every target before deleting anything: nothing half-done on a refusal.
   const checked = [];
   for (const t of targets) {
     const st = await loadMasterState(s, t.master, { allowConflicts: true });
-    const inst = st.instances.find((i) => i.number === t.number);
-    const name = s.instance(t.master, t.number);
+    // A foreign-named instance is found by its name (it has no number of its own).
+    const inst = st.instances.find((i) => (t.name !== undefined ? i.name === t.name : i.number === t.number));
+    const name = t.name ?? s.instance(t.master, t.number);
     if (!inst) throw new InvalidInputError(`${name} does not exist (instances of ${t.master}: ${st.instances.map((i) => i.name).join(', ') || 'none'})`);
     const isActive = st.active?.name === inst.name;
     if (isActive && !opts.force) {

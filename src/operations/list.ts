@@ -9,7 +9,8 @@ import type { ClusterIdentity } from '../plan/types.js';
 import { InvalidInputError } from '../errors.js';
 import type { HistoryView } from '../history/types.js';
 import { masterState } from '../plan/instances.js';
-import { isOwnInstance } from '../plan/naming.js';
+import { isForeignInstance, isOwnInstance } from '../plan/naming.js';
+import { parseTarget, type ForeignName, type Target } from './names.js';
 import type { Session } from './session.js';
 
 export type InstanceStatus = 'active' | 'filled' | 'unfilled';
@@ -26,6 +27,8 @@ export interface ListedInstance {
   commit: string | null;
   /** Has the manifest's fingerprint; null when no manifest declares the master. */
   current: boolean | null;
+  /** Adopted under a name that is not `<master>-<N>` (SPEC §11): numbered 0, before every instance esm creates. */
+  foreign: boolean;
 }
 
 export interface ListedMaster {
@@ -102,6 +105,7 @@ export function buildListing(input: ListingInput): Listing {
         createdAt: inst.index.meta?.createdAt || record?.createdAt || null,
         commit: inst.index.meta?.commit ?? record?.commit ?? null,
         current: fingerprint === null ? null : inst.fingerprint === fingerprint,
+        foreign: inst.foreign,
       };
     });
     return {
@@ -121,8 +125,11 @@ export function buildListing(input: ListingInput): Listing {
   };
 }
 
-/** `esm list --json` (SPEC §8), exactly these fields, and the cluster it read (SPEC §10). */
-export function listingJson(listing: Listing): { cluster?: ClusterIdentity; masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts'>> } {
+/** `esm list --json` (SPEC §8), exactly these fields (and `foreign: true` on a foreign-named instance, SPEC §11), and the cluster it read (SPEC §10). */
+export function listingJson(listing: Listing): {
+  cluster?: ClusterIdentity;
+  masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts' | 'instances'> & { instances: Array<Omit<ListedInstance, 'foreign'> & { foreign?: true }> }>;
+} {
   return {
     ...(listing.cluster ? { cluster: listing.cluster } : {}),
     masters: listing.masters.map((m) => ({
@@ -140,6 +147,8 @@ export function listingJson(listing: Listing): { cluster?: ClusterIdentity; mast
         createdAt: i.createdAt,
         commit: i.commit,
         current: i.current,
+        // Only a foreign-named instance says so (SPEC §11): the documented shape of the others stays.
+        ...(i.foreign ? { foreign: true } : {}),
       })),
     })),
   };
@@ -162,8 +171,34 @@ export async function listMasters(s: Session, opts: { only?: readonly string[]; 
 
 /** Every master a command may name: declared by a manifest, or managed by esm in the cluster. */
 export async function knownMasters(s: Session): Promise<string[]> {
+  return (await knownNames(s)).masters;
+}
+
+/** The masters a command may name (see knownMasters) and the foreign-named instances (`products_v3`) in the cluster. */
+export async function knownNames(s: Session): Promise<{ masters: string[]; foreign: ForeignName[] }> {
   const [manifests, cluster] = await Promise.all([s.manifests(), s.cluster()]);
   const declared = manifests.map((m) => m.name);
-  const managed = managedMasters(s.prefix, await cluster.snapshot(s.prefix));
-  return [...declared, ...managed.filter((m) => !declared.includes(m))];
+  const snapshot = await cluster.snapshot(s.prefix);
+  const managed = managedMasters(s.prefix, snapshot);
+  return { masters: [...declared, ...managed.filter((m) => !declared.includes(m))], foreign: foreignInstances(s.prefix, snapshot) };
+}
+
+/** The foreign-named instances of this prefix in a snapshot (pure). */
+export function foreignInstances(prefix: string, snapshot: ClusterSnapshot): ForeignName[] {
+  return snapshot.indices.filter((i) => isForeignInstance(prefix, i)).map((i) => ({ name: i.name, master: i.meta!.master }));
+}
+
+/**
+ * `parseTarget` over the declared masters; a name it does not know may be a
+ * foreign-named instance, looked up in the cluster only then (a full read).
+ */
+export async function resolveTarget(s: Session, args: readonly string[], masters: readonly string[]): Promise<Target> {
+  try {
+    return parseTarget(s.prefix, args, masters);
+  } catch (e) {
+    if (!(e instanceof InvalidInputError)) throw e;
+    const foreign = foreignInstances(s.prefix, await (await s.cluster()).snapshot(s.prefix));
+    if (foreign.length === 0) throw e;
+    return parseTarget(s.prefix, args, masters, foreign);
+  }
 }

@@ -1,12 +1,17 @@
 /** Reads the cluster and the history once and tells where one master stands. */
 import { RefusedError } from '../errors.js';
 import { masterState, type MasterState } from '../plan/instances.js';
+import { instanceNumber } from '../plan/naming.js';
 import type { Session } from './session.js';
 
 export async function loadMasterState(s: Session, master: string, opts: { allowConflicts?: boolean } = {}): Promise<MasterState> {
   const cluster = await s.cluster();
-  const [snapshot, store] = await Promise.all([cluster.snapshot(s.prefix, { master }), s.store()]);
-  const st = masterState(master, s.prefix, snapshot, store.view());
+  const store = await s.store();
+  const view = store.view();
+  // Foreign-named instances (`catalog_2023`) may be outside `<prefix><master>*`: the ones the history knows are read by name.
+  const also = view.instances.filter((i) => i.master === master && !i.dropped && instanceNumber(s.alias(master), i.name) === null && i.name.startsWith(s.prefix)).map((i) => i.name);
+  const snapshot = await cluster.snapshot(s.prefix, { master, ...(also.length ? { also } : {}) });
+  const st = masterState(master, s.prefix, snapshot, view);
   if (st.conflicts.length && !opts.allowConflicts) {
     throw new RefusedError(`master ${master} is blocked: ${st.conflicts.join('; ')}`);
   }

@@ -50,3 +50,23 @@ describe('several instances, as esm drop takes them', () => {
     expect(() => parseTarget('', ['movies', 'course-search-3'], masters)).toThrow(/not an instance of movies/);
   });
 });
+
+describe('foreign-named instances (SPEC §11), by their index names', () => {
+  const foreign = [{ name: 'qa1_catalog_2023', master: 'movies' }];
+
+  it('names one alone, with or without the prefix, or after its master', () => {
+    const expected = { kind: 'instance', master: 'movies', number: 0, name: 'qa1_catalog_2023' };
+    expect(parseTarget('qa1_', ['catalog_2023'], masters, foreign)).toEqual(expected);
+    expect(parseTarget('qa1_', ['qa1_catalog_2023'], masters, foreign)).toEqual(expected);
+    expect(parseTarget('qa1_', ['movies', 'catalog_2023'], masters, foreign)).toEqual(expected);
+    expect(parseInstanceList('qa1_', ['catalog_2023', 'movies-2'], masters, foreign)).toEqual([
+      { master: 'movies', number: 0, name: 'qa1_catalog_2023' },
+      { master: 'movies', number: 2, name: 'qa1_movies-2' },
+    ]);
+  });
+
+  it('is unknown without the list, and after another master', () => {
+    expect(() => parseTarget('qa1_', ['catalog_2023'], masters)).toThrow(InvalidInputError);
+    expect(() => parseTarget('qa1_', ['course-search', 'catalog_2023'], masters, foreign)).toThrow(InvalidInputError);
+  });
+});

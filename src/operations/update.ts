@@ -15,7 +15,7 @@ import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { openSource } from '../sources/index.js';
 import { coversCheckpoint } from './fill.js';
 import { ensureRecorded, loadMasterState } from './master-state.js';
-import { parseTarget, type Target } from './names.js';
+import type { Target } from './names.js';
 import type { Session } from './session.js';
 
 /** What the command line asked to update. */
@@ -133,8 +133,9 @@ async function findTargets(s: Session, selector: UpdateSelector): Promise<Resolv
 
 async function targetOf(s: Session, args: readonly string[]): Promise<Target> {
   const manifests = await s.manifests();
-  return parseTarget(
-    s.prefix,
+  const { resolveTarget } = await import('./list.js');
+  return resolveTarget(
+    s,
     args,
     manifests.map((m) => m.name),
   );

@@ -87,6 +87,7 @@ function masterBlock(p: Paint, m: ListedMaster): string[] {
     return cell;
   };
   lines.push(...table(rows, { indent: '  ', style }));
+  for (const i of m.instances.filter((x) => x.foreign)) lines.push(p.dim(`  ${visible(i.name)}: a foreign-named instance (adopted under its own name), the oldest of ${visible(m.name)}`));
   return lines;
 }
 
