@@ -36,6 +36,8 @@ export { applyPlan, resetCluster, withApplyLock, type Applied, type ApplyOptions
 export { executePlan, type ApplyResult, type ExecuteOptions } from './apply/executor.js';
 export { stepProblems } from './plan/preconditions.js';
 export type { ProgressEvent, Emit } from './apply/events.js';
+export { eventStream, eventLine, type EventLine, type EventName } from './render/events-ndjson.js';
+export { errorJson, type ErrorJson } from './render/error-json.js';
 export { createInstance, type CreateResult } from './operations/create.js';
 export { runFill, type FillResult } from './operations/fill.js';
 export { resolveUpdateTargets, planUpdate, runUpdates, type UpdateMode } from './operations/update.js';

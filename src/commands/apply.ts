@@ -27,10 +27,17 @@ export class ApplyCommand extends EsmCommand {
 
       \`--no-activate\` is the pre-deployment step: new instances are created and filled, every alias and
       live index stays as it is. The post-deployment \`esm apply\` then catches them up and activates them.
+
+      \`--json\` prints one document at the end; \`--events\` prints NDJSON on stdout instead, one object a
+      line as things happen (\`step_started\`, \`progress\` at most once a second per step, \`step_done\`,
+      \`step_failed\`, \`warning\`, and a final \`done\` with what --json prints), each with \`event\`, \`time\`,
+      \`master\`, \`step\`, \`index\`, \`docs\`, \`total\`, \`docsPerSecond\` and \`message\` (schemas/events.schema.json).
+      A failure adds \`error\` to that document: \`{ "code", "exitCode", "message", "file", "line", "column" }\`.
     `,
     examples: [
       ['Plan, confirm and apply', 'esm apply'],
       ['Apply in CI', 'esm apply --auto-approve'],
+      ['Stream progress to a deploy job or a dashboard', 'esm apply --auto-approve --events'],
       ['Apply a saved plan', 'esm plan --out plan.json && esm apply plan.json'],
       ['Pre-deployment: create and fill, activate nothing', 'esm apply --no-activate --auto-approve'],
       ['Apply one master', 'esm apply movies'],
@@ -41,6 +48,7 @@ export class ApplyCommand extends EsmCommand {
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'do not ask for confirmation (required without a terminal)' });
   noActivate = Option.Boolean('--no-activate', false, { description: 'create and fill only: move no alias, drop nothing' });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
+  events = Option.Boolean('--events', false, { description: 'stream NDJSON events on stdout as the apply runs, ending with a `done` event that carries the --json result' });
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
   parallelism = parallelismOption();
@@ -53,29 +61,32 @@ export class ApplyCommand extends EsmCommand {
     ]);
     const [first, ...rest] = this.args;
     const planFile = first !== undefined && isPlanFileArg(first, this.context.cwd) ? first : undefined;
-    const color = this.context.color && !this.json;
+    const { outputMode } = await import('./progress.js');
+    const mode = outputMode(this);
+    const machine = mode !== 'human';
+    const color = this.context.color && !machine;
     let shown = '';
     let interrupted = () => false;
-    const { result } = await withProgress(this, this.json, (s, signal, startProgress) => (
+    const { result } = await withProgress(this, mode, (s, signal, startProgress) => (
       (interrupted = () => signal.aborted),
       applyPlan(s, {
         ...(planFile !== undefined ? { planFile, only: rest } : { only: this.args }),
         noActivate: this.noActivate,
         ...fillTuning(this),
         // Terraform shows the plan on stdout (with --no-activate, without what the pre-deployment run skips);
-        // with --json stdout holds only the result.
-        onPlan: (plan) => ((shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color })), this.json || this.print(shown)),
+        // with --json / --events stdout holds only the result.
+        onPlan: (plan) => ((shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color })), machine || this.print(shown)),
         approve: async (plan) => {
-          await this.approve(shown, signal);
+          await this.approve(shown, signal, machine);
           await startProgress(plan);
         },
       })
     ));
-    return reportApply(this, result, { json: this.json, color, noActivate: this.noActivate, interrupted: interrupted() });
+    return reportApply(this, result, { mode, color, noActivate: this.noActivate, interrupted: interrupted() });
   }
 
   /** On a terminal: ask. Without one: --auto-approve is required (exit 3). */
-  private async approve(shown: string, signal: AbortSignal): Promise<void> {
+  private async approve(shown: string, signal: AbortSignal, machine: boolean): Promise<void> {
     if (this.autoApprove) return;
     const { InvalidInputError, RefusedError } = await import('../errors.js');
     if (!this.context.isTTY) {
@@ -83,7 +94,7 @@ export class ApplyCommand extends EsmCommand {
         'esm apply needs --auto-approve when there is no terminal to confirm on (CI): review the plan, then run esm apply --auto-approve (or save it with esm plan --out FILE and run esm apply FILE --auto-approve)',
       );
     }
-    if (this.json) this.note(shown);
+    if (machine) this.note(shown);
     const { confirm } = await import('../render/confirm.js');
     if (!(await confirm(this.context.stdin, this.context.stderr, undefined, signal))) {
       throw new RefusedError("apply cancelled: only 'yes' approves the plan; nothing was changed");

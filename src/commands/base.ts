@@ -24,6 +24,13 @@ export abstract class EsmCommand extends Command<EsmContext> {
   /** Set when execute() threw: cli.ts maps it to an exit code (clipanion would print it to stdout). */
   failure: unknown = undefined;
 
+  /**
+   * The command printed its one JSON document (or the `done` line of --events): cli.ts then
+   * prints no error document of its own, so a command that prints its document and still
+   * fails puts the error in it.
+   */
+  documentWritten = false;
+
   /** `--color` / `--no-color` decide over the terminal, NO_COLOR and FORCE_COLOR (cli.ts decided those). */
   override async validateAndExecute(): Promise<number> {
     if (this.colors !== undefined) this.context = { ...this.context, color: this.colors };
@@ -49,6 +56,7 @@ export abstract class EsmCommand extends Command<EsmContext> {
 
   protected printJson(value: unknown): void {
     this.context.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.documentWritten = true;
   }
 
   /** Progress and notes: stderr, so that stdout holds only results. */

@@ -55,9 +55,15 @@ export class PlanCommand extends EsmCommand {
         await assertPlanTarget(resolve(this.context.cwd, this.out), this.out);
       }
       const plan = await computePlan(s, { only: this.masters });
+      // Saved before it is printed: a plan that could not be saved is a failure, and its document the error.
+      if (this.out !== undefined) {
+        const { savePlan } = await import('../planfile/index.js');
+        await savePlan(resolve(this.context.cwd, this.out), plan, this.out);
+      }
       if (this.json) {
         const { renderPlanJson } = await import('../render/plan-json.js');
         this.print(renderPlanJson(plan));
+        this.documentWritten = true;
       } else if (this.markdown) {
         const { renderPlanMarkdown } = await import('../render/plan-markdown.js');
         this.print(renderPlanMarkdown(plan));
@@ -66,8 +72,6 @@ export class PlanCommand extends EsmCommand {
         this.print(renderPlanText(plan, { color }));
       }
       if (this.out !== undefined) {
-        const { savePlan } = await import('../planfile/index.js');
-        await savePlan(resolve(this.context.cwd, this.out), plan, this.out);
         const how = `Saved the plan to ${this.out}. To perform exactly these actions, run:\n    esm apply ${this.out}`;
         // With --json / --markdown stdout holds only the document.
         if (this.json || this.markdown) this.note(how);
@@ -89,6 +93,7 @@ export class PlanCommand extends EsmCommand {
     if (this.json) {
       const { renderOfflinePlanJson } = await import('../render/plan-json.js');
       this.print(renderOfflinePlanJson(plan));
+      this.documentWritten = true;
     } else if (this.markdown) {
       const { renderOfflinePlanMarkdown } = await import('../render/offline-plan-markdown.js');
       this.print(renderOfflinePlanMarkdown(plan));

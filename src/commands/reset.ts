@@ -30,7 +30,7 @@ export class ResetCommand extends EsmCommand {
     const [{ resetCluster }, { renderPlanText }] = await Promise.all([import('../apply/apply-plan.js'), import('../render/plan-text.js')]);
     const color = this.context.color && !this.json;
     let interrupted = () => false;
-    const { dropped, result } = await withProgress(this, this.json, (s, signal, startProgress) => (
+    const { dropped, result } = await withProgress(this, this.json ? 'json' : 'human', (s, signal, startProgress) => (
       (interrupted = () => signal.aborted),
       resetCluster(s, {
         confirm: this.confirm,
@@ -40,6 +40,6 @@ export class ResetCommand extends EsmCommand {
         approve: startProgress,
       })
     ));
-    return reportApply(this, result, { json: this.json, color, extra: { dropped }, interrupted: interrupted() });
+    return reportApply(this, result, { mode: this.json ? 'json' : 'human', color, extra: { dropped }, interrupted: interrupted() });
   }
 }

@@ -1,11 +1,11 @@
 /** What `esm apply`, `esm reset` and `esm update` share around the library call: the session, Ctrl-C, the progress display, the result. */
 import type { ApplyResult } from '../apply/executor.js';
 import { silent } from '../apply/events.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, type EsmError } from '../errors.js';
 import type { Session } from '../operations/session.js';
 import type { Plan } from '../plan/types.js';
 import type { EsmCommand } from './base.js';
-import type { ProgressSink } from './progress.js';
+import type { OutputMode, ProgressSink } from './progress.js';
 import { withSession } from './run-session.js';
 
 /**
@@ -16,7 +16,7 @@ import { withSession } from './run-session.js';
  */
 export async function withProgress<T>(
   cmd: EsmCommand,
-  json: boolean,
+  mode: OutputMode,
   fn: (s: Session, signal: AbortSignal, startProgress: (plan?: Plan) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const [{ withInterrupt }, { progressSink }] = await Promise.all([import('./interrupt.js'), import('./progress.js')]);
@@ -26,7 +26,7 @@ export async function withProgress<T>(
       const start = async (plan?: Plan) => {
         if (sink) return;
         const masters = plan?.masters.filter((m) => m.steps.length > 0).map((m) => m.name);
-        sink = await progressSink(cmd.context, { json, ...(masters ? { masters } : {}) });
+        sink = await progressSink(cmd.context, { mode, ...(masters ? { masters } : {}) });
         s.bindEmit(sink.emit);
       };
       try {
@@ -39,16 +39,39 @@ export async function withProgress<T>(
   );
 }
 
-/** Prints the executor's result (JSON, or lines for people when something ran); exit 1 when a master failed. */
+/**
+ * Prints the executor's result (JSON, the `done` event, or lines for people when something
+ * ran); exit 1 when a master failed — the JSON document and the `done` event then carry the error.
+ */
 export async function reportApply(
   cmd: EsmCommand,
   result: ApplyResult,
-  opts: { json: boolean; color: boolean; noActivate?: boolean; interrupted?: boolean; extra?: Record<string, unknown> },
+  opts: { mode: OutputMode; color: boolean; noActivate?: boolean; interrupted?: boolean; extra?: Record<string, unknown> },
 ): Promise<number> {
   const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
-  const out = cmd.context.stdout;
-  if (opts.json) out.write(`${JSON.stringify({ ...opts.extra, ...(applyResultJson(result) as object) }, null, 2)}\n`);
-  else if (result.masters.length) out.write(renderApplyText(result, { color: opts.color, ...(opts.noActivate ? { noActivate: true } : {}) }));
-  if (!result.ok) throw new RuntimeError(failureMessage(result, { interrupted: opts.interrupted ?? false }));
+  const failure = result.ok ? null : new RuntimeError(failureMessage(result, { interrupted: opts.interrupted ?? false }));
+  const text = renderApplyText(result, { color: opts.color && opts.mode === 'human', ...(opts.noActivate ? { noActivate: true } : {}) });
+  if (opts.mode === 'human') {
+    if (result.masters.length) cmd.context.stdout.write(text);
+  } else {
+    await printResult(cmd, opts.mode, { ...opts.extra, ...(applyResultJson(result) as object) }, { message: text.split('\n')[0]!, failure });
+  }
+  if (failure) throw failure;
   return 0;
+}
+
+/**
+ * A changing command's result document: pretty JSON (`--json`), or the `done` event that
+ * ends the stream (`--events`), each with `error` when the run failed.
+ */
+export async function printResult(cmd: EsmCommand, mode: 'json' | 'events', doc: object, opts: { message: string; failure?: EsmError | null }): Promise<void> {
+  const { errorJson, failureOf } = await import('../render/error-json.js');
+  const full = { ...doc, ...(opts.failure ? errorJson(failureOf(opts.failure)) : {}) };
+  if (mode === 'json') {
+    cmd.context.stdout.write(`${JSON.stringify(full, null, 2)}\n`);
+  } else {
+    const { eventLine } = await import('../render/events-ndjson.js');
+    cmd.context.stdout.write(eventLine('done', new Date(), { message: opts.failure ? opts.failure.message : opts.message }, full));
+  }
+  cmd.documentWritten = true;
 }

@@ -3,7 +3,8 @@ import { InvalidInputError } from '../errors.js';
 import type { UpdateSelector } from '../operations/update.js';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
-import { withProgress } from './run-plan.js';
+import { outputMode } from './progress.js';
+import { printResult, withProgress } from './run-plan.js';
 
 export class UpdateCommand extends EsmCommand {
   static override paths = [['update']];
@@ -30,6 +31,9 @@ export class UpdateCommand extends EsmCommand {
       Each filled instance is recorded as an \`update\` (full) or \`partial_update\` action. Ctrl-C stops
       cleanly: the requests in flight finish, the action is recorded \`aborted\`, esm exits 1 with
       "interrupted: …"; a second Ctrl-C exits at once.
+
+      \`--events\` streams NDJSON on stdout as \`esm apply --events\` does (see its help), ending with a
+      \`done\` event that carries what \`--json\` prints.
     `,
     examples: [
       ['Catch up the active instance of movies', 'esm update movies'],
@@ -38,6 +42,7 @@ export class UpdateCommand extends EsmCommand {
       ['Fill instances created ahead of a deployment', 'esm update movies --newer'],
       ['Send what changed since a date to the latest instance', 'esm update movies --last --since 2024-05-01'],
       ['Catch up every master', 'esm update --all-active'],
+      ['Stream the progress as NDJSON events', 'esm update movies --full --events'],
     ],
   });
 
@@ -51,6 +56,7 @@ export class UpdateCommand extends EsmCommand {
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
+  events = Option.Boolean('--events', false, { description: 'stream NDJSON events on stdout as the update runs, ending with a `done` event that carries the --json result' });
 
   async execute(): Promise<number> {
     const { parseSinceFlag, resolveUpdateTargets, runUpdates, describeResult } = await import('../operations/update.js');
@@ -60,14 +66,15 @@ export class UpdateCommand extends EsmCommand {
     const mode = this.full ? ({ kind: 'full' } as const) : this.since !== undefined ? ({ kind: 'since', since: parseSinceFlag(this.since) } as const) : ({ kind: 'incremental' } as const);
     const selector = this.selector();
 
-    const results = await withProgress(this, this.json, async (s, _signal, startProgress) => {
+    const output = outputMode(this);
+    const results = await withProgress(this, output, async (s, _signal, startProgress) => {
       await startProgress();
       const { targets, skipped } = await resolveUpdateTargets(s, selector);
       for (const message of skipped) s.emit({ kind: 'note', message });
       return runUpdates(s, targets, { mode, ...fillTuning(this) });
     });
-    if (this.json) this.printJson({ updates: results });
-    else for (const r of results) this.print(describeResult(r));
+    if (output === 'human') for (const r of results) this.print(describeResult(r));
+    else await printResult(this, output, { updates: results }, { message: `${results.length} instance${results.length === 1 ? '' : 's'} updated` });
     return 0;
   }
 

@@ -13,7 +13,8 @@ export class ValidateCommand extends EsmCommand {
 
       Prints \`N manifests OK\`, or every problem as \`file:line:col: message\` and exits 3.
       With \`--json\`: \`{ "valid", "manifests": [names], "problems": [{ file, line, col, message }] }\`,
-      on stdout also when the manifests are invalid (the exit code is still 3).
+      on stdout also when the manifests are invalid (the exit code is still 3), with \`error\` then, as every
+      command's failure has it: \`{ "code", "exitCode", "message", "file", "line", "column" }\`.
     `,
     examples: [
       ['Check the project in the current directory', 'esm validate'],
@@ -38,10 +39,12 @@ export class ValidateCommand extends EsmCommand {
     }
     if (this.json) {
       const problems = failure ? (failure.problems.length ? failure.problems : [{ message: failure.message }]) : [];
+      const { errorJson, failureOf } = await import('../render/error-json.js');
       this.printJson({
         valid: failure === null,
         manifests: names,
         problems: problems.map((p) => ({ file: p.file ?? null, line: p.line ?? null, col: p.col ?? null, message: p.message })),
+        ...(failure ? errorJson(failureOf(failure)) : {}),
       });
     }
     if (failure) {
