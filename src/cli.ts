@@ -12,7 +12,8 @@ import { EsmCommand, type EsmContext } from './commands/base.js';
 import { COMMANDS } from './commands/index.js';
 import { joinNegativeValues } from './commands/argv.js';
 import { packageFile } from './package-root.js';
-import { closestName, globalOptionsHelp, globalOptionsNote, tidyOptions, tidyUsage, type GlobalOption } from './commands/usage.js';
+import { errorJson, failureOf, type Failure } from './render/error-json.js';
+import { closestName, closestOption, globalOptionsHelp, globalOptionsNote, tidyOptions, tidyUsage, type GlobalOption } from './commands/usage.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
@@ -120,7 +121,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
     argv: ['esm', ...argv],
   };
   const cli = buildCli({ color, argv });
-  const debug = env.ESM_DEBUG === '1';
+  const out: Output = { stderr, stdout, debug: env.ESM_DEBUG === '1', machine: machineOutput(argv), documentWritten: () => false };
   let command;
   try {
     command = cli.process(joinNegativeValues(argv), context);
@@ -130,15 +131,35 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
       stdout.write(help);
       return 0;
     }
-    return report(unknownCommand(argv) ?? e, stderr, debug, true, commandOf(argv));
+    return report(unknownCommand(argv) ?? e, out, true, commandOf(argv));
   }
+  out.documentWritten = () => command instanceof EsmCommand && command.documentWritten;
   try {
     const code = await cli.run(command, context);
     const failure = (command as { failure?: unknown }).failure;
-    return failure === undefined ? code : report(failure, stderr, debug, false);
+    return failure === undefined ? code : report(failure, out, false);
   } catch (e) {
-    return report(e, stderr, debug, false);
+    return report(e, out, false);
   }
+}
+
+/** Where a failure is told, and how. */
+interface Output {
+  stderr: Writable;
+  stdout: Writable;
+  debug: boolean;
+  /** `--json` / `--events` in argv: a failure is also a document on stdout. */
+  machine: 'json' | 'events' | null;
+  /** The command already printed its document (with the error in it, when it failed). */
+  documentWritten: () => boolean;
+}
+
+/** `--events` (NDJSON) or `--json` among the options (before `--`), whether the command takes them or not. */
+function machineOutput(argv: readonly string[]): 'json' | 'events' | null {
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('--events')) return 'events';
+  return options.includes('--json') ? 'json' : null;
 }
 
 /**
@@ -192,25 +213,73 @@ function syntaxMessage(err: Error, command: string | undefined): string {
   return `${reason}\n$ ${[...new Set(candidates.map((c) => c.usage))][0]}`;
 }
 
-/** One clear message on stderr; a stack trace only with ESM_DEBUG=1. */
-function report(e: unknown, stderr: Writable, debug: boolean, parsing: boolean, command?: string): number {
+/**
+ * One clear message on stderr; a stack trace only with ESM_DEBUG=1. With --json or
+ * --events, the same failure as a document on stdout too (unless the command's own
+ * document, which then holds the error, was printed).
+ */
+async function report(e: unknown, out: Output, parsing: boolean, command?: string): Promise<number> {
   const err = e instanceof Error ? e : new Error(String(e));
-  let code: number;
-  let message: string;
+  let failure: Failure;
   if (err instanceof EsmError) {
-    code = err.exitCode;
-    message = err.message;
+    failure = failureOf(err);
   } else if (parsing || err instanceof UsageError || err.name === 'UnknownSyntaxError' || err.name === 'AmbiguousSyntaxError') {
-    code = ExitCode.invalidInput;
     const hint = command !== undefined ? `Run "esm ${command} --help" for its usage.` : 'Run "esm --help" for the list of commands.';
-    message = `${tidyUsage(syntaxMessage(err, command), globalOptions())}\n${hint}`;
+    const unknown = unknownOption(err, command);
+    const message = unknown ?? `${tidyUsage(syntaxMessage(err, command), globalOptions())}\n${hint}`;
+    failure = { code: 'invalid_input', exitCode: ExitCode.invalidInput, message };
   } else {
-    code = ExitCode.error;
-    message = `unexpected error: ${err.message}`;
+    failure = { code: 'internal', exitCode: ExitCode.error, message: `unexpected error: ${err.message}` };
   }
-  stderr.write(`esm: ${message}\n`);
-  if (debug && err.stack) stderr.write(`${err.stack}\n`);
-  return code;
+  out.stderr.write(`esm: ${failure.message}\n`);
+  if (out.debug && err.stack) out.stderr.write(`${err.stack}\n`);
+  if (out.machine !== null && !out.documentWritten()) {
+    const doc = errorJson(failure);
+    if (out.machine === 'events') {
+      const { eventLine } = await import('./render/events-ndjson.js');
+      out.stdout.write(eventLine('done', new Date(), { message: failure.message }, doc));
+    } else {
+      out.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    }
+  }
+  return failure.exitCode;
+}
+
+/**
+ * `esm plan --detailed-exit-code`: clipanion says "Unsupported option name"; esm names the
+ * option the command does have that is closest, and the command's usage line.
+ */
+function unknownOption(err: Error, command: string | undefined): string | null {
+  const candidates = (err as Error & { candidates?: { usage: string; reason: string | null }[] }).candidates ?? [];
+  const said = candidates.find((c) => c.reason !== null)?.reason ?? err.message;
+  const m = /^(?:Unsupported|Invalid) option name \("(-[^"=]*)(?:=[^"]*)?"\)/.exec(said.trim());
+  if (!m || command === undefined) return null;
+  const given = m[1]!;
+  const definition = buildCli({ argv: command.split(' ') })
+    .definitions()
+    .find((d) => d.path === `esm ${command}`);
+  // A boolean option (no `#0` value) also reads as its negation: `--color`, `--no-color`.
+  // The command's own options (its listed usage leaves the shared ones out), and the shared ones.
+  const names = [...(definition?.options ?? []), ...globalOptions()].flatMap((o) => {
+    const each = o.definition.match(/--?[a-z][\w-]*/gi) ?? [];
+    return o.definition.includes('#0') ? each : [...each, ...each.filter((n) => n.startsWith('--') && !n.startsWith('--no-')).map((n) => `--no-${n.slice(2)}`)];
+  });
+  names.push('--help');
+  // A known option written wrongly (`--full=yes` to a switch): clipanion's own words say what is wrong.
+  if (names.includes(given)) return null;
+  const near = closestOption(given, [...new Set(names)]);
+  const usage = candidates[0] ? `\n$ ${tidyUsage(candidates[0].usage, globalOptions())}` : '';
+  const elsewhere = near ? [] : commandsTaking(given);
+  const hint = near ? `; did you mean ${near}?` : elsewhere.length ? ` (it is an option of ${elsewhere.map((c) => `esm ${c}`).join(', ')})` : '';
+  return `unknown option ${given} for esm ${command}${hint}${usage}\nRun "esm ${command} --help" for its options.`;
+}
+
+/** The commands that have option `name` (`--detailed-exitcode`: plan). */
+function commandsTaking(name: string): string[] {
+  return buildCli()
+    .definitions()
+    .filter((d) => d.options.some((o) => (o.definition.match(/--?[a-z][\w-]*/gi) ?? ([] as string[])).includes(name)))
+    .map((d) => d.path.replace(/^esm /, ''));
 }
 
 export async function main(argv: string[]): Promise<void> {

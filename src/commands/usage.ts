@@ -82,6 +82,23 @@ export function closestName(word: string, names: readonly string[]): string | nu
   return best.d <= Math.max(2, Math.floor(best.name.length / 3)) || prefixOf ? best.name : null;
 }
 
+/**
+ * The option of `names` a mistyped `--word` meant: compared without the dashes, and
+ * closer than for commands (`--full` is not `--url`), or a typed prefix of it.
+ */
+export function closestOption(word: string, names: readonly string[]): string | null {
+  const bare = (s: string) => s.replace(/^-+/, '').toLowerCase();
+  const extending = bare(word).length >= 3 ? names.filter((n) => bare(n).startsWith(bare(word))) : [];
+  if (extending.length === 1) return extending[0]!;
+  let best: { name: string; d: number } | null = null;
+  for (const name of names) {
+    const d = editDistance(bare(word), bare(name));
+    if (best === null || d < best.d) best = { name, d };
+  }
+  if (best === null) return null;
+  return best.d <= Math.max(1, Math.floor(bare(best.name).length / 4)) ? best.name : null;
+}
+
 /** Levenshtein distance, counting a swap of two neighbours as one edit. */
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

@@ -73,6 +73,16 @@ describe('esm validate', () => {
       valid: false,
       manifests: [],
       problems: [{ file: 'manifests/songs.yaml', line: 2, col: expect.any(Number), message: expect.stringContaining('kind') }],
+      // As every command's failure with --json: the error, where its first problem is.
+      error: {
+        code: 'invalid_input',
+        exitCode: 3,
+        message: expect.stringMatching(/^1 problem in manifests\n {2}manifests\/songs\.yaml:2:\d+: .*kind/),
+        file: 'manifests/songs.yaml',
+        line: 2,
+        column: doc.problems[0].col,
+        problems: [{ file: 'manifests/songs.yaml', line: 2, column: doc.problems[0].col, message: doc.problems[0].message }],
+      },
     });
     expect(r.stderr).toBe('esm: 1 problem in manifests\n');
   });
@@ -112,7 +122,7 @@ describe('esm validate', () => {
     expect(help.stdout).toContain('esm validate --json');
     const bad = await p.cli(['validate', '--strict']);
     expect(bad.code).toBe(3);
-    expect(bad.stderr).toMatch(/^esm: Unsupported option name \("--strict"\)/);
+    expect(bad.stderr).toMatch(/^esm: unknown option --strict for esm validate\n/);
   });
 
   it('counts the environment prefix towards the name length limit (issue 10.8)', async () => {
