@@ -5,11 +5,14 @@
  */
 import { assertNever } from '../errors.js';
 import type { Step } from '../plan/types.js';
+import type { SourcePosition } from '../sources/position.js';
 
 export type ProgressEvent =
   | { kind: 'master_started'; master: string; steps: number }
-  | { kind: 'step_started'; master: string; step: Step; index: number; total?: number | undefined }
-  | { kind: 'step_progress'; master: string; step: Step; done: number; total?: number | undefined; failed: number; elapsedMs: number }
+  /** `resumedFrom`: a fill that goes on from a stopped fill's checkpoint, with that many documents in already. */
+  | { kind: 'step_started'; master: string; step: Step; index: number; total?: number | undefined; resumedFrom?: { docs: number; position: SourcePosition } | undefined }
+  /** `done` counts a resumed fill's documents from its start; `resumedFrom` of them were in before it resumed. */
+  | { kind: 'step_progress'; master: string; step: Step; done: number; total?: number | undefined; failed: number; elapsedMs: number; resumedFrom?: number | undefined }
   | { kind: 'step_done'; master: string; step: Step; docs?: number | undefined; elapsedMs: number; note?: string | undefined }
   | { kind: 'step_failed'; master: string; step: Step; error: string }
   | { kind: 'step_skipped'; master: string; step: Step; reason: string }
@@ -20,14 +23,14 @@ export type Emit = (event: ProgressEvent) => void;
 
 export const silent: Emit = () => {};
 
-/** Docs per second and ETA from a progress event, for the renderers. */
-export function rate(done: number, elapsedMs: number): number {
-  return elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+/** Docs per second and ETA from a progress event, for the renderers (`from`: documents a resumed fill had before it resumed). */
+export function rate(done: number, elapsedMs: number, from = 0): number {
+  return elapsedMs > 0 ? (Math.max(0, done - from) * 1000) / elapsedMs : 0;
 }
 
-export function etaSeconds(done: number, total: number | undefined, elapsedMs: number): number | undefined {
+export function etaSeconds(done: number, total: number | undefined, elapsedMs: number, from = 0): number | undefined {
   if (total === undefined || done === 0 || done >= total) return undefined;
-  const r = rate(done, elapsedMs);
+  const r = rate(done, elapsedMs, from);
   return r > 0 ? (total - done) / r : undefined;
 }
 

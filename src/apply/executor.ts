@@ -15,7 +15,7 @@ import { createIndexOf, markFilled } from '../operations/create.js';
 import { swapAlias } from '../operations/activate.js';
 import { dropIndex } from '../operations/drop.js';
 import { pruneMissing } from '../operations/prune.js';
-import { runFill, type FillOptions } from '../operations/fill.js';
+import { runFill, type FillOptions, type Resumed } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
 import { adoptIndex } from '../operations/adopt.js';
@@ -174,10 +174,10 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
     }
     const t0 = Date.now();
     let started = false;
-    const start = (total?: number) => {
+    const start = (total?: number, resumedFrom?: Resumed) => {
       if (started) return;
       started = true;
-      s.emit({ kind: 'step_started', master, step, index: i, total });
+      s.emit({ kind: 'step_started', master, step, index: i, total, ...(resumedFrom ? { resumedFrom } : {}) });
     };
     try {
       opts.checkpoint?.();
@@ -186,8 +186,9 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
       const out = await runStep(s, mp, step, fillStarts, {
         ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-        onStart: ({ total }) => start(total),
-        onProgress: (p) => s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs }),
+        onStart: ({ total, resumedFrom }) => start(total, resumedFrom),
+        onProgress: (p) =>
+          s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs, ...(p.resumedFrom !== undefined ? { resumedFrom: p.resumedFrom } : {}) }),
       });
       start();
       const elapsedMs = Date.now() - t0;
@@ -251,7 +252,7 @@ interface StepOutcome {
   writeBlockedMs?: number | undefined;
 }
 
-type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune'>;
+type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune' | 'resume'>;
 
 async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<string, string>, opts: RunOptions): Promise<StepOutcome> {
   const master = mp.name;
@@ -261,7 +262,7 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
       return {};
     case 'fill': {
       // A new instance no one reads yet is filled fast; the live one is not touched that way.
-      const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since: null, tune: step.index !== mp.active, ...from(step) });
+      const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since: null, tune: step.index !== mp.active, ...from(step), ...(step.resume ? { resume: step.resume } : {}) });
       fillStarts.set(step.index, r.startedAt);
       return { docs: r.docs, since: null };
     }

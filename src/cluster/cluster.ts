@@ -71,6 +71,7 @@ export interface Cluster {
   /** `index.blocks.write`: true refuses writes to the index, null lifts the block. */
   setWriteBlock(index: string, blocked: true | null): Promise<void>;
   isWriteBlocked(index: string): Promise<boolean>;
+  /** Everything written so far into a Lucene commit on disk (a fill's checkpoint, a clone's source). */
   flush(index: string): Promise<void>;
   /** `_clone` a write-blocked index, with its replicas; the clone is writable. */
   cloneIndex(source: string, target: string): Promise<void>;
@@ -189,12 +190,12 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     putMapping: on(putMapping),
     deleteIndices: on(deleteIndices),
     refresh: on(refresh),
+    flush: on(flush),
     count: on(count),
     swapAlias: on(swapAlias),
     removeAlias: on(removeAlias),
     setWriteBlock: on(setWriteBlock),
     isWriteBlocked: on(isWriteBlocked),
-    flush: on(flush),
     cloneIndex: on(cloneIndex),
     uuidOf: on(uuidOf),
     readMeta: on(readMeta),

@@ -20,8 +20,10 @@ export async function withProgress<T>(
   fn: (s: Session, signal: AbortSignal, startProgress: (plan?: Plan) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const [{ withInterrupt }, { progressSink }] = await Promise.all([import('./interrupt.js'), import('./progress.js')]);
+  // How often fills record where they stand (tests shorten it to see a checkpoint in a small fill).
+  const every = Number(cmd.context.env.ESM_CHECKPOINT_INTERVAL_MS);
   return withInterrupt((signal) =>
-    withSession(cmd, { signal }, async (s) => {
+    withSession(cmd, { signal, ...(Number.isFinite(every) && every > 0 ? { checkpointEveryMs: every } : {}) }, async (s) => {
       let sink: ProgressSink | null = null;
       const start = async (plan?: Plan) => {
         if (sink) return;

@@ -76,7 +76,23 @@ describe('plan.schema.json', () => {
   const otherType = { settings: spec.settings, mappings: { properties: { id: { type: 'long' } } } };
   const moreReplicas = { settings: { ...spec.settings, number_of_replicas: 2 }, mappings: spec.mappings };
 
+  const stoppedFill = createPlan({
+    manifests: [aManifest({ name: 'movies', keepInactive: 0 })],
+    snapshot: aSnapshot({ indices: [anIndex({ master: 'movies', n: 1, spec: otherType, active: true }), anIndex({ master: 'movies', n: 2, spec, filledAt: null })] }),
+    history: {
+      ...aHistory(),
+      unfinishedFills: {
+        'movies-2': { docs: 10, total: 20, startedAt: '2025-05-01T00:00:00.000Z', at: '2025-05-01T00:01:00.000Z', status: 'aborted', position: { kind: 'ndjson', file: '../data/movies.ndjson', prior: 'x', offset: 100, line: 10, size: 200, mtimeMs: 1, lastId: 'm-10' } },
+      },
+    },
+    prefix: '',
+    now: new Date('2025-06-01T12:00:00.000Z'),
+    planId: 'plan-2',
+    git: null,
+    base: { stateHash: 's', clusterHash: 'c' },
+  });
   const plans: [string, Plan][] = [
+    ['resume a stopped fill', stoppedFill],
     ['create', mk([movies], [])],
     ['create without a source (marked filled)', mk([aManifest({ name: 'movies', source: undefined })], [])],
     ['replace with catch-up and drops', mk([movies], [anIndex({ master: 'movies', n: 1, spec: otherType }), anIndex({ master: 'movies', n: 2, spec: otherType, active: true })])],
@@ -90,6 +106,10 @@ describe('plan.schema.json', () => {
     ['adopt an index used by name (clone)', mk([movies], [anIndexNamed('movies', { settings: spec.settings, mappings: spec.mappings })])],
     ['adopt a foreign-named index behind the alias', mk([movies], [anIndexNamed('movies_v3', { aliases: ['movies'], settings: spec.settings, mappings: spec.mappings })])],
   ];
+
+  it('has a plan that resumes a fill among them', () => {
+    expect(stoppedFill.masters[0]!.steps[0]).toHaveProperty('resume.position.kind', 'ndjson');
+  });
 
   it.each(plans)('accepts the plan createPlan makes: %s', (_name, plan) => {
     const ok = validate(JSON.parse(JSON.stringify(plan)));

@@ -6,6 +6,10 @@ import { docId, isDeletion, openSource } from '../sources/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Session } from './session.js';
 import type { Doc, DocumentSource } from '../sources/types.js';
+import { positionWords, type SourcePosition } from '../sources/position.js';
+import type { FillResume } from '../plan/types.js';
+import { checkpoints, type Checkpoints } from './fill-checkpoints.js';
+import { fmtInt } from '../render/progress-lines.js';
 
 export interface FillOptions {
   /** null: every document (a fill); otherwise the documents changed after this time (a catch-up). */
@@ -14,12 +18,21 @@ export interface FillOptions {
   from?: string;
   /** A catch-up that leaves changes before `since` unsent: the instance's checkpoint (`lastUpdateAt`) stays. */
   keepCheckpoint?: boolean;
+  /** A full fill that goes on where a stopped fill of the instance stood (the plan's `resume`). */
+  resume?: FillResume;
   batchSize?: number;
   concurrency?: number;
   /** Lower refresh/replicas during the fill and restore them after (new, not-yet-active instances). */
   tune?: boolean;
-  onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void;
-  onStart?: (info: { total: number | undefined }) => void;
+  /** `done` counts the documents of a resumed fill from its start (`resumedFrom` of them were in before). */
+  onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number; resumedFrom?: number }) => void;
+  onStart?: (info: { total: number | undefined; resumedFrom?: Resumed }) => void;
+}
+
+/** Where a fill resumed: the documents in the instance already, and the position after them. */
+export interface Resumed {
+  docs: number;
+  position: SourcePosition;
 }
 
 /**
@@ -31,7 +44,7 @@ export const SMALL_FILL_DOCS = 10_000;
 
 export interface FillResult {
   docs: number;
-  /** When the fill started: what a following catch-up sends the changes since. */
+  /** When the fill started (a resumed one: when the fill it resumed first started): what a following catch-up sends the changes since. */
   startedAt: string;
   elapsedMs: number;
 }
@@ -40,9 +53,22 @@ export class FillFailed extends RuntimeError {
   constructor(
     message: string,
     readonly docsAffected: number,
+    /** The fill stopped because it was asked to (Ctrl-C), not because something failed. */
+    readonly interrupted = false,
   ) {
     super(message);
   }
+}
+
+/** What one fill's documents go through: the source (or reindex), how far it is, where it resumes. */
+interface FillRun {
+  total: number | undefined;
+  /** The resumed fill's starting point, when it resumes. */
+  resumed: Resumed | null;
+  /** Where the written documents reach (full fills: checkpoints are recorded from this). */
+  checkpoints: Checkpoints | null;
+  /** Ids of documents flagged deleted read so far and not yet deleted from the instance. */
+  deletions: string[];
 }
 
 /**
@@ -50,31 +76,82 @@ export class FillFailed extends RuntimeError {
  * document, or those changed since `opts.since`. Records `update` (full) or
  * `partial_update` and writes `filledAt` / `lastUpdateAt` into `_meta.esm`.
  * Decides nothing: the step says what to send.
+ *
+ * A full fill records where it stands in its history row at most every
+ * `session.checkpointEveryMs` (SPEC §13): before each record the documents sent are
+ * made durable (a flush while the translog is synced only every few seconds) and
+ * the deletions found so far are applied. A fill that stops (killed, interrupted,
+ * failed) is resumed from there by the next run; one that resumes says so, keeps the
+ * first attempt's start time for the catch-up, and starts from zero (saying why)
+ * when the source has changed in a way it cannot resume through.
  */
 export async function runFill(s: Session, manifest: Manifest, index: string, opts: FillOptions): Promise<FillResult> {
   const master = manifest.name;
   const { since } = opts;
   const via: 'source' | 'reindex' = manifest.spec.source?.type === 'reindex' ? 'reindex' : 'source';
-  const startedAt = s.now().toISOString();
+  let startedAt = s.now().toISOString();
   const t0 = Date.now();
   const action = since === null ? 'update' : 'partial_update';
-  let docs = 0;
   const result = await s.record(
     { action, master, instance: index },
-    async () => {
+    async (actionId) => {
       const cluster = await s.cluster();
       const source = via === 'source' ? openSource(manifest, { cwd: s.config.cwd }) : null;
       const total = source ? await source.count?.({ since }) : undefined;
       const tune = (opts.tune ?? false) && since === null && (total === undefined || total > SMALL_FILL_DOCS);
-      if (tune) await cluster.prepareForFill(index);
-      try {
-        docs = source ? await viaSource(s, cluster, manifest, source, total, index, since, opts) : await viaReindex(s, cluster, manifest, index, since, opts);
-      } finally {
-        if (tune) await cluster.restoreAfterFill(index, manifest.spec.settings);
+      const resumed = since === null && source && opts.resume ? await resumePoint(s, source, index, opts.resume) : null;
+      if (resumed && opts.resume) startedAt = opts.resume.startedAt;
+      const store = await s.store();
+      let durable = !tune;
+      const run: FillRun = { total, resumed, checkpoints: null, deletions: [] };
+      if (since === null && source) {
+        run.checkpoints = checkpoints({
+          everyMs: s.checkpointEveryMs,
+          save: async (r) => {
+            // Everything before the position must survive a node crash before the history says so.
+            if (run.deletions.length > 0) await cluster.deleteDocs(index, run.deletions.splice(0), s.signal ? { signal: s.signal } : {});
+            if (!durable) await cluster.flush(index);
+            const at = s.now().toISOString();
+            store.saveCheckpoint(actionId, {
+              docs: r.docs,
+              total: total ?? null,
+              startedAt,
+              at,
+              position: r.position as unknown as Record<string, unknown>,
+              ...(resumed ? { resumedFrom: resumed.docs } : {}),
+            });
+          },
+        });
       }
+      if (tune) await cluster.prepareForFill(index);
+      let outcome: { docs: number } | { error: unknown };
+      try {
+        outcome = { docs: source ? await viaSource(s, cluster, manifest, source, index, since, opts, run) : await viaReindex(s, cluster, manifest, index, since, opts) };
+      } catch (error) {
+        outcome = { error };
+      }
+      const stopped = await run.checkpoints?.stop().then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
+      if (tune) {
+        try {
+          await cluster.restoreAfterFill(index, manifest.spec.settings);
+          durable = true;
+        } catch (e) {
+          if (!('error' in outcome)) throw e;
+        }
+      }
+      // Where the fill got to, recorded once its documents are durable (a failed restore leaves the last periodic one).
+      if (durable && run.checkpoints) {
+        await run.checkpoints.saveLast().catch((e: unknown) => {
+          if (!('error' in outcome)) throw e;
+        });
+      }
+      if ('error' in outcome) throw stoppedError(outcome.error, index, run);
+      if (stopped) throw stopped.error;
       // A tuned fill was refreshed when its settings were restored.
       if (!tune) await cluster.refresh(index);
-      const store = await s.store();
       if (since === null) {
         await cluster.updateMeta(index, { filledAt: startedAt, lastUpdateAt: startedAt });
         store.markFilled(index, startedAt);
@@ -82,11 +159,39 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
         await cluster.updateMeta(index, { lastUpdateAt: startedAt });
         store.markUpdated(index, startedAt);
       }
-      return docs;
+      return outcome.docs;
     },
     (n) => n,
   );
   return { docs: result, startedAt, elapsedMs: Date.now() - t0 };
+}
+
+/**
+ * Where a fill resumes: the stopped fill's checkpoint, checked against the source as
+ * it is now. Null, with a note saying why, when it cannot: the fill starts from zero.
+ */
+async function resumePoint(s: Session, source: DocumentSource, index: string, resume: FillResume): Promise<Resumed | null> {
+  const check = source.resumeCheck ? await source.resumeCheck(resume.position) : ({ ok: false, why: 'the source cannot resume a read' } as const);
+  if (!check.ok) {
+    s.emit({ kind: 'note', message: `cannot resume the fill of ${index} where it stopped (${check.why}): it starts from zero` });
+    return null;
+  }
+  if (check.note) s.emit({ kind: 'note', message: check.note });
+  return { docs: resume.docs, position: check.after };
+}
+
+/** The error a stopped fill ends with: an interruption says where it stopped, and that the next run resumes from there. */
+function stoppedError(e: unknown, index: string, run: FillRun): unknown {
+  const reached = run.checkpoints?.last() ?? null;
+  if (!(e instanceof FillFailed) || !e.interrupted) return e;
+  const at = reached ?? (run.resumed ? { docs: run.resumed.docs, position: run.resumed.position } : null);
+  if (at === null) return e;
+  const of = run.total !== undefined ? ` of ${fmtInt(run.total)}` : '';
+  return new FillFailed(
+    `filling ${index} was interrupted at ${fmtInt(at.docs)}${of} documents (${positionWords(at.position, fmtInt)}); nothing was activated, and the next run resumes from there`,
+    e.docsAffected,
+    true,
+  );
 }
 
 /**
@@ -118,18 +223,19 @@ async function viaSource(
   cluster: Cluster,
   manifest: Manifest,
   source: DocumentSource,
-  total: number | undefined,
   index: string,
   since: string | null,
   opts: FillOptions,
+  run: FillRun,
 ): Promise<number> {
-  opts.onStart?.({ total });
+  const { total, resumed, checkpoints: cps, deletions } = run;
+  const base = resumed?.docs ?? 0;
+  opts.onStart?.({ total, ...(resumed ? { resumedFrom: resumed } : {}) });
   const t0 = Date.now();
   let indexed = 0;
   const { deletedField, idField } = manifest.spec;
-  const read = source.read({ since, ...(s.signal ? { signal: s.signal } : {}) });
+  const read = source.read({ since, ...(s.signal ? { signal: s.signal } : {}), ...(resumed ? { after: resumed.position } : {}) });
   // Documents flagged by deletedField are deleted from the instance, not indexed (SPEC §3 "Deletions").
-  const deletions: string[] = [];
   const res = await cluster.bulkWrite({
     index,
     docs: deletedField && idField ? withoutDeletions(read, deletedField, idField, deletions) : read,
@@ -137,21 +243,29 @@ async function viaSource(
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(s.signal ? { signal: s.signal } : {}),
+    ...(cps && read.position
+      ? {
+          positionAt: () => read.position!(),
+          onCheckpoint: ({ position, written }: { position: unknown; written: number }) => {
+            if (position !== null) cps.reached({ position: position as SourcePosition, docs: base + written });
+          },
+        }
+      : {}),
     onProgress: (p) => {
       indexed = p.done - p.failed;
-      opts.onProgress?.({ done: p.done, total, failed: p.failed, elapsedMs: Date.now() - t0 });
+      opts.onProgress?.({ done: base + p.done, total, failed: p.failed, elapsedMs: Date.now() - t0, ...(resumed ? { resumedFrom: base } : {}) });
     },
   }).catch((e: unknown) => {
     // A source error (a malformed line…) or a cluster error after retries: the journal still
     // says how many documents made it in before the stop.
-    throw withDocsAffected(e, indexed);
+    throw withDocsAffected(e, base + indexed);
   });
-  if (res.aborted) throw new FillFailed(`filling ${index} was interrupted after ${res.indexed} documents; nothing was activated`, res.indexed);
+  if (res.aborted) throw new FillFailed(`filling ${index} was interrupted after ${base + res.indexed} documents; nothing was activated`, base + res.indexed, true);
   if (res.failed > 0) {
-    throw new FillFailed(`${res.failed} of ${res.indexed + res.failed} documents failed to index into ${index}: ${firstErrors(res.errors)}`, res.indexed);
+    throw new FillFailed(`${res.failed} of ${res.indexed + res.failed} documents failed to index into ${index}: ${firstErrors(res.errors)}`, base + res.indexed);
   }
-  if (deletions.length > 0) await cluster.deleteDocs(index, deletions, s.signal ? { signal: s.signal } : {});
-  return res.indexed;
+  if (deletions.length > 0) await cluster.deleteDocs(index, deletions.splice(0), s.signal ? { signal: s.signal } : {});
+  return base + res.indexed;
 }
 
 /** The documents of `docs` that are not deletions; the ids of the deletions are pushed to `deleted`. */
@@ -216,7 +330,7 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
   }).catch((e: unknown) => {
     throw withDocsAffected(e, copied);
   });
-  if (res.aborted) throw new FillFailed(`reindexing into ${index} was interrupted after ${res.created} documents`, res.created);
+  if (res.aborted) throw new FillFailed(`reindexing into ${index} was interrupted after ${res.created} documents`, res.created, true);
   if (res.failed > 0) throw new FillFailed(`${res.failed} documents failed to reindex from ${from} into ${index}: ${firstErrors(res.errors)}`, res.created);
   return res.created;
 }

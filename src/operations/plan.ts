@@ -55,27 +55,26 @@ export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: st
     git: inputs.git,
     base: inputs.base,
     ...(only ? { only } : {}),
-    modulesWithIds: await modulesWithIds(s, inputs.manifests),
+    ...(await moduleFacts(s, inputs.manifests)),
   });
 }
 
 /**
  * Masters whose module source exports `ids`, so that the plan can say deletions
- * are found by comparing id sets. A module that cannot be loaded counts as not
- * exporting it (its fill reports the problem).
+ * are found by comparing id sets, and `orderedBy`, so that their fills can resume.
+ * A module that cannot be loaded counts as exporting neither (its fill reports the problem).
  */
-async function modulesWithIds(s: Session, manifests: readonly Manifest[]): Promise<string[]> {
+export async function moduleFacts(s: Session, manifests: readonly Manifest[]): Promise<{ modulesWithIds: string[]; modulesOrdered: string[] }> {
+  const facts = { modulesWithIds: [] as string[], modulesOrdered: [] as string[] };
   const modules = manifests.filter((m) => m.spec.source?.type === 'module');
-  if (modules.length === 0) return [];
+  if (modules.length === 0) return facts;
   const { openSource } = await import('../sources/index.js');
-  const out: string[] = [];
   for (const m of modules) {
-    const has = await openSource(m, { cwd: s.config.cwd })
-      .hasIds?.()
-      .catch(() => false);
-    if (has) out.push(m.name);
+    const source = openSource(m, { cwd: s.config.cwd });
+    if (await source.hasIds?.().catch(() => false)) facts.modulesWithIds.push(m.name);
+    if ((await source.orderedBy?.().catch(() => undefined)) !== undefined) facts.modulesOrdered.push(m.name);
   }
-  return out;
+  return facts;
 }
 
 /**

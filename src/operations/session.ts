@@ -15,6 +15,7 @@ import type { ActionName, HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { silent, type Emit } from '../apply/events.js';
 import { redactArgv } from '../redact.js';
+import { CHECKPOINT_EVERY_MS } from './fill-checkpoints.js';
 import { aliasName, instanceName } from './names.js';
 
 export interface SessionOptions {
@@ -26,6 +27,8 @@ export interface SessionOptions {
   planId?: string | null;
   /** Open the state file read-only (plan, list, history): never created, never written. */
   readOnly?: boolean;
+  /** How often a fill records its checkpoint (default CHECKPOINT_EVERY_MS). */
+  checkpointEveryMs?: number;
   /** Cluster retry policy override (tests). */
   retry?: { tries?: number; baseMs?: number; maxMs?: number; deadlineMs?: number };
 }
@@ -75,6 +78,12 @@ export class Session {
 
   get signal(): AbortSignal | undefined {
     return this.opts.signal;
+  }
+
+  /** How often a fill records where it stands (SPEC §13). */
+  get checkpointEveryMs(): number {
+    const ms = this.opts.checkpointEveryMs;
+    return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : CHECKPOINT_EVERY_MS;
   }
 
   alias(master: string): string {

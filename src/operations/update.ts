@@ -10,7 +10,10 @@ import { assertNever, InvalidInputError, RefusedError, RuntimeError } from '../e
 import { fmtDuration, fmtDocs, fmtInt } from '../render/progress-lines.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Instance, MasterState } from '../plan/instances.js';
+import type { PlanUnfinishedFill } from '../plan/inputs.js';
 import { reindexFrom } from '../plan/naming.js';
+import { resumeOf } from '../plan/resume.js';
+import { moduleFacts } from './plan.js';
 import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { openSource } from '../sources/index.js';
 import { coversCheckpoint } from './fill.js';
@@ -152,13 +155,13 @@ async function masterOf(s: Session, args: readonly string[], flag: string): Prom
  * The plan of an update: per master, one fill or catch_up step per target.
  * What to send is decided here, from the mode and each instance's last update.
  */
-export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, opts: { planId: string; now: Date; prefix: string; cwd: string }): Plan {
+export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, opts: { planId: string; now: Date; prefix: string; cwd: string } & UpdateResumes): Plan {
   const masters: MasterPlan[] = [];
   for (const t of targets) {
     const m = t.manifest;
     // A master without a source: the one clear refusal, before anything runs.
     if (m.spec.source?.type !== 'reindex') openSource(m, { cwd: opts.cwd });
-    const step = updateStep(t, mode, opts.prefix);
+    const step = updateStep(t, mode, opts.prefix, opts);
     const mp = masters.find((x) => x.name === m.name);
     if (mp) mp.steps.push(step);
     else {
@@ -180,11 +183,27 @@ export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, o
   };
 }
 
-function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string): Step {
+/** What decides whether a full update resumes a stopped fill: the history's checkpoints and what the sources can do. */
+export interface UpdateResumes {
+  unfinishedFills?: Record<string, PlanUnfinishedFill>;
+  /** Masters whose module exports orderedBy. */
+  modulesOrdered?: readonly string[];
+  serverReindex?: boolean;
+}
+
+function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string, resumes: UpdateResumes): Step {
   const { manifest: m, instance } = t;
   const from = m.spec.source?.type === 'reindex' ? reindexFrom(m.spec.source, prefix, t.state.alias) : null;
   const withFrom = from !== null ? { from } : {};
-  const full = (reason?: string): Step => ({ op: 'fill', index: instance.name, mode: 'full', via: from !== null ? 'reindex' : 'source', ...withFrom, ...(reason ? { reason } : {}) });
+  const full = (reason?: string): Step => {
+    const step: Extract<Step, { op: 'fill' }> = { op: 'fill', index: instance.name, mode: 'full', via: from !== null ? 'reindex' : 'source', ...withFrom, ...(reason ? { reason } : {}) };
+    // A full update of an instance whose last full fill stopped goes on from there (SPEC §13).
+    const { resume } = resumeOf(m, step, resumes.unfinishedFills?.[instance.name], {
+      moduleOrdered: resumes.modulesOrdered?.includes(m.name) ?? false,
+      serverReindex: resumes.serverReindex ?? true,
+    });
+    return resume ? { ...step, resume } : step;
+  };
   const since = (at: string): Step => {
     if (!m.spec.idField) {
       throw new InvalidInputError(
@@ -214,7 +233,7 @@ function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string): Step {
  * RuntimeError whose message starts with `interrupted:`, recorded `aborted`.
  */
 export async function runUpdates(s: Session, targets: readonly UpdateTarget[], opts: UpdateOptions): Promise<UpdateResult[]> {
-  const plan = planUpdate(targets, opts.mode, { planId: randomUUID(), now: s.now(), prefix: s.prefix, cwd: s.config.cwd });
+  const plan = planUpdate(targets, opts.mode, { planId: randomUUID(), now: s.now(), prefix: s.prefix, cwd: s.config.cwd, ...(await updateResumes(s, targets)) });
   for (const t of targets) {
     const i = t.instance;
     await ensureRecorded(s, { ...i, master: t.manifest.name, createdAt: i.index.meta?.createdAt ?? null, commit: i.index.meta?.commit ?? null });
@@ -227,6 +246,17 @@ export async function runUpdates(s: Session, targets: readonly UpdateTarget[], o
   if (failed) throw s.signal?.aborted ? interrupted(failed.index, failed.cause) : failed.cause;
   if (s.signal?.aborted) throw new RuntimeError('interrupted: stopped before every update ran; nothing was activated');
   return updateResults(result);
+}
+
+/** The history's stopped fills and what the targets' sources can do, for the full updates that may resume them. */
+async function updateResumes(s: Session, targets: readonly UpdateTarget[]): Promise<UpdateResumes> {
+  if (targets.length === 0) return {};
+  const unfinishedFills = (await s.store()).view().unfinishedFills ?? {};
+  if (!targets.some((t) => unfinishedFills[t.instance.name])) return {};
+  const manifests = [...new Map(targets.map((t) => [t.manifest.name, t.manifest])).values()];
+  const { modulesOrdered } = await moduleFacts(s, manifests);
+  const serverReindex = manifests.some((m) => m.spec.source?.type === 'reindex') ? (await (await s.cluster()).capabilities()).reindex : true;
+  return { unfinishedFills, modulesOrdered, serverReindex };
 }
 
 function updateResults(result: ApplyResult): UpdateResult[] {

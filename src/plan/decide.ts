@@ -9,6 +9,8 @@ import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/ind
 import type { Adoption, Instance, MasterState } from './instances.js';
 import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
+import type { PlanUnfinishedFill } from './inputs.js';
+import { resumeOf } from './resume.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { DeletionPlan, EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
 import { assertNever } from '../errors.js';
@@ -22,10 +24,16 @@ export interface DecideOptions {
   moduleHasIds?: boolean;
   /** The engine's dynamic settings (default: dynamic only where every engine's list says so). */
   dynamic?: DynamicSettings;
+  /** The module source exports `orderedBy` (its fills can resume). */
+  moduleOrdered?: boolean;
+  /** The cluster runs `_reindex` server-side (default true). */
+  serverReindex?: boolean;
+  /** Per instance, a stopped full fill with a checkpoint (the history's). */
+  unfinishedFills?: Record<string, PlanUnfinishedFill>;
 }
 
 export function decideMaster(manifest: Manifest, state: MasterState, opts: DecideOptions = {}): MasterDecision {
-  const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined));
+  const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined), opts);
   const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
   if (!deletions) return decided;
   const steps = comparesIdSets(deletions) ? withPrune(decided.plan.steps) : decided.plan.steps;
@@ -47,10 +55,10 @@ function copiesAndActivates(steps: Step[]): boolean {
   return steps.some((s) => s.op === 'fill' || s.op === 'catch_up') && steps.some((s) => s.op === 'activate');
 }
 
-function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings): MasterDecision {
+function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings, opts: DecideOptions): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
-  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp), dynamic };
+  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp), dynamic, opts };
   const head = {
     name: manifest.name,
     alias: state.alias,
@@ -122,6 +130,7 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
     const refill = fillStep(ctx, active.name, active, 'existing documents get values for new fields only when re-sent');
     if (refill.step) steps.push(refill.step);
     else reasons.push(`existing documents get no value for the new fields: ${refill.why}`);
+    if (refill.resumeNote) reasons.push(refill.resumeNote);
   }
   const drops = pendingRetentionDrops(instances, active, manifest.spec.retention.keepInactive);
   if (drops.length) reasons.push(pendingDropsReason(drops.length));
@@ -207,6 +216,7 @@ interface Ctx {
   desired: IndexSpec;
   fp: string;
   short: string;
+  opts: DecideOptions;
 }
 
 type Head = Pick<MasterPlan, 'name' | 'alias' | 'fingerprint' | 'spec' | 'origin' | 'active' | 'instances'>;
@@ -247,8 +257,15 @@ function catchUpActivate(ctx: Ctx, ready: Instance): Pick<MasterPlan, 'decision'
   if (!ready.filledAt) {
     const fill = fillStep(ctx, ready.name, active);
     reasons.push(`${ready.name} was never filled`);
-    if (fill.step) steps.push(fill.step);
-    else {
+    if (fill.resumeNote) reasons.push(fill.resumeNote);
+    if (fill.step) {
+      steps.push(fill.step);
+      // What changed while the stopped fill ran, and since it stopped, in the documents it had sent already.
+      if (fill.step.resume && manifest.spec.updatedField) {
+        steps.push({ op: 'catch_up', index: ready.name, since: null, ...fromOf(fill.step) });
+        reasons.push(`then ${ready.name} catches up the documents changed since the stopped fill started (${fill.step.resume.startedAt})`);
+      }
+    } else {
       reasons.push(`no fill: ${fill.why}`);
       if (fill.empty) steps.push({ op: 'mark_filled', index: ready.name, why: fill.empty });
     }
@@ -272,19 +289,29 @@ function catchUpActivate(ctx: Ctx, ready: Instance): Pick<MasterPlan, 'decision'
 const noSource = 'the master has no source, so there are no documents to send';
 
 type FillDecision =
-  | { step: Extract<Step, { op: 'fill' }>; why?: undefined; empty?: undefined }
+  /** `resumeNote`: a stopped fill of the instance, and whether this one resumes it (for the reasons). */
+  | { step: Extract<Step, { op: 'fill' }>; why?: undefined; empty?: undefined; resumeNote?: string }
   /** `empty`: the instance counts as filled with nothing sent (a mark_filled step). */
-  | { step?: undefined; why: string; empty?: EmptyFill };
+  | { step?: undefined; why: string; empty?: EmptyFill; resumeNote?: undefined };
 
 /** A full fill of `index`, or why there is none. `active` is the instance a `reindex from: active` source reads. */
 function fillStep(ctx: Ctx, index: string, active: Instance | null, reason?: string): FillDecision {
   const source = ctx.manifest.spec.source;
   if (!source) return { why: noSource, empty: 'no_source' };
-  if (source.type !== 'reindex') return { step: { op: 'fill', index, mode: 'full', via: 'source', ...(reason ? { reason } : {}) } };
+  if (source.type !== 'reindex') return withResume(ctx, { op: 'fill', index, mode: 'full', via: 'source', ...(reason ? { reason } : {}) });
   const from = readFrom(ctx, active);
   if (from === null) return { why: 'the source reindexes from the active instance, and there is none', empty: 'nothing_to_reindex' };
   if (from === index) return { why: 'the source reindexes from the active instance, which is the instance itself' };
-  return { step: { op: 'fill', index, mode: 'full', via: 'reindex', from, ...(reason ? { reason } : {}) } };
+  return withResume(ctx, { op: 'fill', index, mode: 'full', via: 'reindex', from, ...(reason ? { reason } : {}) });
+}
+
+/** The fill, resuming a stopped fill of the same instance when its checkpoint allows (plan/resume.ts). */
+function withResume(ctx: Ctx, step: Extract<Step, { op: 'fill' }>): FillDecision {
+  const r = resumeOf(ctx.manifest, step, ctx.opts.unfinishedFills?.[step.index], {
+    moduleOrdered: ctx.opts.moduleOrdered ?? false,
+    serverReindex: ctx.opts.serverReindex ?? true,
+  });
+  return r.note === null ? { step } : { step: r.resume ? { ...step, resume: r.resume } : step, resumeNote: r.note };
 }
 
 /** What a `reindex` source reads: the active instance (`from: active`; null when there is none), or another master's alias. */

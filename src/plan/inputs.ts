@@ -64,6 +64,23 @@ export interface PlanHistory {
   fillRates?: Record<string, number>;
   /** Per master, its active instance's last completed full fill (the offline plan's document counts). */
   lastFills?: Record<string, RecordedFill>;
+  /** Per instance, a full fill that stopped before completing and left a checkpoint: what a fill of it resumes. */
+  unfinishedFills?: Record<string, PlanUnfinishedFill>;
+}
+
+/** A full fill that stopped, as the history recorded its last checkpoint. */
+export interface PlanUnfinishedFill {
+  /** Documents in the instance up to `position`. */
+  docs: number;
+  total: number | null;
+  /** When the stopped fill first started. */
+  startedAt: string;
+  /** When the checkpoint was taken. */
+  at: string;
+  /** Where the source stood, as stored (read with sources/position.ts `asPosition`). */
+  position: Record<string, unknown>;
+  /** How the action that recorded it ended. */
+  status: string;
 }
 
 /** A completed full fill as the history recorded it: the instance, the documents it moved, when it ended. */

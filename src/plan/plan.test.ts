@@ -39,10 +39,16 @@ function master(name: string, spec: IndexSpec = V1, extra: Partial<MasterSpec> =
   });
 }
 
-function plan(manifests: Manifest[], indices: IndexSnapshot[] = [], o: { history?: HistoryView; prefix?: string; only?: string[] } = {}): Plan {
+function plan(
+  manifests: Manifest[],
+  indices: IndexSnapshot[] = [],
+  o: { history?: HistoryView; prefix?: string; only?: string[]; modulesOrdered?: string[]; reindex?: boolean } = {},
+): Plan {
+  const snapshot = aSnapshot({ indices, prefix: o.prefix ?? '' });
+  if (o.reindex === false) snapshot.capabilities.reindex = false;
   return createPlan({
     manifests,
-    snapshot: aSnapshot({ indices, prefix: o.prefix ?? '' }),
+    snapshot,
     history: o.history ?? aHistory(),
     prefix: o.prefix ?? '',
     now: new Date('2025-06-01T12:00:00.000Z'),
@@ -50,6 +56,7 @@ function plan(manifests: Manifest[], indices: IndexSnapshot[] = [], o: { history
     git: { commit: 'abc123', branch: 'main', dirty: false },
     base: { stateHash: 's', clusterHash: 'c' },
     ...(o.only ? { only: o.only } : {}),
+    ...(o.modulesOrdered ? { modulesOrdered: o.modulesOrdered } : {}),
   });
 }
 
@@ -566,5 +573,97 @@ describe('createPlan: dependency order', () => {
 
   it('refuses a dependency cycle (invalid input)', () => {
     expect(() => plan([from('a', 'b'), from('b', 'a')])).toThrowError(/dependency cycle/);
+  });
+});
+
+describe('createPlan: a fill that stopped resumes from its checkpoint', () => {
+  const old = v1((s) => (s.mappings['properties'].title.type = 'keyword'));
+  const ndjsonAt = { kind: 'ndjson', file: 'movies.ndjson', prior: 'e3b0c44298fc1c14', offset: 3_456_789, line: 30_000, size: 6_912_000, mtimeMs: 1, lastId: 'm-30000' };
+  const stopped = (position: Record<string, unknown> = ndjsonAt, extra: Partial<HistoryView> = {}): HistoryView => ({
+    ...aHistory(),
+    unfinishedFills: {
+      'movies-2': { instance: 'movies-2', docs: 30_000, total: 200_000, startedAt: '2025-05-31T10:00:00.000Z', at: '2025-05-31T10:05:00.000Z', position, status: 'aborted' },
+    },
+    ...extra,
+  });
+  const killedReplace = (m: Manifest, history: HistoryView, o: { modulesOrdered?: string[]; reindex?: boolean } = {}) =>
+    only(plan([m], [anIndex({ master: 'movies', n: 1, spec: old, active: true }), anIndex({ master: 'movies', n: 2, spec: V1, filledAt: null })], { history, ...o }));
+
+  it('resumes the never-filled instance from the checkpoint, then catches up what changed since the stopped fill started', () => {
+    const m = killedReplace(master('movies', V1, { idField: 'id' }), stopped());
+    expect(m.decision).toBe('catch_up_activate');
+    expect(m.steps).toEqual([
+      {
+        op: 'fill',
+        index: 'movies-2',
+        mode: 'full',
+        via: 'source',
+        resume: { docs: 30_000, total: 200_000, startedAt: '2025-05-31T10:00:00.000Z', position: ndjsonAt },
+      },
+      { op: 'catch_up', index: 'movies-2', since: null },
+      { op: 'prune', index: 'movies-2' },
+      { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' },
+    ]);
+    expect(reasons(m)).toContain('a fill of movies-2 stopped at 30,000 of 200,000 documents (aborted, last checkpoint 2025-05-31T10:05:00.000Z); the fill resumes from there');
+    expect(reasons(m)).toContain('then movies-2 catches up the documents changed since the stopped fill started (2025-05-31T10:00:00.000Z)');
+  });
+
+  it('starts from zero, saying why, where the fill cannot resume', () => {
+    const cases: Array<[string, Manifest, HistoryView, { modulesOrdered?: string[]; reindex?: boolean }, string]> = [
+      ['no idField', master('movies', V1), stopped(), {}, 'without idField the documents sent again after the stop would be duplicated'],
+      ['a module without orderedBy', master('movies', V1, { idField: 'id', source: { type: 'module', path: 'movies.mjs' } }), stopped({ kind: 'key', field: 'id', last: 'm-9' }), {}, 'the module exports no orderedBy'],
+      ['a damaged checkpoint', master('movies', V1, { idField: 'id' }), stopped({ kind: 'ndjson', offset: 'far' }), {}, 'its checkpoint cannot be read'],
+      [
+        'a checkpoint of another source',
+        master('movies', V1, { idField: 'id', source: { type: 'reindex', from: 'films' } }),
+        stopped(),
+        {},
+        'its checkpoint is one of another kind of source (ndjson) than the reindex source the master has now',
+      ],
+      [
+        'a reindex task that copied from elsewhere',
+        master('movies', V1, { source: { type: 'reindex', from: 'films' } }),
+        stopped({ kind: 'task', task: 'node-1:42', from: 'tv' }),
+        {},
+        'its reindex task copied from tv, and this fill copies from films',
+      ],
+      [
+        'a cluster without the reindex module',
+        master('movies', V1, { source: { type: 'reindex', from: 'films' } }),
+        stopped({ kind: 'task', task: 'node-1:42', from: 'films' }),
+        { reindex: false },
+        'the cluster has no reindex module, and the client-side copy cannot resume',
+      ],
+    ];
+    for (const [what, manifest, history, o, why] of cases) {
+      const m = killedReplace(manifest, history, o);
+      const fill = m.steps.find((s) => s.op === 'fill');
+      expect(fill, what).toBeDefined();
+      expect(fill && 'resume' in fill, what).toBe(false);
+      // Without a resume there is no catch-up of what the stopped fill had sent (a fill from zero sends it all again).
+      expect(m.steps.map((s) => s.op).filter((op) => op !== 'prune'), what).toEqual(['fill', 'activate']);
+      expect(reasons(m), what).toContain('a fill of movies-2 stopped at 30,000 of 200,000 documents (aborted, last checkpoint 2025-05-31T10:05:00.000Z); it cannot resume (');
+      expect(reasons(m), what).toContain(why);
+      expect(reasons(m), what).toContain('so the fill starts from zero');
+    }
+  });
+
+  it('resumes an ordered module, and re-attaches to the reindex task of a reindex source', () => {
+    const mod = killedReplace(master('movies', V1, { idField: 'id', source: { type: 'module', path: 'movies.mjs' } }), stopped({ kind: 'key', field: 'id', last: 'm-9' }), {
+      modulesOrdered: ['movies'],
+    });
+    expect(mod.steps[0]).toMatchObject({ op: 'fill', resume: { docs: 30_000, position: { kind: 'key', field: 'id', last: 'm-9' } } });
+    const task = { kind: 'task', task: 'node-1:42', from: 'films' };
+    const re = killedReplace(master('movies', V1, { source: { type: 'reindex', from: 'films' } }), stopped(task));
+    expect(re.steps[0]).toMatchObject({ op: 'fill', via: 'reindex', from: 'films', resume: { position: task } });
+    expect(re.steps[1]).toEqual({ op: 'catch_up', index: 'movies-2', since: null, from: 'films' });
+  });
+
+  it('has no catch-up after a resumed fill without updatedField, and no resume for another instance', () => {
+    const m = killedReplace(master('movies', V1, { idField: 'id', updatedField: undefined }), stopped());
+    expect(m.steps.map((s) => s.op)).toEqual(['fill', 'prune', 'activate']);
+    expect(m.steps[0]).toHaveProperty('resume');
+    const other = killedReplace(master('movies', V1, { idField: 'id' }), { ...stopped(), unfinishedFills: { 'movies-7': stopped().unfinishedFills!['movies-2']! } });
+    expect(other.steps[0]).not.toHaveProperty('resume');
   });
 });

@@ -26,6 +26,8 @@ export interface PlanInput {
   only?: string[];
   /** Masters whose module source exports `ids` (the shell loads the modules). */
   modulesWithIds?: string[];
+  /** Masters whose module source exports `orderedBy`, so that their fills can resume. */
+  modulesOrdered?: string[];
 }
 
 /** SPEC §10: where the cluster lacks the module, the plan says how the reindex runs instead. */
@@ -42,6 +44,9 @@ export function createPlan(input: PlanInput): Plan {
     const decision = decideMaster(manifest, state, {
       moduleHasIds: input.modulesWithIds?.includes(manifest.name) ?? false,
       dynamic,
+      moduleOrdered: input.modulesOrdered?.includes(manifest.name) ?? false,
+      serverReindex: input.snapshot.capabilities.reindex,
+      ...(input.history.unfinishedFills ? { unfinishedFills: input.history.unfinishedFills } : {}),
     });
     masters.push(withSizes(decision.plan, state, input.history.fillRates?.[manifest.name]));
     warnings.push(...decision.warnings);

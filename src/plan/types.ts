@@ -1,5 +1,6 @@
 /** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
+import type { SourcePosition } from '../sources/position.js';
 import type { RecordedFill } from './inputs.js';
 
 /** Every decision, in the order SPEC §7 names them; `Decision` is derived from it, so a new one is listed here or nowhere. */
@@ -27,9 +28,10 @@ export type Step =
   /**
    * Send every document of the source. `via: 'reindex'` copies from `from` (an
    * index or alias). A fill of an instance other than the one active at plan
-   * time runs tuned (no refresh, no replicas, restored after).
+   * time runs tuned (no refresh, no replicas, restored after). `resume`: a fill
+   * of it stopped; this one goes on from where that one's checkpoint says.
    */
-  | { op: 'fill'; index: string; mode: 'full'; via: Via; from?: string; reason?: string }
+  | { op: 'fill'; index: string; mode: 'full'; via: Via; from?: string; reason?: string; resume?: FillResume }
   /**
    * Send the documents changed since `since`; null: since the fill of the same
    * instance earlier in this plan started. With `from`, they are reindexed from
@@ -67,6 +69,18 @@ export type Step =
 
 /** How an index is adopted: `_meta.esm` written in place, or cloned to an instance name and swapped for the alias. */
 export type AdoptVia = 'meta' | 'clone';
+
+/** Where a stopped fill of the instance stood at its last checkpoint (SPEC §13): the fill resumes from here. */
+export interface FillResume {
+  /** Documents in the instance up to the checkpoint. */
+  docs: number;
+  /** Documents the stopped fill's source counted, when it could. */
+  total: number | null;
+  /** When the stopped fill first started: a catch-up after the resume sends what changed since. */
+  startedAt: string;
+  /** Where the source stood: the file and byte offset, the last key, or the reindex task. */
+  position: SourcePosition;
+}
 
 export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'prune', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
 

@@ -10,8 +10,9 @@ const CLUSTER_KEYS = ['name', 'engine', 'version'];
 const GIT_KEYS = ['commit', 'branch', 'dirty'];
 const BASE_KEYS = ['stateHash', 'clusterHash'];
 const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'instances', 'spec', 'origin'];
-const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'resumes', 'settings', 'mappings', 'why', 'reason'];
+const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'resume', 'resumes', 'settings', 'mappings', 'why', 'reason'];
 const INSTANCE_KEYS = ['name', 'number', 'foreign'];
+const RESUME_KEYS = ['docs', 'total', 'startedAt', 'position'];
 const WARNING_KEYS = ['code', 'master', 'message'];
 const SUMMARY_KEYS = ['create', 'fill', 'catch_up', 'prune', 'activate', 'in_place', 'drop', 'noop', 'adopt'];
 
@@ -23,7 +24,7 @@ export function renderPlanJson(plan: Plan): string {
     masters: (ms) =>
       (ms as unknown[]).map((m) =>
         ordered(m, MASTER_KEYS, {
-          steps: (ss) => (ss as unknown[]).map((s) => ordered(s, STEP_KEYS)),
+          steps: (ss) => (ss as unknown[]).map((s) => ordered(s, STEP_KEYS, { resume: (r) => ordered(r, RESUME_KEYS) })),
           instances: (is) => (is as unknown[]).map((i) => ordered(i, INSTANCE_KEYS)),
         }),
       ),

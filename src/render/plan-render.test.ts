@@ -305,3 +305,44 @@ describe('offline plan renderers', () => {
     expect(renderOfflinePlanText(same, { color: false })).toContain("No changes. The manifests' settings and mappings match origin/main.");
   });
 });
+
+describe('a fill that resumes', () => {
+  const resumed = (): Plan => ({
+    ...anEmptyPlan(),
+    masters: [
+      aMasterPlan({
+        name: 'movies',
+        active: 'movies-1',
+        decision: 'catch_up_activate',
+        steps: [
+          {
+            op: 'fill',
+            index: 'movies-2',
+            mode: 'full',
+            via: 'source',
+            resume: {
+              docs: 6_400_000,
+              total: 10_000_000,
+              startedAt: '2025-05-31T10:00:00.000Z',
+              position: { kind: 'ndjson', file: '../data/movies.ndjson', prior: 'x', offset: 1_234_567_890, line: 6_400_000, size: 2e9, mtimeMs: 1, lastId: 'm-6400000' },
+            },
+          },
+          { op: 'catch_up', index: 'movies-2', since: null },
+          { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' },
+        ],
+      }),
+    ],
+    summary: { ...anEmptyPlan().summary, fill: 1, catch_up: 1, activate: 1 },
+  });
+
+  it('says resume fill of <index> from N in text and markdown, and carries the checkpoint in JSON', () => {
+    const text = renderPlanText(resumed(), { color: false });
+    expect(text).toMatch(/> resume fill of movies-2 from 6,400,000 \/ 10,000,000 \(full, from the source, after \.\.\/data\/movies\.ndjson byte 1,234,567,890 \(line 6,400,000\)\)/);
+    const md = renderPlanMarkdown(resumed());
+    expect(md).toContain('> resume fill of movies-2 from 6,400,000 / 10,000,000');
+    expect(md).toContain('| resume fill, catch up, activate |');
+    const json = JSON.parse(renderPlanJson(resumed())) as Plan;
+    expect(json.masters[0]!.steps[0]).toEqual(resumed().masters[0]!.steps[0]);
+    expect(Object.keys((json.masters[0]!.steps[0] as { resume: object }).resume)).toEqual(['docs', 'total', 'startedAt', 'position']);
+  });
+});

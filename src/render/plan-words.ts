@@ -1,6 +1,7 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
 import type { EmptyFill, FillEstimate, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
+import { positionWords } from '../sources/position.js';
 import { fmtDocs, fmtEta, fmtInt } from './progress-lines.js';
 
 export type Tone = 'add' | 'change' | 'replace' | 'move' | 'remove' | 'data' | 'none' | 'blocked';
@@ -39,13 +40,16 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
   switch (step.op) {
     case 'create':
       return { symbol: '+', tone: 'add', verb: 'create', detail: step.index };
-    case 'fill':
-      return {
-        symbol: '>',
-        tone: 'data',
-        verb: 'fill',
-        detail: `${step.index} (${step.mode}, ${step.via === 'reindex' ? 'server-side reindex' : 'from the source'})${step.reason ? `: ${step.reason}` : ''}`,
-      };
+    case 'fill': {
+      const how = `${step.mode}, ${step.via === 'reindex' ? 'server-side reindex' : 'from the source'}`;
+      const why = step.reason ? `: ${step.reason}` : '';
+      if (step.resume) {
+        const { docs, total, position } = step.resume;
+        const from = `${fmtInt(docs)}${total !== null ? ` / ${fmtInt(total)}` : ''}`;
+        return { symbol: '>', tone: 'data', verb: 'resume fill', detail: `of ${step.index} from ${from} (${how}, after ${positionWords(position, fmtInt)})${why}` };
+      }
+      return { symbol: '>', tone: 'data', verb: 'fill', detail: `${step.index} (${how})${why}` };
+    }
     case 'catch_up':
       return {
         symbol: '>',

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import { etaSeconds, rate, stepLabel, type Emit, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
+import { positionWords, type SourcePosition } from '../sources/position.js';
 
 export function progressLines(out: Writable, opts: { intervalMs?: number; now?: () => number } = {}): Emit {
   const interval = opts.intervalMs ?? 5000;
@@ -17,12 +18,14 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return;
       case 'step_started':
         lastLine.set(e.master, now());
-        return write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}`);
+        write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}`);
+        if (e.resumedFrom) write(`${e.master}: ${resumingWords(e.step.op === 'fill' ? e.step.index : '', e.resumedFrom.docs, e.total, e.resumedFrom.position)}`);
+        return;
       case 'step_progress': {
         const t = now();
         if (t - (lastLine.get(e.master) ?? 0) < interval) return;
         lastLine.set(e.master, t);
-        return write(`${e.master}: ${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs)}${e.failed ? `, ${fmtInt(e.failed)} failed` : ''}`);
+        return write(`${e.master}: ${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${fmtInt(e.failed)} failed` : ''}`);
       }
       case 'step_done':
         return write(
@@ -42,10 +45,15 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
   };
 }
 
-/** `12,000/40,000 (30%) 8,532 docs/s ETA 3s` */
-export function progressText(done: number, total: number | undefined, elapsedMs: number): string {
-  const r = rate(done, elapsedMs);
-  const eta = etaSeconds(done, total, elapsedMs);
+/** `resuming movies-3 from 6,400,000 / 10,000,000 (after data/movies.ndjson byte 1,234,567 (line 6,400,000))` */
+export function resumingWords(index: string, docs: number, total: number | undefined, position: SourcePosition): string {
+  return `resuming ${index} from ${fmtInt(docs)}${total !== undefined ? ` / ${fmtInt(total)}` : ''} (after ${positionWords(position, fmtInt)})`;
+}
+
+/** `12,000/40,000 (30%) 8,532 docs/s ETA 3s`; `from`: the documents a resumed fill had before it resumed (not counted in the rate). */
+export function progressText(done: number, total: number | undefined, elapsedMs: number, from = 0): string {
+  const r = rate(done, elapsedMs, from);
+  const eta = etaSeconds(done, total, elapsedMs, from);
   const head = total !== undefined ? `${fmtInt(done)}/${fmtInt(total)} (${Math.floor((100 * done) / Math.max(total, 1))}%)` : fmtInt(done);
   return `${head} ${fmtInt(Math.round(r))} docs/s${eta !== undefined ? ` ETA ${fmtEta(eta)}` : ''}`;
 }

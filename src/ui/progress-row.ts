@@ -71,8 +71,8 @@ function body(row: MasterRow, room: number): Segment[] {
 
 /** A fill or catch-up: step, bar (when the total is known), count, rate, ETA — as many as fit. */
 function countingBody(row: MasterRow, label: string, room: number): Segment[] {
-  const r = rate(row.done, row.elapsedMs);
-  const eta = etaSeconds(row.done, row.total, row.elapsedMs);
+  const r = rate(row.done, row.elapsedMs, row.resumedFrom);
+  const eta = etaSeconds(row.done, row.total, row.elapsedMs, row.resumedFrom);
   const count = row.total !== undefined ? `${fmtInt(row.done)}/${fmtInt(row.total)} docs` : `${fmtInt(row.done)} docs`;
   const rateText = r > 0 ? `${fmtInt(Math.round(r))} docs/s` : null;
   const etaText = eta !== undefined ? `ETA ${fmtEta(eta)}` : null;

@@ -1,6 +1,7 @@
 /** Pure reduction of progress events into what the live view shows: one row per master. */
 import { stepLabel, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
+import { resumingWords } from '../render/progress-lines.js';
 
 export interface MasterRow {
   master: string;
@@ -11,6 +12,8 @@ export interface MasterRow {
   counting: boolean;
   done: number;
   total: number | undefined;
+  /** A resumed fill: the documents it had before it resumed (not counted in its rate). */
+  resumedFrom: number;
   elapsedMs: number;
   docs: number;
   status: 'pending' | 'running' | 'ok' | 'failed';
@@ -31,7 +34,7 @@ export function waitingFor(masters: readonly string[]): ViewState {
 }
 
 function emptyRow(master: string): MasterRow {
-  return { master, stepsTotal: 0, stepsDone: 0, current: null, counting: false, done: 0, total: undefined, elapsedMs: 0, docs: 0, status: 'pending', error: null, notes: [] };
+  return { master, stepsTotal: 0, stepsDone: 0, current: null, counting: false, done: 0, total: undefined, resumedFrom: 0, elapsedMs: 0, docs: 0, status: 'pending', error: null, notes: [] };
 }
 
 export function reduce(state: ViewState, e: ProgressEvent): ViewState {
@@ -47,10 +50,23 @@ function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' }>): Ma
   switch (e.kind) {
     case 'master_started':
       return { ...row, stepsTotal: e.steps, status: 'running' };
-    case 'step_started':
-      return { ...row, status: 'running', current: stepLabel(e.step), counting: e.step.op === 'fill' || e.step.op === 'catch_up' || e.step.op === 'prune', done: 0, total: e.total, elapsedMs: 0 };
+    case 'step_started': {
+      const from = e.resumedFrom?.docs ?? 0;
+      const resuming = e.resumedFrom ? [resumingWords(e.step.op === 'fill' ? e.step.index : '', from, e.total, e.resumedFrom.position)] : [];
+      return {
+        ...row,
+        status: 'running',
+        current: stepLabel(e.step),
+        counting: e.step.op === 'fill' || e.step.op === 'catch_up' || e.step.op === 'prune',
+        done: from,
+        total: e.total,
+        resumedFrom: from,
+        elapsedMs: 0,
+        notes: [...row.notes, ...resuming],
+      };
+    }
     case 'step_progress':
-      return { ...row, done: e.done, total: e.total ?? row.total, elapsedMs: e.elapsedMs };
+      return { ...row, done: e.done, total: e.total ?? row.total, resumedFrom: e.resumedFrom ?? 0, elapsedMs: e.elapsedMs };
     case 'step_done':
       return {
         ...row,

@@ -158,7 +158,7 @@ describe('cluster errors and Ctrl-C', () => {
       const { code, stderr, sent } = await interruptDuringFill(['apply', '--auto-approve'], { cwd: q.dir, env: q.env });
       expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
       expect(code).toBe(1);
-      expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted after [\d,]+ documents/);
+      expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
       expect(stderr).not.toMatch(/esm: apply failed/);
       expect(await aliasTargets(`${q.prefix}movies`)).toEqual([]);
     } finally {

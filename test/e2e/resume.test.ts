@@ -124,8 +124,8 @@ describe('a killed apply', () => {
 
     const stopped = await killDuringFill(p, 'SIGINT');
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/movies: fill \S+ FAILED: filling \S+ was interrupted after [\d,]+ documents/);
-    expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted after [\d,]+ documents/);
+    expect(stopped.stderr).toMatch(/movies: fill \S+ FAILED: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\); nothing was activated, and the next run resumes from there/);
+    expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
     expect(await aliasTargets(alias)).toEqual([]);
     expect(await rawClient().exists({ index: LOCK_INDEX, id: lockId(p.prefix) })).toBe(false);
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
