@@ -46,7 +46,7 @@ describe('usage lines', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
       'esm: Extraneous positional argument ("c").\n' +
-        '$ esm update [--full] [--since <date>] [--newer] [--last,--latest] [--all-active] [--batch-size <n>] [--concurrency <n>] [--json] [master|instance] [number]\n' +
+        '$ esm update [--full] [--since <date>] [--newer] [--last,--latest] [--all-active] [--batch-size <n>] [--concurrency <n>] [--json] [--events] [master|instance] [number]\n' +
         'Run "esm update --help" for its usage.\n',
     );
   });
