@@ -9,7 +9,9 @@ export class ValidateCommand extends EsmCommand {
     details: `
       Loads \`esm.config.yaml\` (when present) and every manifest under the manifests directory, checks
       them against the JSON Schemas in \`schemas/\` and runs the semantic checks (names, duplicate
-      masters, sources). Never connects to the cluster and never reads the state file.
+      masters, references between masters), then checks that every source can be read: an ndjson
+      \`path\` (or glob) names files that exist, a sqlite file opens and its \`query\` prepares, a module
+      file exists (it is not run). Never connects to the cluster and never reads the state file.
 
       Prints \`N manifests OK\`, or every problem as \`file:line:col: message\` and exits 3.
       With \`--json\`: \`{ "valid", "manifests": [names], "problems": [{ file, line, col, message }] }\`,
@@ -31,8 +33,8 @@ export class ValidateCommand extends EsmCommand {
     let failure: InstanceType<typeof InvalidInputError> | null = null;
     try {
       const config = await this.config();
-      const { loadManifests } = await import('../manifest/index.js');
-      names = (await loadManifests(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix })).map((m) => m.name);
+      const { validateProject } = await import('../operations/validate.js');
+      names = (await validateProject(config)).map((m) => m.name);
     } catch (e) {
       if (!(e instanceof InvalidInputError)) throw e;
       failure = e;

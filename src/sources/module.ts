@@ -61,6 +61,13 @@ export function moduleSource(opts: ModuleSourceOptions): DocumentSource {
   return {
     describe: `module ${opts.path}`,
 
+    // The module is not imported: validating must not run the project's code.
+    async check() {
+      const st = await stat(file).catch(() => null);
+      if (!st) return { at: 'path', message: `module source not found: ${shown}` };
+      return st.isFile() ? null : { at: 'path', message: `module source is not a file: ${shown}` };
+    },
+
     async count({ since }: ReadOptions): Promise<number | undefined> {
       const mod = await load();
       if (typeof mod.count !== 'function') return undefined;

@@ -49,6 +49,16 @@ export function ndjsonSource(opts: NdjsonSourceOptions): DocumentSource {
   return {
     describe: `ndjson ${opts.path}`,
 
+    async check() {
+      try {
+        await files();
+        return null;
+      } catch (e) {
+        if (e instanceof RuntimeError) return { at: 'path', message: e.message };
+        throw e;
+      }
+    },
+
     async count({ since }: ReadOptions): Promise<number | undefined> {
       if (since !== null && opts.updatedField) return undefined;
       let total = 0;

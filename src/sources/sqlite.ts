@@ -71,6 +71,25 @@ export function sqliteSource(opts: SqliteSourceOptions): DocumentSource {
   return {
     describe: `sqlite ${opts.path}`,
 
+    async check() {
+      let db: Database;
+      try {
+        db = await open();
+        // sql.js opens any bytes; the first statement finds out whether they are a database.
+        db.prepare('SELECT 1 FROM sqlite_master LIMIT 1').free();
+      } catch (e) {
+        return { at: 'path', message: e instanceof RuntimeError ? e.message : `sqlite source ${shown}: ${(e as Error).message}` };
+      }
+      try {
+        db.prepare(sqlOf(null, undefined)).free();
+        return null;
+      } catch (e) {
+        return { at: 'query', message: `sqlite source ${shown}: the query does not prepare: ${(e as Error).message}` };
+      } finally {
+        db.close();
+      }
+    },
+
     async count({ since }: ReadOptions): Promise<number | undefined> {
       const db = await open();
       try {

@@ -23,9 +23,20 @@ export interface SourceRead extends AsyncIterable<Doc> {
 /** Whether a full read can resume after `after` as the source is now, and from where. */
 export type ResumeCheck = { ok: true; after: SourcePosition; note?: string } | { ok: false; why: string };
 
+/** What `esm validate` finds wrong with a source before anything reads it, and which key of `spec.source` it is about. */
+export interface SourceProblem {
+  at: 'path' | 'query';
+  message: string;
+}
+
 export interface DocumentSource {
   /** Human description, e.g. `ndjson data/movies.ndjson`. */
   describe: string;
+  /**
+   * Whether the source can be read, checked cheaply and without running user code: its
+   * files exist (an ndjson glob matches), a SQLite file opens and its query prepares.
+   */
+  check(): Promise<SourceProblem | null>;
   /** Total number of documents that `read` will yield, when cheap to know. */
   count?(opts: ReadOptions): Promise<number | undefined>;
   read(opts: ReadOptions): SourceRead;

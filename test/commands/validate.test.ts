@@ -24,6 +24,10 @@ describe('esm validate', () => {
     const p = projectWith({
       'manifests/movies.yaml': manifestYaml({ name: 'movies' }),
       'manifests/more.yaml': `${manifestYaml({ name: 'books' })}---\n${manifestYaml({ name: 'songs' })}`,
+      // Their sources: validate checks that each can be read.
+      'data/movies.ndjson': '',
+      'data/books.ndjson': '',
+      'data/songs.ndjson': '',
     });
     const r = await p.cli(['validate', ...NO_CLUSTER]);
     expect(r).toMatchObject({ code: 0, stdout: '3 manifests OK\n', stderr: '' });

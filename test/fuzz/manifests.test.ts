@@ -14,6 +14,7 @@ import { InvalidInputError } from '../../src/errors.js';
 import { manifestYaml } from '../../src/manifest/builders.js';
 import { loadManifests, parseManifestTexts } from '../../src/manifest/index.js';
 import { planOffline } from '../../src/plan/index.js';
+import { loadSqlJs } from '../../src/history/sql-js.js';
 import { runCli } from '../support/cli.js';
 import { MUTATOR_NAMES, mutate, rng } from './mutate.js';
 
@@ -56,10 +57,18 @@ let root: string;
 let manifestsDir: string;
 let base: ReturnType<typeof parseManifestTexts>;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'esm-fuzz-'));
   manifestsDir = path.join(root, 'manifests');
   mkdirSync(manifestsDir);
+  // The seeds' sources, so that esm validate (which checks that each can be read) accepts them.
+  mkdirSync(path.join(root, 'data'));
+  writeFileSync(path.join(root, 'data', 'movies.ndjson'), '');
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  db.run('CREATE TABLE books (id TEXT)');
+  writeFileSync(path.join(root, 'data', 'books.db'), db.export());
+  db.close();
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=fuzz@example.com', '-c', 'user.name=fuzz', ...args], { cwd: root, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   SEEDS.forEach((text, i) => writeFileSync(path.join(manifestsDir, `seed-${i}.yaml`), text));
@@ -126,7 +135,9 @@ describe(`fuzz: ${CASES} mutated manifests (seed ${SEED})`, () => {
         const why = problemWith(o.code === 2 ? { ...o, code: 0 } : o);
         if (why) failures.push(`case ${i} (${kinds.join('+')}), ${what}: ${why}\n--- text ---\n${JSON.stringify(text).slice(0, 2000)}\n--- stderr ---\n${o.stderr.slice(0, 2000)}`);
       }
-      if (validate.code !== plan.code) failures.push(`case ${i} (${kinds.join('+')}): validate exit ${validate.code} but the offline plan exit ${plan.code}`);
+      // validate also checks that sources can be read, which the offline plan does not: a mutated path may name no file.
+      const onlySources = validate.code === 3 && plan.code === 0 && validate.stderr.split('\n').slice(1, -1).every((l) => /: spec\.source\.(path|query): /.test(l));
+      if (validate.code !== plan.code && !onlySources) failures.push(`case ${i} (${kinds.join('+')}): validate exit ${validate.code} but the offline plan exit ${plan.code}`);
       if (ms > LIMIT_MS) failures.push(`case ${i} (${kinds.join('+')}) took ${ms.toFixed(0)} ms (limit ${LIMIT_MS} ms)`);
       for (const k of kinds) {
         const s = byKind.get(k) ?? { n: 0, invalid: 0 };
