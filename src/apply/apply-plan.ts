@@ -43,7 +43,7 @@ export interface Applied {
 export async function applyPlan(s: Session, opts: ApplyOptions = {}): Promise<Applied> {
   assertNoMastersWithPlanFile(opts.planFile, opts.only ?? []);
   return withApplyLock(s, async (lock) => {
-    const inputs = await readPlanInputs(s);
+    const inputs = await readPlanInputs(s, opts.planFile !== undefined ? { forms: false } : opts.only?.length ? { only: opts.only } : {});
     const plan = opts.planFile === undefined ? await planFrom(s, inputs, opts.only?.length ? { only: opts.only } : {}) : await loadPlan(resolve(s.config.cwd, opts.planFile));
     assertRunnable(s, plan, inputs, opts.planFile !== undefined);
     return runLocked(s, lock, plan, inputs, opts);

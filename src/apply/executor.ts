@@ -258,7 +258,7 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
   const master = mp.name;
   switch (step.op) {
     case 'create':
-      await createIndexOf(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, spec: mp.spec });
+      await createIndexOf(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, spec: mp.spec, ...engineFp(mp) });
       return {};
     case 'fill': {
       // A new instance no one reads yet is filled fast; the live one is not touched that way.
@@ -283,7 +283,7 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
       await swapAlias(s, { master, alias: step.alias, from: step.from, to: step.to, minDocRatio: mp.spec.activation.minDocRatio });
       return {};
     case 'in_place':
-      await updateInPlace(s, { master, index: step.index, fingerprint: mp.fingerprint }, { settings: step.settings, mappings: step.mappings });
+      await updateInPlace(s, { master, index: step.index, fingerprint: mp.fingerprint, ...engineFp(mp) }, { settings: step.settings, mappings: step.mappings });
       return {};
     case 'drop':
       await dropIndex(s, { master, index: step.index });
@@ -337,4 +337,9 @@ function actionName(step: Step): ActionName {
 export function target(step: Step): string {
   if (step.op === 'adopt') return step.to ?? step.index;
   return step.op === 'activate' ? step.to : step.index;
+}
+
+/** The fingerprint of the spec as the engine holds it, when the plan asked the engine (recorded in `_meta.esm`). */
+function engineFp(mp: MasterPlan): { engineFingerprint?: string } {
+  return mp.engineFingerprint !== undefined ? { engineFingerprint: mp.engineFingerprint } : {};
 }

@@ -25,6 +25,7 @@ export function parseMeta(mappings: Record<string, unknown> | undefined): Instan
   if (typeof m.numbersUsed === 'number' && Number.isInteger(m.numbersUsed)) out.numbersUsed = m.numbersUsed;
   if (typeof m.alias === 'string') out.alias = m.alias;
   if (typeof m.clonedFrom === 'string') out.clonedFrom = m.clonedFrom;
+  if (typeof m.engineFingerprint === 'string') out.engineFingerprint = m.engineFingerprint;
   return out;
 }
 

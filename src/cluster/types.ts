@@ -27,6 +27,13 @@ export interface InstanceMeta {
    * instance it is read as not set.
    */
   clonedFrom?: string;
+  /**
+   * The fingerprint (SPEC §4) of the spec as the engine held it when esm created the
+   * instance or last changed it in place: the engine's form (its defaults, the index
+   * templates matching the name), which `fingerprint` (the manifest's) does not carry.
+   * A live index with this fingerprint has not drifted, with no request to learn it.
+   */
+  engineFingerprint?: string;
 }
 
 export interface IndexSnapshot {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../plan/builders.js';
-import { createPlan } from '../plan/plan.js';
+import { createPlan, type PlanInput } from '../plan/plan.js';
 import { DECISIONS, STEP_OPS, type Plan } from '../plan/types.js';
 import type { Manifest } from './types.js';
 import { aManifest } from './builders.js';
@@ -60,8 +60,9 @@ describe('schemas', () => {
 
 describe('plan.schema.json', () => {
   const validate = validatorOf('plan');
-  const mk = (manifests: Manifest[], indices: ReturnType<typeof anIndex>[]): Plan =>
+  const mk = (manifests: Manifest[], indices: ReturnType<typeof anIndex>[], engineForms: PlanInput['engineForms'] = {}): Plan =>
     createPlan({
+      engineForms,
       manifests,
       snapshot: aSnapshot({ indices }),
       history: aHistory(),
@@ -104,6 +105,12 @@ describe('plan.schema.json', () => {
       mk([movies], [anIndex({ master: 'movies', n: 1, spec: otherType, active: true }), anIndex({ master: 'movies', n: 2, spec, lastUpdateAt: '2025-05-01T00:00:00.000Z' })]),
     ],
     ['adopt an index used by name (clone)', mk([movies], [anIndexNamed('movies', { settings: spec.settings, mappings: spec.mappings })])],
+    [
+      'create with the engine form, an index template declaring otherwise (template_conflict)',
+      mk([movies], [], {
+        movies: { kind: 'held', spec, template: { info: { name: 'tpl', composedOf: [] }, spec: { settings: {}, mappings: { properties: { id: { type: 'long' } } } } } },
+      }),
+    ],
     ['adopt a foreign-named index behind the alias', mk([movies], [anIndexNamed('movies_v3', { aliases: ['movies'], settings: spec.settings, mappings: spec.mappings })])],
   ];
 
@@ -122,7 +129,7 @@ describe('plan.schema.json', () => {
     expect([...ops].sort()).toEqual([...STEP_OPS].sort());
     const decisions = new Set(plans.flatMap(([, p]) => p.masters.map((m) => m.decision)));
     expect([...decisions].sort()).toEqual([...DECISIONS].sort());
-    expect(new Set(plans.flatMap(([, p]) => p.warnings.map((w) => w.code)))).toEqual(new Set(['orphan', 'conflict']));
+    expect(new Set(plans.flatMap(([, p]) => p.warnings.map((w) => w.code)))).toEqual(new Set(['orphan', 'conflict', 'template_conflict']));
   });
 
   it('names exactly the decisions and step ops the planner can make', () => {

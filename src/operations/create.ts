@@ -1,5 +1,6 @@
 /** `esm create`: a new instance of a master, created with the manifest's spec and `_meta.esm`. */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
+import { fingerprint } from '../fingerprint/index.js';
 import { loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
 
@@ -31,16 +32,21 @@ export async function createInstance(s: Session, manifest: Manifest, opts: { for
   }
   const number = st.nextNumber;
   const index = s.instance(master, number);
+  // What the engine makes of the spec, before anything is written: a refusal is a manifest problem (exit 3).
+  const form = await (await s.cluster()).engineForm(index, { settings: manifest.spec.settings, mappings: manifest.spec.mappings });
+  const { assertNotRefused } = await import('./refused.js');
+  await assertNotRefused([manifest], { [master]: form });
+  const engineFingerprint = form.kind === 'held' ? fingerprint(form.spec) : undefined;
   // A master without a source is written by the application alone: there is no
   // fill to wait for, so the new (empty) instance is complete when created.
-  await createIndexOf(s, { master, alias: s.alias(master), index, number, fingerprint: fp, spec: manifest.spec }, { filled: !manifest.spec.source });
+  await createIndexOf(s, { master, alias: s.alias(master), index, number, fingerprint: fp, spec: manifest.spec, ...(engineFingerprint ? { engineFingerprint } : {}) }, { filled: !manifest.spec.source });
   return { master, index, number, fingerprint: fp, created: true, message: `created ${index}` };
 }
 
 /** The plan's `create` step: the index with the spec and `_meta.esm`, recorded as a `create` action. */
 export async function createIndexOf(
   s: Session,
-  t: { master: string; alias: string; index: string; number: number; fingerprint: string; spec: MasterSpec },
+  t: { master: string; alias: string; index: string; number: number; fingerprint: string; spec: MasterSpec; engineFingerprint?: string },
   opts: { filled?: boolean } = {},
 ): Promise<void> {
   const createdAt = s.now().toISOString();
@@ -48,10 +54,20 @@ export async function createIndexOf(
   const filledAt = opts.filled ? createdAt : null;
   await s.record({ action: 'create', master: t.master, instance: t.index }, async () => {
     const cluster = await s.cluster();
-    await cluster.createIndex(t.index, {
-      settings: t.spec.settings,
-      mappings: t.spec.mappings,
-      meta: { master: t.master, instance: t.number, fingerprint: t.fingerprint, createdAt, commit, filledAt, lastUpdateAt: filledAt },
+    const { withFullFieldNames } = await import('./refused.js');
+    const meta = {
+      master: t.master,
+      instance: t.number,
+      fingerprint: t.fingerprint,
+      ...(t.engineFingerprint !== undefined ? { engineFingerprint: t.engineFingerprint } : {}),
+      createdAt,
+      commit,
+      filledAt,
+      lastUpdateAt: filledAt,
+    };
+    await cluster.createIndex(t.index, { settings: t.spec.settings, mappings: t.spec.mappings, meta }).catch((err: unknown) => {
+      // The engine names a refused field by its last segment: the error names it in full.
+      throw withFullFieldNames(err, { name: t.master, spec: t.spec });
     });
     const store = await s.store();
     store.upsertMaster({ name: t.master, alias: t.alias });

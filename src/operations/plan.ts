@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { ClusterSnapshot } from '../cluster/types.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
+import type { PlanEngineForm } from '../plan/inputs.js';
 import type { OfflinePlan, Plan } from '../plan/types.js';
 import type { Session } from './session.js';
 
@@ -19,25 +20,54 @@ export interface PlanInputs {
   git: Plan['git'];
   /** What the plan depends on: a saved plan is stale once these change. */
   base: Plan['base'];
+  /** Per master, the engine's form of its spec, where the plan needs it (SPEC §7). */
+  engineForms: Record<string, PlanEngineForm>;
 }
 
-/** Everything the planner reads, in a number of cluster requests that does not grow with the masters. */
-export async function readPlanInputs(s: Session): Promise<PlanInputs> {
+/**
+ * Everything the planner reads, in a number of cluster requests that does not grow with
+ * the masters, plus one simulation (read-only) per master whose instance is to be created
+ * or changed or whose live form has no recorded fingerprint (plan/engine-forms.ts). A spec
+ * the engine refuses stops here, before anything is written (exit 3).
+ * `forms: false`: none (a saved plan is applied as it was made).
+ */
+export async function readPlanInputs(s: Session, opts: { only?: string[]; forms?: boolean } = {}): Promise<PlanInputs> {
   const [{ clusterHash }, { readTogether }] = await Promise.all([import('../planfile/index.js'), import('./read-together.js')]);
   const { manifests, snapshot, store, git } = await readTogether(s, { store: true, git: true });
   const history = store.view();
+  const engineForms = opts.forms === false ? {} : await readEngineForms(s, manifests, snapshot, history, opts.only);
   return {
     manifests,
     snapshot,
     history,
     git,
     base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) },
+    engineForms,
   };
+}
+
+async function readEngineForms(
+  s: Session,
+  manifests: Manifest[],
+  snapshot: ClusterSnapshot,
+  history: HistoryView,
+  only: string[] | undefined,
+): Promise<Record<string, PlanEngineForm>> {
+  const { formsWanted } = await import('../plan/engine-forms.js');
+  const names = only?.length ? masterNames(s.prefix, only, manifests) : undefined;
+  const wanted = formsWanted({ manifests, snapshot, history, prefix: s.prefix, ...(names ? { only: names } : {}) });
+  if (wanted.length === 0) return {};
+  const cluster = await s.cluster();
+  const forms = await cluster.engineForms(wanted.map((w) => ({ key: w.master, name: w.name, spec: w.spec })));
+  const out: Record<string, PlanEngineForm> = Object.fromEntries(forms);
+  const { assertNotRefused } = await import('./refused.js');
+  await assertNotRefused(manifests, out);
+  return out;
 }
 
 /** The plan for every master (or `only` those), made now. */
 export async function computePlan(s: Session, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
-  const inputs = await readPlanInputs(s);
+  const inputs = await readPlanInputs(s, opts.only?.length ? { only: opts.only } : {});
   return planFrom(s, inputs, opts);
 }
 
@@ -54,6 +84,7 @@ export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: st
     planId: opts.planId ?? randomUUID(),
     git: inputs.git,
     base: inputs.base,
+    engineForms: inputs.engineForms,
     ...(only ? { only } : {}),
     ...(await moduleFacts(s, inputs.manifests)),
   });

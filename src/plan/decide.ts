@@ -3,9 +3,12 @@
  * and history say about it. Pure: the same input gives the same plan.
  */
 import type { Manifest } from '../manifest/types.js';
-import { fingerprint, shortFingerprint } from '../fingerprint/index.js';
+import { canonicalMappings, fingerprint, shortFingerprint } from '../fingerprint/index.js';
 import { addsDataFields, describeChange, describeChangeInReplace, describeDifference, diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/index.js';
+import { dynamicAdditions, dynamicFieldsReason } from './dynamic-fields.js';
+import { heldAsRecorded, templateConflicts } from './engine-forms.js';
+import type { PlanEngineForm } from './inputs.js';
 import type { Adoption, Instance, MasterState } from './instances.js';
 import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
@@ -30,10 +33,17 @@ export interface DecideOptions {
   serverReindex?: boolean;
   /** Per instance, a stopped full fill with a checkpoint (the history's). */
   unfinishedFills?: Record<string, PlanUnfinishedFill>;
+  /**
+   * The engine's form of the manifest's spec (SPEC §7): what the live instance is
+   * compared with. Without one (not needed, or the engine cannot say), the manifest's text.
+   * A refused form never gets here (createPlan stops first).
+   */
+  form?: PlanEngineForm;
 }
 
 export function decideMaster(manifest: Manifest, state: MasterState, opts: DecideOptions = {}): MasterDecision {
-  const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined), opts);
+  const held = opts.form?.kind === 'held' ? opts.form : null;
+  const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined), held, opts);
   const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
   if (!deletions) return decided;
   const steps = comparesIdSets(deletions) ? withPrune(decided.plan.steps) : decided.plan.steps;
@@ -55,10 +65,22 @@ function copiesAndActivates(steps: Step[]): boolean {
   return steps.some((s) => s.op === 'fill' || s.op === 'catch_up') && steps.some((s) => s.op === 'activate');
 }
 
-function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings, opts: DecideOptions): MasterDecision {
+type Held = Extract<PlanEngineForm, { kind: 'held' }>;
+
+function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings, held: Held | null, opts: DecideOptions): MasterDecision {
   const desired: IndexSpec = { settings: manifest.spec.settings, mappings: manifest.spec.mappings };
   const fp = manifest.fingerprint;
-  const ctx: Ctx = { manifest, state, desired, fp, short: shortFingerprint(fp), dynamic, opts };
+  const engine = held ? held.spec : desired;
+  const ctx: Ctx = { manifest, state, desired, engine, held, fp, short: shortFingerprint(fp), dynamic, opts };
+  const decided = decideAll(ctx);
+  if (!held) return decided;
+  // What the engine will hold is part of the plan: apply records its fingerprint on what it creates or changes.
+  const plan: MasterPlan = { ...decided.plan, engineFingerprint: fingerprint(held.spec) };
+  return { plan, warnings: [...decided.warnings, ...templateWarnings(ctx)] };
+}
+
+function decideAll(ctx: Ctx): MasterDecision {
+  const { manifest, state, desired, fp, dynamic } = ctx;
   const head = {
     name: manifest.name,
     alias: state.alias,
@@ -92,8 +114,10 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
   if (active && active.fingerprint === fp) {
     const drops = pendingRetentionDrops(instances, active, manifest.spec.retention.keepInactive);
     const reasons = [`${active.name} is active and has the manifest's fingerprint ${ctx.short}`];
+    const live = liveCheck(ctx, active);
+    if (live.dynamic.length) reasons.push(dynamicFieldsReason(live.dynamic));
     if (drops.length) reasons.push(pendingDropsReason(drops.length));
-    return { plan: { ...head, decision: 'noop', steps: drops, reasons }, warnings: drift(ctx, active) };
+    return { plan: { ...head, decision: 'noop', steps: drops, reasons, ...dynamicFieldsOf(live.dynamic) }, warnings: live.drift };
   }
   const ready = instances.filter((i) => i !== active && i.fingerprint === fp).at(-1);
   if (ready) return { plan: { ...head, ...catchUpActivate(ctx, ready) }, warnings: [] };
@@ -102,7 +126,10 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
       `no active instance: the alias ${state.alias} points at no index, and no instance of ${manifest.name} has the manifest's fingerprint ${ctx.short}`,
     ]);
   }
-  const diff = diffSpecs(liveSpec(active.index), desired, { dynamic });
+  const live = liveSpec(active.index);
+  const added = dynamicAdditions(canonicalMappings(live.mappings), canonicalMappings(ctx.engine.mappings));
+  const diff = diffSpecs({ settings: live.settings, mappings: added.mappings }, ctx.engine, { dynamic });
+  const dynamicReasons = added.names.length ? [dynamicFieldsReason(added.names)] : [];
   if (diff.verdict === 'replace') {
     const blocking = diff.changes.filter((c) => !c.inPlace);
     const others = diff.changes.filter((c) => c.inPlace);
@@ -114,7 +141,9 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
           `a new instance is needed: ${blocking.length} change${blocking.length === 1 ? '' : 's'} cannot be made in place on ${active.name}`,
           ...blocking.map(describeChange),
           ...others.map(describeChangeInReplace),
+          ...dynamicReasons,
         ]),
+        ...dynamicFieldsOf(added.names),
       },
       warnings: [],
     };
@@ -125,7 +154,9 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
     diff.verdict === 'same'
       ? [`${active.name} already matches the manifest; only its recorded fingerprint becomes ${ctx.short}`]
       : [`${active.name} differs from the manifest only in changes the engine takes in place`, ...diff.changes.map(describeChange)];
-  const steps: Step[] = [{ op: 'in_place', index: active.name, ...inPlaceBodies(diff, desired) }];
+  reasons.push(...dynamicReasons);
+  // The engine's form as the mapping body: it carries what the templates add, so that the index then holds all of it.
+  const steps: Step[] = [{ op: 'in_place', index: active.name, ...inPlaceBodies(diff, ctx.engine) }];
   if (addsDataFields(diff)) {
     const refill = fillStep(ctx, active.name, active, 'existing documents get values for new fields only when re-sent');
     if (refill.step) steps.push(refill.step);
@@ -135,7 +166,7 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
   const drops = pendingRetentionDrops(instances, active, manifest.spec.retention.keepInactive);
   if (drops.length) reasons.push(pendingDropsReason(drops.length));
   steps.push(...drops);
-  return { plan: { ...head, decision: 'in_place', steps, reasons }, warnings: [] };
+  return { plan: { ...head, decision: 'in_place', steps, reasons, ...dynamicFieldsOf(added.names) }, warnings: [] };
 }
 
 /**
@@ -147,7 +178,7 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
 function adoptionMismatch(ctx: Ctx, adoption: Adoption): string[] {
   const live = liveSpec(adoption.index);
   const spec = adoption.kind === 'clone' && adoption.resumes ? { ...live, settings: withoutWriteBlock(live.settings) } : live;
-  return diffSpecs(spec, ctx.desired).changes.map(describeDifference);
+  return diffSpecs(spec, ctx.engine, { dynamic: ctx.dynamic }).changes.map(describeDifference);
 }
 
 function withoutWriteBlock(settings: Record<string, unknown>): Record<string, unknown> {
@@ -213,7 +244,11 @@ interface Ctx {
   dynamic: DynamicSettings;
   manifest: Manifest;
   state: MasterState;
+  /** The manifest's spec. */
   desired: IndexSpec;
+  /** The manifest's spec as the engine will hold it (its form), or the manifest's own when the plan has no form. */
+  engine: IndexSpec;
+  held: Held | null;
   fp: string;
   short: string;
   opts: DecideOptions;
@@ -329,20 +364,38 @@ function liveSpec(index: Instance['index']): IndexSpec {
 }
 
 /**
- * The active instance's live settings and mappings no longer match what it was
- * created with. Differences Elasticsearch makes on its own (defaults it leaves
- * out, settings it adds) do not count: only differences the diff sees are reported.
+ * The active instance, which has the manifest's fingerprint, against what it was
+ * created with: the engine's form of the spec (its defaults and the templates of its
+ * name do not count as drift). Fields dynamic mapping added are not drift either: they
+ * are listed once. Known without the engine when a recorded fingerprint matches.
  */
-function drift(ctx: Ctx, active: Instance): PlanWarning[] {
+function liveCheck(ctx: Ctx, active: Instance): { drift: PlanWarning[]; dynamic: string[] } {
+  const known = heldAsRecorded(active, ctx.manifest);
+  if (known) return { drift: [], dynamic: known.dynamic };
   const live = liveSpec(active.index);
-  if (fingerprint(live) === active.fingerprint) return [];
-  const diff = diffSpecs(ctx.desired, live, { dynamic: ctx.dynamic });
-  if (diff.changes.length === 0) return [];
+  const added = dynamicAdditions(canonicalMappings(live.mappings), canonicalMappings(ctx.engine.mappings));
+  const diff = diffSpecs(ctx.engine, { settings: live.settings, mappings: added.mappings }, { dynamic: ctx.dynamic });
+  if (diff.changes.length === 0) return { drift: [], dynamic: added.names };
+  const message = `${active.name} differs from the spec it was created with (${ctx.short}): ${diff.changes.map(describeDifference).join('; ')}`;
+  return { drift: [{ code: 'drift', master: ctx.manifest.name, message }], dynamic: added.names };
+}
+
+function dynamicFieldsOf(names: string[]): Pick<MasterPlan, 'dynamicFields'> {
+  return names.length ? { dynamicFields: names } : {};
+}
+
+/** A template that applies to the name and declares what the manifest declares otherwise (SPEC §11 "Templates"). */
+function templateWarnings(ctx: Ctx): PlanWarning[] {
+  const template = ctx.held?.template;
+  if (!template) return [];
+  const conflicts = templateConflicts(ctx.desired, template.spec);
+  if (conflicts.length === 0) return [];
+  const composed = template.info.composedOf.length ? ` (composed of ${template.info.composedOf.join(', ')})` : '';
   return [
     {
-      code: 'drift',
+      code: 'template_conflict',
       master: ctx.manifest.name,
-      message: `${active.name} differs from the spec it was created with (${ctx.short}): ${diff.changes.map(describeDifference).join('; ')}`,
+      message: `index template ${template.info.name}${composed} matches ${ctx.manifest.name}'s instances and declares otherwise what the manifest declares; the manifest's declaration wins when esm creates an instance: ${conflicts.join('; ')}`,
     },
   ];
 }

@@ -20,6 +20,8 @@ export interface PlanInstanceMeta {
   alias?: string;
   /** The uuid of the index this instance was cloned from when esm adopted it (see InstanceMeta.clonedFrom). */
   clonedFrom?: string;
+  /** The fingerprint of the spec as the engine held it when esm created or last changed the instance (see InstanceMeta.engineFingerprint). */
+  engineFingerprint?: string;
 }
 
 export interface PlanIndex {
@@ -40,6 +42,25 @@ export interface PlanSnapshot {
   aliases: Record<string, string[]>;
   capabilities: { reindex: boolean };
 }
+
+/** A spec: settings (nested or dotted) and mappings. */
+export interface PlanSpec {
+  settings: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+}
+
+/**
+ * What the engine would make of a master's spec (SPEC §7 "Desired state as the engine
+ * will hold it"), read by the shell before planning (cluster/simulate.ts):
+ * - `held`: the settings and mappings an instance would have, templates and engine
+ *   defaults included, and the index template that applies to the name, if any;
+ * - `refused`: the engine will not take the spec (its reasons);
+ * - `unavailable`: the engine cannot say (no simulate API): the plan compares with the manifest's text.
+ */
+export type PlanEngineForm =
+  | { kind: 'held'; spec: PlanSpec; template: { info: { name: string; composedOf: string[] }; spec: PlanSpec } | null }
+  | { kind: 'refused'; reasons: string[] }
+  | { kind: 'unavailable'; reason: string };
 
 export interface PlanMasterRecord {
   name: string;

@@ -3,7 +3,9 @@
  * No I/O, no clock, no randomness: `now` and `planId` are passed in (STYLE habit 1).
  */
 import { InvalidInputError } from '../errors.js';
-import type { PlanHistory, PlanSnapshot } from './inputs.js';
+import type { Problem } from '../errors.js';
+import type { PlanEngineForm, PlanHistory, PlanSnapshot } from './inputs.js';
+import { explainRefusal, refusalProblem } from './refusals.js';
 import type { Manifest } from '../manifest/types.js';
 import { decideMaster } from './decide.js';
 import { dynamicSettingsFor } from './dynamic-settings/index.js';
@@ -28,6 +30,8 @@ export interface PlanInput {
   modulesWithIds?: string[];
   /** Masters whose module source exports `orderedBy`, so that their fills can resume. */
   modulesOrdered?: string[];
+  /** Per master, the engine's form of its spec (SPEC §7), where the shell read one (plan/engine-forms.ts says where). */
+  engineForms?: Record<string, PlanEngineForm>;
 }
 
 /** SPEC §10: where the cluster lacks the module, the plan says how the reindex runs instead. */
@@ -36,6 +40,7 @@ export const CLIENT_SIDE_REINDEX =
 
 export function createPlan(input: PlanInput): Plan {
   const manifests = dependencyOrder(selectManifests(input.manifests, input.only));
+  assertNotRefused(manifests, input.engineForms ?? {});
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
   const dynamic = dynamicSettingsFor(input.snapshot.engine, input.snapshot.version);
@@ -47,6 +52,7 @@ export function createPlan(input: PlanInput): Plan {
       moduleOrdered: input.modulesOrdered?.includes(manifest.name) ?? false,
       serverReindex: input.snapshot.capabilities.reindex,
       ...(input.history.unfinishedFills ? { unfinishedFills: input.history.unfinishedFills } : {}),
+      ...(input.engineForms?.[manifest.name] ? { form: input.engineForms[manifest.name] } : {}),
     });
     masters.push(withSizes(decision.plan, state, input.history.fillRates?.[manifest.name]));
     warnings.push(...decision.warnings);
@@ -89,6 +95,16 @@ export function summarize(masters: MasterPlan[]): PlanSummary {
     for (const s of m.steps) if (s.op !== 'mark_filled') summary[s.op] += 1;
   }
   return summary;
+}
+
+/** A spec the engine refuses stops the plan (exit 3): nothing may be written for it. */
+function assertNotRefused(manifests: Manifest[], forms: Record<string, PlanEngineForm>): void {
+  const problems: Problem[] = [];
+  for (const m of manifests) {
+    const form = forms[m.name];
+    if (form?.kind === 'refused') problems.push(...form.reasons.map((r) => refusalProblem(explainRefusal(m, r), m.origin)));
+  }
+  if (problems.length) throw new InvalidInputError('the cluster refuses the spec of some masters; nothing was written', problems);
 }
 
 function selectManifests(all: Manifest[], only: string[] | undefined): Manifest[] {

@@ -84,7 +84,13 @@ export interface FillResume {
 
 export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'prune', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
 
-export type WarningCode = 'drift' | 'orphan' | 'conflict';
+/**
+ * drift: the live index differs from what it was created with; orphan: a master no manifest
+ * declares; conflict: something in the cluster stops esm from planning a master;
+ * template_conflict: an index template matching the master's instances declares what the
+ * manifest declares, otherwise (the manifest wins at creation).
+ */
+export type WarningCode = 'drift' | 'orphan' | 'conflict' | 'template_conflict';
 
 export interface PlanWarning {
   code: WarningCode;
@@ -107,6 +113,13 @@ export interface MasterPlan {
   alias: string;
   /** The manifest's fingerprint: what `create` records, and what `in_place` makes the active instance's. */
   fingerprint: string;
+  /**
+   * The fingerprint of the manifest's spec as the engine will hold it (SPEC §7), when the
+   * plan asked the engine: what `create` and `in_place` record as `_meta.esm.engineFingerprint`.
+   */
+  engineFingerprint?: string;
+  /** Fields dynamic mapping added to the active instance (full names): not changes, listed once (SPEC §7). */
+  dynamicFields?: string[];
   /** The manifest's spec, as planned: what the steps create with, fill from and guard with. */
   spec: MasterSpec;
   /** Where the manifest was declared: its source's paths are relative to `origin.dir`. */

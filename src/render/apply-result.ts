@@ -79,8 +79,20 @@ export function failureMessage(result: ApplyResult, opts: { interrupted?: boolea
   return `apply failed for ${each.join('; ')}. The aliases of failed masters stay where they were; run esm plan to see what remains`;
 }
 
-/** An error shortened to its first clause, for the one-line summary. */
-function firstLine(error: string, max = 160): string {
+/**
+ * An error shortened to its first clause, for the one-line summary. A long one is cut
+ * between words and outside brackets, never inside a name (`field [process.io.text]`).
+ */
+export function firstLine(error: string, max = 160): string {
   const head = error.split('\n')[0]!.split('; ')[0]!;
-  return head.length > max ? `${head.slice(0, max - 1)}…` : head;
+  if (head.length <= max) return head;
+  let depth = 0;
+  let cut = -1;
+  for (let i = 0; i < head.length && i < max; i++) {
+    const c = head[i];
+    if (c === '[') depth++;
+    else if (c === ']' && depth > 0) depth--;
+    else if (c === ' ' && depth === 0) cut = i;
+  }
+  return cut > 0 ? `${head.slice(0, cut)} …` : head;
 }

@@ -1,5 +1,6 @@
 /** `esm plan` for people, in the manner of `terraform plan`. ANSI colour only when asked for. */
 import { assertNever } from '../errors.js';
+import { dynamicFieldsReason } from '../plan/dynamic-fields.js';
 import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
 import { clusterWords } from './cluster-words.js';
@@ -33,6 +34,7 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
     const head = masterHeadline(m);
     const live = m.liveDocs !== undefined && m.liveDocs !== null ? `, ${fmtDocs(m.liveDocs)}` : '';
     lines.push(p.dim(`${head.symbol} ${v(m.name)}: ${v(head.text)}${live}`));
+    if (m.dynamicFields?.length) lines.push(p.dim(`    # ${v(dynamicFieldsReason(m.dynamicFields))}`));
   }
   if (unchanged.length) lines.push('');
 
@@ -81,6 +83,7 @@ function warningColor(p: Paint, w: PlanWarning): (s: string) => string {
       return p.red;
     case 'drift':
     case 'orphan':
+    case 'template_conflict':
       return p.yellow;
     default:
       return assertNever(w.code, 'warning code');

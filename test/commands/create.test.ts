@@ -27,6 +27,8 @@ describe('esm create', () => {
       master: 'movies',
       instance: 1,
       fingerprint: fingerprint(aManifest({ name: 'movies' }).spec),
+      // The engine's form of the spec, asked for before the create (SPEC §7).
+      engineFingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       commit,
       filledAt: null,

@@ -144,7 +144,7 @@ describe('esm plan', () => {
     expect(r.stdout).toMatch(/No changes can be made: 1 master is blocked/);
   });
 
-  it('never writes: only GET/HEAD and read-only searches reach the cluster, and no state file is created', async () => {
+  it('never writes: only GET/HEAD, read-only searches and template simulations reach the cluster, and no state file is created', async () => {
     const p = moviesProject();
     proxy = await startFaultProxy(esUrl(), {});
     const env = { ESM_URL: proxy.url };
@@ -164,8 +164,13 @@ describe('esm plan', () => {
     expect(statSync(p.statePath).mtimeMs).toBe(before.mtime);
 
     expect(proxy.log.length).toBeGreaterThan(start);
-    const writes = proxy.log.filter((q) => !(q.method === 'GET' || q.method === 'HEAD' || (q.method === 'POST' && /\/_(search|count)(\?|$)/.test(q.path))));
-    expect(writes).toEqual([]);
+    // The engine's form of the changed spec is asked for (SPEC §7): the simulate APIs store nothing.
+    const simulated = proxy.log.slice(start).filter((q) => q.method === 'POST' && q.path.startsWith('/_index_template/_simulate'));
+    expect(simulated.length).toBeGreaterThan(0);
+    const readOnly = (q: { method: string; path: string }) =>
+      q.method === 'GET' || q.method === 'HEAD' || (q.method === 'POST' && (/\/_(search|count)(\?|$)/.test(q.path) || /^\/_index_template\/_simulate(_index\/[^/?]+)?(\?|$)/.test(q.path)));
+    expect(proxy.log.filter((q) => !readOnly(q))).toEqual([]);
+    expect(await rawClient().indices.existsIndexTemplate({ name: 'esm-simulate*' })).toBe(false);
   });
 });
 

@@ -94,11 +94,13 @@ describe('instance numbers: the names the plan prints are the names apply create
   const createdName = (plan: PlanJson) => plan.masters[0]!.steps.find((s) => s.op === 'create')?.index;
 
   it('a failed create uses up no number, and a plan without the state file names the same instance', async () => {
-    const p = moviesProject(5, { settings: { number_of_shards: 5000, number_of_replicas: 0 } });
+    // 1024 shards is a valid spec (the engine's simulation takes it) that a one-node cluster refuses at
+    // creation: more than its 1,000 shards a node.
+    const p = moviesProject(5, { settings: { number_of_shards: 1024, number_of_replicas: 0 } });
     const alias = `${p.prefix}movies`;
     expect(createdName(await planJson(p))).toBe(`${alias}-1`);
     const failed = await esm(p, ['apply', '--auto-approve'], 1);
-    expect(failed.stderr + failed.stdout).toContain('number_of_shards');
+    expect(failed.stderr + failed.stdout).toMatch(/shards/);
     expect(await indicesOf(p.prefix)).toEqual([]);
     expect(createdName(await planJson(p))).toBe(`${alias}-1`);
 

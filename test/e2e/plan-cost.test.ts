@@ -1,10 +1,13 @@
 /**
- * Planning cost does not grow with the number of masters: `esm plan` against
- * 500 masters sends as many HTTP requests as against 5, with no instance at all
- * and with existing instances (20 for the big project, 2 for the small one).
+ * Planning cost does not grow with the number of unchanged masters: `esm plan`
+ * against 500 masters whose instances hold their manifest sends as many HTTP requests
+ * as against 5. A master whose instance is to be created or changed costs one read-only
+ * simulation of its spec (SPEC §7: the engine's form, and a spec the engine refuses is
+ * caught before anything is written), plus one read of the index templates per plan.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
+import { loadManifests } from '../../src/manifest/index.js';
 import { esm, movieManifest } from '../support/apply-fixtures.js';
 import { esUrl, rawClient } from '../support/es.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
@@ -27,52 +30,79 @@ function manyMasters(count: number): TempProject {
   return p;
 }
 
-/** Instances 1 of the first `count` masters, with `_meta.esm` as esm writes it, the alias on each. */
-async function existingInstances(p: TempProject, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
+/**
+ * Instances 1 of the first `count` masters, with `_meta.esm` as esm writes it, the alias on
+ * each. `unchanged`: created with the manifest's spec and fingerprint; else with another spec.
+ */
+async function existingInstances(p: TempProject, count: number, o: { unchanged: boolean; from?: number }): Promise<void> {
+  const manifests = await loadManifests(`${p.dir}/manifests`, { cwd: p.dir });
+  // Several at a time: the node batches index creations (one by one, 500 take minutes on a busy machine).
+  let next = o.from ?? 0;
+  const end = next + count;
+  const createOne = async (i: number) => {
+    const m = manifests.find((x) => x.name === name(i))!;
     const index = `${p.prefix}${name(i)}-1`;
+    const spec = o.unchanged
+      ? { settings: m.spec.settings, mappings: m.spec.mappings }
+      : { settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { dynamic: 'strict', properties: { id: { type: 'keyword' }, title: { type: 'text' } } } };
     await rawClient().indices.create({
       index,
-      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      settings: spec.settings,
       mappings: {
-        dynamic: 'strict',
-        properties: { id: { type: 'keyword' }, title: { type: 'text' } },
-        _meta: { esm: { master: name(i), instance: 1, fingerprint: fingerprint({ settings: {}, mappings: {} }), createdAt: '2025-01-01T00:00:00.000Z', commit: null, filledAt: '2025-01-01T00:00:00.000Z', lastUpdateAt: null } },
+        ...spec.mappings,
+        _meta: { esm: { master: name(i), instance: 1, fingerprint: o.unchanged ? m.fingerprint : fingerprint({ settings: {}, mappings: {} }), createdAt: '2025-01-01T00:00:00.000Z', commit: null, filledAt: '2025-01-01T00:00:00.000Z', lastUpdateAt: null } },
       },
       aliases: { [`${p.prefix}${name(i)}`]: {} },
     });
-  }
-  await rawClient().index({ index: `${p.prefix}${name(0)}-1`, id: 'x', document: { id: 'x', title: 'one document' }, refresh: true });
+  };
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < end) await createOne(next++);
+  }));
+  await rawClient().index({ index: `${p.prefix}${name(o.from ?? 0)}-1`, id: 'x', document: { id: 'x', title: 'one document' }, refresh: true });
 }
 
 /** HTTP requests one `esm plan` sends. */
-async function planRequests(p: TempProject): Promise<{ count: number; paths: string[] }> {
+async function planRequests(p: TempProject, exit = 2): Promise<{ count: number; paths: string[] }> {
   proxy ??= await startFaultProxy(esUrl(), {});
   const start = proxy.log.length;
-  const r = await esm(p, ['plan', '--json', '--detailed-exitcode'], 2, { env: { ESM_URL: proxy.url } });
+  const r = await esm(p, ['plan', '--json', '--detailed-exitcode'], exit, { env: { ESM_URL: proxy.url } });
   expect(r.json().masters.length).toBeGreaterThan(0);
   const log = proxy.log.slice(start);
   return { count: log.length, paths: log.map((q) => `${q.method} ${q.path.replace(p.prefix, '<prefix>').replace(/\?.*/, '')}`) };
 }
 
+const SIMULATE = 'POST /_index_template/_simulate';
+const isSimulation = (path: string) => path === SIMULATE;
+
 describe('planning cost', () => {
-  it('500 masters without any instance: as many requests as 5', async () => {
-    const small = await planRequests(manyMasters(5));
-    const big = await planRequests(manyMasters(500));
+  // 30 indices, not 500: creating them is what takes the time (bench/plan-unchanged.mjs plans 500).
+  it('30 unchanged masters: as many requests as 5, and no simulation', async () => {
+    const smallP = manyMasters(5);
+    await existingInstances(smallP, 5, { unchanged: true });
+    const bigP = manyMasters(30);
+    await existingInstances(bigP, 30, { unchanged: true });
+    const small = await planRequests(smallP, 0);
+    const big = await planRequests(bigP, 0);
     expect(big.count).toBe(small.count);
     expect(big.paths).toEqual(small.paths);
+    expect(big.paths.filter(isSimulation)).toEqual([]);
   });
 
-  it('500 masters with 20 instances: as many requests as 5 masters with 2', async () => {
-    const smallP = manyMasters(5);
-    await existingInstances(smallP, 2);
-    const bigP = manyMasters(500);
-    await existingInstances(bigP, 20);
-    const small = await planRequests(smallP);
-    const big = await planRequests(bigP);
-    const plan = (await esm(bigP, ['plan', '--json'])).json();
-    expect(plan.masters.filter((m: { active: string | null }) => m.active !== null)).toHaveLength(20);
-    expect(big.count).toBe(small.count);
-    expect(big.paths).toEqual(small.paths);
+  it('500 masters without any instance: the constant reads, the templates once, and one read-only simulation each', async () => {
+    const small = await planRequests(manyMasters(5));
+    const big = await planRequests(manyMasters(500));
+    const constant = (r: { paths: string[] }) => r.paths.filter((q) => !isSimulation(q));
+    expect(constant(big)).toEqual(constant(small));
+    expect(big.paths.filter((q) => q === 'GET /_index_template')).toHaveLength(1);
+    expect(small.paths.filter(isSimulation)).toHaveLength(5);
+    expect(big.paths.filter(isSimulation)).toHaveLength(500);
+  });
+
+  it('20 masters with instances, 8 of them changed: one simulation for each changed one only', async () => {
+    const p = manyMasters(20);
+    await existingInstances(p, 12, { unchanged: true });
+    await existingInstances(p, 8, { unchanged: false, from: 12 });
+    const r = await planRequests(p);
+    expect(r.paths.filter(isSimulation)).toHaveLength(8);
   });
 });
