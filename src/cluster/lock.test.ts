@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { esUrl, rawClient, testPrefix } from '../../test/support/es.js';
 import { RefusedError } from '../errors.js';
 import { connect } from './cluster.js';
-import { decideTakeOver, LOCK_INDEX, lockId, type Lock, type LockDoc } from './lock.js';
+import { LOCK_INDEX, lockId, type Lock, type LockDoc } from './lock.js';
 
 const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
 const held: Lock[] = [];
@@ -42,19 +42,6 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all(prefixes.map((p) => rawClient().delete({ index: LOCK_INDEX, id: lockId(p) }, { ignore: [404] })));
   await c.close();
-});
-
-describe('decideTakeOver', () => {
-  const doc: LockDoc = { holder: 'bob', pid: 42, host: 'h1', startedAt: '2024-01-01T00:00:00Z', expiresAt: '2024-01-01T00:10:00Z', command: 'esm apply' };
-  const alive = () => true;
-  const dead = () => false;
-  it('refuses a live, unexpired lock; takes over an expired one or one whose holder died on this host', () => {
-    expect(decideTakeOver(doc, { now: new Date('2024-01-01T00:05:00Z'), host: 'h1', isPidAlive: alive })).toEqual({ kind: 'refuse' });
-    expect(decideTakeOver(doc, { now: new Date('2024-01-01T00:10:01Z'), host: 'h1', isPidAlive: alive })).toEqual({ kind: 'take_over', why: 'expired' });
-    expect(decideTakeOver(doc, { now: new Date('2024-01-01T00:05:00Z'), host: 'h1', isPidAlive: dead })).toEqual({ kind: 'take_over', why: 'holder_dead' });
-    // A dead pid means nothing on another host.
-    expect(decideTakeOver(doc, { now: new Date('2024-01-01T00:05:00Z'), host: 'h2', isPidAlive: dead })).toEqual({ kind: 'refuse' });
-  });
 });
 
 describe('apply lock', () => {
