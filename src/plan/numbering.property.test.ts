@@ -1,22 +1,26 @@
 /**
- * Property (SPEC §7 numbering): for any seeded sequence of plans, applies,
- * failures, kills, schema changes and prefix switches, the instance a plan
- * names is the instance apply creates — never a number used before, the same
- * with or without the state file (a pull-request plan), per prefix.
- * The planner is pure; the history is a real state file (sql.js), the cluster
- * a model of what the executor leaves behind.
+ * Property (SPEC §7 numbering): for any seeded sequence of plans, applies, failures,
+ * kills, schema changes and prefix switches, the instance a plan names is the instance
+ * apply creates — never a number used before, the same with or without the state file
+ * (a pull-request plan), per prefix. The planner and the executor are esm's own, the
+ * history a real state file (sql.js); only the cluster is in memory, where a step can
+ * fail, or the process "die" (from then on nothing more reaches the cluster or the file).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { IndexSnapshot } from '../cluster/types.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryCluster, MemorySession, type FaultPoint } from '../../test/support/memory-cluster.js';
+import { rng } from '../../test/support/rng.js';
+import { scratchDir, writeIn } from '../../test/support/scratch.js';
+import { executePlan } from '../apply/executor.js';
+import { ClusterError } from '../errors.js';
 import { HistoryStore } from '../history/index.js';
-import { tempDir } from '../history/test-support.js';
 import type { Manifest } from '../manifest/types.js';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
-import { aHistory, anIndex, aSnapshot } from './builders.js';
+import { aHistory } from './builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
-import type { Plan, Step } from './types.js';
-import { rng } from '../../test/support/rng.js';
+import type { Plan } from './types.js';
 
 const SPECS: IndexSpec[] = [
   { settings: { number_of_shards: 1 }, mappings: { properties: { title: { type: 'text' } } } },
@@ -25,32 +29,49 @@ const SPECS: IndexSpec[] = [
 ];
 const PREFIXES = ['', 'qa1_', 'qa2_'];
 
-function manifest(spec: IndexSpec, keepInactive: number): Manifest {
-  return withFingerprint({
-    name: 'movies',
-    labels: {},
-    spec: { ...spec, source: { type: 'ndjson', path: 'movies.ndjson' }, idField: 'id', updatedField: 'updated_at', activation: { minDocRatio: 0 }, retention: { keepInactive } },
-    origin: { file: 'manifests/movies.yaml', line: 1, col: 1, dir: 'manifests' },
-  });
-}
-
 type Outcome = 'ok' | 'create_fails' | 'killed_before_index' | 'killed_after_index' | 'killed_before_drops';
 const OUTCOMES: Outcome[] = ['ok', 'ok', 'create_fails', 'killed_before_index', 'killed_after_index', 'killed_before_drops'];
 
+class Died extends Error {}
+
 class World {
-  readonly indices = new Map<string, IndexSnapshot>();
+  readonly cluster = new MemoryCluster();
   /** Every index name that ever existed in the cluster. */
   readonly everCreated = new Set<string>();
   spec = 0;
   prefix = '';
   keepInactive = 1;
-  constructor(readonly store: HistoryStore) {}
+  private dead = false;
+  store!: HistoryStore;
 
-  plan(withHistory = true): Plan {
-    const indices = [...this.indices.values()].filter((i) => i.name.startsWith(this.prefix));
+  constructor(readonly dir: string) {
+    writeIn(dir, 'movies.ndjson', ['m-1', 'm-2'].map((id) => JSON.stringify({ id, title: id, updated_at: '2025-01-01T00:00:00.000Z' })).join('\n') + '\n');
+  }
+
+  /** (Re)opens the state file, as the next run does; its writes fail once this run has died. */
+  async open(): Promise<void> {
+    this.dead = false;
+    this.store = await HistoryStore.open(path.join(this.dir, 'state.sqlite'), {}, {
+      write: (file, bytes) => {
+        if (this.dead) throw new Died('the process is gone');
+        writeFileSync(file, bytes); // atomic writes are tested in history/; here only what is written counts
+      },
+    });
+  }
+
+  manifest(): Manifest {
+    return withFingerprint({
+      name: 'movies',
+      labels: {},
+      spec: { ...structuredClone(SPECS[this.spec]!), source: { type: 'ndjson', path: 'movies.ndjson' }, idField: 'id', updatedField: 'updated_at', activation: { minDocRatio: 0 }, retention: { keepInactive: this.keepInactive } },
+      origin: { file: 'manifests/movies.yaml', line: 1, col: 1, dir: this.dir },
+    });
+  }
+
+  async plan(withHistory = true): Promise<Plan> {
     return createPlan({
-      manifests: [manifest(SPECS[this.spec]!, this.keepInactive)],
-      snapshot: aSnapshot({ indices, prefix: this.prefix }),
+      manifests: [this.manifest()],
+      snapshot: await this.cluster.snapshot(this.prefix),
       history: withHistory ? this.store.view() : aHistory(),
       prefix: this.prefix,
       now: new Date('2025-06-01T12:00:00.000Z'),
@@ -60,79 +81,36 @@ class World {
     });
   }
 
-  /** What the executor does for the plan, stopped as `outcome` says. Returns the names it created. */
-  apply(plan: Plan, outcome: Outcome): string[] {
-    const created: string[] = [];
-    for (const step of plan.masters[0]!.steps) {
-      if (!this.run(step, outcome, created)) break;
-    }
+  /** Runs `plan` with esm's executor, failing or dying where `outcome` says. Returns the indices it created. */
+  async apply(plan: Plan, outcome: Outcome): Promise<string[]> {
+    const before = new Set(this.cluster.indices.keys());
+    this.cluster.fault = (at: FaultPoint) => {
+      if (this.dead) throw new Died('the process is gone');
+      const die = () => {
+        this.dead = true;
+        throw new Died('killed');
+      };
+      if (at.op === 'create' && outcome === 'create_fails') throw new ClusterError(`Elasticsearch answered 400 (illegal_argument_exception) while creating index ${at.index}`, { status: 400 });
+      if (at.op === 'create' && outcome === 'killed_before_index') die();
+      // The index is made; the process dies before it writes anything more.
+      if (at.op === 'create' && outcome === 'killed_after_index') queueMicrotask(() => (this.dead = true));
+      if (at.op === 'delete' && outcome === 'killed_before_drops') die();
+    };
+    const s = new MemorySession(this.cluster, { statePath: path.join(this.dir, 'state.sqlite'), prefix: this.prefix, cwd: this.dir }, { store: this.store });
+    await executePlan(s, plan).catch((e: unknown) => {
+      if (!this.dead) throw e;
+    });
+    if (this.dead) await this.open();
+    const created = [...this.cluster.indices.keys()].filter((i) => !before.has(i));
+    for (const i of created) this.everCreated.add(i);
     return created;
-  }
-
-  private run(step: Step, outcome: Outcome, created: string[]): boolean {
-    const { store } = this;
-    switch (step.op) {
-      case 'create': {
-        const id = store.startAction({ action: 'create', master: 'movies', instance: step.index });
-        if (outcome === 'create_fails') {
-          store.finishAction(id, { status: 'failed', error: 'rejected' });
-          return false;
-        }
-        if (outcome === 'killed_before_index') {
-          store.finishAction(id, { status: 'aborted' });
-          return false;
-        }
-        const spec = SPECS[this.spec]!;
-        this.indices.set(step.index, anIndex({ master: 'movies', n: step.number, prefix: this.prefix, spec, filledAt: null }));
-        this.everCreated.add(step.index);
-        created.push(step.index);
-        if (outcome === 'killed_after_index') {
-          store.finishAction(id, { status: 'aborted' });
-          return false;
-        }
-        store.upsertInstance({ name: step.index, master: 'movies', number: step.number, fingerprint: this.indices.get(step.index)!.meta!.fingerprint, createdAt: '', commit: null, filledAt: null, lastUpdateAt: null });
-        store.finishAction(id, { status: 'complete' });
-        return true;
-      }
-      case 'fill':
-      case 'catch_up':
-      case 'mark_filled':
-      case 'prune': {
-        const i = this.indices.get(step.index)!;
-        i.meta = { ...i.meta!, filledAt: '2025-01-01T00:00:00.000Z', lastUpdateAt: '2025-01-01T00:00:00.000Z' };
-        return true;
-      }
-      case 'activate': {
-        const alias = step.alias;
-        for (const i of this.indices.values()) i.aliases = i.aliases.filter((a) => a !== alias);
-        this.indices.get(step.to)!.aliases.push(alias);
-        return outcome !== 'killed_before_drops';
-      }
-      case 'drop': {
-        this.indices.delete(step.index);
-        this.store.markDropped(step.index, '2025-06-01T00:00:00.000Z');
-        const id = store.startAction({ action: 'drop', master: 'movies', instance: step.index });
-        store.finishAction(id, { status: 'complete' });
-        return true;
-      }
-      case 'in_place':
-        return true;
-      case 'adopt':
-        throw new Error('not in this test: no index esm did not create');
-    }
   }
 }
 
 describe('instance numbering (property)', () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c();
-  });
-
   it.each(Array.from({ length: 30 }, (_, i) => 1000 + i))('seed %i: apply creates exactly the names the plan printed', async (seed) => {
-    const dir = await tempDir();
-    cleanups.push(dir.cleanup);
-    const world = new World(await HistoryStore.open(dir.file));
+    const world = new World(scratchDir('numbering'));
+    await world.open();
     const random = rng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const trail: string[] = [];
@@ -142,7 +120,7 @@ describe('instance numbering (property)', () => {
       else if (r < 0.35) world.prefix = pick(PREFIXES);
       else if (r < 0.4) world.keepInactive = pick([0, 1, 2]);
 
-      const plan = world.plan();
+      const plan = await world.plan();
       const create = plan.masters[0]!.steps.find((s) => s.op === 'create');
       const outcome = pick(OUTCOMES);
       trail.push(`${world.prefix}|spec ${world.spec}|${plan.masters[0]!.decision} ${create?.index ?? '-'}|${outcome}`);
@@ -151,10 +129,10 @@ describe('instance numbering (property)', () => {
         expect(world.everCreated.has(create.index), `${context}\n${create.index} was used before`).toBe(false);
         expect(create.index.startsWith(`${world.prefix}movies-`), context).toBe(true);
         // A pull-request job plans from the cluster alone, and names the same instance.
-        const pr = world.plan(false).masters[0]!.steps.find((s) => s.op === 'create');
+        const pr = (await world.plan(false)).masters[0]!.steps.find((s) => s.op === 'create');
         expect(pr?.index, `${context}\nplan without the state file`).toBe(create.index);
       }
-      const created = world.apply(plan, outcome);
+      const created = await world.apply(plan, outcome);
       expect(created, context).toEqual(create && !['create_fails', 'killed_before_index'].includes(outcome) ? [create.index] : []);
     }
     world.store.close();
