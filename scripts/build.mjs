@@ -12,12 +12,18 @@
 // nor compiles a schema per run, and nothing generated is committed (so nothing can drift).
 // ES|QL's Arrow helpers of @elastic/elasticsearch (apache-arrow, loaded eagerly by the
 // client) are never used by esm and are left out.
+//
+//   dist/build-source.sha256    what the bundle was built from (scripts/lib/source-hash.mjs):
+//                               the tests that spawn bin/esm.js refuse a bundle older than src/.
+//
+// `--bundle-only` skips the declarations (what the tests and the mutation check need).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { SOURCE_STAMP, sourceHash } from './lib/source-hash.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -52,6 +58,9 @@ const precompiled = (code) => ({
 });
 
 async function main() {
+  const bundleOnly = process.argv.includes('--bundle-only');
+  // Read before the bundle: a source edited while it builds makes the stamp stale, not wrong.
+  const source = sourceHash(ROOT);
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   const t0 = Date.now();
@@ -81,7 +90,12 @@ async function main() {
     logLevel: 'warning',
   });
   copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(DIST, 'chunks', 'sql-wasm.wasm'));
+  writeFileSync(join(DIST, SOURCE_STAMP), `${source}\n`);
   const bundled = Date.now() - t0;
+  if (bundleOnly) {
+    process.stderr.write(`build: bundle ${bundled} ms (no declarations)\n`);
+    return;
+  }
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   process.stderr.write(`build: bundle ${bundled} ms, declarations ${Date.now() - t0 - bundled} ms\n`);
 }

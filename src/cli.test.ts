@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { esUrl, testPrefix } from '../test/support/es.js';
+import { builtCli } from '../test/support/built-cli.js';
 import { loadedPackages } from '../test/support/loaded-packages.js';
 
 describe('esm CLI shell', () => {
@@ -30,14 +31,14 @@ describe('esm CLI shell', () => {
   });
 
   it('the built binary loads neither Ink nor the Elasticsearch client, sql.js, yaml or ajv for --version', () => {
-    const r = loadedPackages('bin/esm.js', ['--version']);
+    const r = loadedPackages(builtCli(), ['--version']);
     expect(r.status).toBe(0);
     expect(r.packages).toContain('clipanion'); // the hook sees the bundle's packages
     expect([...r.packages].filter((p) => /^(ink|react|@elastic\/|@opensearch-project\/|sql\.js|yaml|ajv)/.test(p))).toEqual([]);
   });
 
   it('the built binary validates manifests without ajv (precompiled), a cluster client, sql.js or Ink', () => {
-    const r = loadedPackages('bin/esm.js', ['validate'], { env: { ESM_MANIFESTS: 'manifests' } });
+    const r = loadedPackages(builtCli(), ['validate'], { env: { ESM_MANIFESTS: 'manifests' } });
     expect(r.stdout).toMatch(/manifests OK/);
     expect(r.status).toBe(0);
     expect(r.packages).toContain('yaml');
@@ -52,7 +53,7 @@ describe('esm CLI shell', () => {
       const state = join(dir, 'esm-state.db');
       const env = { ESM_MANIFESTS: 'manifests', ESM_URL: esUrl(), ESM_PREFIX: testPrefix('nostate'), ESM_STATE: state };
       for (const cmd of [['plan'], ['list']]) {
-        const r = loadedPackages('bin/esm.js', [...cmd, '--json'], { env });
+        const r = loadedPackages(builtCli(), [...cmd, '--json'], { env });
         expect(r.stderr).toBe('');
         expect(r.status).toBe(0);
         expect(r.packages).toContain('yaml');
@@ -60,7 +61,7 @@ describe('esm CLI shell', () => {
       }
       // The same plan reading a state file does start sql.js (a file that is not SQLite is refused).
       writeFileSync(state, 'not a database');
-      const r = loadedPackages('bin/esm.js', ['plan'], { env });
+      const r = loadedPackages(builtCli(), ['plan'], { env });
       expect(r.stderr).toMatch(/is not an esm state file/);
       expect(r.packages.has('sql.js')).toBe(true);
     } finally {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtCli } from '../support/built-cli.js';
 import type { TempProject } from '../support/project.js';
 import { expectOneLineError, project } from './helpers.js';
 
@@ -83,7 +84,7 @@ describe('a reader that closes the pipe', () => {
   it('esm history --json | true: no EPIPE stack trace, a quiet exit', async () => {
     // Enough actions that the JSON does not fit one pipe buffer.
     for (let i = 0; i < 3; i++) expect((await p.cli(['create', 'movies', '--force'])).code).toBe(0);
-    const child = spawn(process.execPath, [path.resolve('bin/esm.js'), 'history', '--json'], { cwd: p.dir, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [builtCli(), 'history', '--json'], { cwd: p.dir, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy(); // the reader is gone before esm writes
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

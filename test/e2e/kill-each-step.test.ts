@@ -8,19 +8,15 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, indicesOf, metaOf, movieManifest, movies } from '../support/apply-fixtures.js';
+import { builtCli } from '../support/built-cli.js';
 import { esUrl } from '../support/es.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/esm.js');
 const N = 40;
 
 let project: TempProject | undefined;
@@ -67,7 +63,7 @@ async function journal(p: TempProject): Promise<string[]> {
 
 /** `esm apply --auto-approve` through the proxy, killed with SIGKILL once the proxy holds the step's request. */
 async function applyKilledWhenHeld(p: TempProject, px: FaultProxy): Promise<void> {
-  const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], {
+  const child = spawn(process.execPath, [builtCli(), 'apply', '--auto-approve'], {
     cwd: p.dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env, ESM_URL: px.url },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +84,6 @@ async function applyKilledWhenHeld(p: TempProject, px: FaultProxy): Promise<void
 
 describe('kill -9 at each step of a replace, then plan + apply', () => {
   it.each(STEPS)('killed in $step: the next apply reaches the desired state, and the history shows $action aborted then complete', async ({ action, held }) => {
-    expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const p = tempProject('kill');
     project = p;
     const docs = movies(N);

@@ -5,18 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { LOCK_INDEX, lockId } from '../../src/cluster/index.js';
 import { aliasTargets, countDocs, esm, movieManifest, OLD } from '../support/apply-fixtures.js';
+import { builtCli } from '../support/built-cli.js';
 import { rawClient } from '../support/es.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/esm.js');
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -35,7 +33,7 @@ async function writeMovies(file: string, total: number): Promise<void> {
 
 /** Runs `esm apply --auto-approve` as a process and sends it `signal` at its first progress line of a fill. */
 async function killDuringFill(p: TempProject, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ pid: number; stderr: string; code: number | null }> {
-  const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve', '--batch-size', '500', '--concurrency', '1'], {
+  const child = spawn(process.execPath, [builtCli(), 'apply', '--auto-approve', '--batch-size', '500', '--concurrency', '1'], {
     cwd: p.dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env, ESM_PROGRESS_INTERVAL_MS: '200' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +58,6 @@ async function killDuringFill(p: TempProject, signal: NodeJS.Signals = 'SIGKILL'
 
 describe('a killed apply', () => {
   it('leaves the alias where it was; the next plan continues the half-filled instance and the next apply completes it', async () => {
-    expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const total = 200_000;
     const p = tempProject('resume');
     project = p;
@@ -114,7 +111,6 @@ describe('a killed apply', () => {
   });
 
   it('Ctrl-C stops it cleanly: exit 1, the alias stays, the fill is recorded aborted and the lock released', async () => {
-    expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const p = tempProject('resume');
     project = p;
     p.manifest('movies', movieManifest());

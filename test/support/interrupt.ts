@@ -1,10 +1,7 @@
 /** Ctrl-C as a person sends it: the built CLI in a child process, SIGINT once its progress shows. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/esm.js');
+import { builtCli } from './built-cli.js';
 
 export interface Interrupted {
   code: number | null;
@@ -16,7 +13,7 @@ export interface Interrupted {
 
 /** Runs `esm argv` in `cwd` with `env` (plain progress every 200 ms) and sends SIGINT at the first progress line. */
 export async function interruptDuringFill(argv: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Interrupted> {
-  const child = spawn(process.execPath, [BIN, ...argv], {
+  const child = spawn(process.execPath, [builtCli(), ...argv], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env, ESM_PROGRESS_INTERVAL_MS: '200' },
     stdio: ['ignore', 'pipe', 'pipe'],
