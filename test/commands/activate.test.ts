@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TempProject } from '../support/project.js';
 import { ndjson } from '../support/project.js';
-import { actions, aliasTargets, expectNothingChanged, expectOneLineError, instance, movies, ok, project } from './helpers.js';
+import { actions, aliasTargets, expectNothingChanged, expectOneLineError, expectUsageError, instance, movies, ok, project } from './helpers.js';
 
 let p: TempProject | undefined;
 afterEach(async () => {
@@ -84,8 +84,8 @@ describe('esm activate', () => {
       expectOneLineError(await p!.cli(['activate', 'movies-9']), 3, new RegExp(`movies has no ${p!.prefix}movies-9 to activate \\(instances: ${p!.prefix}movies-1\\)`));
       expectOneLineError(await p!.cli(['activate', 'movies', 'two']), 3, /"two" is not an instance of movies/);
       expectOneLineError(await p!.cli(['activate', 'books']), 3, /books has no instance to activate \(instances: none\)/);
-      expectOneLineError(await p!.cli(['activate', 'movies', '--bogus']), 3, /^esm: unknown option --bogus for esm activate\n/);
-      expectOneLineError(await p!.cli(['activate']), 3, /activate/);
+      expectUsageError(await p!.cli(['activate', 'movies', '--bogus']), /^esm: unknown option --bogus for esm activate$/);
+      expectUsageError(await p!.cli(['activate']), /Not enough positional arguments/);
     });
   });
 });

@@ -108,12 +108,23 @@ export async function actions(p: TempProject): Promise<ActionRecord[]> {
   }
 }
 
-/** One clear message on stderr, no stack trace. */
+/**
+ * A command line esm cannot parse (exit 3): the message on the first line, matching
+ * `pattern`, then at most the command's usage line and where its help is — nothing else.
+ */
+export function expectUsageError(r: CliResult, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(3);
+  const [message, ...rest] = r.stderr.split('\n');
+  expect(message).toMatch(/^esm: /);
+  expect(message).toMatch(pattern);
+  expect(rest.filter((line) => !/^\$ esm /.test(line))).toEqual([expect.stringMatching(/^Run "esm [a-z- ]+ --help" for its (usage|options)\.$/), '']);
+}
+
+/** One clear message on stderr: a single line starting `esm: ` (so no stack trace), matching `pattern`. */
 export function expectOneLineError(r: CliResult, code: number, pattern: RegExp): void {
-  expect(r.code).toBe(code);
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stderr.split('\n'), 'stderr is one line').toEqual([expect.stringMatching(/^esm: /), '']);
   expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).toMatch(/^esm: /);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
 export async function aliasTargets(alias: string): Promise<string[]> {

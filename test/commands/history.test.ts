@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esUrl } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
-import { expectOneLineError, gitCommit, ok, project, stateBytes, withSession } from './helpers.js';
+import { expectOneLineError, expectUsageError, gitCommit, ok, project, stateBytes, withSession } from './helpers.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -102,8 +102,8 @@ describe('esm history', () => {
 
   it('refuses an unknown master and a bad --limit (exit 3)', async () => {
     expectOneLineError(await p.cli(['history', 'films']), 3, /^esm: unknown master "films" \(known masters: books, movies\)\n$/);
-    expectOneLineError(await p.cli(['history', '--limit', '0']), 3, /--limit/);
-    expectOneLineError(await p.cli(['history', '--limit', 'ten']), 3, /--limit/);
+    expectUsageError(await p.cli(['history', '--limit', '0']), /--limit: expected to be at least 1 \(got 0\)/);
+    expectUsageError(await p.cli(['history', '--limit', 'ten']), /--limit/);
   });
 
   it('is read-only: the state file is unchanged; without one, it says so and creates none', async () => {

@@ -8,8 +8,9 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtCli } from '../support/built-cli.js';
+import type { CliResult } from '../support/cli.js';
 import type { TempProject } from '../support/project.js';
-import { expectOneLineError, project } from './helpers.js';
+import { expectOneLineError, expectUsageError, project } from './helpers.js';
 
 let p: TempProject;
 beforeAll(() => {
@@ -19,9 +20,9 @@ afterAll(async () => {
   await p.cleanup();
 });
 
-/** The message is one line naming what was wrong, not a usage dump or "Command not found". */
-function expectFlagError(r: { code: number; stderr: string; stdout: string }, pattern: RegExp): void {
-  expectOneLineError(r as never, 3, pattern);
+/** The message names what was wrong, then where the help is: not a usage dump or "Command not found". */
+function expectFlagError(r: CliResult, pattern: RegExp): void {
+  expectUsageError(r, pattern);
   expect(r.stderr).not.toMatch(/Command not found|Not enough arguments|\$ esm /);
   expect(r.stdout).toBe('');
 }
@@ -37,8 +38,8 @@ describe('numbers and dates on the command line', () => {
   });
 
   it('a date that does not exist is refused, naming --since', async () => {
-    expectFlagError(await p.cli(['update', 'movies', '--since', '2024-02-30']), /^esm: --since "2024-02-30" is not a date: 2024-02 has no day 30\n$/);
-    expectFlagError(await p.cli(['update', 'movies', '--since', '2023-02-29T10:00:00Z']), /2023-02 has no day 29/);
+    expectOneLineError(await p.cli(['update', 'movies', '--since', '2024-02-30']), 3, /^esm: --since "2024-02-30" is not a date: 2024-02 has no day 30\n$/);
+    expectOneLineError(await p.cli(['update', 'movies', '--since', '2023-02-29T10:00:00Z']), 3, /2023-02 has no day 29/);
   });
 });
 
