@@ -4,26 +4,14 @@
  * (src, as vitest runs it). The same broken project, through both.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestYaml } from '../../src/manifest/builders.js';
-import { tempProject, type TempProject } from '../support/project.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/esm.js');
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
+import { builtCli } from '../support/built-cli.js';
+import { NO_CLUSTER_URL, scratchProject, type ScratchProject } from '../support/scratch-project.js';
 
 describe('precompiled schema validators (the built CLI)', () => {
   it('report every schema problem exactly as ajv compiling the schemas at run time', async () => {
-    expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
-    p = tempProject('ajv');
+    const p = scratchProject('ajv');
     p.write('manifests/books.yaml', manifestYaml({ name: 'books' }).replace('minDocRatio: 0', 'minDocRatio: lots'));
     p.write('manifests/songs.yaml', manifestYaml({ name: 'songs' }).replace('kind: IndexMaster', 'kind: IndexMastr').replace('spec:', 'spec:\n  colour: blue'));
     p.write('manifests/films.yaml', manifestYaml({ name: 'films' }).replace(/ {2}source:\n(?: {4}.*\n)+/, '  source:\n    type: ndjson\n'));
@@ -34,10 +22,10 @@ describe('precompiled schema validators (the built CLI)', () => {
   });
 });
 
-async function expectSameVerdict(p: TempProject, args: string[]): Promise<void> {
-  const argv = [...args, '--url', 'http://127.0.0.1:1'];
+async function expectSameVerdict(p: ScratchProject, args: string[]): Promise<void> {
+  const argv = [...args, '--url', NO_CLUSTER_URL];
   const inProcess = await p.cli(argv);
-  const built = spawnSync(process.execPath, [BIN, ...argv], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env }, encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [builtCli(), ...argv], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env }, encoding: 'utf8' });
   expect(inProcess.code).toBe(3);
   // The file names differ only by how they are shown (relative to the process' cwd).
   const shown = (s: string) => s.replaceAll(`${p.dir}/`, '');

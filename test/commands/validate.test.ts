@@ -1,20 +1,14 @@
 /** `esm validate`: manifests and config checked without a cluster; every problem as file:line:col. */
 import { existsSync, symlinkSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestYaml } from '../../src/manifest/builders.js';
-import { tempProject, type TempProject } from '../support/project.js';
+import { NO_CLUSTER_URL, scratchProject, type ScratchProject } from '../support/scratch-project.js';
 
-// Nothing listens on port 1: validate must not even try.
-const NO_CLUSTER = ['--url', 'http://127.0.0.1:1'];
+// Nothing listens there: validate must not even try.
+const NO_CLUSTER = ['--url', NO_CLUSTER_URL];
 
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
-
-function projectWith(files: Record<string, string>): TempProject {
-  p = tempProject('val');
+function projectWith(files: Record<string, string>): ScratchProject {
+  const p = scratchProject('val');
   for (const [name, text] of Object.entries(files)) p.write(name, text);
   return p;
 }
