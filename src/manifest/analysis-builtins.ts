@@ -1,6 +1,6 @@
 /**
- * Analysis components an index can name without defining them (SPEC §3, issue
- * 10.7): the built-ins of Elasticsearch 8/9 and OpenSearch 2/3 (their analysis
+ * Analysis components an index can name without defining them (SPEC §3), so that
+ * validation knows a name the engine provides from a typo: the built-ins of Elasticsearch 8/9 and OpenSearch 2/3 (their analysis
  * reference pages: built-in analyzers, language analyzers, tokenizers, token
  * filters, character filters, normalizers), and those of the official analysis
  * plugins (ICU, kuromoji, nori, smartcn, stempel, ukrainian, phonetic), which a

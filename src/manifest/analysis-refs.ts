@@ -1,7 +1,7 @@
 /**
  * Analyzers, tokenizers, token and char filters and normalizers named in the
  * mappings or the analysis settings must be defined in the manifest's
- * `spec.settings.analysis` or built in to the engine (SPEC §3, issue 10.7);
+ * `spec.settings.analysis` or built in to the engine (SPEC §3);
  * otherwise `esm validate` reports them where they are named, instead of the
  * cluster refusing the index at create.
  */

@@ -1,5 +1,5 @@
 /**
- * Settings keys that name the same setting (issue 10.6): `number_of_shards`,
+ * Settings keys that name the same setting: `number_of_shards`,
  * `index.number_of_shards` and `index: { number_of_shards }` all normalise to one
  * key (SPEC §4), so declaring two of them is an error, not a silent pick.
  */

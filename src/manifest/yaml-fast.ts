@@ -1,6 +1,7 @@
 /**
- * The fast way to read a manifest (issues 12, 13): js-yaml's event parser is about
- * ten times faster than composing a `yaml` Document, but knows nothing of where a
+ * The fast way to read a manifest: js-yaml's event parser is about ten times faster
+ * than composing a `yaml` Document (validate and the offline plan read every manifest
+ * at every start: see the README's Dependencies), but knows nothing of where a
  * problem should be placed. It is used for the files that need no placing — the
  * common case — and gives up (returns undefined) on anything where the two readers
  * could disagree, so that yaml-file.ts reads the file the full way, with positions.

@@ -1,5 +1,5 @@
 /**
- * What a manifest file may cost to read (issue 13.2): a pull request must not be
+ * What a manifest file may cost to read: a pull request must not be
  * able to stall CI with a huge file, a deeply nested one or an alias bomb. The
  * checks here run before the YAML is composed, in one pass over the lexer's
  * tokens (the same tokens the parser is then given), and each limit is one `file:line:col` problem.

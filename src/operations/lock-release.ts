@@ -1,6 +1,7 @@
 /**
  * `esm lock release`: the apply lock of the environment prefix, taken over
- * deliberately by an operator whose CI runner died (issue 13.7). Without
+ * deliberately by an operator whose CI runner died (a dead runner on another
+ * host leaves a lock no pid check can clear before it expires). Without
  * `force` it only says who holds the lock; with it, the lock is deleted and the
  * release is recorded as a `lock_release` action.
  */
