@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MasterPlan, Plan } from '../plan/types.js';
 import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply-plan.js';
-import { aMasterPlan, aPlan } from '../plan/builders.js';
+import { aMasterPlan, aPlan } from '../../test/support/plan-builders.js';
 
 describe('esm apply arguments', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'esm-apply-args-'));

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCluster, MemorySession } from '../../test/support/memory-cluster.js';
 import { scratchDir, writeIn } from '../../test/support/scratch.js';
 import { RefusedError } from '../errors.js';
-import { aManifest } from '../manifest/builders.js';
+import { aManifest } from '../../test/support/manifest-builders.js';
 import { createPlan } from '../plan/plan.js';
 import { executePlan } from './executor.js';
 

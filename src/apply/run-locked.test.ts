@@ -6,7 +6,7 @@ import { mergeConfig } from '../config/resolve.js';
 import { RefusedError } from '../errors.js';
 import { HistoryStore } from '../history/index.js';
 import { Session } from '../operations/session.js';
-import { aMasterPlan, aPlan, aSnapshot } from '../plan/builders.js';
+import { aMasterPlan, aPlan, aSnapshot } from '../../test/support/plan-builders.js';
 import type { Plan } from '../plan/types.js';
 import { runLocked } from './apply-plan.js';
 

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
 import type { Manifest } from '../manifest/types.js';
-import { anIndex, aSnapshot, aHistory, anInstanceRecord } from '../plan/builders.js';
+import { anIndex, aSnapshot, aHistory, anInstanceRecord } from '../../test/support/plan-builders.js';
 import type { IndexSpec } from '../plan/diff.js';
 import { createPlan } from '../plan/plan.js';
 import { fingerprint } from './index.js';

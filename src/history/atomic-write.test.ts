@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic, type AtomicIo } from './atomic-write.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from '../../test/support/history-files.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

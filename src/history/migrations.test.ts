@@ -4,7 +4,7 @@ import { StateError } from '../errors.js';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
 import { loadSqlJs } from './sql-js.js';
 import { HistoryStore } from './store.js';
-import { query, tempDir } from './test-support.js';
+import { query, tempDir } from '../../test/support/history-files.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

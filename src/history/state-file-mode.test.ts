@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { HistoryStore } from './store.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from '../../test/support/history-files.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

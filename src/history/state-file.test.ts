@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
-import { foreignDatabase, rewrite, tempDir } from './test-support.js';
+import { foreignDatabase, rewrite, tempDir } from '../../test/support/history-files.js';
 
 let cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

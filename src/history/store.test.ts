@@ -8,7 +8,7 @@ import { StateError } from '../errors.js';
 import { emptyHistoryView, stateHashOf } from './state-hash.js';
 import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
-import { query, rewrite, tempDir } from './test-support.js';
+import { query, rewrite, tempDir } from '../../test/support/history-files.js';
 import type { ActionRecord, InstanceInput } from './types.js';
 
 const T0 = new Date('2025-06-01T12:00:00.000Z');

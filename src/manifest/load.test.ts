@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
-import { manifestYaml } from './builders.js';
+import { manifestYaml } from '../../test/support/manifest-builders.js';
 import { loadManifests } from './load.js';
 import { MAX_FILE_BYTES } from './yaml-limits.js';
 

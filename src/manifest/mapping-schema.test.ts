@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
-import { manifestYaml } from './builders.js';
+import { manifestYaml } from '../../test/support/manifest-builders.js';
 import { parseManifestTexts } from './parse.js';
 import { schemaOf } from './schemas.js';
 

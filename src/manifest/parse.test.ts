@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
 import { fingerprint } from '../fingerprint/index.js';
-import { aManifest, manifestYaml } from './builders.js';
+import { aManifest, manifestYaml } from '../../test/support/manifest-builders.js';
 import { parseManifestTexts } from './parse.js';
 
 /** The problems of some manifest files, as `file:line:col: message` lines. */

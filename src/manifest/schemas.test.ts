@@ -1,11 +1,11 @@
 /** The JSON Schemas of schemas/: usable by editors, and true to what esm reads and writes. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../plan/builders.js';
+import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../../test/support/plan-builders.js';
 import { createPlan, type PlanInput } from '../plan/plan.js';
 import { DECISIONS, STEP_OPS, type Plan } from '../plan/types.js';
 import type { Manifest } from './types.js';
-import { aManifest } from './builders.js';
+import { aManifest } from '../../test/support/manifest-builders.js';
 import { loadManifests } from './load.js';
 import { masterNameProblem } from './master-name.js';
 import { schemaOf, validatorOf, type SchemaName } from './schemas.js';

@@ -7,7 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mutate, rng } from '../../test/fuzz/mutate.js';
-import { manifestYaml } from './builders.js';
+import { manifestYaml } from '../../test/support/manifest-builders.js';
 import { parseYamlFile, parseYamlFileFully } from './yaml-file.js';
 import { readYamlFast } from './yaml-fast.js';
 

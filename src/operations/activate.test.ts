@@ -11,7 +11,7 @@ import { MemoryCluster, MemorySession } from '../../test/support/memory-cluster.
 import { scratchDir } from '../../test/support/scratch.js';
 import type { InstanceMeta } from '../cluster/types.js';
 import { RefusedError } from '../errors.js';
-import { aManifest } from '../manifest/builders.js';
+import { aManifest } from '../../test/support/manifest-builders.js';
 import { activateInstance, swapAlias } from './activate.js';
 
 const meta = (n: number, filled = true): InstanceMeta => ({

@@ -9,7 +9,7 @@ import { fingerprint } from '../fingerprint/index.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
-import { aHistory, anIndex, anIndexNamed, aSnapshot } from './builders.js';
+import { aHistory, anIndex, anIndexNamed, aSnapshot } from '../../test/support/plan-builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
 import { stepProblems } from './preconditions.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aManifest } from '../manifest/builders.js';
+import { aManifest } from '../../test/support/manifest-builders.js';
 import type { Manifest } from '../manifest/types.js';
 import { isDeletion } from '../sources/deletions.js';
 import { deletionPlan } from './deletions.js';

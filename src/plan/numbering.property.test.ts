@@ -17,7 +17,7 @@ import { ClusterError } from '../errors.js';
 import { HistoryStore } from '../history/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
-import { aHistory } from './builders.js';
+import { aHistory } from '../../test/support/plan-builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
 import type { Plan } from './types.js';

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { fingerprint } from '../fingerprint/index.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest, MasterSpec } from '../manifest/types.js';
-import { aHistory, anIndex, anIndexNamed, anInstanceRecord, aSnapshot } from './builders.js';
+import { aHistory, anIndex, anIndexNamed, anInstanceRecord, aSnapshot } from '../../test/support/plan-builders.js';
 import type { IndexSpec } from './diff.js';
 import { createPlan } from './plan.js';
 import { hasChanges, type MasterPlan, type Plan } from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aMasterPlan, aPlan } from './builders.js';
+import { aMasterPlan, aPlan } from '../../test/support/plan-builders.js';
 import { stepProblems, type World } from './preconditions.js';
 import type { Plan, Step } from './types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aManifest } from '../manifest/builders.js';
+import { aManifest } from '../../test/support/manifest-builders.js';
 import { explainRefusal, refusalProblem } from './refusals.js';
 
 const ecsLike = aManifest({

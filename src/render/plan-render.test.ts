@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OfflinePlan, Plan } from '../plan/types.js';
-import { aMasterPlan } from '../plan/builders.js';
+import { aMasterPlan } from '../../test/support/plan-builders.js';
 import { renderOfflinePlanMarkdown } from './offline-plan-markdown.js';
 import { renderOfflinePlanText } from './offline-plan-text.js';
 import { renderOfflinePlanJson, renderPlanJson } from './plan-json.js';

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { builtCli } from '../support/built-cli.js';
 import { NO_CLUSTER_URL, scratchProject, type ScratchProject } from '../support/scratch-project.js';
 

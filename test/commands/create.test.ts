@@ -1,7 +1,7 @@
 /** `esm create` against the real node: the instance with `_meta.esm`, the no-op, --force, refusals. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
-import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../../src/manifest/builders.js';
+import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import { rawClient } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { actions, expectNothingChanged, expectOneLineError, expectUsageError, gitCommit, ok, project } from './helpers.js';

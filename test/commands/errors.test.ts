@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TempProject } from '../support/project.js';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { expectNothingChanged, expectOneLineError, ok, project } from './helpers.js';
 
 let p: TempProject;

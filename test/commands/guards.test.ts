@@ -4,7 +4,7 @@
  * says how the instance it goes back to differs before it swaps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { countDocs as count } from '../support/apply-fixtures.js';
 import type { TempProject } from '../support/project.js';
 import { aliasTargets, expectNothingChanged, expectOneLineError, instance, ok, project } from './helpers.js';

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
-import { manifestYaml, type ManifestOverrides } from '../../src/manifest/builders.js';
+import { manifestYaml, type ManifestOverrides } from '../support/manifest-builders.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { createInstance } from '../../src/operations/create.js';
 import { runFill } from '../../src/operations/fill.js';

@@ -3,7 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
-import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../../src/manifest/builders.js';
+import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import type { TempProject } from '../support/project.js';
 import { clusterState, expectOneLineError, gitCommit, instance, ok, project, stateBytes } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
-import { DEFAULT_MAPPINGS, manifestYaml } from '../../src/manifest/builders.js';
+import { DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import { runCli } from '../support/cli.js';
 
 const OFFLINE = ['plan', '--offline', '--base', 'main'];

@@ -1,7 +1,7 @@
 /** `esm validate`: manifests and config checked without a cluster; every problem as file:line:col. */
 import { existsSync, symlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { NO_CLUSTER_URL, scratchProject, type ScratchProject } from '../support/scratch-project.js';
 
 // Nothing listens there: validate must not even try.

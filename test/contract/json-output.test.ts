@@ -13,9 +13,9 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { ACTION_NAMES, ACTION_STATUSES } from '../../src/history/types.js';
-import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../../src/manifest/builders.js';
+import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import { buildListing, listingJson } from '../../src/operations/list.js';
-import { anIndex, anIndexNamed, aSnapshot, aHistory, anInstanceRecord } from '../../src/plan/builders.js';
+import { anIndex, anIndexNamed, aSnapshot, aHistory, anInstanceRecord } from '../support/plan-builders.js';
 import { runCli } from '../support/cli.js';
 import { scratchDir, writeIn } from '../support/scratch.js';
 

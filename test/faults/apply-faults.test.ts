@@ -6,7 +6,7 @@
  * alias still on the old instance.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { rawClient, esUrl } from '../support/es.js';
 import { isBulk, startFaultProxy, type FaultPlan, type FaultProxy } from '../support/fault-proxy.js';
 import { ndjson, type TempProject } from '../support/project.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
-import { manifestYaml } from '../../src/manifest/builders.js';
+import { manifestYaml } from '../support/manifest-builders.js';
 import { loadManifests, parseManifestTexts } from '../../src/manifest/index.js';
 import { planOffline } from '../../src/plan/index.js';
 import { loadSqlJs } from '../../src/history/sql-js.js';

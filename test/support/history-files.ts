@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SqlValue } from 'sql.js';
-import { loadSqlJs } from './sql-js.js';
+import { loadSqlJs } from '../../src/history/sql-js.js';
 
 export async function tempDir(): Promise<{ dir: string; file: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'esm-history-'));

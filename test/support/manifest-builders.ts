@@ -6,8 +6,8 @@
  * updatedField) leaves it out.
  */
 import { stringify } from 'yaml';
-import { MANIFEST_DEFAULTS, type Manifest, type SourceSpec } from './types.js';
-import { withFingerprint } from './with-fingerprint.js';
+import { MANIFEST_DEFAULTS, type Manifest, type SourceSpec } from '../../src/manifest/types.js';
+import { withFingerprint } from '../../src/manifest/with-fingerprint.js';
 
 export interface ManifestOverrides {
   name?: string;

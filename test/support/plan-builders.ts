@@ -2,13 +2,13 @@
  * Test builders for the planner's inputs: a fixture in one line
  * (`anIndex({ master: 'movies', n: 1, active: true })`).
  */
-import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from '../cluster/types.js';
-import { fingerprint } from '../fingerprint/index.js';
-import type { HistoryView, InstanceRecord, MasterRecord } from '../history/types.js';
-import type { IndexSpec } from './diff.js';
-import { aliasName, instanceName } from './naming.js';
-import { aManifest } from '../manifest/builders.js';
-import type { MasterPlan, Plan } from './types.js';
+import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from '../../src/cluster/types.js';
+import { fingerprint } from '../../src/fingerprint/index.js';
+import type { HistoryView, InstanceRecord, MasterRecord } from '../../src/history/types.js';
+import type { IndexSpec } from '../../src/plan/diff.js';
+import { aliasName, instanceName } from '../../src/plan/naming.js';
+import { aManifest } from './manifest-builders.js';
+import type { MasterPlan, Plan } from '../../src/plan/types.js';
 
 export interface IndexOptions {
   master: string;

@@ -1,0 +1,48 @@
+/**
+ * Every module under src/ is part of the product: reachable from the CLI (src/cli.ts)
+ * or the library (src/index.ts), statically or through a lazy import(). A module only
+ * tests import (a builder, a fixture) belongs in test/support/ (STYLE habit 10).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SRC = path.join(ROOT, 'src');
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+function modules(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return modules(p);
+    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** The module a relative specifier names (`./x.js` is `./x.ts` or `./x.tsx`). */
+function resolveSpecifier(from: string, spec: string, known: Set<string>): string | null {
+  const base = path.resolve(path.dirname(from), spec);
+  for (const candidate of [base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), base, `${base}.ts`, path.join(base, 'index.ts')]) {
+    if (known.has(candidate)) return candidate;
+  }
+  return null;
+}
+
+describe('src/', () => {
+  it('holds only modules the CLI or the library reach: nothing there is imported by tests alone', () => {
+    const all = new Set(modules(SRC));
+    const reached = new Set<string>();
+    const queue = [path.join(SRC, 'cli.ts'), path.join(SRC, 'index.ts')];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (reached.has(file)) continue;
+      reached.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+        const target = resolveSpecifier(file, m[1]!, all);
+        if (target && !reached.has(target)) queue.push(target);
+      }
+    }
+    expect([...all].filter((f) => !reached.has(f)).map((f) => path.relative(ROOT, f)).sort()).toEqual([]);
+  });
+});
