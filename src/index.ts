@@ -47,6 +47,8 @@ export { clearInstance } from './operations/clear.js';
 export { listMasters, listingJson, type Listing } from './operations/list.js';
 export { listHistory } from './operations/history.js';
 export { rebuildState } from './operations/rebuild.js';
+export { importMasters, type ImportOptions, type ImportResult, type ImportedMaster, type ImportDocument } from './operations/import.js';
+export { adoptIndex, type AdoptTarget, type AdoptResult } from './operations/adopt.js';
 
 // Lower layers, for tools built on esm
 export { connect, type Cluster } from './cluster/index.js';

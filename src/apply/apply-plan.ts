@@ -80,7 +80,7 @@ export async function resetCluster(s: Session, opts: ResetOptions): Promise<Appl
  * naming each step that would fail), and a plan with blocked masters. A plan
  * made now is checked too: its steps must fit the world it was made from.
  */
-function assertRunnable(s: Session, plan: Plan, inputs: PlanInputs, saved: boolean): void {
+export function assertRunnable(s: Session, plan: Plan, inputs: PlanInputs, saved: boolean): void {
   const steps = stepProblems(plan, worldOf(inputs.snapshot, inputs.history));
   if (saved) {
     const why = [...steps, ...staleness(plan, { ...inputs.base, prefix: s.prefix }, inputs.manifests)];

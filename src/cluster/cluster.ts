@@ -10,6 +10,7 @@
 import type { EsmConfig } from '../config/types.js';
 import { InvalidInputError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
+import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames } from './resolve.js';
 import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
 import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
@@ -68,6 +69,10 @@ export interface Cluster {
   /** Atomic: one `_aliases` call removes the alias everywhere and adds it to `to`. */
   swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void>;
   removeAlias(alias: string, index?: string): Promise<void>;
+  /** Which of these names and wildcards are indices (open, closed, hidden, system), aliases and data streams (`esm import`). */
+  resolveNames(patterns: readonly string[], opts: { hidden: boolean }): Promise<ResolvedNames>;
+  /** Settings, mappings and alias properties of these indices, by exact name. */
+  readIndexDetails(names: readonly string[]): Promise<Map<string, IndexDetails>>;
   /** `index.blocks.write`: true refuses writes to the index, null lifts the block. */
   setWriteBlock(index: string, blocked: true | null): Promise<void>;
   isWriteBlocked(index: string): Promise<boolean>;
@@ -194,6 +199,8 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     count: on(count),
     swapAlias: on(swapAlias),
     removeAlias: on(removeAlias),
+    resolveNames: on(resolveNames),
+    readIndexDetails: on(readIndexDetails),
     setWriteBlock: on(setWriteBlock),
     isWriteBlocked: on(isWriteBlocked),
     cloneIndex: on(cloneIndex),

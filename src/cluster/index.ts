@@ -40,6 +40,7 @@ export {
   type TakeOver,
 } from './lock.js';
 export type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
+export type { AliasProperties, IndexDetails, ResolvedIndex, ResolvedNames } from './resolve.js';
 export { layOver, priorityAbove, simpleMatch, winningTemplate } from './compose.js';
 export { refusalReasons, type EngineForm, type IndexTemplateInfo, type Simulated, type SpecBody, type TemplateGiven } from './simulate.js';
 export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWriteHitsOptions } from './bulk.js';

@@ -15,6 +15,7 @@ import { PlanCommand } from './plan.js';
 import { ApplyCommand } from './apply.js';
 import { ResetCommand } from './reset.js';
 import { LockReleaseCommand } from './lock-release.js';
+import { ImportCommand } from './import.js';
 import { HelpCommand, VersionCommand } from './help.js';
 
-export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand, LockReleaseCommand, HelpCommand, VersionCommand];
+export const COMMANDS: CommandClass<EsmContext>[] = [CreateCommand, ValidateCommand, ListCommand, HistoryCommand, ActivateCommand, RollbackCommand, DropCommand, ClearCommand, StateRebuildCommand, UpdateCommand, PlanCommand, ApplyCommand, ResetCommand, LockReleaseCommand, ImportCommand, HelpCommand, VersionCommand];

@@ -12,8 +12,9 @@ export class PlanCommand extends EsmCommand {
     details: `
       Compares the manifests with the cluster (aliases, instances and their \`_meta.esm\`) and the state
       file, and shows per master what \`esm apply\` would do: create a first instance, nothing, catch up
-      and activate a pre-created instance, update the active instance in place, or replace it with a
-      new instance — with the reasons (the changed paths). Never changes the cluster or the state file.
+      and activate a pre-created instance, update the active instance in place, replace it with a
+      new instance, or adopt an index esm did not create that matches its manifest (after esm import) —
+      with the reasons (the changed paths). Never changes the cluster or the state file.
 
       \`--out FILE\` saves the plan; \`esm apply FILE\` then performs exactly it, and refuses when the
       cluster or the state changed in between ("saved plan is stale").

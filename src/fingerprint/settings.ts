@@ -16,6 +16,7 @@ const SERVER_MANAGED = [
   'uuid',
   'provided_name',
   'history_uuid',
+  'history.uuid',
   'verified_before_close',
   'routing.allocation.include._tier_preference',
   'version.',

@@ -65,6 +65,18 @@ async function readEngineForms(
   return out;
 }
 
+/**
+ * As readPlanInputs, with these manifests instead of the manifests directory's: `esm import
+ * --adopt` plans the masters it has just written, wherever it wrote them.
+ */
+export async function readPlanInputsWith(s: Session, manifests: Manifest[]): Promise<PlanInputs> {
+  const [{ clusterHash }, cluster] = await Promise.all([import('../planfile/index.js'), s.cluster()]);
+  const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.stateView(), s.git()]);
+  const history = store.view();
+  const engineForms = await readEngineForms(s, manifests, snapshot, history, undefined);
+  return { manifests, snapshot, history, git, base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) }, engineForms };
+}
+
 /** The plan for every master (or `only` those), made now. */
 export async function computePlan(s: Session, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
   const inputs = await readPlanInputs(s, opts.only?.length ? { only: opts.only } : {});

@@ -1,0 +1,53 @@
+/**
+ * The YAML text of an imported master's manifest (SPEC §11), pure: the schema
+ * comment line, where it came from, `apiVersion`, `kind`, `metadata.name`,
+ * `spec.settings` and `spec.mappings`, and a closing comment on how to add a source.
+ * Field definitions without nested fields are written on one line (`{ type: keyword }`).
+ */
+import { Document, isPair, isScalar, isSeq, visit, type YAMLMap } from 'yaml';
+import type { SpecBody } from './spec.js';
+
+export interface ManifestTextInput {
+  master: string;
+  spec: SpecBody;
+  /** Path of the manifest JSON Schema, relative to the manifest's directory (posix separators). */
+  schema: string;
+  /** Where it came from, for people: `the alias products → catalog_2023 (Elasticsearch 8.19.7, cluster prod)`. */
+  origin: string;
+}
+
+export function manifestText(input: ManifestTextInput): string {
+  const spec: Record<string, unknown> = {};
+  if (Object.keys(input.spec.settings).length) spec['settings'] = input.spec.settings;
+  spec['mappings'] = input.spec.mappings;
+  const doc = new Document({ apiVersion: 'esm/v1', kind: 'IndexMaster', metadata: { name: input.master }, spec });
+  visit(doc, {
+    Map(_key, node, path) {
+      if (leafField(node, path)) node.flow = true;
+    },
+  });
+  doc.commentBefore = [
+    ` yaml-language-server: $schema=${input.schema}`,
+    ` Written by esm import from ${input.origin}.`,
+    ' Left out: the settings the server owns, and what the index templates matching the name give anyway.',
+    ' Fields that dynamic mapping added are declared.',
+  ].join('\n');
+  doc.comment = [
+    ` No spec.source: esm has nowhere to read the documents of ${input.master} from. A change that needs`,
+    ' a new instance (esm plan says replace) would then activate an empty one. To have the engine copy',
+    ' the documents of the active instance into the new one, add under spec:',
+    '   source:',
+    '     type: reindex',
+    '     from: active',
+    ' or an ndjson, sqlite or module source (see the README, "A manifest").',
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** A field definition under `properties` or `fields` whose values are all scalars (or lists of scalars), short enough for one line. */
+function leafField(node: YAMLMap, path: readonly unknown[]): boolean {
+  const holder = path[path.length - 3];
+  if (!isPair(holder) || !isScalar(holder.key) || !['properties', 'fields'].includes(String(holder.key.value))) return false;
+  if (!node.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every(isScalar)))) return false;
+  return JSON.stringify(node.toJSON()).length <= 100;
+}
