@@ -289,7 +289,7 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
       await dropIndex(s, { master, index: step.index });
       return {};
     case 'adopt': {
-      const r = await adoptIndex(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, via: step.via, to: step.to, resumes: step.resumes });
+      const r = await adoptIndex(s, { master, alias: mp.alias, index: step.index, number: step.number, fingerprint: mp.fingerprint, ...engineFp(mp), via: step.via, to: step.to, resumes: step.resumes });
       if (r.writeBlockedMs === undefined) return {};
       return { writeBlockedMs: r.writeBlockedMs, note: `writes to ${step.index} were refused for ${(r.writeBlockedMs / 1000).toFixed(1)}s` };
     }

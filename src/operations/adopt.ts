@@ -21,6 +21,8 @@ export interface AdoptTarget {
   index: string;
   number: number;
   fingerprint: string;
+  /** The fingerprint of the spec as the engine holds it (the plan asked it), recorded beside the manifest's. */
+  engineFingerprint?: string | undefined;
   via: 'meta' | 'clone';
   /** The clone's name (`via: 'clone'`). */
   to?: string | undefined;
@@ -65,7 +67,17 @@ export async function adoptIndex(s: Session, t: AdoptTarget): Promise<AdoptResul
  * counts as filled now; no update time, so that a source added later fills it in full.
  */
 function meta(t: AdoptTarget, o: { createdAt: string; commit: string | null; now: string }): InstanceMeta {
-  return { master: t.master, instance: t.number, fingerprint: t.fingerprint, createdAt: o.createdAt, commit: o.commit, filledAt: o.now, lastUpdateAt: null, alias: t.alias };
+  return {
+    master: t.master,
+    instance: t.number,
+    fingerprint: t.fingerprint,
+    ...(t.engineFingerprint !== undefined ? { engineFingerprint: t.engineFingerprint } : {}),
+    createdAt: o.createdAt,
+    commit: o.commit,
+    filledAt: o.now,
+    lastUpdateAt: null,
+    alias: t.alias,
+  };
 }
 
 /**

@@ -186,4 +186,33 @@ describe('esm import', () => {
     expect(plan.stdout).toContain('No changes. Index masters match the manifests.');
     expect(plan.code).toBe(0);
   });
+
+  it('leaves out what an index template gives the name, and the adopted master plans clean', async () => {
+    const p = importProject('imptpl');
+    const x = p.prefix;
+    const template = `${x}tpl`;
+    await rawClient().indices.putIndexTemplate({
+      name: template,
+      index_patterns: [`${x}catalog*`],
+      priority: 950,
+      template: { settings: { refresh_interval: '7s' }, mappings: { properties: { '@timestamp': { type: 'date' }, tenant: { type: 'keyword' } } } },
+    } as never);
+    try {
+      await create(`${x}catalog_2023`, { mappings: { properties: { name: { type: 'text' } } }, aliases: { [`${x}products`]: {} } });
+      await docs(`${x}products`, [{ name: 'Lamp', tenant: 't1', '@timestamp': '2024-05-01T00:00:00Z', extra: 5 }]);
+      const r = (await esm(p, ['import', 'products', '--json'])).json();
+      expect(r.masters[0]).toMatchObject({ name: 'products', differences: [] });
+      expect(r.masters[0].fromTemplates).toEqual(['settings.refresh_interval', 'mappings.properties.@timestamp', 'mappings.properties.tenant']);
+      const m = manifestOf(p, 'products');
+      expect(m.spec.settings.refresh_interval).toBeUndefined();
+      expect(Object.keys(m.spec.mappings.properties).sort()).toEqual(['extra', 'name']);
+      expect((await esm(p, ['plan', '--json'])).json().masters[0].decision).toBe('adopt');
+      await esm(p, ['apply', '--auto-approve']);
+      const plan = await p.cli(['plan', '--detailed-exitcode']);
+      expect(plan.stdout).toContain('No changes. Index masters match the manifests.');
+      expect(plan.code).toBe(0);
+    } finally {
+      await rawClient().indices.deleteIndexTemplate({ name: template }).catch(() => undefined);
+    }
+  });
 });
