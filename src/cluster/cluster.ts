@@ -7,7 +7,6 @@
  * fails with a ClusterError that names the URL (never credentials). Node facts
  * (version, modules) and the cluster name are read once per connection.
  */
-import type { EsmConfig } from '../config/types.js';
 import { InvalidInputError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
 import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames } from './resolve.js';
@@ -16,7 +15,7 @@ import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkRe
 import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
 import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
-import type { EngineClient, EngineDriver, RequestEvent } from './engine.js';
+import type { Auth, AwsSigning, EngineChoice, EngineClient, EngineDriver, RequestEvent } from './engine.js';
 import { bulkConcurrencyFor, readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
 import { count, createIndex, deleteIndices, getIndex, putMapping, putSettings, refresh, updateMeta, type IndexSpec } from './indices.js';
 import { acquireLock, currentLock, forceReleaseLock, type AcquireLockOptions, type Lock, type LockDoc, type LockHolder } from './lock.js';
@@ -40,8 +39,18 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
 }
 
-/** What a connection is made from: the config's cluster settings (engine, AWS and timeout are optional). */
-export type ConnectConfig = Pick<EsmConfig, 'url' | 'auth' | 'caCert'> & Partial<Pick<EsmConfig, 'engine' | 'aws' | 'timeoutMs'>>;
+/** What a connection is made from (the resolved config's cluster settings fit it; engine, AWS and timeout are optional). */
+export interface ConnectConfig {
+  /** Cluster URL, without credentials. */
+  url: string;
+  auth: Auth;
+  /** Path of a CA certificate file (PEM) to trust, if any. */
+  caCert: string | null;
+  engine?: EngineChoice;
+  aws?: AwsSigning | null;
+  /** Timeout of one HTTP request (ms). */
+  timeoutMs?: number;
+}
 
 export interface Cluster {
   /** Cluster URL without credentials. */

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ClusterError } from '../errors.js';
-import type { Auth } from '../config/types.js';
+import type { Auth } from './engine.js';
 import { ENGINES } from './engines.js';
 import type { EngineChoice, EngineDriver, Probe, RequestEvent } from './engine.js';
 import { engineNamed } from './engines.js';

@@ -5,9 +5,14 @@
  * and its quirks, and is registered once in `engines.ts`. Nothing outside those
  * folders imports a search client.
  */
-import type { Auth } from '../config/types.js';
 import type { ObjectParams } from './compose.js';
 import type { Failure } from './retry.js';
+
+/** How a connection authenticates (SPEC §5: API key, or basic auth; never printed). */
+export type Auth =
+  | { kind: 'none' }
+  | { kind: 'apiKey'; apiKey: string }
+  | { kind: 'basic'; username: string; password: string };
 
 /** A registered engine's name (`elasticsearch`, `opensearch`): see engines.ts. */
 export type EngineName = string;

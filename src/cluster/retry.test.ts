@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { esUrl, isOpenSearch, testEngine } from '../../test/support/es.js';
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
-import type { Auth } from '../config/types.js';
+import type { Auth } from './engine.js';
 import { ClusterError } from '../errors.js';
 import { connect, type Cluster } from './cluster.js';
 import { backoffDelay, failureError, retryPolicy, withRetry } from './retry.js';

@@ -1,5 +1,5 @@
 /** The secrets of a connection, which `redact` scrubs from every message. */
-import type { Auth } from '../config/types.js';
+import type { Auth } from './engine.js';
 
 /** The strings of a connection that must never appear in a message: password in the URL, API key, basic auth. */
 export function secretsOf(url: string, auth: Auth): string[] {

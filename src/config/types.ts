@@ -1,10 +1,7 @@
 /** Resolved configuration (SPEC §5): flag > environment variable > esm.config.yaml > default. */
-import type { AwsSigning, EngineChoice } from '../cluster/engine.js';
+import type { Auth, AwsSigning, EngineChoice } from '../cluster/engine.js';
 
-export type Auth =
-  | { kind: 'none' }
-  | { kind: 'apiKey'; apiKey: string }
-  | { kind: 'basic'; username: string; password: string };
+export type { Auth };
 
 export interface EsmConfig {
   /** Cluster URL, without credentials. */

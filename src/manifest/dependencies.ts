@@ -4,7 +4,7 @@
  * sources can never be applied and is a validation error.
  */
 import type { Problem } from '../errors.js';
-import type { Declared } from './semantic.js';
+import type { Declared } from './declared.js';
 import type { Manifest } from './types.js';
 
 /** The master a manifest reads from, or null (`from: active` reads the master's own alias). */

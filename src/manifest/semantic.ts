@@ -11,17 +11,8 @@ import { visible } from '../render/escape.js';
 import { masterNameProblem } from './master-name.js';
 import { sameSettingProblems } from './settings-keys.js';
 import { analysisProblems } from './analysis-refs.js';
+import type { Declared } from './declared.js';
 import type { Manifest } from './types.js';
-import type { Anchor } from './yaml-positions.js';
-
-export interface Declared {
-  data: unknown;
-  /** Whether the document passed the schema. */
-  valid: boolean;
-  manifest: Manifest | null;
-  problemAt(path: (string | number)[], message: string, at?: Anchor): Problem;
-  where: { file: string; line: number; col: number };
-}
 
 type Rec = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 /**
  * Every module under src/ is part of the product: reachable from the CLI (src/cli.ts)
  * or the library (src/index.ts), statically or through a lazy import(). A module only
- * tests import (a builder, a fixture) belongs in test/support/ (STYLE habit 10).
+ * tests import (a builder, a fixture) belongs in test/support/ (STYLE habit 10). And
+ * arrows point one way: no two modules import each other.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,5 +45,12 @@ describe('src/', () => {
       }
     }
     expect([...all].filter((f) => !reached.has(f)).map((f) => path.relative(ROOT, f)).sort()).toEqual([]);
+  });
+
+  it('has no two modules that import each other (types included)', () => {
+    const all = new Set(modules(SRC));
+    const imports = new Map([...all].map((f) => [f, new Set([...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => resolveSpecifier(f, m[1]!, all)).filter((t): t is string => t !== null))]));
+    const circles = [...all].flatMap((a) => [...imports.get(a)!].filter((b) => a < b && imports.get(b)!.has(a)).map((b) => `${path.relative(ROOT, a)} <-> ${path.relative(ROOT, b)}`));
+    expect(circles).toEqual([]);
   });
 });
