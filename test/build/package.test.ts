@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
+const GOOD_MANIFEST = 'apiVersion: esm/v1\nkind: IndexMaster\nmetadata: { name: movies }\nspec:\n  mappings: { properties: { id: { type: keyword } } }\n  source: { type: ndjson, path: ../data/movies.ndjson }\n  idField: id\n';
+
 let work: string;
 let tarball: string;
 let files: string[];
@@ -50,6 +52,40 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+describe('installing before the package is published (README "Install")', () => {
+  const readme = () => readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('the tarball the README names is the one npm pack writes, and `npx esm-migrations validate` runs from its install', () => {
+    expect(path.basename(tarball)).toBe(`esm-migrations-${pkg.version}.tgz`);
+    expect(readme()).toContain(`npm ci && npm pack `);
+    expect(readme()).toContain(`npm install --save-dev ../esm/${path.basename(tarball)}`);
+    const project = path.join(work, 'from-tarball');
+    mkdirSync(path.join(project, 'manifests'), { recursive: true });
+    mkdirSync(path.join(project, 'data'));
+    writeFileSync(path.join(project, 'manifests', 'movies.yaml'), GOOD_MANIFEST);
+    writeFileSync(path.join(project, 'data', 'movies.ndjson'), '{"id":"1"}\n');
+    // `scratch` holds the tarball's install; npx finds it from a project beside it only through its bin.
+    const r = spawnSync('npx', ['--no-install', 'esm-migrations', 'validate', '--manifests', path.join(project, 'manifests')], { cwd: scratch, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('1 manifest OK\n');
+  });
+
+  it('a project can install the built clone itself (npm links the directory), and run it', () => {
+    expect(readme()).toContain('cd ../your-project && npm install --save-dev ../esm');
+    const project = path.join(work, 'from-clone');
+    mkdirSync(path.join(project, 'manifests'), { recursive: true });
+    mkdirSync(path.join(project, 'data'));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'from-clone', version: '1.0.0', private: true }));
+    writeFileSync(path.join(project, 'manifests', 'movies.yaml'), GOOD_MANIFEST);
+    writeFileSync(path.join(project, 'data', 'movies.ndjson'), '{"id":"1"}\n');
+    // The clone was built by npm pack (prepack): a directory install is a link, no registry needed.
+    run('npm', ['install', '--offline', '--no-package-lock', '--save-dev', path.join(work, 'clone')], project);
+    const r = spawnSync('npx', ['--no-install', 'esm-migrations', 'validate'], { cwd: project, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('1 manifest OK\n');
+  });
+});
+
 describe('the published package', () => {
   it('ships the build, the schemas and a LICENSE; no test builders, no source maps, no sources', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/esm.js', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/manifest.schema.json']));
@@ -75,6 +111,15 @@ describe('the published package', () => {
     const bad = spawnSync('npx', ['--no-install', 'esm-migrations', 'validate'], { cwd: scratch, encoding: 'utf8' });
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/manifests\/bad\.yaml:4:\d+: .*settings/);
+    // And a valid project validates (its source is checked: the file must be there).
+    const ok = path.join(work, 'ok-project');
+    mkdirSync(path.join(ok, 'manifests'), { recursive: true });
+    mkdirSync(path.join(ok, 'data'));
+    writeFileSync(path.join(ok, 'manifests', 'movies.yaml'), GOOD_MANIFEST);
+    writeFileSync(path.join(ok, 'data', 'movies.ndjson'), '{"id":"1"}\n');
+    const good = spawnSync(path.join(scratch, 'node_modules', '.bin', 'esm-migrations'), ['validate'], { cwd: ok, encoding: 'utf8' });
+    expect(good.stderr).toBe('');
+    expect(good.stdout).toBe('1 manifest OK\n');
     const lib = `import { HistoryStore } from 'esm-migrations';
       const s = await HistoryStore.open('state.sqlite', { readOnly: true });
       console.log(JSON.stringify(s.view()));`;
