@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/commands/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'esm.js');
@@ -85,12 +86,19 @@ describe('--json failures print one JSON error document on stdout', () => {
     ['state', 'rebuild'],
     ['reset', '--confirm', 'somecluster'],
     ['lock', 'release'],
+    ['import', '--all'],
   ];
 
   it.each(clusterCommands.map((argv) => [argv.join(' '), argv] as const))('esm %s --json, cluster unreachable: exit 1, code "cluster"', (_name, argv) => {
     const error = expectErrorDocument(esm([...argv, '--json', ...NO_CLUSTER]), 'cluster');
     expect(error).toMatchObject({ exitCode: 1, file: null, line: null, column: null });
     expect(error['message']).toMatch(/cannot reach the cluster at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('covers every command esm has', () => {
+    const covered = new Set([...clusterCommands.map((argv) => (argv[0] === 'state' || argv[0] === 'lock' ? argv.slice(0, 2) : argv.slice(0, 1)).join(' ')), 'history', 'validate', 'plan', 'help', 'version']);
+    const all = COMMANDS.flatMap((c) => (c.paths ?? []).map((p) => p.join(' '))).filter((p) => p !== '');
+    expect(all.filter((p) => !covered.has(p))).toEqual([]);
   });
 
   it('esm history --json with a state file that is not one: exit 1, code "state"', () => {
@@ -125,6 +133,7 @@ describe('--json failures print one JSON error document on stdout', () => {
     ['apply', '--json', '--auto-aprove'],
     ['update', 'movies', '--json', '--ful'],
     ['help', 'nope', '--json'],
+    ['version', '--json'],
     ['plan', '--json', '--markdown'],
   ])('bad flags or arguments (%s …): exit 3, code "invalid_input"', (...argv) => {
     expectErrorDocument(esm(argv), 'invalid_input');
