@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { UpdateSelector } from '../operations/update.js';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning } from './options.js';
@@ -59,7 +59,10 @@ export class UpdateCommand extends EsmCommand {
   events = Option.Boolean('--events', false, { description: 'stream NDJSON events on stdout as the update runs, ending with a `done` event that carries the --json result' });
 
   async execute(): Promise<number> {
-    const { parseSinceFlag, resolveUpdateTargets, runUpdates, describeResult } = await import('../operations/update.js');
+    const [{ parseSinceFlag, resolveUpdateTargets, runUpdates, UpdateInterrupted }, { describeResult, interruptedMessage }] = await Promise.all([
+      import('../operations/update.js'),
+      import('../render/update-result.js'),
+    ]);
     const selectors = [this.newer && '--newer', this.last && '--last', this.allActive && '--all-active'].filter(Boolean);
     if (selectors.length > 1) throw new InvalidInputError(`${selectors.join(' and ')} cannot be used together`);
     if (this.full && this.since !== undefined) throw new InvalidInputError('--full and --since cannot be used together');
@@ -71,7 +74,9 @@ export class UpdateCommand extends EsmCommand {
       await startProgress();
       const { targets, skipped } = await resolveUpdateTargets(s, selector);
       for (const message of skipped) s.emit({ kind: 'note', message });
-      return runUpdates(s, targets, { mode, ...fillTuning(this) });
+      return runUpdates(s, targets, { mode, ...fillTuning(this) }).catch((e: unknown) => {
+        throw e instanceof UpdateInterrupted ? Object.assign(new RuntimeError(interruptedMessage(e)), { docsAffected: e.docsAffected }) : e;
+      });
     });
     if (output === 'human') for (const r of results) this.print(describeResult(r));
     else await printResult(this, output, { updates: results }, { message: `${results.length} instance${results.length === 1 ? '' : 's'} updated` });

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { executePlan, type ApplyResult } from '../apply/executor.js';
 import { assertNever, InvalidInputError, RefusedError, RuntimeError } from '../errors.js';
-import { fmtDuration, fmtDocs, fmtInt } from '../render/progress-lines.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Instance, MasterState } from '../plan/instances.js';
 import type { PlanUnfinishedFill } from '../plan/inputs.js';
@@ -274,12 +273,18 @@ function updateResults(result: ApplyResult): UpdateResult[] {
   );
 }
 
-function interrupted(index: string, e: unknown): RuntimeError {
-  const docs = (e as { docsAffected?: number }).docsAffected;
-  const err = new RuntimeError(
-    `interrupted: the update of ${index} stopped${docs !== undefined ? ` after ${fmtInt(docs)} documents` : ''}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`,
-  );
-  return Object.assign(err, { docsAffected: docs });
+/** An update stopped by a signal: recorded as aborted, nothing activated. The numbers are for the caller to show. */
+export class UpdateInterrupted extends RuntimeError {
+  constructor(
+    readonly index: string,
+    readonly docsAffected: number | undefined,
+  ) {
+    super(`interrupted: the update of ${index} stopped${docsAffected !== undefined ? ` after ${docsAffected} documents` : ''}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`);
+  }
+}
+
+function interrupted(index: string, e: unknown): UpdateInterrupted {
+  return new UpdateInterrupted(index, (e as { docsAffected?: number }).docsAffected);
 }
 
 /**
@@ -304,12 +309,6 @@ export function parseSinceFlag(value: string): string {
 function isCalendarDate(year: number, month: number, day: number): boolean {
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
-
-/** `12,345 docs (full) in 3.2s` */
-export function describeResult(r: UpdateResult): string {
-  const how = r.mode === 'full' ? 'full' : `incremental since ${r.since}`;
-  return `${r.index}: ${fmtDocs(r.docs)} (${how}) in ${fmtDuration(r.elapsedMs)}`;
 }
 
 function names(instances: readonly { name: string }[]): string {

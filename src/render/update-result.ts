@@ -1,0 +1,14 @@
+/** `esm update`'s results and its interruption, in words: the use case returns numbers, this formats them. */
+import type { UpdateInterrupted, UpdateResult } from '../operations/update.js';
+import { fmtDocs, fmtDuration, fmtInt } from './progress-lines.js';
+
+/** `12,345 docs (full) in 3.2s` */
+export function describeResult(r: UpdateResult): string {
+  const how = r.mode === 'full' ? 'full' : `incremental since ${r.since}`;
+  return `${r.index}: ${fmtDocs(r.docs)} (${how}) in ${fmtDuration(r.elapsedMs)}`;
+}
+
+/** The interruption as `esm update` says it, with the documents counted as people read them. */
+export function interruptedMessage(e: UpdateInterrupted): string {
+  return `interrupted: the update of ${e.index} stopped${e.docsAffected !== undefined ? ` after ${fmtInt(e.docsAffected)} documents` : ''}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`;
+}
