@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The inputs of the bundle: src/, schemas/, the build script and package.json. */
+/** The inputs of the bundle: the code and JSON of src/ and schemas/ (not their READMEs), the build script and package.json. */
 const INPUT_DIRS = ['src', 'schemas'];
+const INPUT = /\.(ts|tsx|js|mjs|cjs|json)$/;
 const INPUT_FILES = ['scripts/build.mjs', 'package.json'];
 
 /** File name of the stamp inside dist/. */
@@ -17,7 +18,7 @@ function filesUnder(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...filesUnder(path));
-    else if (entry.isFile()) out.push(path);
+    else if (entry.isFile() && INPUT.test(entry.name)) out.push(path);
   }
   return out;
 }

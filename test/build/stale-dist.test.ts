@@ -31,5 +31,8 @@ describe('staleDist', () => {
       write(`dist/${SOURCE_STAMP}`, `${sourceHash(root)}\n`);
       expect(staleDist(root), file).toBeNull();
     }
+    // A folder's README is not built into the bundle.
+    write('src/plan/README.md', '# src/plan\n');
+    expect(staleDist(root)).toBeNull();
   });
 });
