@@ -94,6 +94,12 @@ describe('createPlan: adopt', () => {
     ]);
   });
 
+  it('says why an index that would be the master is not adopted, when it differs from the manifest', () => {
+    const m = master(plan([legacy('products-3', { spec: OTHER })]));
+    expect(m.decision).toBe('create');
+    expect(reasons(m)).toContain('products-3 does not match the manifest (from the index to the manifest: mappings.properties.name.type: keyword → text');
+  });
+
   it('does not choose between several indices that would be the master: it creates a new instance as before', () => {
     const m = master(plan([legacy('products-2'), legacy('products-3')]));
     expect(m.decision).toBe('create');

@@ -80,7 +80,7 @@ function decide(manifest: Manifest, state: MasterState, dynamic: DynamicSettings
 }
 
 function decideAll(ctx: Ctx): MasterDecision {
-  const { manifest, state, desired, fp, dynamic } = ctx;
+  const { manifest, state, fp } = ctx;
   const head = {
     name: manifest.name,
     alias: state.alias,
@@ -106,7 +106,13 @@ function decideAll(ctx: Ctx): MasterDecision {
       warnings: conflicts.map((message) => ({ code: 'conflict', master: manifest.name, message })),
     };
   }
+  const decided = decideInstances(ctx, head);
+  // An index that could have been adopted and was not: the plan says why.
+  return unadoptable ? { ...decided, plan: { ...decided.plan, reasons: [...decided.plan.reasons, unadoptable] } } : decided;
+}
 
+function decideInstances(ctx: Ctx, head: Head): MasterDecision {
+  const { manifest, state, fp, dynamic } = ctx;
   const { active, instances } = state;
   if (instances.length === 0) {
     return create(ctx, head, [`no instance of ${manifest.name} exists yet`]);

@@ -119,6 +119,11 @@ describe('esm import', () => {
     expect(r.stderr).toMatch(/^esm: esm import never overwrites a file: out\/beta\.yaml exists; nothing was written/);
     expect(readdirSync(path.join(p.dir, 'out'))).toEqual(['beta.yaml']);
     expect(readFileSync(path.join(p.dir, 'out/beta.yaml'), 'utf8')).toBe('# mine\n');
+    // --json: the same refusal, as the error document.
+    const j = await p.cli(['import', 'alpha', 'beta', '--out', 'out', '--json']);
+    expect(j.code).toBe(4);
+    expect(j.json().error).toMatchObject({ exitCode: 4, message: expect.stringContaining('out/beta.yaml exists') });
+    expect(readdirSync(path.join(p.dir, 'out'))).toEqual(['beta.yaml']);
   });
 
   it('takes names and wildcards with or without the prefix, refuses a name that matches nothing, and reports a hidden index named', async () => {
