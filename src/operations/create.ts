@@ -35,7 +35,7 @@ export async function createInstance(s: Session, manifest: Manifest, opts: { for
   // What the engine makes of the spec, before anything is written: a refusal is a manifest problem (exit 3).
   const form = await (await s.cluster()).engineForm(index, { settings: manifest.spec.settings, mappings: manifest.spec.mappings });
   const { assertNotRefused } = await import('./refused.js');
-  await assertNotRefused([manifest], { [master]: form });
+  await assertNotRefused([manifest], { [master]: form }, s.config.cwd);
   const engineFingerprint = form.kind === 'held' ? fingerprint(form.spec) : undefined;
   // A master without a source is written by the application alone: there is no
   // fill to wait for, so the new (empty) instance is complete when created.

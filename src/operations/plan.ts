@@ -61,7 +61,7 @@ async function readEngineForms(
   const forms = await cluster.engineForms(wanted.map((w) => ({ key: w.master, name: w.name, spec: w.spec })));
   const out: Record<string, PlanEngineForm> = Object.fromEntries(forms);
   const { assertNotRefused } = await import('./refused.js');
-  await assertNotRefused(manifests, out);
+  await assertNotRefused(manifests, out, s.config.cwd);
   return out;
 }
 

@@ -4,12 +4,12 @@
  * the last segment alone) and the engine's reason, at the field's line in the manifest.
  */
 import { ClusterError, InvalidInputError, type Problem } from '../errors.js';
-import { problemInManifest } from '../manifest/locate.js';
+import { problemInManifest } from '../manifest/place.js';
 import type { Manifest } from '../manifest/types.js';
 import type { PlanEngineForm } from '../plan/inputs.js';
 import { explainRefusal, namedField, refusalProblem } from '../plan/refusals.js';
 
-export async function assertNotRefused(manifests: readonly Manifest[], forms: Readonly<Record<string, PlanEngineForm | undefined>>): Promise<void> {
+export async function assertNotRefused(manifests: readonly Manifest[], forms: Readonly<Record<string, PlanEngineForm | undefined>>, cwd: string): Promise<void> {
   const refused = manifests.filter((m) => forms[m.name]?.kind === 'refused');
   if (refused.length === 0) return;
   const problems: Problem[] = [];
@@ -19,7 +19,7 @@ export async function assertNotRefused(manifests: readonly Manifest[], forms: Re
       const r = explainRefusal(m, reason);
       const problem = refusalProblem(r, m.origin);
       const field = r.fields[0];
-      problems.push(field ? await problemInManifest(m, ['spec', 'mappings', ...field.at], problem.message) : problem);
+      problems.push(field ? await problemInManifest(m, ['spec', 'mappings', ...field.at], problem.message, cwd) : problem);
     }
   }
   const names = refused.map((m) => m.name).join(', ');

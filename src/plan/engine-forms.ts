@@ -90,8 +90,8 @@ export function templateConflicts(manifest: PlanSpec, template: PlanSpec): strin
   const ms = canonicalSettings(manifest.settings);
   const ts = canonicalSettings(template.settings);
   for (const key of Object.keys(ts).sort()) {
-    // number_of_shards / number_of_replicas get defaults in the canonical form: only what the manifest itself sets counts.
-    if (key in ms && !sameJson(ms[key], ts[key]) && declaresSetting(manifest.settings, key)) out.push(`settings.${key}: ${show(ts[key])} in the template, ${show(ms[key])} in the manifest`);
+    // number_of_shards / number_of_replicas get defaults in the canonical form: only what both set themselves counts.
+    if (key in ms && !sameJson(ms[key], ts[key]) && declaresSetting(manifest.settings, key) && declaresSetting(template.settings, key)) out.push(`settings.${key}: ${show(ts[key])} in the template, ${show(ms[key])} in the manifest`);
   }
   const mm = canonicalMappings(manifest.mappings);
   const tm = canonicalMappings(template.mappings);
