@@ -1,4 +1,5 @@
 import { Command, Option } from 'clipanion';
+import type { Problem } from '../errors.js';
 import { EsmCommand } from './base.js';
 
 export class ValidateCommand extends EsmCommand {
@@ -11,10 +12,14 @@ export class ValidateCommand extends EsmCommand {
       them against the JSON Schemas in \`schemas/\` and runs the semantic checks (names, duplicate
       masters, references between masters), then checks that every source can be read: an ndjson
       \`path\` (or glob) names files that exist, a sqlite file opens and its \`query\` prepares, a module
-      file exists (it is not run). Never connects to the cluster and never reads the state file.
+      file exists (it is not run). Field types are checked against each engine's list: a type no engine
+      has that is close to one (\`dubble\`) is a problem, and so is a type the configured engine
+      (\`--engine\`, \`engine:\`) lacks; a type some engines lack (\`flattened\`: Elasticsearch only) is a
+      warning naming them. A type close to none (a plugin's?) is left to \`esm plan\`, which asks the engine.
+      Never connects to the cluster and never reads the state file.
 
-      Prints \`N manifests OK\`, or every problem as \`file:line:col: message\` and exits 3.
-      With \`--json\`: \`{ "valid", "manifests": [names], "problems": [{ file, line, col, message }] }\`,
+      Prints \`N manifests OK\` (warnings on stderr), or every problem as \`file:line:col: message\` and exits 3.
+      With \`--json\`: \`{ "valid", "manifests": [names], "problems": [{ file, line, col, message }], "warnings": [same] }\`,
       on stdout also when the manifests are invalid (the exit code is still 3), with \`error\` then, as every
       command's failure has it: \`{ "code", "exitCode", "message", "file", "line", "column" }\`.
     `,
@@ -31,10 +36,11 @@ export class ValidateCommand extends EsmCommand {
     const { InvalidInputError } = await import('../errors.js');
     let names: string[] = [];
     let failure: InstanceType<typeof InvalidInputError> | null = null;
+    const warnings: Problem[] = [];
     try {
       const config = await this.config();
       const { validateProject } = await import('../operations/validate.js');
-      names = (await validateProject(config)).map((m) => m.name);
+      names = (await validateProject(config, (w) => warnings.push(w))).map((m) => m.name);
     } catch (e) {
       if (!(e instanceof InvalidInputError)) throw e;
       failure = e;
@@ -46,8 +52,13 @@ export class ValidateCommand extends EsmCommand {
         valid: failure === null,
         manifests: names,
         problems: problems.map((p) => ({ file: p.file ?? null, line: p.line ?? null, col: p.col ?? null, message: p.message })),
+        warnings: warnings.map((p) => ({ file: p.file ?? null, line: p.line ?? null, col: p.col ?? null, message: p.message })),
         ...(failure ? errorJson(failureOf(failure)) : {}),
       });
+    }
+    if (warnings.length && !this.json) {
+      const { formatProblem } = await import('../errors.js');
+      for (const w of warnings) this.note(`warning: ${formatProblem(w)}`);
     }
     if (failure) {
       // JSON mode: the document is on stdout; stderr still gets one line.

@@ -2,7 +2,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { manifestProblems, parseManifestTexts } from './parse.js';
+import { manifestProblems, parseManifestTexts, type ParseOptions } from './parse.js';
 import type { Manifest } from './types.js';
 import { sizeProblem } from './yaml-limits.js';
 
@@ -11,6 +11,8 @@ export interface LoadOptions {
   cwd?: string;
   /** The environment prefix: with it, a name must stay within the length limit. */
   prefix?: string;
+  /** Check field types against each engine's list (see ParseOptions). */
+  fieldTypes?: ParseOptions['fieldTypes'];
 }
 
 /**
@@ -38,7 +40,7 @@ export async function loadManifests(dir: string, opts: LoadOptions = {}): Promis
   const texts = await Promise.all(
     files.map(async (f) => ({ file: displayPath(f.abs, cwd), text: await readFile(f.abs, 'utf8'), dir: path.dirname(f.abs) })),
   );
-  return parseManifestTexts(texts, { prefix: opts.prefix });
+  return parseManifestTexts(texts, { prefix: opts.prefix, ...(opts.fieldTypes ? { fieldTypes: opts.fieldTypes } : {}) });
 }
 
 interface Walk {

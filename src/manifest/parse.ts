@@ -10,6 +10,7 @@ import { assertNever, InvalidInputError, type Problem } from '../errors.js';
 import { describeSchemaErrors } from './schema-errors.js';
 import { validatorOf } from './schemas.js';
 import type { Declared } from './declared.js';
+import { fieldTypeFindings } from './field-types/index.js';
 import { semanticProblems } from './semantic.js';
 import { MANIFEST_DEFAULTS, type Manifest, type MasterSpec, type SourceSpec } from './types.js';
 import { withFingerprint } from './with-fingerprint.js';
@@ -24,8 +25,18 @@ export interface ManifestText {
   dir?: string;
 }
 
+export interface ParseOptions {
+  /** The environment prefix, when known (it counts towards a name's length). */
+  prefix?: string;
+  /**
+   * Field types are checked against each engine's list: `engine` is the configured one
+   * (default `auto`: none), `warn` gets what is not a problem (only `esm validate` shows it).
+   */
+  fieldTypes?: { engine?: string; warn?: (p: Problem) => void };
+}
+
 /** The manifests declared in `files`, in order; throws InvalidInputError listing every problem. */
-export function parseManifestTexts(files: ManifestText[], opts: { prefix?: string } = {}): Manifest[] {
+export function parseManifestTexts(files: ManifestText[], opts: ParseOptions = {}): Manifest[] {
   const problems: Problem[] = [];
   const declared: Declared[] = [];
   const validate = validatorOf('manifest');
@@ -54,9 +65,25 @@ export function parseManifestTexts(files: ManifestText[], opts: { prefix?: strin
     problems.push(...fileProblems);
   }
   problems.push(...semanticProblems(declared, opts.prefix));
+  problems.push(...typeProblems(declared, opts.fieldTypes?.engine ?? 'auto', opts.fieldTypes?.warn ?? (() => {})));
 
   if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))), problems.length);
   return declared.map((d) => d.manifest!);
+}
+
+/** Field types no engine (or not the configured one) has: problems; types some engines lack: warnings. */
+function typeProblems(declared: Declared[], engine: string, warn: (p: Problem) => void): Problem[] {
+  const problems: Problem[] = [];
+  for (const d of declared) {
+    const mappings = d.manifest?.spec.mappings;
+    if (!mappings) continue;
+    for (const f of fieldTypeFindings(mappings, engine)) {
+      const p = d.problemAt(f.at, f.message);
+      if (f.severity === 'problem') problems.push(p);
+      else warn(p);
+    }
+  }
+  return problems;
 }
 
 /** `found`: how many problems there are, when `problems` shows only some of them (and says how many more). */

@@ -122,7 +122,7 @@ export class Session {
 
   manifests(): Promise<Manifest[]> {
     this._manifests ??= import('../manifest/index.js').then(({ loadManifests }) =>
-      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd, prefix: this.config.prefix }),
+      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd, prefix: this.config.prefix, fieldTypes: { engine: this.config.engine } }),
     );
     return this._manifests;
   }

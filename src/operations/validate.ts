@@ -13,9 +13,13 @@ import { problemInManifest } from '../manifest/place.js';
 import type { Manifest } from '../manifest/types.js';
 import { openSource } from '../sources/index.js';
 
-/** The project's manifests, or an InvalidInputError naming every problem at its file:line:col. */
-export async function validateProject(config: EsmConfig): Promise<Manifest[]> {
-  const manifests = await loadManifests(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix });
+/**
+ * The project's manifests, or an InvalidInputError naming every problem at its file:line:col.
+ * Field types are checked against each engine's list (the configured engine's, when one is):
+ * `warn` gets what is not a problem (a type some engines lack, a type esm does not know).
+ */
+export async function validateProject(config: EsmConfig, warn: (p: Problem) => void = () => {}): Promise<Manifest[]> {
+  const manifests = await loadManifests(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix, fieldTypes: { engine: config.engine, warn } });
   const problems = await sourceProblems(manifests, config.cwd);
   if (problems.length > 0) throw manifestProblems(problems);
   return manifests;

@@ -29,7 +29,7 @@ describe('esm validate', () => {
 
     const j = await p.cli(['validate', '--json', ...NO_CLUSTER]);
     expect(j.code).toBe(0);
-    expect(j.json()).toEqual({ valid: true, manifests: ['books', 'songs', 'movies'], problems: [] });
+    expect(j.json()).toEqual({ valid: true, manifests: ['books', 'songs', 'movies'], problems: [], warnings: [] });
   });
 
   it('reports a YAML syntax error at its file:line:col (exit 3)', async () => {
@@ -71,6 +71,7 @@ describe('esm validate', () => {
       valid: false,
       manifests: [],
       problems: [{ file: 'manifests/songs.yaml', line: 2, col: expect.any(Number), message: expect.stringContaining('kind') }],
+      warnings: [],
       // As every command's failure with --json: the error, where its first problem is.
       error: {
         code: 'invalid_input',
@@ -83,6 +84,41 @@ describe('esm validate', () => {
       },
     });
     expect(r.stderr).toBe('esm: 1 problem in manifests\n');
+  });
+
+  describe('field types, against each engine\'s list (issue 19: a typo passed validate and plan)', () => {
+    const shop = (field: string) =>
+      manifestYaml({ name: 'shop', source: undefined, idField: undefined, updatedField: undefined, mappings: { properties: { order: { properties: { total: { type: field } } } } } });
+    const line = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+    it('a type no engine has, close to one: a problem at the type, naming the full field and the likely type (exit 3)', async () => {
+      const p = projectWith({ 'manifests/shop.yaml': shop('dubble') });
+      const r = await p.cli(['validate', ...NO_CLUSTER]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        `manifests/shop.yaml:${line(shop('dubble'), 'dubble')}:`,
+      );
+      expect(r.stderr).toMatch(/: field order\.total: type "dubble" is not a field type of Elasticsearch or OpenSearch \(did you mean "double"\?\)/);
+      // Every command reads the manifests the same way: plan stops there too, before asking the cluster.
+      const plan = await p.cli(['plan', ...NO_CLUSTER]);
+      expect(plan.code).toBe(3);
+      expect(plan.stderr).toContain('field order.total: type "dubble"');
+    });
+
+    it('a type only one engine has: a warning naming the engine that lacks it; a problem when that engine is configured', async () => {
+      const p = projectWith({ 'manifests/shop.yaml': shop('flattened') });
+      const auto = await p.cli(['validate', ...NO_CLUSTER]);
+      expect(auto.code).toBe(0);
+      expect(auto.stdout).toBe('1 manifest OK\n');
+      expect(auto.stderr).toMatch(/^warning: manifests\/shop\.yaml:\d+:\d+: field order\.total: type "flattened" is a field type of Elasticsearch only: OpenSearch lacks it; OpenSearch has "flat_object"\n$/);
+      const json = await p.cli(['validate', '--json', ...NO_CLUSTER]);
+      expect(json.json().warnings).toEqual([expect.objectContaining({ file: 'manifests/shop.yaml', message: expect.stringContaining('OpenSearch lacks it') })]);
+
+      const os = await p.cli(['validate', '--engine', 'opensearch', ...NO_CLUSTER]);
+      expect(os.code).toBe(3);
+      expect(os.stderr).toMatch(/field order\.total: type "flattened" is not a field type of OpenSearch, the configured engine \(only Elasticsearch has it; OpenSearch has "flat_object"\)/);
+      expect((await p.cli(['validate', '--engine', 'elasticsearch', ...NO_CLUSTER])).code).toBe(0);
+    });
   });
 
   it('reports two manifests declaring the same master', async () => {
