@@ -60,6 +60,21 @@ export interface MasterState {
  * another name (`products_v3`) is one too: its `_meta.esm.alias` places it.
  */
 export function masterState(name: string, prefix: string, snapshot: PlanSnapshot, history: PlanHistory): MasterState {
+  // The same inputs give the same state: a plan asks twice per master (which engine forms
+  // it needs, then the decision), and each ask walks every index and record.
+  let byHistory = memo.get(snapshot);
+  if (!byHistory) memo.set(snapshot, (byHistory = new WeakMap()));
+  let states = byHistory.get(history);
+  if (!states) byHistory.set(history, (states = new Map()));
+  const key = `${prefix}\u0000${name}`;
+  let state = states.get(key);
+  if (!state) states.set(key, (state = computeMasterState(name, prefix, snapshot, history)));
+  return state;
+}
+
+const memo = new WeakMap<PlanSnapshot, WeakMap<PlanHistory, Map<string, MasterState>>>();
+
+function computeMasterState(name: string, prefix: string, snapshot: PlanSnapshot, history: PlanHistory): MasterState {
   const alias = aliasName(prefix, name);
   // Only this prefix's records: `qa1_movies-3` says nothing about the numbers of `movies`.
   const records = history.instances.filter((r) => r.master === name && instanceNumber(alias, r.name) !== null);
