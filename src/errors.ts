@@ -9,6 +9,10 @@ export const ExitCode = {
   changes: 2,
   invalidInput: 3,
   refused: 4,
+  /** Stopped by SIGINT (Ctrl-C): 128 + 2, the shells' convention. */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -28,7 +32,7 @@ export function formatProblem(p: Problem): string {
 
 export abstract class EsmError extends Error {
   abstract readonly exitCode: ExitCode;
-  abstract readonly kind: 'invalid_input' | 'refused' | 'cluster' | 'state' | 'runtime';
+  abstract readonly kind: 'invalid_input' | 'refused' | 'cluster' | 'state' | 'runtime' | 'interrupted';
 }
 
 /** Bad manifests, config, flags or arguments (exit 3). */
@@ -86,6 +90,29 @@ export class RuntimeError extends EsmError {
     super(message);
     this.name = 'RuntimeError';
   }
+}
+
+/** The signals that stop a run cleanly (src/commands/interrupt.ts). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The run was stopped by a signal, at a safe point (exit 130 for SIGINT, 143 for SIGTERM). */
+export class InterruptedError extends EsmError {
+  readonly exitCode: ExitCode;
+  readonly kind = 'interrupted' as const;
+  constructor(
+    message: string,
+    readonly signal: StopSignal,
+  ) {
+    super(message.startsWith('interrupted') ? message : `interrupted: ${message}`);
+    this.name = 'InterruptedError';
+    this.exitCode = signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+  }
+}
+
+/** The signal that stopped the run whose AbortSignal this is, or null (not aborted, or aborted otherwise). */
+export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | null {
+  const reason = signal?.aborted ? (signal.reason as { stopSignal?: unknown } | undefined) : undefined;
+  return reason?.stopSignal === 'SIGINT' || reason?.stopSignal === 'SIGTERM' ? reason.stopSignal : null;
 }
 
 export function assertNever(x: never, what = 'value'): never {

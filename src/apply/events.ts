@@ -3,7 +3,7 @@
  * view on a TTY, plain lines otherwise, nothing with --json — subscribe to these
  * events; the executor knows nothing of output (STYLE habit 6).
  */
-import { assertNever } from '../errors.js';
+import { assertNever, type StopSignal } from '../errors.js';
 import type { Step } from '../plan/types.js';
 import type { SourcePosition } from '../sources/position.js';
 
@@ -17,7 +17,9 @@ export type ProgressEvent =
   | { kind: 'step_failed'; master: string; step: Step; error: string }
   | { kind: 'step_skipped'; master: string; step: Step; reason: string }
   | { kind: 'master_done'; master: string; ok: boolean }
-  | { kind: 'note'; message: string };
+  | { kind: 'note'; message: string }
+  /** A signal asked the run to stop: it ends at its next safe point (counters shown from now on are frozen). */
+  | { kind: 'stopping'; signal: StopSignal };
 
 export type Emit = (event: ProgressEvent) => void;
 
@@ -32,6 +34,11 @@ export function etaSeconds(done: number, total: number | undefined, elapsedMs: n
   if (total === undefined || done === 0 || done >= total) return undefined;
   const r = rate(done, elapsedMs, from);
   return r > 0 ? (total - done) / r : undefined;
+}
+
+/** What a run says when a signal asks it to stop (every renderer says the same). */
+export function stoppingWords(signal: StopSignal): string {
+  return `stopping… (${signal}): the requests in flight finish and each fill records where it stopped; nothing more starts and no alias moves. ${signal === 'SIGINT' ? 'Ctrl-C again' : 'A second signal'} stops at once`;
 }
 
 export function stepLabel(step: Step): string {

@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
+import { stopSignalOf, type StopSignal } from '../errors.js';
 
 export class ApplyCommand extends EsmCommand {
   static override paths = [['apply']];
@@ -23,7 +24,13 @@ export class ApplyCommand extends EsmCommand {
       manifest changed since it was made. One apply at a time per cluster and prefix: a second one exits
       4 naming the holder of the lock. A master with a conflict blocks the apply (exit 4) before anything
       changes. A failed step stops its master — its alias stays where it was — while the other masters
-      go on; esm then exits 1. A killed apply leaves every alias where it was; the next plan resumes.
+      go on; esm then exits 1. A killed apply leaves every alias where it was; the next plan resumes
+      (a fill from its last checkpoint: "resume fill of movies-2 from 30,000").
+
+      Ctrl-C (SIGINT) or SIGTERM stops at a safe point: esm says "stopping…" at once, the requests in
+      flight finish, each fill records where it stopped, nothing more starts and no alias moves; the
+      unfinished actions are recorded \`aborted\` and esm exits 130 (143 for SIGTERM). A second signal
+      exits at once.
 
       \`--no-activate\` is the pre-deployment step: new instances are created and filled, every alias and
       live index stays as it is. The post-deployment \`esm apply\` then catches them up and activates them.
@@ -66,9 +73,9 @@ export class ApplyCommand extends EsmCommand {
     const machine = mode !== 'human';
     const color = this.context.color && !machine;
     let shown = '';
-    let interrupted = () => false;
+    let stopped = (): StopSignal | null => null;
     const { result } = await withProgress(this, mode, (s, signal, startProgress) => (
-      (interrupted = () => signal.aborted),
+      (stopped = () => stopSignalOf(signal)),
       applyPlan(s, {
         ...(planFile !== undefined ? { planFile, only: rest } : { only: this.args }),
         noActivate: this.noActivate,
@@ -82,7 +89,7 @@ export class ApplyCommand extends EsmCommand {
         },
       })
     ));
-    return reportApply(this, result, { mode, color, noActivate: this.noActivate, interrupted: interrupted() });
+    return reportApply(this, result, { mode, color, noActivate: this.noActivate, stopped: stopped() });
   }
 
   /** On a terminal: ask. Without one: --auto-approve is required (exit 3). */

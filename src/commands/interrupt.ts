@@ -1,26 +1,39 @@
 /**
- * Ctrl-C stops long work cleanly: the first SIGINT/SIGTERM aborts the signal
- * (in-flight batches finish, the action is recorded `aborted`, nothing is
- * activated); a second one exits at once.
+ * Stopping well (SPEC §9, issue 21): the first SIGINT (Ctrl-C) or SIGTERM aborts the
+ * run's signal and says so at once (`onFirst`: the view shows `stopping…`); the run
+ * ends at its next safe point — requests in flight finish, each fill records where it
+ * stopped, nothing more is started, no alias moves — and what it throws becomes an
+ * InterruptedError: exit 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
  */
-export async function withInterrupt<T>(fn: (signal: AbortSignal, interrupted: () => boolean) => Promise<T>, onFirst?: () => void): Promise<T> {
+import { InterruptedError, stopSignalOf, type StopSignal } from '../errors.js';
+
+export async function withInterrupt<T>(fn: (signal: AbortSignal) => Promise<T>, onFirst?: (sig: StopSignal) => void): Promise<T> {
   const ac = new AbortController();
   let count = 0;
-  const handler = (sig: NodeJS.Signals) => {
+  const handler = (sig: StopSignal) => {
     count++;
     if (count === 1) {
-      onFirst?.();
-      ac.abort(new Error(`interrupted by ${sig}`));
+      ac.abort(Object.assign(new Error(`interrupted by ${sig}`), { stopSignal: sig }));
+      onFirst?.(sig);
     } else {
-      process.exit(130);
+      process.exit(sig === 'SIGTERM' ? 143 : 130);
     }
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   try {
-    return await fn(ac.signal, () => ac.signal.aborted);
+    return await fn(ac.signal);
+  } catch (e) {
+    throw asInterrupted(e, ac.signal);
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   }
+}
+
+/** An error a stopped run ends with, as the interruption it is (its message kept); any other error as it is. */
+export function asInterrupted(e: unknown, signal: AbortSignal): unknown {
+  const sig = stopSignalOf(signal);
+  if (sig === null || e instanceof InterruptedError) return e;
+  return Object.assign(new InterruptedError(e instanceof Error ? e.message : String(e), sig), { cause: e });
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
 import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
+import { stopSignalOf, type StopSignal } from '../errors.js';
 
 export class ResetCommand extends EsmCommand {
   static override paths = [['reset']];
@@ -29,9 +30,9 @@ export class ResetCommand extends EsmCommand {
   async execute(): Promise<number> {
     const [{ resetCluster }, { renderPlanText }] = await Promise.all([import('../apply/apply-plan.js'), import('../render/plan-text.js')]);
     const color = this.context.color && !this.json;
-    let interrupted = () => false;
+    let stopped = (): StopSignal | null => null;
     const { dropped, result } = await withProgress(this, this.json ? 'json' : 'human', (s, signal, startProgress) => (
-      (interrupted = () => signal.aborted),
+      (stopped = () => stopSignalOf(signal)),
       resetCluster(s, {
         confirm: this.confirm,
         ...fillTuning(this),
@@ -40,6 +41,6 @@ export class ResetCommand extends EsmCommand {
         approve: startProgress,
       })
     ));
-    return reportApply(this, result, { mode: this.json ? 'json' : 'human', color, extra: { dropped }, interrupted: interrupted() });
+    return reportApply(this, result, { mode: this.json ? 'json' : 'human', color, extra: { dropped }, stopped: stopped() });
   }
 }

@@ -1,7 +1,7 @@
 /** What `esm apply`, `esm reset` and `esm update` share around the library call: the session, Ctrl-C, the progress display, the result. */
 import type { ApplyResult } from '../apply/executor.js';
-import { silent } from '../apply/events.js';
-import { RuntimeError, type EsmError } from '../errors.js';
+import { silent, stoppingWords } from '../apply/events.js';
+import { InterruptedError, RuntimeError, type EsmError, type StopSignal } from '../errors.js';
 import type { Session } from '../operations/session.js';
 import type { Plan } from '../plan/types.js';
 import type { EsmCommand } from './base.js';
@@ -22,22 +22,32 @@ export async function withProgress<T>(
   const [{ withInterrupt }, { progressSink }] = await Promise.all([import('./interrupt.js'), import('./progress.js')]);
   // How often fills record where they stand (tests shorten it to see a checkpoint in a small fill).
   const every = Number(cmd.context.env.ESM_CHECKPOINT_INTERVAL_MS);
-  return withInterrupt((signal) =>
-    withSession(cmd, { signal, ...(Number.isFinite(every) && every > 0 ? { checkpointEveryMs: every } : {}) }, async (s) => {
-      let sink: ProgressSink | null = null;
-      const start = async (plan?: Plan) => {
-        if (sink) return;
-        const masters = plan?.masters.filter((m) => m.steps.length > 0).map((m) => m.name);
-        sink = await progressSink(cmd.context, { mode, ...(masters ? { masters } : {}) });
-        s.bindEmit(sink.emit);
-      };
-      try {
-        return await fn(s, signal, start);
-      } finally {
-        s.bindEmit(silent);
-        await (sink as ProgressSink | null)?.finish();
-      }
-    }),
+  let sink: ProgressSink | null = null;
+  // A signal says `stopping…` at once: in the progress display, or (before it started, or with --json) on stderr.
+  const stopping = (signal: StopSignal) => {
+    const e = { kind: 'stopping', signal } as const;
+    if (sink && mode !== 'json') sink.emit(e);
+    else cmd.context.stderr.write(`esm: ${stoppingWords(signal)}\n`);
+  };
+  return withInterrupt(
+    (signal) =>
+      withSession(cmd, { signal, ...(Number.isFinite(every) && every > 0 ? { checkpointEveryMs: every } : {}) }, async (s) => {
+        const start = async (plan?: Plan) => {
+          if (sink) return;
+          const masters = plan?.masters.filter((m) => m.steps.length > 0).map((m) => m.name);
+          sink = await progressSink(cmd.context, { mode, ...(masters ? { masters } : {}) });
+          s.bindEmit(sink.emit);
+        };
+        try {
+          return await fn(s, signal, start);
+        } finally {
+          s.bindEmit(silent);
+          const shown = sink as ProgressSink | null;
+          sink = null;
+          await shown?.finish();
+        }
+      }),
+    stopping,
   );
 }
 
@@ -48,10 +58,13 @@ export async function withProgress<T>(
 export async function reportApply(
   cmd: EsmCommand,
   result: ApplyResult,
-  opts: { mode: OutputMode; color: boolean; noActivate?: boolean; interrupted?: boolean; extra?: Record<string, unknown> },
+  opts: { mode: OutputMode; color: boolean; noActivate?: boolean; stopped?: StopSignal | null; extra?: Record<string, unknown> },
 ): Promise<number> {
   const { renderApplyText, applyResultJson, failureMessage } = await import('../render/apply-result.js');
-  const failure = result.ok ? null : new RuntimeError(failureMessage(result, { interrupted: opts.interrupted ?? false }));
+  const stopped = opts.stopped ?? null;
+  const message = result.ok ? null : failureMessage(result, { interrupted: stopped !== null });
+  // Stopped by a signal: exit 130 (SIGINT) or 143 (SIGTERM), whatever the steps say.
+  const failure = message === null ? null : stopped ? new InterruptedError(message, stopped) : new RuntimeError(message);
   const text = renderApplyText(result, { color: opts.color && opts.mode === 'human', ...(opts.noActivate ? { noActivate: true } : {}) });
   if (opts.mode === 'human') {
     if (result.masters.length) cmd.context.stdout.write(text);

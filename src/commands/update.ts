@@ -28,9 +28,13 @@ export class UpdateCommand extends EsmCommand {
       A full fill of an instance that is not active runs with \`refresh_interval: -1\` and no replicas,
       restored afterwards. Nothing is ever activated by \`esm update\`.
 
-      Each filled instance is recorded as an \`update\` (full) or \`partial_update\` action. Ctrl-C stops
-      cleanly: the requests in flight finish, the action is recorded \`aborted\`, esm exits 1 with
-      "interrupted: …"; a second Ctrl-C exits at once.
+      Each filled instance is recorded as an \`update\` (full) or \`partial_update\` action. A full fill records
+      where it stands every 10 s; one that was killed, interrupted or failed is resumed from there by the
+      next full update of that instance ("resuming movies-2 from 30,000 / 200,000").
+
+      Ctrl-C (SIGINT) or SIGTERM stops cleanly: esm says "stopping…" at once, the requests in flight
+      finish, the action is recorded \`aborted\` with where it stopped, and esm exits 130 (143 for
+      SIGTERM) with "interrupted: …"; a second signal exits at once.
 
       \`--events\` streams NDJSON on stdout as \`esm apply --events\` does (see its help), ending with a
       \`done\` event that carries what \`--json\` prints.

@@ -9,7 +9,7 @@ import type { Doc, DocumentSource } from '../sources/types.js';
 import { positionWords, type SourcePosition } from '../sources/position.js';
 import type { FillResume } from '../plan/types.js';
 import { checkpoints, type Checkpoints } from './fill-checkpoints.js';
-import { fmtInt } from '../render/progress-lines.js';
+import { groupDigits } from '../digits.js';
 
 export interface FillOptions {
   /** null: every document (a fill); otherwise the documents changed after this time (a catch-up). */
@@ -186,9 +186,9 @@ function stoppedError(e: unknown, index: string, run: FillRun): unknown {
   if (!(e instanceof FillFailed) || !e.interrupted) return e;
   const at = reached ?? (run.resumed ? { docs: run.resumed.docs, position: run.resumed.position } : null);
   if (at === null) return e;
-  const of = run.total !== undefined ? ` of ${fmtInt(run.total)}` : '';
+  const of = run.total !== undefined ? ` of ${groupDigits(run.total)}` : '';
   return new FillFailed(
-    `filling ${index} was interrupted at ${fmtInt(at.docs)}${of} documents (${positionWords(at.position, fmtInt)}); nothing was activated, and the next run resumes from there`,
+    `filling ${index} was interrupted at ${groupDigits(at.docs)}${of} documents (${positionWords(at.position, groupDigits)}); nothing was activated, and the next run resumes from there`,
     e.docsAffected,
     true,
   );

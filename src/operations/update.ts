@@ -15,7 +15,7 @@ import { resumeOf } from '../plan/resume.js';
 import { moduleFacts } from './plan.js';
 import type { MasterPlan, Plan, Step } from '../plan/types.js';
 import { openSource } from '../sources/index.js';
-import { coversCheckpoint } from './fill.js';
+import { coversCheckpoint, FillFailed } from './fill.js';
 import { ensureRecorded, loadMasterState } from './master-state.js';
 import type { Target } from './names.js';
 import type { Session } from './session.js';
@@ -278,13 +278,18 @@ export class UpdateInterrupted extends RuntimeError {
   constructor(
     readonly index: string,
     readonly docsAffected: number | undefined,
+    /** The fill's own account of where it stopped (it recorded a checkpoint the next update resumes from). */
+    readonly stopped?: string,
   ) {
-    super(`interrupted: the update of ${index} stopped${docsAffected !== undefined ? ` after ${docsAffected} documents` : ''}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`);
+    super(
+      `interrupted: ${stopped ?? `the update of ${index} stopped${docsAffected !== undefined ? ` after ${docsAffected} documents` : ''}`}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`,
+    );
   }
 }
 
 function interrupted(index: string, e: unknown): UpdateInterrupted {
-  return new UpdateInterrupted(index, (e as { docsAffected?: number }).docsAffected);
+  const fill = e instanceof FillFailed && e.interrupted ? e.message : undefined;
+  return new UpdateInterrupted(index, (e as { docsAffected?: number }).docsAffected, fill);
 }
 
 /**

@@ -3,6 +3,7 @@
  * from the history's last checkpoint of it, whether the source can resume at all
  * (sources/resume.ts), and whether the checkpoint is one of this source.
  */
+import { groupDigits } from '../digits.js';
 import type { Manifest, SourceSpec } from '../manifest/types.js';
 import { asPosition, type SourcePosition } from '../sources/position.js';
 import { resumeSupport, type ResumeFacts } from '../sources/resume.js';
@@ -35,6 +36,5 @@ function positionMismatch(p: SourcePosition, step: Extract<Step, { op: 'fill' }>
 
 /** `30,000 of 200,000`, or `30,000` when the total is unknown. */
 function countOf(docs: number, total: number | null): string {
-  const n = (x: number) => String(x).replace(/\B(?=(\d{3})+$)/g, ',');
-  return total === null ? n(docs) : `${n(docs)} of ${n(total)}`;
+  return total === null ? groupDigits(docs) : `${groupDigits(docs)} of ${groupDigits(total)}`;
 }

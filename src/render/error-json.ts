@@ -6,7 +6,7 @@
 import { InvalidInputError, type EsmError, type Problem } from '../errors.js';
 
 /** `code`: what kind of failure (EsmError's kind; `internal` for a bug). */
-export type ErrorCode = 'invalid_input' | 'refused' | 'cluster' | 'state' | 'runtime' | 'internal';
+export type ErrorCode = 'invalid_input' | 'refused' | 'cluster' | 'state' | 'runtime' | 'interrupted' | 'internal';
 
 export interface ErrorJson {
   code: ErrorCode;

@@ -114,3 +114,17 @@ describe('schemas/events.schema.json', () => {
     expect(undocumented).toEqual([]);
   });
 });
+
+describe('eventStream: resuming and stopping', () => {
+  it('a resumed fill starts at the documents it had, and rates only what it sends; a stop is a warning, valid lines all', () => {
+    const s = stream();
+    s.emit({ kind: 'step_started', master: 'movies', step: fill, index: 0, total: 1000, resumedFrom: { docs: 600, position: { kind: 'key', field: 'id', last: 600 } } });
+    s.advance(2000);
+    s.emit({ kind: 'step_progress', master: 'movies', step: fill, done: 800, total: 1000, failed: 0, elapsedMs: 2000, resumedFrom: 600 });
+    s.emit({ kind: 'stopping', signal: 'SIGINT' });
+    const [started, progress, stopping] = s.lines();
+    expect(started).toMatchObject({ event: 'step_started', docs: 600, total: 1000, message: 'fill movies-2 (1,000 docs); resuming movies-2 from 600 / 1,000 (after id 600)' });
+    expect(progress).toMatchObject({ event: 'progress', docs: 800, docsPerSecond: 100 });
+    expect(stopping).toMatchObject({ event: 'warning', master: null, message: expect.stringMatching(/^stopping… \(SIGINT\): the requests in flight finish/) });
+  });
+});

@@ -6,10 +6,10 @@
  * Steps are rendered from what every step has (its op, the index it works on, its
  * label), so a new kind of step needs nothing here. Schema: schemas/events.schema.json.
  */
-import { rate, stepLabel, type Emit, type ProgressEvent } from '../apply/events.js';
+import { rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
 import type { Step } from '../plan/types.js';
-import { fmtDocs, fmtDuration, progressText } from './progress-lines.js';
+import { fmtDocs, fmtDuration, progressText, resumingWords } from './progress-lines.js';
 
 export const EVENT_NAMES = ['step_started', 'progress', 'step_done', 'step_failed', 'warning', 'done'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -62,7 +62,13 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
         return;
       case 'step_started': {
         lastProgress.set(key(e.master, e.step), now());
-        return out('step_started', { ...stepFields(e.master, e.step), total: e.total ?? null, message: `${stepLabel(e.step)}${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}` });
+        const resuming = e.resumedFrom ? `; ${resumingWords(indexOf(e.step) ?? '', e.resumedFrom.docs, e.total, e.resumedFrom.position)}` : '';
+        return out('step_started', {
+          ...stepFields(e.master, e.step),
+          total: e.total ?? null,
+          ...(e.resumedFrom ? { docs: e.resumedFrom.docs } : {}),
+          message: `${stepLabel(e.step)}${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}${resuming}`,
+        });
       }
       case 'step_progress': {
         const k = key(e.master, e.step);
@@ -73,8 +79,8 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
           ...stepFields(e.master, e.step),
           docs: e.done,
           total: e.total ?? null,
-          docsPerSecond: Math.round(rate(e.done, e.elapsedMs)),
-          message: `${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs)}${e.failed ? `, ${e.failed} failed` : ''}`,
+          docsPerSecond: Math.round(rate(e.done, e.elapsedMs, e.resumedFrom)),
+          message: `${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${e.failed} failed` : ''}`,
         });
       }
       case 'step_done':
@@ -92,6 +98,8 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
         return out('warning', { ...stepFields(e.master, e.step), message: `${stepLabel(e.step)} skipped: ${e.reason}` });
       case 'note':
         return out('warning', { message: e.message });
+      case 'stopping':
+        return out('warning', { message: stoppingWords(e.signal) });
       default:
         return assertNever(e, 'event');
     }

@@ -3,7 +3,8 @@
  * step starts and ends, and at most one progress line per interval while it runs.
  */
 import type { Writable } from 'node:stream';
-import { etaSeconds, rate, stepLabel, type Emit, type ProgressEvent } from '../apply/events.js';
+import { etaSeconds, rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
+import { groupDigits } from '../digits.js';
 import { assertNever } from '../errors.js';
 import { positionWords, type SourcePosition } from '../sources/position.js';
 
@@ -39,6 +40,8 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return write(`${e.master}: ${e.ok ? 'ok' : 'failed'}`);
       case 'note':
         return write(e.message);
+      case 'stopping':
+        return write(`esm: ${stoppingWords(e.signal)}`);
       default:
         return assertNever(e, 'event');
     }
@@ -67,10 +70,9 @@ export function fmtEta(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** `12,000` (en-US grouping without `toLocaleString`, whose first call loads ICU data: ~10 ms of start-up). */
+/** `12,000` (en-US grouping, see digits.ts). */
 export function fmtInt(n: number): string {
-  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+  return groupDigits(n);
 }
 
 /** `1 doc`, `12,000 docs`. */

@@ -10,5 +10,6 @@ export function describeResult(r: UpdateResult): string {
 
 /** The interruption as `esm update` says it, with the documents counted as people read them. */
 export function interruptedMessage(e: UpdateInterrupted): string {
-  return `interrupted: the update of ${e.index} stopped${e.docsAffected !== undefined ? ` after ${fmtInt(e.docsAffected)} documents` : ''}; it is recorded as aborted and nothing was activated (run the same esm update again to finish)`;
+  const where = e.stopped ?? `the update of ${e.index} stopped${e.docsAffected !== undefined ? ` after ${fmtInt(e.docsAffected)} documents` : ''}`;
+  return `interrupted: ${where}; it is recorded as aborted (run the same esm update again to finish it)`;
 }

@@ -1,5 +1,5 @@
 /** Pure reduction of progress events into what the live view shows: one row per master. */
-import { stepLabel, type ProgressEvent } from '../apply/events.js';
+import { stepLabel, stoppingWords, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
 import { resumingWords } from '../render/progress-lines.js';
 
@@ -24,13 +24,15 @@ export interface MasterRow {
 export interface ViewState {
   rows: MasterRow[];
   notes: string[];
+  /** A signal asked the run to stop: what the view says at once. From then on the counters stay where they were. */
+  stopping: string | null;
 }
 
-export const initialState: ViewState = { rows: [], notes: [] };
+export const initialState: ViewState = { rows: [], notes: [], stopping: null };
 
 /** The masters a run will work on, each `waiting` until its first event. */
 export function waitingFor(masters: readonly string[]): ViewState {
-  return { rows: masters.map(emptyRow), notes: [] };
+  return { rows: masters.map(emptyRow), notes: [], stopping: null };
 }
 
 function emptyRow(master: string): MasterRow {
@@ -39,6 +41,9 @@ function emptyRow(master: string): MasterRow {
 
 export function reduce(state: ViewState, e: ProgressEvent): ViewState {
   if (e.kind === 'note') return { ...state, notes: [...state.notes, e.message] };
+  if (e.kind === 'stopping') return { ...state, stopping: stoppingWords(e.signal) };
+  // Stopping: the counters freeze where they were when the signal came; what each step ends with still shows.
+  if (state.stopping !== null && e.kind === 'step_progress') return state;
   const existing = state.rows.find((r) => r.master === e.master);
   const row: MasterRow = existing ?? emptyRow(e.master);
   const next = update(row, e);
@@ -46,7 +51,7 @@ export function reduce(state: ViewState, e: ProgressEvent): ViewState {
   return { ...state, rows };
 }
 
-function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' }>): MasterRow {
+function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' | 'stopping' }>): MasterRow {
   switch (e.kind) {
     case 'master_started':
       return { ...row, stepsTotal: e.steps, status: 'running' };

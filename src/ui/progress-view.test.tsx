@@ -214,3 +214,53 @@ describe('plain progress lines (no TTY)', () => {
     expect(text.trim().split('\n').map((l) => l.split(':')[0])).toEqual(['movies', 'books', 'movies', 'books']);
   });
 });
+
+describe('stopping and resuming, as the views show them', () => {
+  const resumed: ProgressEvent[] = [
+    { kind: 'master_started', master: 'movies', steps: 2 },
+    {
+      kind: 'step_started',
+      master: 'movies',
+      step: fill,
+      index: 0,
+      total: 10_000_000,
+      resumedFrom: { docs: 6_400_000, position: { kind: 'key', field: 'id', last: 6_400_000 } },
+    },
+    { kind: 'step_progress', master: 'movies', step: fill, done: 6_500_000, total: 10_000_000, failed: 0, elapsedMs: 10_000, resumedFrom: 6_400_000 },
+  ];
+
+  it('Ink: a resumed fill starts its count where it stopped, says so, and rates only what it sent since', () => {
+    const frame = frameOf(resumed.reduce(reduce, initialState), { columns: 160 });
+    expect(frame).toContain('6,500,000/10,000,000 docs');
+    expect(frame).toContain('10,000 docs/s');
+    expect(frame).toContain('resuming movies-2 from 6,400,000 / 10,000,000 (after id 6400000)');
+    const started = frameOf(resumed.slice(0, 2).reduce(reduce, initialState), { columns: 160 });
+    expect(started).toContain('6,400,000/10,000,000 docs');
+  });
+
+  it('Ink: says stopping… at once, and the counters stay where they were', () => {
+    const stopping = [...resumed, { kind: 'stopping', signal: 'SIGINT' } as const].reduce(reduce, initialState);
+    const frame = frameOf(stopping, { columns: 200 });
+    expect(frame).toContain('stopping… (SIGINT): the requests in flight finish and each fill records where it stopped; nothing more starts and no alias moves. Ctrl-C again stops at once');
+    const later = reduce(stopping, { kind: 'step_progress', master: 'movies', step: fill, done: 6_600_000, total: 10_000_000, failed: 0, elapsedMs: 11_000, resumedFrom: 6_400_000 });
+    expect(frameOf(later, { columns: 200 })).toContain('6,500,000/10,000,000 docs');
+    // What the step ends with still shows.
+    const failed = reduce(later, { kind: 'step_failed', master: 'movies', step: fill, error: 'filling movies-2 was interrupted at 6,600,000 of 10,000,000 documents' });
+    expect(frameOf(failed, { columns: 200 })).toContain('interrupted at 6,600,000');
+  });
+
+  it('plain lines: say stopping… at once, and where a resumed fill goes on from, rating only what it sent', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const emit = progressLines(out, { intervalMs: 0, now: () => 1 });
+    for (const e of resumed) emit(e);
+    emit({ kind: 'stopping', signal: 'SIGTERM' });
+    expect(text.trim().split('\n')).toEqual([
+      'movies: fill movies-2… (10,000,000 docs)',
+      'movies: resuming movies-2 from 6,400,000 / 10,000,000 (after id 6400000)',
+      'movies: fill movies-2 6,500,000/10,000,000 (65%) 10,000 docs/s ETA 5m50s',
+      'esm: stopping… (SIGTERM): the requests in flight finish and each fill records where it stopped; nothing more starts and no alias moves. A second signal stops at once',
+    ]);
+  });
+});

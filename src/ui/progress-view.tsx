@@ -31,6 +31,7 @@ export function ProgressView({ state, columns = 80, color = true, tick = 0, elap
       {state.notes.map((n, i) => (
         <Line key={i} segments={[{ text: cut(n, columns), tone: 'dim' }]} color={color} />
       ))}
+      {state.stopping !== null ? <Line segments={[{ text: cut(state.stopping, columns), tone: 'bold' }]} color={color} /> : null}
       {elapsedMs !== undefined ? <Line segments={[{ text: cut(`Total time: ${fmtDuration(elapsedMs)}`, columns), tone: 'bold' }]} color={color} /> : null}
     </Box>
   );

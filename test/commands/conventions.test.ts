@@ -146,7 +146,7 @@ describe('cluster errors and Ctrl-C', () => {
     expect(r.stderr.match(/analyzer \[kuromoji\] has not been configured/g)).toHaveLength(1);
   });
 
-  it('Ctrl-C during apply says "interrupted" (exit 1) and moves no alias', async () => {
+  it('Ctrl-C during apply says "interrupted" (exit 130) and moves no alias', async () => {
     const q = project('sigint', { movies: { docs: 0 } });
     try {
       const out = createWriteStream(path.join(q.dir, 'data/movies.ndjson'));
@@ -157,7 +157,7 @@ describe('cluster errors and Ctrl-C', () => {
       await once(out, 'finish');
       const { code, stderr, sent } = await interruptDuringFill(['apply', '--auto-approve'], { cwd: q.dir, env: q.env });
       expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
-      expect(code).toBe(1);
+      expect(code).toBe(130);
       expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
       expect(stderr).not.toMatch(/esm: apply failed/);
       expect(await aliasTargets(`${q.prefix}movies`)).toEqual([]);

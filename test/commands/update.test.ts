@@ -436,7 +436,7 @@ describe('esm update: failures', () => {
 });
 
 describe('esm update: Ctrl-C', () => {
-  it('stops on SIGINT: exit 1 "interrupted", action aborted, settings restored, alias unmoved', async () => {
+  it('stops on SIGINT: exit 130 "interrupted", action aborted with where it stopped, settings restored, alias unmoved; the same update resumes it', async () => {
     const p = moviesProject([]);
     const total = 300_000;
     const out = createWriteStream(path.join(p.dir, 'data/movies.ndjson'));
@@ -451,9 +451,10 @@ describe('esm update: Ctrl-C', () => {
 
     const { code, stdout, stderr, sent } = await interruptDuringFill(['update', 'movies', '--newer'], { cwd: p.dir, env: p.env });
     expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
-    expect(code).toBe(1);
+    expect(code).toBe(130);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/esm: interrupted: the update of \S+movies-2 stopped after [\d,]+ documents/);
+    expect(stderr).toMatch(/\nesm: stopping… \(SIGINT\)/);
+    expect(stderr).toMatch(/esm: interrupted: filling \S+movies-2 was interrupted at [\d,]+ of 300,000 documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\); nothing was activated, and the next run resumes from there; it is recorded as aborted \(run the same esm update again to finish it\)/);
 
     const [action] = await history(p);
     expect(action).toMatchObject({ action: 'update', instance: `${p.prefix}movies-2`, status: 'aborted' });
@@ -464,7 +465,12 @@ describe('esm update: Ctrl-C', () => {
     expect(settings[`${p.prefix}movies-2`]!.settings!.index!.refresh_interval).toBeUndefined();
     const { body } = await rawClient().indices.getMapping({ index: `${p.prefix}movies-2` }, { meta: true });
     expect((body[`${p.prefix}movies-2`]!.mappings._meta as { esm: { filledAt: string | null } }).esm.filledAt).toBeNull();
-  }, 120_000);
+
+    // The same update again goes on from where the fill stopped, and ends with every document.
+    const again = await ok(p, ['update', 'movies', '--newer']);
+    expect(again.stderr).toContain(`movies: resuming ${p.prefix}movies-2 from ${action!.docsAffected!.toLocaleString('en-US')} / 300,000`);
+    expect(await countDocs(`${p.prefix}movies-2`)).toBe(total);
+  }, 240_000);
 });
 
 describe('esm update: ndjson documents as the file has them', () => {

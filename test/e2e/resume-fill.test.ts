@@ -6,9 +6,7 @@
  * shows a checkpoint; the re-run must send fewer documents than a fill from zero
  * would (the instance's indexing count says how many it indexed).
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import initSqlJs from 'sql.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
@@ -16,8 +14,6 @@ import { aliasTargets, countDocs, esm, OLD } from '../support/apply-fixtures.js'
 import { killAtCheckpoint } from '../support/kill.js';
 import { rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 let project: TempProject | undefined;
 afterEach(async () => {
@@ -115,7 +111,6 @@ async function indexedTotal(index: string): Promise<number> {
 
 describe('a fill killed with SIGKILL resumes from its last checkpoint', () => {
   it.each(kits)('$kind: the re-run goes on from the checkpoint and ends with exactly the source, changes and deletions made meanwhile included', async (kit) => {
-    expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const p = tempProject(`resume${kit.kind}`);
     project = p;
     p.manifest('movies', manifest(kit.source));
@@ -168,5 +163,44 @@ describe('a fill killed with SIGKILL resumes from its last checkpoint', () => {
     expect(indexed).toBeGreaterThanOrEqual(TOTAL - at - 10);
 
     expect((await esm(p, ['plan', '--json'])).json().masters[0].decision).toBe('noop');
+  });
+});
+
+describe('stopping well: SIGINT and SIGTERM', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: says stopping… at once, ends at a safe point (exit %i), records where the fill stopped, and the next plan resumes from there', async (signal, exitCode) => {
+    const p = tempProject('stop');
+    project = p;
+    p.manifest('movies', manifest(kits[0]!.source));
+    await kits[0]!.write(p, movies(TOTAL));
+    const alias = `${p.prefix}movies`;
+    const index = `${alias}-1`;
+
+    const stopped = await killAtCheckpoint(p, ['apply', '--auto-approve', '--batch-size', '500', '--concurrency', '1'], { index, minDocs: 2_000, signal });
+    expect(stopped.code).toBe(exitCode);
+    const lines = stopped.stderr.split('\n');
+    const saidStopping = lines.findIndex((l) => l.startsWith(`esm: stopping… (${signal}): the requests in flight finish and each fill records where it stopped`));
+    expect(saidStopping, stopped.stderr).toBeGreaterThan(-1);
+    // Said before the fill's end was reported.
+    expect(saidStopping).toBeLessThan(lines.findIndex((l) => l.includes('was interrupted at')));
+    expect(stopped.stderr).toMatch(new RegExp(`\\nesm: interrupted: the apply stopped before finishing movies`));
+    expect(await aliasTargets(alias)).toEqual([]);
+
+    const store = await HistoryStore.open(p.statePath, { readOnly: true });
+    const row = store.listActions().find((a) => a.action === 'update' && a.instance === index)!;
+    const stoppedAt = store.view().unfinishedFills?.[index];
+    store.close();
+    expect(row.status).toBe('aborted');
+    expect(stoppedAt?.docs).toBeGreaterThanOrEqual(stopped.sawDocs);
+    const n = stoppedAt!.docs.toLocaleString('en-US');
+    expect(row.error).toMatch(new RegExp(`^filling ${index} was interrupted at ${n} of ${TOTAL.toLocaleString('en-US')} documents \\(\\.\\./data/movies\\.ndjson byte [\\d,]+ \\(line ${n}\\)\\); nothing was activated, and the next run resumes from there$`));
+    expect(row.docsAffected).toBe(stoppedAt!.docs);
+    // Every document up to the checkpoint is there; the lock is released.
+    expect(await countDocs(index)).toBeGreaterThanOrEqual(stoppedAt!.docs);
+
+    const text = (await esm(p, ['plan'])).stdout;
+    expect(text).toContain(`resume fill of ${index} from ${n} / ${TOTAL.toLocaleString('en-US')}`);
   });
 });

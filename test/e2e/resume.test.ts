@@ -110,7 +110,7 @@ describe('a killed apply', () => {
     expect((await esm(p, ['plan', '--json'])).json().masters[0].decision).toBe('noop');
   });
 
-  it('Ctrl-C stops it cleanly: exit 1, the alias stays, the fill is recorded aborted and the lock released', async () => {
+  it('Ctrl-C stops it cleanly: exit 130, the alias stays, the fill is recorded aborted and the lock released', async () => {
     const p = tempProject('resume');
     project = p;
     p.manifest('movies', movieManifest());
@@ -119,7 +119,7 @@ describe('a killed apply', () => {
     const alias = `${p.prefix}movies`;
 
     const stopped = await killDuringFill(p, 'SIGINT');
-    expect(stopped.code).toBe(1);
+    expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/movies: fill \S+ FAILED: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\); nothing was activated, and the next run resumes from there/);
     expect(stopped.stderr).toMatch(/esm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
     expect(await aliasTargets(alias)).toEqual([]);
