@@ -66,8 +66,8 @@ interface Streamed {
   arrivals: number[];
 }
 
-/** Runs the built esm with stdout a pipe, noting when each line arrives. */
-function stream(project: TempProject, args: string[]): Promise<Streamed> {
+/** Runs the built esm with stdout a pipe, noting when each line arrives; `onLine` sees each line (and the process) as it comes. */
+function stream(project: TempProject, args: string[], onLine?: (line: string, child: ReturnType<typeof spawn>) => void): Promise<Streamed> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], { cwd: project.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...project.env } });
@@ -75,8 +75,10 @@ function stream(project: TempProject, args: string[]): Promise<Streamed> {
     let stderr = '';
     const arrivals: number[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const before = stdout.split('\n').length - 1;
       stdout += chunk;
       for (let k = 0; k < chunk.split('\n').length - 1; k++) arrivals.push(Date.now() - t0);
+      if (onLine) for (const line of stdout.split('\n').slice(before, -1)) onLine(line, child);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
@@ -164,6 +166,28 @@ describe('esm apply --events', () => {
     expect(doc).toMatchObject({ ok: false, error: { code: 'runtime', exitCode: 1, message: expect.stringMatching(/^apply failed for movies/) } });
     expect(Object.keys(doc).sort()).toEqual(Object.keys(done).filter((k) => !['event', 'time', 'master', 'step', 'index', 'docs', 'total', 'docsPerSecond', 'message'].includes(k)).sort());
   });
+});
+
+describe('esm apply --events, stopped', () => {
+  it('Ctrl-C (SIGINT) mid-fill ends the stream with a done line carrying the interruption, every line still valid', async () => {
+    p = tempProject('evint');
+    p.manifest('movies', manifest('movies', 'integer'));
+    await writeDocs(path.join(p.dir, 'data', 'movies.ndjson'), 200_000);
+    let sent = false;
+    const r = await stream(p, ['apply', '--auto-approve', '--events'], (line, child) => {
+      if (!sent && JSON.parse(line).event === 'progress') {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(sent, 'the fill reported progress before it ended').toBe(true);
+    expect(r.code).toBe(1);
+    const lines = parseEventLines(r.stdout);
+    const done = lines.at(-1)!;
+    expect(lines.filter((l) => l.event === 'done')).toEqual([done]);
+    expect(done).toMatchObject({ event: 'done', ok: false, error: { code: 'runtime', exitCode: 1, message: expect.stringMatching(/^interrupted: /) } });
+    expect(lines.some((l) => l.event === 'step_done' && l.step === 'activate')).toBe(false);
+  }, 300_000);
 });
 
 describe('esm update --events', () => {
