@@ -169,7 +169,7 @@ describe('esm apply --events', () => {
 });
 
 describe('esm apply --events, stopped', () => {
-  it('Ctrl-C (SIGINT) mid-fill ends the stream with a done line carrying the interruption, every line still valid', async () => {
+  it('Ctrl-C (SIGINT) mid-fill ends the stream with a done line carrying the interruption (exit 130), every line still valid', async () => {
     p = tempProject('evint');
     p.manifest('movies', manifest('movies', 'integer'));
     await writeDocs(path.join(p.dir, 'data', 'movies.ndjson'), 200_000);
@@ -181,11 +181,11 @@ describe('esm apply --events, stopped', () => {
       }
     });
     expect(sent, 'the fill reported progress before it ended').toBe(true);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(130);
     const lines = parseEventLines(r.stdout);
     const done = lines.at(-1)!;
     expect(lines.filter((l) => l.event === 'done')).toEqual([done]);
-    expect(done).toMatchObject({ event: 'done', ok: false, error: { code: 'runtime', exitCode: 1, message: expect.stringMatching(/^interrupted: /) } });
+    expect(done).toMatchObject({ event: 'done', ok: false, error: { code: 'interrupted', exitCode: 130, message: expect.stringMatching(/^interrupted: /) } });
     expect(lines.some((l) => l.event === 'step_done' && l.step === 'activate')).toBe(false);
   }, 300_000);
 });
