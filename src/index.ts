@@ -44,6 +44,7 @@ export { resolveUpdateTargets, planUpdate, runUpdates, type UpdateMode } from '.
 export { activateInstance, rollback, type ActivateResult } from './operations/activate.js';
 export { dropInstances, dropOlder } from './operations/drop.js';
 export { clearInstance } from './operations/clear.js';
+export { pruneMissing, type PruneResult } from './operations/prune.js';
 export { listMasters, listingJson, type Listing } from './operations/list.js';
 export { listHistory } from './operations/history.js';
 export { rebuildState } from './operations/rebuild.js';
@@ -56,6 +57,7 @@ export type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './cluster/typ
 export { HistoryStore } from './history/index.js';
 export type { ActionRecord, ActionName, ActionStatus } from './history/types.js';
 export { openSource } from './sources/index.js';
+export { SortedIds, idsNotIn, type IdCursor } from './operations/id-sets.js';
 export type { Doc, DocumentSource } from './sources/types.js';
 
 // The CLI itself, for embedding

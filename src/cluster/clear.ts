@@ -100,14 +100,22 @@ async function scanAndDelete(conn: Conn, index: string, opts: ClearOptions): Pro
   return { deleted };
 }
 
-/** Delete documents of `index` by id, in bulk requests of `batchSize` (default 1000), then refresh. Returns how many were deleted. */
-export async function deleteDocs(conn: Conn, index: string, ids: readonly string[], opts: { signal?: AbortSignal; batchSize?: number } = {}): Promise<number> {
+export interface DeleteDocsOptions {
+  signal?: AbortSignal;
+  /** Ids per bulk request (default 1000). */
+  batchSize?: number;
+  /** Refresh the index afterwards (default true; a caller deleting batch after batch refreshes once at the end). */
+  refresh?: boolean;
+}
+
+/** Delete documents of `index` by id, in bulk requests of `batchSize`, then refresh. Returns how many were deleted. */
+export async function deleteDocs(conn: Conn, index: string, ids: readonly string[], opts: DeleteDocsOptions = {}): Promise<number> {
   const batchSize = Math.max(1, Math.floor(opts.batchSize ?? 1000));
   let deleted = 0;
   for (let i = 0; i < ids.length; i += batchSize) {
     deleted += await bulkDelete(conn, ids.slice(i, i + batchSize).map((_id) => ({ _index: index, _id })), opts.signal);
   }
-  if (ids.length > 0) await refresh(conn, index);
+  if (ids.length > 0 && (opts.refresh ?? true)) await refresh(conn, index);
   return deleted;
 }
 

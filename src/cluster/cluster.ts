@@ -12,7 +12,7 @@ import { swapAlias, removeAlias } from './aliases.js';
 import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames } from './resolve.js';
 import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
-import { clearIndex, deleteDocs, type ClearOptions } from './clear.js';
+import { clearIndex, deleteDocs, type ClearOptions, type DeleteDocsOptions } from './clear.js';
 import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
 import type { Auth, AwsSigning, EngineChoice, EngineClient, EngineDriver, RequestEvent } from './engine.js';
@@ -108,8 +108,8 @@ export interface Cluster {
   /** The manifest's refresh interval and replicas (or the defaults) back, then a refresh. */
   restoreAfterFill(index: string, desiredSettings: Record<string, unknown>): Promise<void>;
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
-  /** Delete documents by id (missing ones are no error), then refresh; returns how many were deleted. */
-  deleteDocs(index: string, ids: readonly string[], opts?: { signal?: AbortSignal }): Promise<number>;
+  /** Delete documents by id (missing ones are no error), then refresh (unless `refresh: false`); returns how many were deleted. */
+  deleteDocs(index: string, ids: readonly string[], opts?: DeleteDocsOptions): Promise<number>;
   /** Every composable index template (name, patterns, priority, component templates). Read-only. */
   indexTemplates(): Promise<IndexTemplateInfo[]>;
   /** What the index templates matching `name` give an index of that name (`_simulate_index`). Read-only. */

@@ -3,12 +3,15 @@
  * holds whose id the source no longer has are deleted (SPEC §3 "Deletions",
  * id-set comparison): the ids of an ndjson or sqlite source (its documents,
  * less those `deletedField` flags), of a module's `ids` export, or of the index
- * a reindex source reads. Recorded as a `prune` of the instance.
+ * a reindex source reads. Both sides are sorted in bounded memory (runs spilled
+ * to temporary files, id-sets.ts) and compared in one pass, so esm's memory does
+ * not grow with the number of ids (SPEC §13). Recorded as a `prune` of the instance.
  */
 import type { Cluster } from '../cluster/index.js';
 import { RuntimeError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import { flaggedQuery } from './fill.js';
+import { idsNotIn, SortedIds, type SortedIdsOptions } from './id-sets.js';
 import type { Session } from './session.js';
 
 export interface PruneResult {
@@ -26,8 +29,12 @@ export interface PruneOptions {
   onStart?: ((info: { total: number | undefined }) => void) | undefined;
   /** Ids read so far, from the source and the instance. */
   onProgress?: ((p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void) | undefined;
+  /** How the ids are sorted (tests: small runs, to spill on a few ids). */
+  sort?: SortedIdsOptions;
 }
 
+/** Ids deleted per bulk request. */
+const DELETE_BATCH = 1000;
 /** Ids read between two progress reports. */
 const PROGRESS_EVERY = 10_000;
 
@@ -47,21 +54,38 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
       const t0 = Date.now();
       let read = 0;
       const report = () => opts.onProgress?.({ done: read, total, failed: 0, elapsedMs: Date.now() - t0 });
-      const live = new Set<string>();
-      for await (const id of sourceIds(s, cluster, manifest, idField)) {
-        live.add(id);
-        if (++read % PROGRESS_EVERY === 0) report();
+      const source = new SortedIds(opts.sort);
+      const instance = new SortedIds(opts.sort);
+      try {
+        // The source first: what it holds now. Then the instance, as filled and caught up.
+        for await (const id of sourceIds(s, cluster, manifest, idField)) {
+          const spill = source.add(id);
+          if (spill) await spill;
+          if (++read % PROGRESS_EVERY === 0) report();
+        }
+        for await (const hit of cluster.scan(index, { sourceIncludes: [], ...signal })) {
+          const spill = instance.add(hit._id);
+          if (spill) await spill;
+          if (++read % PROGRESS_EVERY === 0) report();
+        }
+        report();
+        let batch: string[] = [];
+        let deleted = 0;
+        const flush = async () => {
+          deleted += await cluster.deleteDocs(index, batch, { ...signal, refresh: false });
+          batch = [];
+        };
+        await idsNotIn(await instance.cursor(), await source.cursor(), (id) => {
+          batch.push(id);
+          return batch.length >= DELETE_BATCH ? flush() : undefined;
+        });
+        if (batch.length > 0) await flush();
+        if (deleted > 0) await cluster.refresh(index);
+        return { index, deleted, sourceIds: source.size, instanceIds: instance.size };
+      } finally {
+        source.dispose();
+        instance.dispose();
       }
-      const extra: string[] = [];
-      let instanceIds = 0;
-      for await (const hit of cluster.scan(index, { sourceIncludes: [], ...signal })) {
-        instanceIds++;
-        if (!live.has(hit._id)) extra.push(hit._id);
-        if (++read % PROGRESS_EVERY === 0) report();
-      }
-      report();
-      const deleted = await cluster.deleteDocs(index, extra, signal);
-      return { index, deleted, sourceIds: live.size, instanceIds };
     },
     (r) => r.deleted,
   );
