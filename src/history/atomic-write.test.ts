@@ -1,21 +1,9 @@
 import * as fs from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileAtomic, type AtomicIo } from './atomic-write.js';
-import { tempDir } from '../../test/support/history-files.js';
-
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
-
-async function aDir(): Promise<string> {
-  const t = await tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+import { scratchDir } from '../../test/support/scratch.js';
 
 /** The real file system, except that `fail` throws once `when` says so. */
 function failing(fail: 'writeSync' | 'fsyncSync' | 'renameSync'): AtomicIo {
@@ -34,7 +22,7 @@ function failing(fail: 'writeSync' | 'fsyncSync' | 'renameSync'): AtomicIo {
 
 describe('writeFileAtomic', () => {
   it('creates missing directories and leaves only the target', async () => {
-    const dir = await aDir();
+    const dir = scratchDir('atomic');
     const file = path.join(dir, 'a', 'b', 'state.sqlite');
     writeFileAtomic(file, Buffer.from('one'));
     writeFileAtomic(file, Buffer.from('two'));
@@ -43,7 +31,7 @@ describe('writeFileAtomic', () => {
   });
 
   it.each(['writeSync', 'fsyncSync', 'renameSync'] as const)('keeps the old file and removes the temporary one when %s fails', async (step) => {
-    const dir = await aDir();
+    const dir = scratchDir('atomic');
     const file = path.join(dir, 'state.sqlite');
     await writeFile(file, 'old content');
     expect(() => writeFileAtomic(file, Buffer.alloc(10_000, 1), failing(step))).toThrow(`${step} failed`);

@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { MIGRATIONS, migrate, type Migration } from './migrations.js';
 import { loadSqlJs } from './sql-js.js';
 import { HistoryStore } from './store.js';
-import { query, tempDir } from '../../test/support/history-files.js';
-
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
+import { aStateFile, query } from '../../test/support/history-files.js';
 
 /** The next schema version as a future esm could add it: a column and a backfill. */
 const NEXT = MIGRATIONS.length + 1;
@@ -23,8 +17,7 @@ const next: Migration = {
 };
 
 async function aCurrentFile(): Promise<{ file: string; id: number }> {
-  const t = await tempDir();
-  cleanups.push(t.cleanup);
+  const t = aStateFile();
   const store = await HistoryStore.open(t.file);
   store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-1' });
   const id = store.startAction({ action: 'create', master: 'movies' });

@@ -5,22 +5,12 @@
  * what esm must respect.
  */
 import { chmodSync, chownSync, readFileSync, statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { HistoryStore } from './store.js';
-import { tempDir } from '../../test/support/history-files.js';
+import { aStateFile } from '../../test/support/history-files.js';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
-async function aStateFile(): Promise<string> {
-  const t = await tempDir();
-  cleanups.push(t.cleanup);
-  return t.file;
-}
 
 async function aWrittenStore(file: string): Promise<void> {
   const store = await HistoryStore.open(file);
@@ -32,7 +22,7 @@ const isRoot = process.getuid?.() === 0;
 
 describe('the state file keeps its mode and owner (issue 13.4)', () => {
   it('a 0600 file stays 0600 after a write', async () => {
-    const file = await aStateFile();
+    const file = aStateFile().file;
     await aWrittenStore(file);
     chmodSync(file, 0o600);
     const store = await HistoryStore.open(file);
@@ -43,7 +33,7 @@ describe('the state file keeps its mode and owner (issue 13.4)', () => {
   });
 
   it('writeFileAtomic keeps an existing file\'s mode (0640), whatever the umask', async () => {
-    const file = await aStateFile();
+    const file = aStateFile().file;
     writeFileAtomic(file, Buffer.from('one'));
     chmodSync(file, 0o640);
     const old = process.umask(0o077);
@@ -57,7 +47,7 @@ describe('the state file keeps its mode and owner (issue 13.4)', () => {
   });
 
   it.runIf(isRoot)('root rewriting another user\'s file keeps that user as its owner (nobody, 65534)', async () => {
-    const file = await aStateFile();
+    const file = aStateFile().file;
     await aWrittenStore(file);
     chownSync(file, 65534, 65534);
     const store = await HistoryStore.open(file);
@@ -68,7 +58,7 @@ describe('the state file keeps its mode and owner (issue 13.4)', () => {
   });
 
   it('refuses a read-only (0444) file before any change, leaving its bytes as they were', async () => {
-    const file = await aStateFile();
+    const file = aStateFile().file;
     await aWrittenStore(file);
     chmodSync(file, 0o444);
     const before = readFileSync(file);

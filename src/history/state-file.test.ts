@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
-import { foreignDatabase, rewrite, tempDir } from '../../test/support/history-files.js';
-
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
+import { aStateFile, foreignDatabase, rewrite } from '../../test/support/history-files.js';
 
 /** A state file holding `bytes`. */
 async function aFile(bytes: Uint8Array | ((file: string) => Promise<void>)): Promise<string> {
-  const t = await tempDir();
-  cleanups.push(t.cleanup);
+  const t = aStateFile();
   await mkdir(path.dirname(t.file), { recursive: true });
   if (typeof bytes === 'function') await bytes(t.file);
   else await writeFile(t.file, bytes);

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { emptyHistoryView, stateHashOf } from './state-hash.js';
 import { MIGRATIONS } from './migrations.js';
 import { HistoryStore } from './store.js';
-import { query, rewrite, tempDir } from '../../test/support/history-files.js';
+import { aStateFile, query, rewrite } from '../../test/support/history-files.js';
 import type { ActionRecord, InstanceInput } from './types.js';
 
 const T0 = new Date('2025-06-01T12:00:00.000Z');
@@ -36,17 +36,6 @@ function anInstance(o: Partial<InstanceInput> & { master: string; number: number
   };
 }
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.map((c) => c()));
-  cleanups = [];
-});
-async function aStateFile(): Promise<{ dir: string; file: string }> {
-  const t = await tempDir();
-  cleanups.push(t.cleanup);
-  return t;
-}
-
 /** Waits until `child` has exited. */
 function exited(child: ReturnType<typeof spawn>): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
@@ -54,7 +43,7 @@ function exited(child: ReturnType<typeof spawn>): Promise<void> {
 
 describe('HistoryStore', () => {
   it('keeps masters, instances and actions across a reopen', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const time = setClock();
     const store = await HistoryStore.open(file, { now: time.now });
     expect(store.exists).toBe(false);
@@ -97,7 +86,7 @@ describe('HistoryStore', () => {
   });
 
   it('lists actions newest first, filtered by master and limited', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const store = await HistoryStore.open(file, { now: clock() });
     const ids = ['movies', 'books', 'movies', 'books', 'movies'].map((master) => store.startAction({ action: 'update', master }));
     expect(store.listActions().map((a) => a.id)).toEqual([...ids].reverse());
@@ -108,7 +97,7 @@ describe('HistoryStore', () => {
   });
 
   it('queues actions, then runs and ends them with their outcome', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const time = setClock();
     const store = await HistoryStore.open(file, { now: time.now });
     const id = store.queueAction({ action: 'activate', master: 'movies' });
@@ -124,7 +113,7 @@ describe('HistoryStore', () => {
   });
 
   it('stores argv with secrets masked even when the caller forgot', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const store = await HistoryStore.open(file);
     const id = store.startAction({
       action: 'update',
@@ -136,7 +125,7 @@ describe('HistoryStore', () => {
   });
 
   it("measures each master's fill rate from its last completed full update that moved documents", async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const time = setClock();
     const store = await HistoryStore.open(file, { now: time.now });
     const run = (action: 'update' | 'partial_update', master: string, from: string, to: string, outcome: { status: 'complete' | 'failed'; docsAffected: number }) => {
@@ -154,7 +143,7 @@ describe('HistoryStore', () => {
   });
 
   it("reads each master's active instance's last completed full fill: its instance, documents and end, without touching the state hash", async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const time = setClock();
     const store = await HistoryStore.open(file, { now: time.now });
     const run = (action: 'update' | 'partial_update', master: string, instance: string, to: string, outcome: { status: 'complete' | 'failed'; docsAffected?: number }) => {
@@ -188,7 +177,7 @@ describe('HistoryStore', () => {
 
   describe('a missing state file', () => {
     it('is an empty store that read-only commands never create', async () => {
-      const { dir, file } = await aStateFile();
+      const { dir, file } = aStateFile();
       const store = await HistoryStore.open(file, { readOnly: true });
       expect(store.exists).toBe(false);
       expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {} });
@@ -198,14 +187,14 @@ describe('HistoryStore', () => {
     });
 
     it('reads the same as the view a plan uses without opening it: a plan made then is not stale once opened', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file);
       expect(emptyHistoryView()).toEqual(store.view());
       expect(stateHashOf(emptyHistoryView())).toBe(store.stateHash());
     });
 
     it('is created, with its directories, by the first write only', async () => {
-      const { dir, file } = await aStateFile();
+      const { dir, file } = aStateFile();
       const store = await HistoryStore.open(file);
       expect(store.setActive('movies', 'movies-1')).toBe(false);
       expect(store.markDropped('movies-1', T0)).toBe(false);
@@ -221,7 +210,7 @@ describe('HistoryStore', () => {
 
   describe('view', () => {
     it('counts dropped instances in maxNumber and clears the alias of a dropped active instance', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       store.upsertMaster({ name: 'movies', alias: 'qa_movies', activeInstance: 'qa_movies-3' });
       for (const n of [1, 2, 3]) store.upsertInstance(anInstance({ master: 'movies', number: n, name: `qa_movies-${n}` }));
@@ -237,7 +226,7 @@ describe('HistoryStore', () => {
     });
 
     it('counts numbers per prefix and master, and not those of a create that failed or was aborted', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       store.upsertInstance(anInstance({ master: 'movies', number: 2, name: 'qa_movies-2' }));
       for (const [instance, status] of [['qa_movies-3', 'complete'], ['qa_movies-4', 'failed'], ['qa_movies-5', 'aborted'], ['movies-7', 'failed']] as const) {
@@ -248,7 +237,7 @@ describe('HistoryStore', () => {
     });
 
     it('keeps the recorded active instance when upsertMaster leaves it out', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file);
       store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-1' });
       store.upsertMaster({ name: 'movies', alias: 'movies' });
@@ -259,7 +248,7 @@ describe('HistoryStore', () => {
   });
 
   it('replaceAll swaps masters and instances, keeps the journal, and never forgets a used number', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const store = await HistoryStore.open(file, { now: clock() });
     store.upsertMaster({ name: 'movies', alias: 'movies', activeInstance: 'movies-5' });
     store.upsertMaster({ name: 'gone', alias: 'gone' });
@@ -280,7 +269,7 @@ describe('HistoryStore', () => {
   });
 
   it('stateHash follows masters and instances, not the journal', async () => {
-    const { file } = await aStateFile();
+    const { file } = aStateFile();
     const empty = (await HistoryStore.open(file, { readOnly: true })).stateHash();
     const store = await HistoryStore.open(file, { now: clock() });
     expect(store.stateHash()).toMatch(/^[0-9a-f]{64}$/);
@@ -309,7 +298,7 @@ describe('HistoryStore', () => {
     }
 
     it('marks in_progress and queued actions of a dead process aborted on the next open', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const running = store.startAction({ action: 'update', master: 'movies' });
       const queued = store.queueAction({ action: 'activate', master: 'movies' });
@@ -338,7 +327,7 @@ describe('HistoryStore', () => {
     });
 
     it('leaves actions of a live process, or of another host, in progress', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file);
       const mine = store.startAction({ action: 'update', master: 'movies' });
       const elsewhere = store.startAction({ action: 'update', master: 'books' });
@@ -364,7 +353,7 @@ describe('HistoryStore', () => {
     const at = (n: number) => ({ docs: n, total: 1000, startedAt: '2025-06-01T12:00:00.000Z', at: `2025-06-01T12:0${n / 100}:00.000Z`, position: { kind: 'key', field: 'id', last: n } });
 
     it('keeps the newest checkpoint of a fill that stopped, with its documents, across a reopen', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
       store.saveCheckpoint(id, at(100));
@@ -377,7 +366,7 @@ describe('HistoryStore', () => {
     });
 
     it('forgets it once a later fill of the instance completes, or the instance is cleared', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const stopped = (instance: string) => {
         const id = store.startAction({ action: 'update', master: 'movies', instance });
@@ -395,7 +384,7 @@ describe('HistoryStore', () => {
     });
 
     it('a later attempt that stopped before its first checkpoint leaves the earlier checkpoint in force', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const first = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
       store.saveCheckpoint(first, at(400));
@@ -406,7 +395,7 @@ describe('HistoryStore', () => {
     });
 
     it('a completed resumed fill measures its rate on the documents it moved itself', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const time = setClock();
       const store = await HistoryStore.open(file, { now: time.now });
       time.set('2025-06-01T12:00:00.000Z');
@@ -419,7 +408,7 @@ describe('HistoryStore', () => {
     });
 
     it('ignores a checkpoint it cannot read', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
       store.finishAction(id, { status: 'aborted' });
@@ -432,7 +421,7 @@ describe('HistoryStore', () => {
 
   describe('a failed write', () => {
     it('leaves the file and the store as they were, and no temporary file', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file);
       store.upsertMaster({ name: 'movies', alias: 'movies' });
       const bytes = await readFile(file);
@@ -451,7 +440,7 @@ describe('HistoryStore', () => {
     });
 
     it('refuses to overwrite a file that was replaced by something else since it was opened', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file);
       store.upsertMaster({ name: 'movies', alias: 'movies' });
       const foreign = Buffer.from('not a database at all, but someone cares about it\n');

@@ -1,13 +1,14 @@
-/** Helpers for the history tests: temp dirs and raw access to a state file. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+/** Helpers for the history tests: where a state file goes, and raw access to one. */
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SqlValue } from 'sql.js';
 import { loadSqlJs } from '../../src/history/sql-js.js';
+import { scratchDir } from './scratch.js';
 
-export async function tempDir(): Promise<{ dir: string; file: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'esm-history-'));
-  return { dir, file: path.join(dir, '.esm', 'state.sqlite'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+/** A scratch directory (removed when the test is done) and where esm puts a state file in it, `.esm/state.sqlite` (not created). */
+export function aStateFile(): { dir: string; file: string } {
+  const dir = scratchDir('history');
+  return { dir, file: path.join(dir, '.esm', 'state.sqlite') };
 }
 
 /** Runs SQL on a state file behind the store's back and writes it back. */
