@@ -1,9 +1,8 @@
 // Proves the test run talks to a real Elasticsearch node: index, bulk, count, alias swap, delete.
-import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, rawOpenSearchClient, testEngine, testPrefix } from './support/es.js';
+import { describe, expect, it } from 'vitest';
+import { esUrl, isOpenSearch, rawClient, rawOpenSearchClient, scratchPrefix, testEngine } from './support/es.js';
 
-const prefix = testPrefix('smoke');
-afterAll(() => cleanupPrefix(prefix));
+const prefix = scratchPrefix('smoke');
 
 describe('real search node', () => {
   it('reports its version and cluster name', async () => {

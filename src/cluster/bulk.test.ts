@@ -1,30 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { esUrl, isOpenSearch, rawClient, scratchPrefix, testCluster, testEngine } from '../../test/support/es.js';
 import { startFaultProxy } from '../../test/support/fault-proxy.js';
+import { whenDone } from '../../test/support/scratch.js';
 import { ClusterError } from '../errors.js';
 import type { Doc } from '../sources/types.js';
 import type { BulkProgress } from './bulk.js';
-import { connect, type Cluster } from './cluster.js';
+import type { Cluster } from './cluster.js';
 
-const prefix = testPrefix('bulk');
+const prefix = scratchPrefix('bulk');
 let n = 0;
 const indexName = () => `${prefix}${++n}`;
 const es = () => rawClient();
-const opened: Cluster[] = [];
 /** The port under test, at the node or at a proxy in front of it (the engine forced: a proxy may fail the probe too). */
-function clusterAt(url: string): Cluster {
-  const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
-  opened.push(c);
-  return c;
-}
+const clusterAt = (url: string): Cluster => testCluster({ url, forceEngine: true });
 const c = clusterAt(esUrl());
-
-afterAll(async () => {
-  await Promise.all(opened.map((x) => x.close()));
-  await cleanupPrefix(prefix);
-});
 
 async function* movies(count: number, make: (i: number) => Doc = (i) => ({ id: i, title: `movie ${i}`, year: 1900 + (i % 120) })): AsyncGenerator<Doc> {
   for (let i = 0; i < count; i++) yield make(i);
@@ -46,7 +37,8 @@ async function strictIndex(index: string): Promise<void> {
 /**
  * Fault injection a real node cannot produce on demand: a proxy in front of
  * Elasticsearch that can answer whole _bulk requests with a status, or reject
- * single items with 429 (those items never reach Elasticsearch).
+ * single items with 429 (those items never reach Elasticsearch). It and its client
+ * close when the test is done.
  */
 interface BulkFaultPlan {
   /** Answer this many _bulk requests with `status` before forwarding. */
@@ -58,7 +50,6 @@ interface BulkFaultProxy {
   client: Cluster;
   bulkRequests: number;
   bulkBodies: string[];
-  close(): Promise<void>;
 }
 async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
   const target = new URL(esUrl());
@@ -133,18 +124,20 @@ async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = clusterAt(`http://127.0.0.1:${port}`);
+  whenDone(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return {
-    client,
+    client: clusterAt(`http://127.0.0.1:${port}`),
     get bulkRequests() {
       return state.bulkRequests;
     },
     get bulkBodies() {
       return state.bulkBodies;
-    },
-    async close() {
-      await client.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
@@ -208,16 +201,12 @@ describe('bulkWrite', () => {
 
   it('splits batches by bytes as well as by count', async () => {
     const proxy = await bulkFaultProxy({});
-    try {
-      const index = indexName();
-      const big = 'x'.repeat(1000);
-      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100, (i) => ({ id: i, text: big })), batchBytes: 10_000 });
-      expect(result.indexed).toBe(100);
-      expect(proxy.bulkRequests).toBeGreaterThanOrEqual(10);
-      for (const body of proxy.bulkBodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(10_000);
-    } finally {
-      await proxy.close();
-    }
+    const index = indexName();
+    const big = 'x'.repeat(1000);
+    const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100, (i) => ({ id: i, text: big })), batchBytes: 10_000 });
+    expect(result.indexed).toBe(100);
+    expect(proxy.bulkRequests).toBeGreaterThanOrEqual(10);
+    for (const body of proxy.bulkBodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(10_000);
   });
 
   it('checkpoints the unbroken run of written batches from the start: every document up to the position is in the index', async () => {
@@ -354,82 +343,59 @@ describe('bulkWrite', () => {
 
   it('re-sends items rejected with 429 alone, with backoff, until they pass', async () => {
     const proxy = await bulkFaultProxy({ rejectItem: (id) => (Number(id) % 10 === 3 ? 2 : 0) });
-    try {
-      const index = indexName();
-      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(500), batchSize: 100, retryDelayMs: 5 });
-      expect(result).toEqual({ indexed: 500, failed: 0, errors: [], aborted: false });
-      expect(await docCount(index)).toBe(500);
-      // 5 batches, then for each two rounds of re-sending only the rejected items.
-      expect(proxy.bulkRequests).toBe(15);
-      const retryBody = proxy.bulkBodies[proxy.bulkBodies.length - 1]!;
-      expect(retryBody.split('\n').filter((l) => l.startsWith('{"index"')).every((l) => /"_id":"\d*3"/.test(l))).toBe(true);
-    } finally {
-      await proxy.close();
-    }
+    const index = indexName();
+    const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(500), batchSize: 100, retryDelayMs: 5 });
+    expect(result).toEqual({ indexed: 500, failed: 0, errors: [], aborted: false });
+    expect(await docCount(index)).toBe(500);
+    // 5 batches, then for each two rounds of re-sending only the rejected items.
+    expect(proxy.bulkRequests).toBe(15);
+    const retryBody = proxy.bulkBodies[proxy.bulkBodies.length - 1]!;
+    expect(retryBody.split('\n').filter((l) => l.startsWith('{"index"')).every((l) => /"_id":"\d*3"/.test(l))).toBe(true);
   });
 
   it('counts items still rejected after the last retry as failed', async () => {
     const proxy = await bulkFaultProxy({ rejectItem: (id) => (id === '42' ? 100 : 0) });
-    try {
-      const index = indexName();
-      const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100), maxRetries: 2, retryDelayMs: 1 });
-      expect(result.indexed).toBe(99);
-      expect(result.failed).toBe(1);
-      expect(result.errors).toEqual([{ id: '42', status: 429, type: 'es_rejected_execution_exception', reason: expect.stringMatching(/rejected execution/) }]);
-    } finally {
-      await proxy.close();
-    }
+    const index = indexName();
+    const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(100), maxRetries: 2, retryDelayMs: 1 });
+    expect(result.indexed).toBe(99);
+    expect(result.failed).toBe(1);
+    expect(result.errors).toEqual([{ id: '42', status: 429, type: 'es_rejected_execution_exception', reason: expect.stringMatching(/rejected execution/) }]);
   });
 
   it('retries a whole request answered 429 or 503, or a dropped connection, then succeeds', async () => {
     for (const plan of [{ failFirst: 3, status: 429 as const }, { failFirst: 3, status: 503 as const }, { dropFirst: 2 }]) {
       const proxy = await startFaultProxy(esUrl(), plan);
       const client = clusterAt(proxy.url);
-      try {
-        const index = indexName();
-        const result = await client.bulkWrite({ index, idField: 'id', docs: movies(1000), batchSize: 500, retryDelayMs: 1 });
-        expect(result.indexed).toBe(1000);
-        expect(await docCount(index)).toBe(1000);
-      } finally {
-        await client.close();
-        await proxy.close();
-      }
+      const index = indexName();
+      const result = await client.bulkWrite({ index, idField: 'id', docs: movies(1000), batchSize: 500, retryDelayMs: 1 });
+      expect(result.indexed).toBe(1000);
+      expect(await docCount(index)).toBe(1000);
     }
   });
 
   it('throws a ClusterError when the cluster keeps failing, or refuses the request', async () => {
     const proxy = await startFaultProxy(esUrl(), { failFirst: Infinity, status: 503 });
     const client = clusterAt(proxy.url);
-    try {
-      const err = await client.bulkWrite({ index: `${prefix}busy`, docs: movies(10), maxRetries: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ClusterError);
-      expect((err as ClusterError).message).toMatch(
-        new RegExp(
-          `^gave up on writing documents to ${prefix}busy after 3 attempts over \\d+ms: ` +
-            `${testEngine().name} at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
-        ),
-      );
-      expect(proxy.requests).toBe(3);
-    } finally {
-      await client.close();
-      await proxy.close();
-    }
+    const err = await client.bulkWrite({ index: `${prefix}busy`, docs: movies(10), maxRetries: 2, retryDelayMs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect((err as ClusterError).message).toMatch(
+      new RegExp(
+        `^gave up on writing documents to ${prefix}busy after 3 attempts over \\d+ms: ` +
+          `${testEngine().name} at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
+      ),
+    );
+    expect(proxy.requests).toBe(3);
     const dead = clusterAt('http://127.0.0.1:1');
     const down = await dead.bulkWrite({ index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ClusterError);
     expect((down as Error).message).toMatch(
       new RegExp(`^gave up on writing documents to \\S+ after 2 attempts over \\d+ms: cannot reach ${testEngine().name} at http://127\\.0\\.0\\.1:1 \\(connection refused\\)$`),
     );
-    await dead.close();
     const refusing = await bulkFaultProxy({ failRequests: { count: 100, status: 400 } });
-    try {
-      const refused = await refusing.client.bulkWrite({ index: indexName(), docs: movies(10) }).catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(ClusterError);
-      expect((refused as ClusterError).details).toMatchObject({ status: 400, type: 'injected' });
-      expect(refusing.bulkRequests).toBe(1);
-    } finally {
-      await refusing.close();
-    }
+    const refused = await refusing.client.bulkWrite({ index: indexName(), docs: movies(10) }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ClusterError);
+    expect((refused as ClusterError).details).toMatchObject({ status: 400, type: 'injected' });
+    expect(refusing.bulkRequests).toBe(1);
   });
 
   it('treats a source that throws because the signal aborted as an abort', async () => {

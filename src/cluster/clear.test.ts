@@ -3,26 +3,19 @@
  * reindex module (OpenSearch), scan + bulk delete where it has none (Elasticsearch's
  * integ-test distribution). Each test asserts the path this node takes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esUrl, testPrefix } from '../../test/support/es.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchPrefix, testCluster } from '../../test/support/es.js';
 import { chooseClearPath, type ClearProgress } from './clear.js';
-import { connect } from './cluster.js';
 import type { InstanceMeta } from './types.js';
 
-const prefix = testPrefix('clear');
+const prefix = scratchPrefix('clear');
 const sent: string[] = [];
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: (e) => sent.push(`${e.method} ${e.path}`) });
+const c = testCluster({ onRequest: (e) => sent.push(`${e.method} ${e.path}`) });
 const meta = (instance: number): InstanceMeta => ({ master: 'movies', instance, fingerprint: 'sha256:test', createdAt: '2024-05-01T10:00:00.000Z', commit: null });
 let deleteByQuery = false;
 
 beforeAll(async () => {
   deleteByQuery = (await c.capabilities()).deleteByQuery;
-});
-
-afterAll(async () => {
-  const snap = await c.snapshot(prefix);
-  await c.deleteIndices(snap.indices.map((i) => i.name), { ignoreMissing: true });
-  await c.close();
 });
 
 describe('clear', () => {

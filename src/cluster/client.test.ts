@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { esUrl } from '../../test/support/es.js';
+import { esUrl, testCluster } from '../../test/support/es.js';
 import { InvalidInputError } from '../errors.js';
 import { connect } from './cluster.js';
 import { readNodeFacts } from './info.js';
@@ -12,7 +12,7 @@ describe('connect', () => {
 
   it('reports every HTTP request, and finds the engine and reads cluster name and version once per connection', async () => {
     const seen: string[] = [];
-    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: (e) => seen.push(`${e.method} ${e.path}`) });
+    const c = testCluster({ onRequest: (e) => seen.push(`${e.method} ${e.path}`) });
     const first = await c.info();
     expect(first.version).toMatch(/^\d+\.\d+\.\d+/);
     // The engine probe (GET /) comes first, before anything else is sent.
@@ -21,7 +21,6 @@ describe('connect', () => {
     expect(await c.info()).toEqual(first);
     await c.capabilities();
     expect(seen).toHaveLength(3);
-    await c.close();
   });
 
   it("reads the data nodes' write threads (what the default bulk concurrency is made from) as the node reports them", async () => {
@@ -30,11 +29,6 @@ describe('connect', () => {
     };
     const threads = Object.values(pool.nodes).reduce((n, x) => n + x.thread_pool.write.size, 0);
     expect(threads).toBeGreaterThan(0);
-    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-    try {
-      expect((await c.nodeFacts()).writeThreads).toBe(threads);
-    } finally {
-      await c.close();
-    }
+    expect((await testCluster().nodeFacts()).writeThreads).toBe(threads);
   });
 });

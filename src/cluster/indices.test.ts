@@ -1,13 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient, scratchPrefix, testCluster } from '../../test/support/es.js';
 import { ClusterError, RefusedError } from '../errors.js';
-import { connect } from './cluster.js';
 import type { InstanceMeta } from './types.js';
 
-const prefix = testPrefix('indices');
+const prefix = scratchPrefix('indices');
 const oneShard = { number_of_shards: 1, number_of_replicas: 0 };
 const requests: string[] = [];
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: (e) => requests.push(`${e.method} ${e.path}`) });
+const c = testCluster({ onRequest: (e) => requests.push(`${e.method} ${e.path}`) });
 const es = () => rawClient();
 let n = 0;
 const name = (label = 'ix') => `${prefix}${label}-${++n}`;
@@ -26,11 +25,6 @@ async function holders(alias: string): Promise<string[]> {
     .filter((k) => k !== 'error' && k !== 'status')
     .sort();
 }
-
-afterAll(async () => {
-  await c.close();
-  await cleanupPrefix(prefix);
-});
 
 describe('indices', () => {
   it('creates an index with its spec and _meta.esm, and reads it back', async () => {

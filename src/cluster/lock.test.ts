@@ -1,26 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { esUrl, rawClient, testPrefix } from '../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient, testCluster, testPrefix } from '../../test/support/es.js';
+import { whenDone } from '../../test/support/scratch.js';
 import { RefusedError } from '../errors.js';
-import { connect } from './cluster.js';
 import { LOCK_INDEX, lockId, type Lock, type LockDoc } from './lock.js';
 
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-const held: Lock[] = [];
-const prefixes: string[] = [];
+const c = testCluster();
 const who = { holder: 'alice@ci', command: 'esm apply --auto-approve' };
 const TTL = 60_000;
 
 function aPrefix(): string {
   const p = testPrefix('lock');
-  prefixes.push(p);
+  whenDone(() => rawClient().delete({ index: LOCK_INDEX, id: lockId(p) }, { ignore: [404] }));
   return p;
 }
 
 async function acquire(prefix: string, opts: Partial<Parameters<typeof c.acquireLock>[2]> = {}, holder = who): Promise<Lock> {
   const lock = await c.acquireLock(prefix, holder, { ttlMs: TTL, ...opts });
-  held.push(lock);
+  whenDone(() => lock.release().catch(() => undefined));
   return lock;
 }
 
@@ -35,14 +33,6 @@ function deadPid(): number {
   return r.pid!;
 }
 
-afterEach(async () => {
-  await Promise.all(held.splice(0).map((l) => l.release().catch(() => undefined)));
-});
-
-afterAll(async () => {
-  await Promise.all(prefixes.map((p) => rawClient().delete({ index: LOCK_INDEX, id: lockId(p) }, { ignore: [404] })));
-  await c.close();
-});
 
 describe('apply lock', () => {
   it('writes the holder into a hidden esm-locks index', async () => {

@@ -4,15 +4,14 @@
  * where it has none (Elasticsearch's integ-test distribution) each test asserts the
  * client-side fallback instead, so no test passes without checking something.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esUrl, testPrefix } from '../../test/support/es.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchPrefix, testCluster } from '../../test/support/es.js';
 import { RuntimeError } from '../errors.js';
-import { connect } from './cluster.js';
 import type { InstanceMeta } from './types.js';
 import type { ReindexProgress } from './reindex.js';
 
-const prefix = testPrefix('reindex');
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+const prefix = scratchPrefix('reindex');
+const c = testCluster();
 const source = `${prefix}movies-1`;
 const DOCS = 2500;
 let n = 1;
@@ -51,12 +50,6 @@ beforeAll(async () => {
   const res = await c.bulkWrite({ index: source, docs: docs(), idField: 'id' });
   expect(res.indexed).toBe(DOCS);
   await c.refresh(source);
-});
-
-afterAll(async () => {
-  const snap = await c.snapshot(prefix);
-  await c.deleteIndices(snap.indices.map((i) => i.name), { ignoreMissing: true });
-  await c.close();
 });
 
 describe('reindex', () => {

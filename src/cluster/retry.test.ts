@@ -1,30 +1,22 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { esUrl, isOpenSearch, testEngine } from '../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { esUrl, testCluster, testEngine } from '../../test/support/es.js';
 import { startFaultProxy, type FaultProxy } from '../../test/support/fault-proxy.js';
 import type { Auth } from './engine.js';
 import { ClusterError } from '../errors.js';
-import { connect, type Cluster } from './cluster.js';
+import type { Cluster } from './cluster.js';
 import { backoffDelay, failureError, retryPolicy, withRetry } from './retry.js';
 
 const fast = { tries: 5, baseMs: 5, maxMs: 20 };
-const opened: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((x) => x.close()));
-});
 
 /** The engine is forced: these tests count the requests a proxy sees, and the engine probe would be one more. */
 function clusterAt(url: string, auth: Auth = { kind: 'none' }, counter?: { n: number }): Cluster {
-  const c = connect({ url, auth, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' }, { retry: fast, onRequest: counter ? () => counter.n++ : undefined });
-  opened.push(c);
-  return c;
+  return testCluster({ url, auth, forceEngine: true, retry: fast, onRequest: counter ? () => counter.n++ : undefined });
 }
 
-async function proxy(plan: Parameters<typeof startFaultProxy>[1]): Promise<FaultProxy> {
-  const p = await startFaultProxy(esUrl(), plan);
-  opened.push(p);
-  return p;
+function proxy(plan: Parameters<typeof startFaultProxy>[1]): Promise<FaultProxy> {
+  return startFaultProxy(esUrl(), plan);
 }
 
 /** A port nothing listens on. */
@@ -141,8 +133,7 @@ describe('retries against a faulty cluster', () => {
 
   it('says "cannot reach the cluster" when nothing listens and the engine is not known yet', async () => {
     const port = await closedPort();
-    const c = connect({ url: `http://127.0.0.1:${port}`, auth: { kind: 'none' }, caCert: null }, { retry: fast });
-    opened.push(c);
+    const c = testCluster({ url: `http://127.0.0.1:${port}`, retry: fast });
     const e = await failure(c.info());
     expect(e.message).toMatch(
       new RegExp(`^gave up on finding out which engine answers \\(GET /\\) after 5 attempts over \\d+ms: cannot reach the cluster at http://127\\.0\\.0\\.1:${port} \\(connection refused\\)$`),
@@ -167,8 +158,7 @@ describe('retries against a faulty cluster', () => {
 
   it('stops retrying at once when aborted, with the abort reason', async () => {
     const p = await proxy({ failFirst: Infinity, status: 503 });
-    const c = connect({ url: p.url, auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' }, { retry: { tries: 5, baseMs: 400, maxMs: 400 } });
-    opened.push(c);
+    const c = testCluster({ url: p.url, forceEngine: true, retry: { tries: 5, baseMs: 400, maxMs: 400 } });
     const ctl = new AbortController();
     setTimeout(() => ctl.abort(new Error('interrupted')), 100);
     const started = Date.now();

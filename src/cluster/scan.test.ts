@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
-import { connect } from './cluster.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rawClient, scratchPrefix, testCluster } from '../../test/support/es.js';
 import type { ScanHit } from './scan.js';
 
-const prefix = testPrefix('scan');
+const prefix = scratchPrefix('scan');
 const index = `${prefix}movies-1`;
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+const c = testCluster();
 const TOTAL = 2500;
 
 async function openContexts(): Promise<number> {
@@ -24,11 +23,6 @@ beforeAll(async () => {
   await es.indices.create({ index, settings: { number_of_shards: 2, number_of_replicas: 0 } });
   const operations = Array.from({ length: TOTAL }, (_, i) => [{ index: { _index: index, _id: `m${i}` } }, { n: i, title: `movie ${i}`, even: i % 2 === 0 }]).flat();
   await es.bulk({ operations, refresh: true });
-});
-
-afterAll(async () => {
-  await c.close();
-  await cleanupPrefix(prefix);
 });
 
 describe('scan', () => {

@@ -4,13 +4,12 @@
  * spec the engine refuses comes back with the engine's reasons; nothing is written.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
+import { isOpenSearch, rawClient, scratchPrefix, testCluster, testEngine } from '../../test/support/es.js';
 import { fingerprint } from '../fingerprint/index.js';
-import { connect } from './cluster.js';
 import type { SpecBody } from './compose.js';
 
-const prefix = testPrefix('simulate');
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+const prefix = scratchPrefix('simulate');
+const c = testCluster();
 const es = () => rawClient();
 const templates: string[] = [];
 const components: string[] = [];
@@ -18,8 +17,6 @@ const components: string[] = [];
 afterAll(async () => {
   for (const t of templates) await es().indices.deleteIndexTemplate({ name: t }, { ignore: [404] });
   for (const t of components) await es().cluster.deleteComponentTemplate({ name: t }, { ignore: [404] });
-  await c.close();
-  await cleanupPrefix(prefix);
 });
 
 /** The live index as esm reads it (settings at the `index.` level, engine-added defaults dropped). */

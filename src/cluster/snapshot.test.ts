@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, rawClient, testPrefix } from '../../test/support/es.js';
-import { connect, type Cluster } from './cluster.js';
+import { rawClient, scratchPrefix, testCluster, testPrefix } from '../../test/support/es.js';
+import type { Cluster } from './cluster.js';
 import type { ClusterSnapshot, InstanceMeta } from './types.js';
 
-const prefix = testPrefix('snap');
-const small = testPrefix('snap2');
-const large = testPrefix('snap200');
-const foreign = testPrefix('foreign') + 'other';
+const prefix = scratchPrefix('snap');
+const small = scratchPrefix('snap2');
+const large = scratchPrefix('snap200');
+const foreign = scratchPrefix('foreign') + 'other';
 const oneShard = { number_of_shards: 1, number_of_replicas: 0 };
-const opened: Cluster[] = [];
 const templates: string[] = [];
 
 function aMeta(over: Partial<InstanceMeta> = {}): InstanceMeta {
@@ -16,9 +15,7 @@ function aMeta(over: Partial<InstanceMeta> = {}): InstanceMeta {
 }
 
 function cluster(counter?: { n: number }): Cluster {
-  const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null }, { onRequest: counter ? () => counter.n++ : undefined });
-  opened.push(c);
-  return c;
+  return testCluster({ onRequest: counter ? () => counter.n++ : undefined });
 }
 
 /**
@@ -72,8 +69,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
-  await Promise.all([cleanupPrefix(prefix), cleanupPrefix(small), cleanupPrefix(large), cleanupPrefix(foreign)]);
   await Promise.all(templates.map((name) => rawClient().indices.deleteIndexTemplate({ name }, { ignore: [404] })));
 });
 

@@ -1,16 +1,11 @@
 /** The fingerprint of a manifest equals the fingerprint of the index Elasticsearch made from it. */
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../cluster/index.js';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testPrefix } from '../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { isOpenSearch, rawClient, scratchPrefix, testCluster } from '../../test/support/es.js';
 import { canonicalMappings, canonicalSettings, fingerprint } from './index.js';
 
-const prefix = testPrefix('fingerprint');
+const prefix = scratchPrefix('fingerprint');
 // Read back as esm reads an index: through the engine port and its quirks.
-const cluster = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
-afterAll(async () => {
-  await cluster.close();
-  await cleanupPrefix(prefix);
-});
+const cluster = testCluster({ forceEngine: true });
 
 /** Field types and parameters only one engine has: Elasticsearch's `flattened` is OpenSearch's `flat_object`. */
 const flat = (params: Record<string, unknown> = {}) => (isOpenSearch() ? { type: 'flat_object' } : { type: 'flattened', ...params });

@@ -3,21 +3,16 @@
  * diff calls in place is accepted by `PUT _settings` / `PUT _mapping` and leaves
  * the index matching the manifest; what it calls replace is refused.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { connect } from '../cluster/index.js';
-import { cleanupPrefix, esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient, scratchPrefix, testCluster, testEngine, testEngineName } from '../../test/support/es.js';
 import { diffSpecs, inPlaceBodies, type IndexSpec } from './diff.js';
 import { dynamicSettingsFor } from './dynamic-settings/index.js';
 
-const prefix = testPrefix('diff');
+const prefix = scratchPrefix('diff');
 // The live spec is read as esm reads it: through the engine port, which applies each
 // engine's quirks (OpenSearch adds index.replication.type to every index).
-const cluster = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null, engine: isOpenSearch() ? 'opensearch' : 'elasticsearch' });
-const dynamic = dynamicSettingsFor(isOpenSearch() ? 'opensearch' : 'elasticsearch', testEngine().version);
-afterAll(async () => {
-  await cluster.close();
-  await cleanupPrefix(prefix);
-});
+const cluster = testCluster({ forceEngine: true });
+const dynamic = dynamicSettingsFor(testEngineName(), testEngine().version);
 
 let n = 0;
 async function anIndexWith(spec: IndexSpec): Promise<string> {

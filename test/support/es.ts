@@ -6,7 +6,10 @@ import { inject } from 'vitest';
 import { Client, Transport } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { randomBytes } from 'node:crypto';
+import { connect, type Cluster, type ConnectOptions } from '../../src/cluster/index.js';
+import type { Auth } from '../../src/cluster/engine.js';
 import type { EngineContext } from './engines.js';
+import { whenDone } from './scratch.js';
 
 export function esUrl(): string {
   return inject('esUrl');
@@ -62,7 +65,39 @@ export function rawOpenSearchClient(): OpenSearchClient {
   return osClient;
 }
 
-/** Delete every index and alias under a prefix (afterEach / afterAll). */
+/** Delete every index and alias under a prefix. */
 export async function cleanupPrefix(prefix: string): Promise<void> {
   await rawClient().indices.delete({ index: `${prefix}*`, ignore_unavailable: true, allow_no_indices: true, expand_wildcards: 'all' });
+}
+
+/** A fresh prefix (testPrefix) whose indices and aliases are deleted when the test (or, made outside one, the file) is done. */
+export function scratchPrefix(label = 't'): string {
+  const prefix = testPrefix(label);
+  whenDone(() => cleanupPrefix(prefix));
+  return prefix;
+}
+
+export interface TestClusterOptions extends ConnectOptions {
+  /** Where to connect: the node of the run by default, or a proxy in front of it. */
+  url?: string;
+  auth?: Auth;
+  /**
+   * Name the run's engine instead of asking the cluster (esm's default, `auto`): for
+   * tests that count requests, or whose proxy may fail the probe too.
+   */
+  forceEngine?: boolean;
+}
+
+/** The run's engine as `--engine` names it. */
+export const testEngineName = (): 'elasticsearch' | 'opensearch' => (isOpenSearch() ? 'opensearch' : 'elasticsearch');
+
+/**
+ * The engine port (src/cluster) connected to the node of the run as esm connects,
+ * closed when the test (or, made outside one, the file) is done.
+ */
+export function testCluster(opts: TestClusterOptions = {}): Cluster {
+  const { url = esUrl(), auth = { kind: 'none' }, forceEngine = false, ...options } = opts;
+  const cluster = connect({ url, auth, caCert: null, engine: forceEngine ? testEngineName() : 'auto' }, options);
+  whenDone(() => cluster.close());
+  return cluster;
 }

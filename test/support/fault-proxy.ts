@@ -8,10 +8,12 @@
  * engine would); the next `rejectItemsFirst` (bulk requests) are answered 200 with
  * every item rejected (429), the node never seeing them; the next `silentFirst`
  * are never answered. Everything else is forwarded. Any count may be Infinity.
+ * The proxy closes when the test (or, started outside one, the file) is done.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isOpenSearch } from './es.js';
+import { whenDone } from './scratch.js';
 
 export interface FaultPlan {
   /** Which requests the faults apply to; the others are always forwarded. */
@@ -32,6 +34,7 @@ export interface FaultProxy {
   readonly matched: number;
   /** Method and path of every request received, in order. */
   readonly log: ReadonlyArray<{ method: string; path: string }>;
+  /** Stop now (also done when the test is done); a second call does nothing. */
   close(): Promise<void>;
 }
 
@@ -134,6 +137,14 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      for (const s of held) s.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }));
+  whenDone(close);
   return {
     url: `http://127.0.0.1:${port}`,
     get requests() {
@@ -143,12 +154,7 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
       return matched;
     },
     log,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of held) s.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

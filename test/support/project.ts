@@ -3,8 +3,7 @@
  * (scratch-project.ts) with its own environment prefix, whose indices are deleted with
  * the directory when the test (or, made outside a test, the file) is done.
  */
-import { cleanupPrefix, esUrl, testPrefix } from './es.js';
-import { whenDone } from './scratch.js';
+import { cleanupPrefix, esUrl, scratchPrefix } from './es.js';
 import { scratchProject, type ScratchProject } from './scratch-project.js';
 
 export { ndjson } from './scratch-project.js';
@@ -16,9 +15,7 @@ export interface TempProject extends ScratchProject {
 }
 
 export function tempProject(label = 'proj'): TempProject {
-  const prefix = testPrefix(label);
+  const prefix = scratchPrefix(label);
   const p = scratchProject(label, { ESM_URL: esUrl(), ESM_PREFIX: prefix });
-  const cleanup = () => cleanupPrefix(prefix);
-  whenDone(cleanup);
-  return { ...p, prefix, cleanup };
+  return { ...p, prefix, cleanup: () => cleanupPrefix(prefix) };
 }

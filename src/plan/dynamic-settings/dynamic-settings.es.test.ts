@@ -5,14 +5,13 @@
  * (the list is neither wrong nor short for what the node registers). Keys the node does
  * not register (modules its distribution lacks) are named, not counted as checked.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, esUrl, isOpenSearch, testEngine, testPrefix } from '../../../test/support/es.js';
+import { describe, expect, it } from 'vitest';
+import { esUrl, scratchPrefix, testEngine, testEngineName } from '../../../test/support/es.js';
 import { DYNAMIC_SETTINGS_LISTS, dynamicSettingsFor } from './index.js';
 
-const prefix = testPrefix('dynset');
-afterAll(async () => cleanupPrefix(prefix));
+const prefix = scratchPrefix('dynset');
 
-const engine = isOpenSearch() ? 'opensearch' : 'elasticsearch';
+const engine = testEngineName();
 const version = testEngine().version;
 const major = Number.parseInt(version, 10);
 const list = DYNAMIC_SETTINGS_LISTS.find((l) => l.engine === engine && l.major === major);
