@@ -258,8 +258,8 @@ function unknownOption(err: Error, command: string | undefined): string | null {
   const definition = buildCli({ argv: command.split(' ') })
     .definitions()
     .find((d) => d.path === `esm ${command}`);
-  // A boolean option (no `#0` value) also reads as its negation: `--color`, `--no-color`.
-  // The command's own options (its listed usage leaves the shared ones out), and the shared ones.
+  // The command's own options (its listed usage leaves the shared ones out) and the shared ones;
+  // a boolean option (no `#0` value) also reads as its negation: `--color`, `--no-color`.
   const names = [...(definition?.options ?? []), ...globalOptions()].flatMap((o) => {
     const each = o.definition.match(/--?[a-z][\w-]*/gi) ?? [];
     return o.definition.includes('#0') ? each : [...each, ...each.filter((n) => n.startsWith('--') && !n.startsWith('--no-')).map((n) => `--no-${n.slice(2)}`)];
