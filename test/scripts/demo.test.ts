@@ -5,7 +5,7 @@
  * its prefix or not, is left alone (it used to delete every `demo_*` index).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ const other = testPrefix('demoother');
 afterAll(async () => {
   await cleanupPrefix(prefix);
   await cleanupPrefix(other);
+  // The demo's project copy, when a failed run left it.
+  rmSync(path.join(ROOT, '.cache', 'demo', prefix), { recursive: true, force: true });
 });
 
 function demo(args: string[] = []) {
