@@ -197,13 +197,16 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect((await esm(p, ['plan', '--json'])).json().masters[0].steps).toEqual([{ op: 'adopt', index: name, number: 1, via: 'clone', to: `${name}-1` }]);
   });
 
-  it('killed between the block and the swap: the next plan says so and the next apply finishes it, block lifted', async () => {
+  it.each([
+    { held: 'the _clone request', clone: false, match: (r: { method: string; path: string }) => r.method === 'POST' && /\/_clone\//.test(r.path) },
+    { held: 'the _aliases swap', clone: true, match: (r: { method: string; path: string }) => r.method === 'POST' && r.path.split('?')[0] === '/_aliases' },
+  ])('killed between the block and the swap ($held held): the next plan says so and the next apply finishes it, block lifted', async ({ match, clone }) => {
     expect(existsSync(path.join(ROOT, 'dist/cli.js')), 'run npm run build first').toBe(true);
     const p = adoptionProject('adkill');
     const name = `${p.prefix}products`;
     await legacyIndex(name);
-    // The proxy holds the _aliases swap unanswered: the block and the clone are done, the swap never comes.
-    proxy = await startFaultProxy(esUrl(), { match: (r) => r.method === 'POST' && r.path.split('?')[0] === '/_aliases', silentFirst: 1 });
+    // The proxy holds the request unanswered: the block is on, the clone made or not, the swap never comes.
+    proxy = await startFaultProxy(esUrl(), { match, silentFirst: 1 });
     const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env, ESM_URL: proxy.url }, stdio: 'ignore' });
     const exit = once(child, 'exit');
     while (proxy.matched === 0 && child.exitCode === null) await sleep(50);
@@ -217,7 +220,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(await writeBlocked(name)).toBe(true);
     const plan = (await esm(p, ['plan', '--json'])).json().masters[0];
     expect(plan.steps).toEqual([{ op: 'adopt', index: name, number: 1, via: 'clone', to: `${name}-1`, resumes: true }]);
-    expect(plan.reasons.join('\n')).toContain(`${name}-1 is its unfinished clone`);
+    expect(plan.reasons.join('\n')).toContain(clone ? `${name}-1 is its unfinished clone` : `an earlier adoption of ${name} stopped before its swap`);
 
     await esm(p, ['apply', '--auto-approve']);
     expect(await aliasTargets(name)).toEqual([`${name}-1`]);
