@@ -26,7 +26,7 @@ export class ImportCommand extends EsmCommand {
       \`--adopt\` nothing changes in the cluster: \`esm plan\` then proposes to adopt each master, and
       \`esm apply\` does it. \`--adopt\` adopts right away: \`_meta.esm\` written into the index (and the
       alias added when there is none); an index used by name (\`products\`) is write-blocked, cloned to
-      \`products-1\` and swapped for the alias \`products\` in one \`_aliases\` call — reads never fail,
+      \`products-1\` and swapped for the alias \`products\` in one \`_aliases\` call — reads go on,
       writes are refused for those seconds, and the result says how long. That needs \`--auto-approve\`
       without a terminal. Afterwards \`esm plan --detailed-exitcode\` exits 0.
     `,

@@ -5,7 +5,8 @@
  * - `via: 'clone'`: the index is used by name, and an alias cannot take a name an index has:
  *   (1) block its writes, (2) `_clone` it to the instance name, (3) in ONE `_aliases` call
  *   remove the index and add the alias → the clone, (4) make sure the clone takes writes.
- *   Reads never fail. A failure between (1) and (3) removes the clone and lifts the block:
+ *   Reads go on (the engines answer 503 to a read that reaches them while they apply the
+ *   swap, tens of milliseconds: clients retry it). A failure between (1) and (3) removes the clone and lifts the block:
  *   the index is as it was. A run killed there leaves the block and maybe a clone: the next
  *   plan sees them and resumes (the step's `resumes`).
  */

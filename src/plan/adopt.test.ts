@@ -113,7 +113,8 @@ describe('createPlan: adopt', () => {
     expect(m.blocked).toBeUndefined();
     expect(m.steps).toEqual([{ op: 'adopt', index: 'products', number: 1, via: 'clone', to: 'products-1' }]);
     expect(reasons(m)).toContain('in ONE _aliases call');
-    expect(reasons(m)).toContain('reads never fail; writes to products are refused from the block to the swap');
+    expect(reasons(m)).toContain('reads go on: the name is the index until the swap and the alias after');
+    expect(reasons(m)).toContain('writes to products are refused from the block to the swap');
     expect(p.warnings).toEqual([]);
   });
 

@@ -226,7 +226,7 @@ function adopt(ctx: Ctx, adoption: Adoption): Pick<MasterPlan, 'decision' | 'ste
     case 'clone': {
       const reasons = [
         `an index named ${index} is used by name, and an alias cannot take a name an index has; ${matches}: esm blocks writes on ${index}, clones it to ${adoption.to} (hard links: seconds, not a reindex), removes the index ${index} and adds the alias ${alias} → ${adoption.to} in ONE _aliases call, then lifts the write block`,
-        `reads never fail; writes to ${index} are refused from the block to the swap (seconds; the result says how long)`,
+        `reads go on: the name is the index until the swap and the alias after (a read that reaches the engine while it applies the swap, tens of milliseconds, can get a 503 that clients retry); writes to ${index} are refused from the block to the swap (seconds; the result says how long)`,
       ];
       if (adoption.leftover) reasons.push(`an earlier adoption stopped before its swap: ${adoption.to} is its unfinished clone, deleted and made again`);
       else if (adoption.resumes) reasons.push(`an earlier adoption of ${index} stopped before its swap: it is run again`);
