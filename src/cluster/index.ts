@@ -44,5 +44,5 @@ export type { AliasProperties, IndexDetails, ResolvedIndex, ResolvedNames } from
 export { layOver, priorityAbove, simpleMatch, winningTemplate } from './compose.js';
 export { refusalReasons, type EngineForm, type IndexTemplateInfo, type Simulated, type SpecBody, type TemplateGiven } from './simulate.js';
 export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWriteHitsOptions } from './bulk.js';
-export { reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult } from './reindex.js';
+export { isReindexInto, reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult, type ReindexTask } from './reindex.js';
 export { runningProgress, type TaskProgress } from './tasks.js';

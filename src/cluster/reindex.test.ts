@@ -5,10 +5,10 @@
  * client-side fallback instead, so no test passes without checking something.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scratchPrefix, testCluster } from '../../test/support/es.js';
-import { RuntimeError } from '../errors.js';
+import { rawClient, scratchPrefix, testCluster } from '../../test/support/es.js';
+import { ClusterError, RuntimeError } from '../errors.js';
 import type { InstanceMeta } from './types.js';
-import type { ReindexProgress } from './reindex.js';
+import type { ReindexProgress, ReindexTask } from './reindex.js';
 
 const prefix = scratchPrefix('reindex');
 const c = testCluster();
@@ -130,5 +130,86 @@ describe('reindex', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await docCount(to)).toBe(settled);
     expect(settled).toBeLessThan(DOCS);
+  });
+
+  describe('a task that outlived esm', () => {
+    /** A throttled server task copying `source` into `to`, started as a killed esm left it. */
+    async function startedTask(to: string): Promise<string> {
+      const res = await rawClient().transport.request<{ task: string }>({
+        method: 'POST',
+        path: '/_reindex',
+        querystring: { wait_for_completion: false, requests_per_second: 500 },
+        body: { source: { index: source, size: 100 }, dest: { index: to } },
+      });
+      return res.task;
+    }
+
+    it('is re-attached to by its id, or found by its description, and never started twice; without the module the copy runs client-side', async () => {
+      const byId = await dest();
+      if (!hasReindex) {
+        const tasks: ReindexTask[] = [];
+        const result = await c.reindex({ source, dest: byId, resumeTask: 'gone:1', onTask: (t) => tasks.push(t) });
+        expect(result).toMatchObject({ created: DOCS, via: 'client' });
+        expect(tasks).toEqual([]);
+        return;
+      }
+      const id = await startedTask(byId);
+      const seen: ReindexTask[] = [];
+      const progress: ReindexProgress[] = [];
+      const result = await c.reindex({ source, dest: byId, resumeTask: id, pollMs: 50, onTask: (t) => seen.push(t), onProgress: (p) => progress.push(p) });
+      expect(seen).toEqual([{ id, how: 'attached', why: 'its id was recorded by the stopped fill', written: expect.any(Number), startedAt: expect.any(Number) }]);
+      expect(result).toMatchObject({ created: DOCS, failed: 0, via: 'server' });
+      expect(progress.at(-1)).toEqual({ done: DOCS, total: DOCS });
+
+      const byDescription = await dest();
+      const other = await startedTask(byDescription);
+      const found: ReindexTask[] = [];
+      await c.reindex({ source, dest: byDescription, pollMs: 50, onTask: (t) => found.push(t) });
+      expect(found).toEqual([{ id: other, how: 'attached', why: `found by its description "reindex from [${source}] to [${byDescription}]"`, written: expect.any(Number), startedAt: expect.any(Number) }]);
+      expect(await docCount(byDescription)).toBe(DOCS);
+    });
+
+    it('that completed gives its result; one that was cancelled is started again, saying why', async () => {
+      const to = await dest();
+      if (!hasReindex) {
+        expect((await c.reindex({ source, dest: to, resumeTask: 'x:1' })).via).toBe('client');
+        return;
+      }
+      const done = await startedTask(to);
+      await rawClient().tasks.get({ task_id: done, wait_for_completion: true, timeout: '60s' });
+      const seen: ReindexTask[] = [];
+      expect(await c.reindex({ source, dest: to, resumeTask: done, onTask: (t) => seen.push(t) })).toMatchObject({ created: DOCS, via: 'server' });
+      expect(seen).toEqual([{ id: done, how: 'finished', written: DOCS }]);
+
+      const again = await dest();
+      const cancelled = await startedTask(again);
+      await rawClient().tasks.cancel({ task_id: cancelled, wait_for_completion: true });
+      const restarted: ReindexTask[] = [];
+      expect(await c.reindex({ source, dest: again, resumeTask: cancelled, pollMs: 50, onTask: (t) => restarted.push(t) })).toMatchObject({ created: DOCS });
+      expect(restarted).toEqual([{ id: expect.not.stringMatching(cancelled), how: 'started', written: 0, why: `the reindex task ${cancelled} of the stopped fill was cancelled (by user request)` }]);
+      expect(await docCount(again)).toBe(DOCS);
+    });
+
+    it('cancelled by someone else while watched, fails the copy instead of counting it complete', async () => {
+      const to = await dest();
+      if (!hasReindex) {
+        expect((await c.reindex({ source, dest: to })).via).toBe('client');
+        return;
+      }
+      let cancelled = false;
+      const err = await c
+        .reindex({
+          source,
+          dest: to,
+          requestsPerSecond: 100,
+          batchSize: 100,
+          pollMs: 50,
+          onTask: (t) => void rawClient().tasks.cancel({ task_id: t.id }).then(() => (cancelled = true)),
+        })
+        .catch((e: unknown) => e);
+      expect(cancelled).toBe(true);
+      expect(err).toBeInstanceOf(ClusterError);
+      expect((err as Error).message).toBe(`reindexing ${source} into ${to}: the task was cancelled (by user request)`);
+    });
   });
 });

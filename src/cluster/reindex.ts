@@ -5,6 +5,11 @@
  *   `wait_for_completion=false`, `slices` (default auto) and `requests_per_second`,
  *   then the task is watched (tasks.ts: progress from its running slices); its
  *   failures are reported, a failed task throws, an abort cancels the task.
+ * - A task outlives esm: a fill killed while its task ran finds it again — by the
+ *   task id its checkpoint recorded (`resumeTask`), or else by its description
+ *   (`reindex from [...] to [<dest>]`) — and watches it instead of starting a second
+ *   copy; a task that completed gives its result. One that failed, was cancelled or
+ *   is gone is started again, and `onTask` says why.
  * - Client side otherwise (Elasticsearch's integ-test distribution, some
  *   managed offerings): a scan of the source piped into the bulk writer, keeping
  *   every `_id`; `query` and `requestsPerSecond` are honoured, `slices` has no
@@ -17,7 +22,7 @@ import { count } from './indices.js';
 import { BATCH_SIZE } from './batch-size.js';
 import { sleep } from './retry.js';
 import { scan } from './scan.js';
-import { POLL_MS, watchTask } from './tasks.js';
+import { POLL_MS, runningProgress, taskOutcome, watchTask, type TaskCounts, type TaskEnd, type TaskProgress, type TaskResponse } from './tasks.js';
 
 export interface ReindexOptions {
   /** Concrete index (or alias) to copy from. */
@@ -41,6 +46,23 @@ export interface ReindexOptions {
   batchSize?: number;
   /** Client side: bulk requests in flight (default 2). */
   concurrency?: number;
+  /** Server side: the task a stopped fill started (its checkpoint): re-attached to, never started again. */
+  resumeTask?: string;
+  /** Server side: the task the copy runs as, once known (started, re-attached to, or found finished). */
+  onTask?: (t: ReindexTask) => void;
+}
+
+/** The server task of a copy, and how this run came to it. */
+export interface ReindexTask {
+  id: string;
+  /** `started`: a new task; `attached`: one still running; `finished`: one that had completed already. */
+  how: 'started' | 'attached' | 'finished';
+  /** Attached to: how it was found. Started although a task was asked for: why that one could not be used. */
+  why?: string;
+  /** Documents the task had written when this run came to it. */
+  written: number;
+  /** When the task started (epoch ms), for one this run did not start. */
+  startedAt?: number;
 }
 
 export interface ReindexProgress {
@@ -88,21 +110,100 @@ export function reindexQuery(opts: Pick<ReindexOptions, 'slices' | 'requestsPerS
 async function serverReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexResult> {
   const { source, dest, signal } = opts;
   const what = `reindexing ${source} into ${dest}`;
-  const started = await conn.request<{ task?: string }>(`starting ${what}`, {
-    method: 'POST',
-    path: '/_reindex',
-    querystring: reindexQuery(opts),
-    body: reindexBody(opts),
-  });
-  const taskId = started.task;
-  if (!taskId) throw new ClusterError(`${conn.engine.label} at ${conn.url} started no task while ${what}`, { url: conn.url });
-  const end = await watchTask(conn, taskId, {
+  let task = await existingTask(conn, dest, opts.resumeTask, what);
+  if (task === null || 'unusable' in task) {
+    const why = task?.unusable;
+    const started = await conn.request<{ task?: string }>(`starting ${what}`, {
+      method: 'POST',
+      path: '/_reindex',
+      querystring: reindexQuery(opts),
+      body: reindexBody(opts),
+    });
+    if (!started.task) throw new ClusterError(`${conn.engine.label} at ${conn.url} started no task while ${what}`, { url: conn.url });
+    task = { id: started.task, how: 'started', written: 0, ...(why ? { why } : {}) } satisfies ReindexTask;
+  }
+  const { end: finished, ...shown } = task as ReindexTask & { end?: TaskEnd };
+  opts.onTask?.(shown);
+  if (finished) {
+    opts.onProgress?.({ done: finished.written, total: finished.total });
+    return { created: finished.written, failed: finished.failed, errors: finished.failures, aborted: false, via: 'server' };
+  }
+  const end = await watchTask(conn, task.id, {
     what,
     ...(signal ? { signal } : {}),
     pollMs: Math.max(10, opts.pollMs ?? POLL_MS),
     onProgress: (p) => opts.onProgress?.({ done: p.written, total: p.total }),
   });
   return { created: end.written, failed: end.failed, errors: end.failures, aborted: end.aborted, via: 'server' };
+}
+
+/**
+ * The task a copy into `dest` should use instead of starting one: the stopped fill's
+ * (`resumeTask`) when it still runs or completed well, else a running reindex into
+ * `dest` found by its description. `{ unusable }`: the task asked for cannot be used, and why.
+ */
+async function existingTask(conn: Conn, dest: string, resumeTask: string | undefined, what: string): Promise<(ReindexTask & { end?: TaskEnd }) | { unusable: string } | null> {
+  let why: string | undefined;
+  if (resumeTask !== undefined) {
+    const state = await taskState(conn, resumeTask, what);
+    switch (state.kind) {
+      case 'running':
+        return { id: resumeTask, how: 'attached', why: 'its id was recorded by the stopped fill', written: state.progress.written, ...(state.startedAt ? { startedAt: state.startedAt } : {}) };
+      case 'completed':
+        return { id: resumeTask, how: 'finished', written: state.end.written, end: state.end };
+      case 'unusable':
+        why = `the reindex task ${resumeTask} of the stopped fill ${state.why}`;
+    }
+  }
+  const running = await runningReindexInto(conn, dest, what);
+  if (running) return { id: running.id, how: 'attached', why: `found by its description "${running.description}"`, written: running.written, ...(running.startedAt ? { startedAt: running.startedAt } : {}) };
+  return why ? { unusable: why } : null;
+}
+
+type TaskState = { kind: 'running'; progress: TaskProgress; startedAt?: number } | { kind: 'completed'; end: TaskEnd } | { kind: 'unusable'; why: string };
+
+/** Whether a task still runs, completed well (its counts), or cannot be used (failed, cancelled, gone). */
+async function taskState(conn: Conn, id: string, what: string): Promise<TaskState> {
+  let t: TaskResponse;
+  try {
+    t = await conn.request<TaskResponse>(`reading task ${id} (${what})`, { method: 'GET', path: `/_tasks/${encodeURIComponent(id)}` });
+  } catch (e) {
+    if (e instanceof ClusterError && e.details.status === 404) return { kind: 'unusable', why: 'is gone (the cluster kept no result of it)' };
+    throw e;
+  }
+  if (!t.completed) {
+    const startedAt = t.task?.start_time_in_millis;
+    return { kind: 'running', progress: runningProgress(t.task?.status ?? {}, []), ...(startedAt ? { startedAt } : {}) };
+  }
+  const ended = taskOutcome(t);
+  return 'why' in ended ? { kind: 'unusable', why: ended.why } : { kind: 'completed', end: ended };
+}
+
+/** A top-level reindex task running into `dest` (found by the description the engine gives it), or null. */
+async function runningReindexInto(conn: Conn, dest: string, what: string): Promise<{ id: string; description: string; written: number; startedAt?: number } | null> {
+  const list = await conn.request<{
+    nodes?: Record<string, { tasks?: Record<string, { description?: string; parent_task_id?: string; cancelled?: boolean; status?: TaskCounts; start_time_in_millis?: number }> }>;
+  }>(
+    `looking for a reindex task already running into ${dest} (${what})`,
+    { method: 'GET', path: '/_tasks', querystring: { actions: '*reindex', detailed: true } },
+  );
+  for (const node of Object.values(list.nodes ?? {})) {
+    for (const [id, t] of Object.entries(node.tasks ?? {})) {
+      if (t.parent_task_id || t.cancelled || !isReindexInto(t.description, dest)) continue;
+      return {
+        id,
+        description: t.description!,
+        written: (t.status?.created ?? 0) + (t.status?.updated ?? 0),
+        ...(t.start_time_in_millis ? { startedAt: t.start_time_in_millis } : {}),
+      };
+    }
+  }
+  return null;
+}
+
+/** `reindex from [src] to [dest]` (or `… updated with Script{…} to [dest]`): the engines' description of a reindex into `dest` (pure). */
+export function isReindexInto(description: string | undefined, dest: string): boolean {
+  return description !== undefined && description.startsWith('reindex from ') && description.endsWith(` to [${dest}]`);
 }
 
 async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexResult> {

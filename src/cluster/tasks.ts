@@ -40,7 +40,7 @@ export interface TaskEnd extends TaskProgress {
   aborted: boolean;
 }
 
-interface TaskStatus extends TaskCounts {
+export interface TaskStatus extends TaskCounts {
   slices?: Array<(TaskCounts & { slice_id?: number }) | null>;
 }
 interface RawFailure {
@@ -49,10 +49,10 @@ interface RawFailure {
   cause?: { type?: string; reason?: string };
   reason?: { type?: string; reason?: string } | string;
 }
-interface TaskResponse {
+export interface TaskResponse {
   completed?: boolean;
-  task?: { status?: TaskStatus };
-  response?: TaskCounts & { failures?: RawFailure[] };
+  task?: { status?: TaskStatus; start_time_in_millis?: number };
+  response?: TaskCounts & { failures?: RawFailure[]; canceled?: string };
   error?: unknown;
 }
 interface TaskList {
@@ -93,6 +93,20 @@ function failureOf(f: RawFailure): TaskFailure {
   return { id: f.id ?? null, status: f.status ?? 0, type: e.type ?? 'unknown', reason: e.reason ?? '' };
 }
 
+/**
+ * How a completed task ended: its counts and failures, or why its result is no copy
+ * (it failed, or was cancelled — by esm's Ctrl-C, or anyone's `_tasks/_cancel`) (pure).
+ */
+export function taskOutcome(t: TaskResponse): TaskEnd | { why: string; type?: string } {
+  if (t.error) {
+    const { type, reason } = esError({ error: t.error });
+    return { why: `failed: ${[type, reason].filter(Boolean).join(': ') || 'unknown error'}`, ...(type ? { type } : {}) };
+  }
+  if (t.response?.canceled) return { why: `was cancelled (${t.response.canceled})` };
+  const failures = t.response?.failures ?? [];
+  return { ...finalCounts(t.response ?? {}), failures: failures.slice(0, MAX_REPORTED).map(failureOf), failed: failures.length, aborted: false };
+}
+
 export async function watchTask(
   conn: Conn,
   taskId: string,
@@ -108,14 +122,10 @@ export async function watchTask(
     }
     const t = await conn.request<TaskResponse>(`reading task ${taskId} (${what})`, { method: 'GET', path: taskPath });
     if (t.completed) {
-      if (t.error) {
-        const { type, reason } = esError({ error: t.error });
-        throw new ClusterError(`${what} failed: ${[type, reason].filter(Boolean).join(': ') || 'unknown error'}`, { url: conn.url, ...(type ? { type } : {}) });
-      }
-      const failures = t.response?.failures ?? [];
-      const end = finalCounts(t.response ?? {});
+      const end = taskOutcome(t);
+      if ('why' in end) throw new ClusterError(`${what}: the task ${end.why}`, { url: conn.url, ...(end.type ? { type: end.type } : {}) });
       opts.onProgress?.(end);
-      return { ...end, failures: failures.slice(0, MAX_REPORTED).map(failureOf), failed: failures.length, aborted: false };
+      return end;
     }
     const status = t.task?.status ?? {};
     const children = status.slices?.length ? await childStatuses(conn, taskId, what) : [];

@@ -149,6 +149,11 @@ export class HistoryStore {
     this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET checkpoint = ?, docs_affected = ? WHERE id = ?', [JSON.stringify(checkpoint), checkpoint.docs, id])));
   }
 
+  /** The fill's checkpoints are of no use any more (a reindex task that was cancelled): a later run starts again. */
+  clearCheckpoint(id: number): void {
+    this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET checkpoint = NULL WHERE id = ?', [id])));
+  }
+
   /** Actions, newest first; `master` keeps that master's, `limit` the newest N. */
   listActions(opts: { master?: string; limit?: number } = {}): ActionRecord[] {
     const where = opts.master !== undefined ? 'WHERE master = ?' : '';

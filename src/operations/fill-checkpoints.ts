@@ -23,8 +23,12 @@ export interface Checkpoints {
   last(): Reached | null;
   /** Stops saving at intervals and waits for a save under way; a save that failed is thrown here. */
   stop(): Promise<void>;
+  /** Saves the last position reached now (unless a save is under way). */
+  saveNow(): Promise<void>;
   /** Saves the last position reached when it was not saved yet (after stop). */
   saveLast(): Promise<void>;
+  /** Nothing reached is worth resuming from any more (a cancelled task): no more saves. */
+  forget(): void;
 }
 
 export function checkpoints(opts: { everyMs: number; save: (r: Reached) => Promise<void> }): Checkpoints {
@@ -32,9 +36,10 @@ export function checkpoints(opts: { everyMs: number; save: (r: Reached) => Promi
   let saved: Reached | null = null;
   let saving: Promise<void> | null = null;
   let failure: { error: unknown } | null = null;
+  let forgotten = false;
   const save = (): Promise<void> => {
     const r = latest;
-    if (r === null || r === saved || saving || failure) return saving ?? Promise.resolve();
+    if (r === null || r === saved || saving || failure || forgotten) return saving ?? Promise.resolve();
     saving = opts
       .save(r)
       .then(
@@ -56,9 +61,14 @@ export function checkpoints(opts: { everyMs: number; save: (r: Reached) => Promi
       if (saving) await saving;
       if (failure) throw failure.error;
     },
+    saveNow: () => save(),
     async saveLast() {
       await save();
       if (failure) throw failure.error;
+    },
+    forget() {
+      forgotten = true;
+      latest = null;
     },
   };
 }

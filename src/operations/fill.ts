@@ -1,7 +1,7 @@
 /** Filling an instance with documents: the plan's fill and catch_up steps (also `esm update`'s). */
-import type { BulkItemError, Cluster } from '../cluster/index.js';
+import type { BulkItemError, Cluster, ReindexTask } from '../cluster/index.js';
 import { BATCH_SIZE } from '../cluster/batch-size.js';
-import { RuntimeError } from '../errors.js';
+import { assertNever, RuntimeError } from '../errors.js';
 import { docId, isDeletion, openSource } from '../sources/index.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Session } from './session.js';
@@ -69,6 +69,8 @@ interface FillRun {
   checkpoints: Checkpoints | null;
   /** Ids of documents flagged deleted read so far and not yet deleted from the instance. */
   deletions: string[];
+  /** A reindex task this run did not start began copying then (epoch ms): the catch-up goes back that far. */
+  taskStartedAt?: number;
 }
 
 /**
@@ -100,17 +102,19 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       const total = source ? await source.count?.({ since }) : undefined;
       const tune = (opts.tune ?? false) && since === null && (total === undefined || total > SMALL_FILL_DOCS);
       const resumed = since === null && source && opts.resume ? await resumePoint(s, source, index, opts.resume) : null;
-      if (resumed && opts.resume) startedAt = opts.resume.startedAt;
+      // A resumed fill (a re-attached reindex task too) is caught up from when the stopped fill first started.
+      if (opts.resume && (resumed || via === 'reindex')) startedAt = opts.resume.startedAt;
       const store = await s.store();
       let durable = !tune;
       const run: FillRun = { total, resumed, checkpoints: null, deletions: [] };
-      if (since === null && source) {
+      if (since === null) {
         run.checkpoints = checkpoints({
           everyMs: s.checkpointEveryMs,
           save: async (r) => {
-            // Everything before the position must survive a node crash before the history says so.
+            // Everything before the position must survive a node crash before the history says so
+            // (a reindex task's position is the task itself: it writes on, whatever esm does).
             if (run.deletions.length > 0) await cluster.deleteDocs(index, run.deletions.splice(0), s.signal ? { signal: s.signal } : {});
-            if (!durable) await cluster.flush(index);
+            if (!durable && r.position.kind !== 'task') await cluster.flush(index);
             const at = s.now().toISOString();
             store.saveCheckpoint(actionId, {
               docs: r.docs,
@@ -126,14 +130,18 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       if (tune) await cluster.prepareForFill(index);
       let outcome: { docs: number } | { error: unknown };
       try {
-        outcome = { docs: source ? await viaSource(s, cluster, manifest, source, index, since, opts, run) : await viaReindex(s, cluster, manifest, index, since, opts) };
+        outcome = { docs: source ? await viaSource(s, cluster, manifest, source, index, since, opts, run) : await viaReindex(s, cluster, manifest, index, since, opts, run) };
       } catch (error) {
         outcome = { error };
       }
+      // An interrupted reindex cancelled its task: nothing of it can be resumed, the next run copies again.
+      const cancelled = 'error' in outcome && outcome.error instanceof FillFailed && outcome.error.interrupted && run.checkpoints?.last()?.position.kind === 'task';
+      if (cancelled) run.checkpoints?.forget();
       const stopped = await run.checkpoints?.stop().then(
         () => null,
         (error: unknown) => ({ error }),
       );
+      if (cancelled) store.clearCheckpoint(actionId);
       if (tune) {
         try {
           await cluster.restoreAfterFill(index, manifest.spec.settings);
@@ -150,6 +158,8 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       }
       if ('error' in outcome) throw stoppedError(outcome.error, index, run);
       if (stopped) throw stopped.error;
+      // A task found running began before this run: what changed since it began must be caught up.
+      if (run.taskStartedAt !== undefined && run.taskStartedAt < Date.parse(startedAt)) startedAt = new Date(run.taskStartedAt).toISOString();
       // A tuned fill was refreshed when its settings were restored.
       if (!tune) await cluster.refresh(index);
       if (since === null) {
@@ -294,7 +304,7 @@ async function deleteFlagged(s: Session, cluster: Cluster, manifest: Manifest, f
   await cluster.deleteDocs(index, ids, s.signal ? { signal: s.signal } : {});
 }
 
-async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions): Promise<number> {
+async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions, run: FillRun): Promise<number> {
   const src = manifest.spec.source;
   if (src?.type !== 'reindex') throw new RuntimeError('internal: viaReindex without a reindex source');
   const from = opts.from ?? s.alias(src.from === 'active' ? manifest.name : src.from);
@@ -310,9 +320,12 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
         ? filters[0]
         : { bool: { filter: filters } };
   if (deletedField && since !== null) await deleteFlagged(s, cluster, manifest, from, index, since);
-  opts.onStart?.({ total: undefined });
   const t0 = Date.now();
   let copied = 0;
+  let attachedAt = 0;
+  // The step starts once the copy's task is known (a re-attached one goes on from its count); a client-side copy at its first progress.
+  const started = (resumedFrom?: Resumed) => opts.onStart?.({ total: undefined, ...(resumedFrom ? { resumedFrom } : {}) });
+  const resumeTask = since === null && opts.resume?.position.kind === 'task' ? opts.resume.position.task : undefined;
   const res = await cluster.reindex({
     source: from,
     dest: index,
@@ -323,14 +336,50 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
     ...(s.signal ? { signal: s.signal } : {}),
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(resumeTask ? { resumeTask } : {}),
+    onTask: (t) => {
+      const position: SourcePosition = { kind: 'task', task: t.id, from };
+      if (since === null) s.emit({ kind: 'note', message: taskWords(t, from, index) });
+      attachedAt = t.how === 'started' ? 0 : t.written;
+      if (t.startedAt !== undefined) run.taskStartedAt = t.startedAt;
+      started(t.how === 'started' ? undefined : { docs: t.written, position });
+      // A full fill records its task at once: a run killed from now on finds it by this id.
+      if (run.checkpoints) {
+        run.checkpoints.reached({ position, docs: t.written });
+        void run.checkpoints.saveNow();
+      }
+    },
     onProgress: (p) => {
       copied = p.done;
-      opts.onProgress?.({ done: p.done, total: p.total, failed: 0, elapsedMs: Date.now() - t0 });
+      started();
+      if (run.checkpoints) {
+        const last = run.checkpoints.last();
+        if (last?.position.kind === 'task') run.checkpoints.reached({ position: last.position, docs: p.done });
+      }
+      opts.onProgress?.({ done: p.done, total: p.total, failed: 0, elapsedMs: Date.now() - t0, ...(attachedAt > 0 ? { resumedFrom: attachedAt } : {}) });
     },
   }).catch((e: unknown) => {
     throw withDocsAffected(e, copied);
   });
-  if (res.aborted) throw new FillFailed(`reindexing into ${index} was interrupted after ${res.created} documents`, res.created, true);
+  started();
+  if (res.aborted) {
+    const how = res.via === 'server' ? ': its task was cancelled, so the next run copies again from the start' : '';
+    throw new FillFailed(`reindexing into ${index} was interrupted after ${groupDigits(res.created)} documents${how}`, res.created, true);
+  }
   if (res.failed > 0) throw new FillFailed(`${res.failed} documents failed to reindex from ${from} into ${index}: ${firstErrors(res.errors)}`, res.created);
   return res.created;
+}
+
+/** What became of the reindex task of a stopped fill (or of one already running into the instance), in words. */
+function taskWords(t: ReindexTask, from: string, index: string): string {
+  switch (t.how) {
+    case 'attached':
+      return `re-attached to the reindex task ${t.id} copying ${from} into ${index} (${t.why}): it had written ${groupDigits(t.written)} documents; no second copy is started`;
+    case 'finished':
+      return `the reindex task ${t.id} copying ${from} into ${index} completed meanwhile: ${groupDigits(t.written)} documents`;
+    case 'started':
+      return t.why ? `${t.why}: a new reindex task ${t.id} copies ${from} into ${index} from the start` : `reindex task ${t.id} copies ${from} into ${index}`;
+    default:
+      return assertNever(t.how, 'task');
+  }
 }

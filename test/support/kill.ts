@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { HistoryStore } from '../../src/history/index.js';
+import { HistoryStore, type FillCheckpoint } from '../../src/history/index.js';
 import type { TempProject } from './project.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/esm.js');
@@ -26,32 +26,31 @@ export interface Stopped {
   afterMs: number;
 }
 
-/** The documents of the newest checkpoint recorded on an unfinished `update` of `index`, or 0. */
-export async function checkpointDocs(statePath: string, index: string): Promise<number> {
-  if (!existsSync(statePath)) return 0;
+/** The newest checkpoint recorded on a running `update` of `index`, or null. */
+export async function runningCheckpoint(statePath: string, index: string): Promise<FillCheckpoint | null> {
+  if (!existsSync(statePath)) return null;
   try {
     const store = await HistoryStore.open(statePath, { readOnly: true });
     try {
       const row = store.listActions().find((a) => a.action === 'update' && a.instance === index && a.status === 'in_progress');
-      return row?.checkpoint?.docs ?? 0;
+      return row?.checkpoint ?? null;
     } finally {
       store.close();
     }
   } catch {
-    return 0; // a file being replaced at that moment: read again next time
+    return null; // a file being replaced at that moment: read again next time
   }
 }
 
 /**
  * Runs `esm argv` in the project (checkpoints every 200 ms) and sends `signal` (default
- * SIGKILL) once a checkpoint of at least `minDocs` documents of `index` is recorded.
- * Fails when the process ends first.
+ * SIGKILL) once `when()` holds (polled every 50 ms). Fails when the process ends first.
  */
-export async function killAtCheckpoint(
+export async function killWhen(
   p: TempProject,
   argv: string[],
-  opts: { index: string; minDocs: number; signal?: NodeJS.Signals; env?: Record<string, string> },
-): Promise<Stopped> {
+  opts: { when: () => Promise<boolean>; what: string; signal?: NodeJS.Signals; env?: Record<string, string> },
+): Promise<Omit<Stopped, 'sawDocs'>> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [BIN, ...argv], {
     cwd: p.dir,
@@ -64,15 +63,33 @@ export async function killAtCheckpoint(
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   let exited = false;
   const exit = once(child, 'exit').then((r) => ((exited = true), r as [number | null, NodeJS.Signals | null]));
-  let sawDocs = 0;
-  while (!exited) {
-    sawDocs = await checkpointDocs(p.statePath, opts.index);
-    if (sawDocs >= opts.minDocs) break;
-    await sleep(50);
-  }
-  if (exited) throw new Error(`esm ${argv.join(' ')} ended before a checkpoint of ${opts.minDocs} documents of ${opts.index} was recorded:\n${stderr}`);
+  while (!exited && !(await opts.when())) await sleep(50);
+  if (exited) throw new Error(`esm ${argv.join(' ')} ended before ${opts.what}:\n${stderr}`);
   const afterMs = Date.now() - t0;
   child.kill(opts.signal ?? 'SIGKILL');
   const [code, signal] = await exit;
-  return { pid: child.pid!, code, signal, stdout, stderr, sawDocs, afterMs };
+  return { pid: child.pid!, code, signal, stdout, stderr, afterMs };
+}
+
+/**
+ * `killWhen` a checkpoint of at least `minDocs` documents of `index` is recorded (and
+ * `until`, when given, holds for it).
+ */
+export async function killAtCheckpoint(
+  p: TempProject,
+  argv: string[],
+  opts: { index: string; minDocs: number; until?: (c: FillCheckpoint) => boolean; signal?: NodeJS.Signals; env?: Record<string, string> },
+): Promise<Stopped> {
+  let sawDocs = 0;
+  const stopped = await killWhen(p, argv, {
+    what: `a checkpoint of ${opts.minDocs} documents of ${opts.index} was recorded`,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    when: async () => {
+      const cp = await runningCheckpoint(p.statePath, opts.index);
+      sawDocs = cp?.docs ?? 0;
+      return cp !== null && sawDocs >= opts.minDocs && (opts.until?.(cp) ?? true);
+    },
+  });
+  return { ...stopped, sawDocs };
 }
