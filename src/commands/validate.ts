@@ -10,7 +10,8 @@ export class ValidateCommand extends EsmCommand {
     details: `
       Loads \`esm.config.yaml\` (when present) and every manifest under the manifests directory, checks
       them against the JSON Schemas in \`schemas/\` and runs the semantic checks (names, duplicate
-      masters, references between masters), then checks that every source can be read: an ndjson
+      masters, references between masters, and every reference to a companion object — a pipeline,
+      synonym set, stored script or component template — naming one that is declared, with no cycle), then checks that every source can be read: an ndjson
       \`path\` (or glob) names files that exist, a sqlite file opens and its \`query\` prepares, a module
       file exists (it is not run). Field types are checked against each engine's list: a type no engine
       has that is close to one (\`dubble\`) is a problem, and so is a type the configured engine
@@ -19,7 +20,8 @@ export class ValidateCommand extends EsmCommand {
       Never connects to the cluster and never reads the state file.
 
       Prints \`N manifests OK\` (warnings on stderr), or every problem as \`file:line:col: message\` and exits 3.
-      With \`--json\`: \`{ "valid", "manifests": [names], "problems": [{ file, line, col, message }], "warnings": [same] }\`,
+      With \`--json\`: \`{ "valid", "manifests": [master names], "companions": ["Kind/name"], "problems": [{ file, line,
+      col, message }], "warnings": [same] }\`,
       on stdout also when the manifests are invalid (the exit code is still 3), with \`error\` then, as every
       command's failure has it: \`{ "code", "exitCode", "message", "file", "line", "column" }\`.
     `,
@@ -35,12 +37,15 @@ export class ValidateCommand extends EsmCommand {
   async execute(): Promise<number> {
     const { InvalidInputError } = await import('../errors.js');
     let names: string[] = [];
+    let companions: string[] = [];
     let failure: InstanceType<typeof InvalidInputError> | null = null;
     const warnings: Problem[] = [];
     try {
       const config = await this.config();
       const { validateProject } = await import('../operations/validate.js');
-      names = (await validateProject(config, (w) => warnings.push(w))).map((m) => m.name);
+      const set = await validateProject(config, (w) => warnings.push(w));
+      names = set.masters.map((m) => m.name);
+      companions = set.companions.map((c) => `${c.kind}/${c.name}`);
     } catch (e) {
       if (!(e instanceof InvalidInputError)) throw e;
       failure = e;
@@ -51,6 +56,7 @@ export class ValidateCommand extends EsmCommand {
       this.printJson({
         valid: failure === null,
         manifests: names,
+        companions,
         problems: problems.map((p) => ({ file: p.file ?? null, line: p.line ?? null, col: p.col ?? null, message: p.message })),
         warnings: warnings.map((p) => ({ file: p.file ?? null, line: p.line ?? null, col: p.col ?? null, message: p.message })),
         ...(failure ? errorJson(failureOf(failure)) : {}),
@@ -65,7 +71,8 @@ export class ValidateCommand extends EsmCommand {
       if (this.json) throw new InvalidInputError(failure.message.split('\n')[0]!);
       throw failure;
     }
-    if (!this.json) this.print(`${names.length} manifest${names.length === 1 ? '' : 's'} OK`);
+    const n = names.length + companions.length;
+    if (!this.json) this.print(`${n} manifest${n === 1 ? '' : 's'} OK${companions.length ? ` (${names.length} index master${names.length === 1 ? '' : 's'}, ${companions.length} companion object${companions.length === 1 ? '' : 's'})` : ''}`);
     return 0;
   }
 }

@@ -2,8 +2,8 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { manifestProblems, parseManifestTexts, type ParseOptions } from './parse.js';
-import type { Manifest } from './types.js';
+import { manifestProblems, parseManifestSet, type ParseOptions } from './parse.js';
+import type { Manifest, ManifestSet } from './types.js';
 import { sizeProblem } from './yaml-limits.js';
 
 export interface LoadOptions {
@@ -16,11 +16,16 @@ export interface LoadOptions {
 }
 
 /**
- * The manifests of every `*.yaml` / `*.yml` file under `dir` (recursively, in
+ * The index masters of every `*.yaml` / `*.yml` file under `dir` (recursively, in
  * sorted path order; hidden files and directories are skipped). An empty
  * directory gives `[]`; a missing one is an InvalidInputError.
  */
 export async function loadManifests(dir: string, opts: LoadOptions = {}): Promise<Manifest[]> {
+  return (await loadManifestSet(dir, opts)).masters;
+}
+
+/** Every manifest under `dir`, as loadManifests reads them: the index masters and the companion objects (SPEC §12). */
+export async function loadManifestSet(dir: string, opts: LoadOptions = {}): Promise<ManifestSet> {
   const cwd = opts.cwd ?? process.cwd();
   const root = path.resolve(cwd, dir);
   const info = await stat(root).catch(() => null);
@@ -40,7 +45,7 @@ export async function loadManifests(dir: string, opts: LoadOptions = {}): Promis
   const texts = await Promise.all(
     files.map(async (f) => ({ file: displayPath(f.abs, cwd), text: await readFile(f.abs, 'utf8'), dir: path.dirname(f.abs) })),
   );
-  return parseManifestTexts(texts, { prefix: opts.prefix, ...(opts.fieldTypes ? { fieldTypes: opts.fieldTypes } : {}) });
+  return parseManifestSet(texts, { prefix: opts.prefix, ...(opts.fieldTypes ? { fieldTypes: opts.fieldTypes } : {}) });
 }
 
 interface Walk {

@@ -36,8 +36,8 @@ const TYPES = [
 
 describe('the manifest schema describes mappings', () => {
   it('spec.mappings and spec.settings point at described definitions, not a bare object', () => {
-    expect(schema.properties.spec.properties.mappings.$ref).toBe('#/definitions/mappings');
-    expect(schema.properties.spec.properties.settings.$ref).toBe('#/definitions/indexSettings');
+    expect(schema.definitions.masterSpec.properties.mappings.$ref).toBe('#/definitions/mappings');
+    expect(schema.definitions.masterSpec.properties.settings.$ref).toBe('#/definitions/indexSettings');
     expect(schema.definitions.mappings.properties.properties.$ref).toBe('#/definitions/fields');
     expect(schema.definitions.fields.additionalProperties.$ref).toBe('#/definitions/field');
   });

@@ -180,14 +180,14 @@ describe('parseManifestTexts: schema violations, with line:col', () => {
     ['unknown metadata key', BASE.replace('  name: movies\n', '  name: movies\n  label: {}\n'), ['5:3: unknown key "label" in metadata (did you mean "labels"?)']],
     ['mapping instead of mappings', BASE.replace('  mappings:', '  mapping:'), ['6:3: unknown key "mapping" in spec (did you mean "mappings"?)']],
     ['unknown spec key without a near match', withSpec('  shards: 2\n'), [
-      '10:3: unknown key "shards" in spec (allowed: settings, mappings, source, idField, updatedField, deletedField, activation, retention)',
+      '10:3: unknown key "shards" in spec (allowed: settings, mappings, source, idField, updatedField, deletedField, activation, retention, refillOnPipelineChange)',
     ]],
     // The misspelt key is reported once: not also as a missing "path".
     ['unknown source key', withSpec('  source:\n    type: ndjson\n    paht: a.ndjson\n'), ['12:5: unknown key "paht" in spec.source (did you mean "path"?)']],
     ['wrong case of a key', withSpec('  idfield: id\n'), ['10:3: unknown key "idfield" in spec (did you mean "idField"?)']],
     ['unknown source type', withSpec('  source:\n    type: csv\n    path: a.csv\n'), ['11:11: spec.source.type must be one of ndjson, sqlite, module, reindex (got "csv")']],
     ['wrong apiVersion', BASE.replace('esm/v1', 'v1'), ['1:13: apiVersion must be "esm/v1" (got "v1")']],
-    ['wrong kind', BASE.replace('kind: IndexMaster', 'kind: Index'), ['2:7: kind must be "IndexMaster" (got "Index")']],
+    ['wrong kind', BASE.replace('kind: IndexMaster', 'kind: Index'), ['2:7: kind must be one of IndexMaster, IngestPipeline, SynonymSet, StoredScript, IndexTemplate, ComponentTemplate (got "Index")']],
     ['missing apiVersion and kind', BASE.split('\n').slice(2).join('\n'), ['1:1: missing required key "apiVersion"', '1:1: missing required key "kind"']],
     ['missing name', BASE.replace('  name: movies\n', '  labels: {}\n'), ['3:1: missing required key "name" in metadata']],
     ['missing mappings', BASE.split('\n').slice(0, 5).join('\n') + '\n  settings: {}\n', ['5:1: missing required key "mappings" in spec']],

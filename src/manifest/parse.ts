@@ -12,7 +12,9 @@ import { validatorOf } from './schemas.js';
 import type { Declared } from './declared.js';
 import { fieldTypeFindings } from './field-types/index.js';
 import { semanticProblems } from './semantic.js';
-import { MANIFEST_DEFAULTS, type Manifest, type MasterSpec, type SourceSpec } from './types.js';
+import { MANIFEST_DEFAULTS, type Manifest, type ManifestSet, type MasterSpec, type SourceSpec } from './types.js';
+import { toCompanion } from '../companions/from-manifest.js';
+import { isCompanionKind, type Companion } from '../companions/types.js';
 import { withFingerprint } from './with-fingerprint.js';
 import { parseYamlFile } from './yaml-file.js';
 import { MAX_PROBLEMS_PER_FILE } from './yaml-limits.js';
@@ -35,8 +37,17 @@ export interface ParseOptions {
   fieldTypes?: { engine?: string; warn?: (p: Problem) => void };
 }
 
-/** The manifests declared in `files`, in order; throws InvalidInputError listing every problem. */
+/** The index masters declared in `files`, in order; throws InvalidInputError listing every problem. */
 export function parseManifestTexts(files: ManifestText[], opts: ParseOptions = {}): Manifest[] {
+  return parseManifestSet(files, opts).masters;
+}
+
+/**
+ * Every manifest declared in `files`, in order: the index masters and the companion
+ * objects (SPEC §12), of any kinds, several documents a file. Throws
+ * InvalidInputError listing every problem of every file.
+ */
+export function parseManifestSet(files: ManifestText[], opts: ParseOptions = {}): ManifestSet {
   const problems: Problem[] = [];
   const declared: Declared[] = [];
   const validate = validatorOf('manifest');
@@ -49,16 +60,21 @@ export function parseManifestTexts(files: ManifestText[], opts: ParseOptions = {
       const valid = validate(d.data);
       if (!valid) {
         // Bounded: thousands of violations would cost a quadratic amount of work to describe and place.
+        const master = !isCompanionKind(kindOf(d.data));
         const errors = describeSchemaErrors((validate.errors ?? []).slice(0, 10 * MAX_PROBLEMS_PER_FILE), d.data, {
-          skip: (e) => isNamePatternError(e) || isNonFiniteNumber(e, d.data),
+          skip: (e) => (master && isNamePatternError(e)) || isNonFiniteNumber(e, d.data),
         });
         fileProblems.push(...errors.map((e) => d.problemAt(e.path, e.message, e.at)));
       }
+      const origin = { file: f.file, ...d.start, dir: f.dir ?? dirname(f.file) };
+      const kind = kindOf(d.data);
+      const companion = valid && isCompanionKind(kind) ? toCompanion(kind, d.data, origin) : null;
       declared.push({
         data: d.data,
         valid,
         problemAt: d.problemAt,
-        manifest: valid ? toManifest(d.data as RawManifest, { file: f.file, ...d.start, dir: f.dir ?? dirname(f.file) }) : null,
+        manifest: valid && !isCompanionKind(kind) ? toManifest(d.data as RawManifest, origin) : null,
+        companion,
         where: { file: f.file, ...d.start },
       });
     }
@@ -68,7 +84,15 @@ export function parseManifestTexts(files: ManifestText[], opts: ParseOptions = {
   problems.push(...typeProblems(declared, opts.fieldTypes?.engine ?? 'auto', opts.fieldTypes?.warn ?? (() => {})));
 
   if (problems.length > 0) throw manifestProblems(capPerFile(sortProblems(problems, files.map((f) => f.file))), problems.length);
-  return declared.map((d) => d.manifest!);
+  return {
+    masters: declared.flatMap((d) => (d.manifest ? [d.manifest] : [])),
+    companions: declared.flatMap((d): Companion[] => (d.companion ? [d.companion] : [])),
+  };
+}
+
+/** The document's `kind`, as written (a document without one is read as an IndexMaster). */
+function kindOf(data: unknown): unknown {
+  return typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['kind'] : undefined;
 }
 
 /** Field types no engine (or not the configured one) has: problems; types some engines lack: warnings. */
@@ -116,6 +140,7 @@ interface RawManifest {
     deletedField?: string;
     activation?: { minDocRatio?: number };
     retention?: { keepInactive?: number };
+    refillOnPipelineChange?: boolean;
   };
 }
 
@@ -133,6 +158,7 @@ function toManifest(raw: RawManifest, origin: Manifest['origin']): Manifest {
   if (s.idField !== undefined) spec.idField = s.idField;
   if (s.updatedField !== undefined) spec.updatedField = s.updatedField;
   if (s.deletedField !== undefined) spec.deletedField = s.deletedField;
+  if (s.refillOnPipelineChange !== undefined) spec.refillOnPipelineChange = s.refillOnPipelineChange;
   return withFingerprint({ name: raw.metadata.name, labels, spec, origin });
 }
 

@@ -45,7 +45,7 @@ describe('schemas', () => {
   });
 
   it('the manifest schema pattern for metadata.name agrees with the loader on names (what editors flag)', () => {
-    const props = (schemaOf('manifest')['properties'] as any).metadata.properties.name;
+    const props = (schemaOf('manifest')['definitions'] as any).masterMetadata.properties.name;
     const pattern = new RegExp(props.pattern as string, 'u');
     const names = ['movies', 'movies_v2', 'movies-v2', '2024-movies', 'a.b', 'é-films', 'Movies', 'my movies', 'a,b', 'a#b', 'a:b', 'a*b', 'a\\b', 'a/b', 'a"b', 'a<b', 'a|b', '_m', '-m', '+m', '.m', '.', '..', 'movies-2', 'movies-v2-10'];
     for (const name of names) expect({ name, ok: pattern.test(name) }).toEqual({ name, ok: masterNameProblem(name) === undefined });

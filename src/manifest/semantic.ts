@@ -13,13 +13,17 @@ import { sameSettingProblems } from './settings-keys.js';
 import { analysisProblems } from './analysis-refs.js';
 import type { Declared } from './declared.js';
 import type { Manifest } from './types.js';
+import { companionProblems } from '../companions/validate.js';
+import { isCompanionKind } from '../companions/types.js';
 
 type Rec = Record<string, unknown>;
 
 /** `prefix`: the environment prefix, when known (it counts towards a name's length). */
-export function semanticProblems(declared: Declared[], prefix = ''): Problem[] {
+export function semanticProblems(all: Declared[], prefix = ''): Problem[] {
   const problems: Problem[] = [];
   const firstByName = new Map<string, Declared>();
+  // Documents of a companion kind have checks of their own (companions/validate.ts).
+  const declared = all.filter((d) => !isCompanionKind(get(d.data, 'kind')));
 
   for (const d of declared) {
     const name = get(d.data, 'metadata', 'name');
@@ -46,6 +50,7 @@ export function semanticProblems(declared: Declared[], prefix = ''): Problem[] {
     }
   }
   problems.push(...dependencyProblems(declared));
+  problems.push(...companionProblems(all, prefix));
   return problems;
 }
 

@@ -7,22 +7,23 @@
  */
 import type { EsmConfig } from '../config/types.js';
 import type { Problem } from '../errors.js';
-import { loadManifests } from '../manifest/load.js';
+import { loadManifestSet } from '../manifest/load.js';
 import { manifestProblems } from '../manifest/parse.js';
 import { problemInManifest } from '../manifest/place.js';
-import type { Manifest } from '../manifest/types.js';
+import type { Manifest, ManifestSet } from '../manifest/types.js';
 import { openSource } from '../sources/index.js';
 
 /**
- * The project's manifests, or an InvalidInputError naming every problem at its file:line:col.
- * Field types are checked against each engine's list (the configured engine's, when one is):
- * `warn` gets what is not a problem (a type some engines lack, a type esm does not know).
+ * The project's manifests (masters and companions), or an InvalidInputError naming every
+ * problem at its file:line:col. Field types are checked against each engine's list (the
+ * configured engine's, when one is): `warn` gets what is not a problem (a type some engines
+ * lack, a type esm does not know).
  */
-export async function validateProject(config: EsmConfig, warn: (p: Problem) => void = () => {}): Promise<Manifest[]> {
-  const manifests = await loadManifests(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix, fieldTypes: { engine: config.engine, warn } });
-  const problems = await sourceProblems(manifests, config.cwd);
+export async function validateProject(config: EsmConfig, warn: (p: Problem) => void = () => {}): Promise<ManifestSet> {
+  const set = await loadManifestSet(config.manifestsDir, { cwd: config.cwd, prefix: config.prefix, fieldTypes: { engine: config.engine, warn } });
+  const problems = await sourceProblems(set.masters, config.cwd);
   if (problems.length > 0) throw manifestProblems(problems);
-  return manifests;
+  return set;
 }
 
 /** One problem per master whose source cannot be read, placed at `spec.source.path` (or `query`). */

@@ -29,7 +29,7 @@ describe('esm validate', () => {
 
     const j = await p.cli(['validate', '--json', ...NO_CLUSTER]);
     expect(j.code).toBe(0);
-    expect(j.json()).toEqual({ valid: true, manifests: ['books', 'songs', 'movies'], problems: [], warnings: [] });
+    expect(j.json()).toEqual({ valid: true, manifests: ['books', 'songs', 'movies'], companions: [], problems: [], warnings: [] });
   });
 
   it('reports a YAML syntax error at its file:line:col (exit 3)', async () => {
@@ -70,6 +70,7 @@ describe('esm validate', () => {
     expect(doc).toEqual({
       valid: false,
       manifests: [],
+      companions: [],
       problems: [{ file: 'manifests/songs.yaml', line: 2, col: expect.any(Number), message: expect.stringContaining('kind') }],
       warnings: [],
       // As every command's failure with --json: the error, where its first problem is.
@@ -173,5 +174,24 @@ describe('esm validate', () => {
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^esm: .*up is a symbolic link to .*, outside the manifests directory/);
+  });
+
+  it('checks companions (issue 22): counts them, names each missing reference and each cycle at file:line:col, exit 3', async () => {
+    const pipeline = (name: string, calls?: string) =>
+      `---\napiVersion: esm/v1\nkind: IngestPipeline\nmetadata: { name: ${name} }\nspec:\n  processors:\n    - ${calls ? `pipeline: { name: ${calls} }` : 'lowercase: { field: genre }'}\n`;
+    const master = manifestYaml({ name: 'movies', source: undefined, settings: { number_of_shards: 1, default_pipeline: 'enrich' } });
+    const p = projectWith({ 'manifests/movies.yaml': master, 'manifests/pipelines.yaml': pipeline('enrich') });
+    const ok = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(ok).toMatchObject({ code: 0, stdout: '2 manifests OK (1 index master, 1 companion object)\n' });
+    expect((await p.cli(['validate', '--json', ...NO_CLUSTER])).json()).toEqual({ valid: true, manifests: ['movies'], companions: ['IngestPipeline/enrich'], problems: [], warnings: [] });
+
+    p.write('manifests/pipelines.yaml', pipeline('enrich', 'stamp') + pipeline('stamp', 'enrich') + pipeline('other', 'missing'));
+    const r = await p.cli(['validate', ...NO_CLUSTER]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n').slice(1, 4)).toEqual([
+      '  manifests/pipelines.yaml:7:25: spec.processors[0].pipeline.name makes a cycle (IngestPipeline/enrich → IngestPipeline/stamp → IngestPipeline/enrich): esm cannot apply one before the other',
+      '  manifests/pipelines.yaml:14:25: spec.processors[0].pipeline.name makes a cycle (IngestPipeline/enrich → IngestPipeline/stamp → IngestPipeline/enrich): esm cannot apply one before the other',
+      '  manifests/pipelines.yaml:21:25: spec.processors[0].pipeline.name names an IngestPipeline "missing", which no manifest declares',
+    ]);
   });
 });
