@@ -17,6 +17,19 @@ import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
 import type { Auth, AwsSigning, EngineChoice, EngineClient, EngineDriver, RequestEvent } from './engine.js';
 import { bulkConcurrencyFor, readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
+import {
+  analyzeWithFilter,
+  deleteCompanion,
+  probeSynonymsApi,
+  putCompanion,
+  readCompanions,
+  simulatePipeline,
+  type CompanionObject,
+  type LiveCompanions,
+  type ReadCompanionsOptions,
+  type SimulatedDoc,
+  type SynonymsApi,
+} from './companions.js';
 import { count, createIndex, deleteIndices, getIndex, putMapping, putSettings, refresh, updateMeta, type IndexSpec } from './indices.js';
 import { acquireLock, currentLock, forceReleaseLock, type AcquireLockOptions, type Lock, type LockDoc, type LockHolder } from './lock.js';
 import { displayUrl } from '../redact.js';
@@ -120,6 +133,17 @@ export interface Cluster {
   engineForm(name: string, spec: SpecBody): Promise<EngineForm>;
   /** Engine forms of several specs, the templates read once. Read-only. */
   engineForms<K extends string>(wanted: ReadonlyArray<{ key: K; name: string; spec: SpecBody }>): Promise<Map<K, EngineForm>>;
+  /** Companion objects (SPEC §12) under the prefix: pipelines, templates, the scripts named, synonym sets. */
+  companions(opts: ReadCompanionsOptions): Promise<LiveCompanions>;
+  /** Whether synonym sets can be stored in the cluster (`_synonyms`), asked once per connection. */
+  synonymsApi(): Promise<SynonymsApi>;
+  putCompanion(object: CompanionObject, id: string, body: Record<string, unknown>): Promise<void>;
+  /** A missing object is no error. */
+  deleteCompanion(object: CompanionObject, id: string): Promise<void>;
+  /** Documents through a pipeline body, nothing stored; a pipeline the engine cannot build is a ClusterError (400). */
+  simulatePipeline(pipeline: Record<string, unknown>, docs: readonly Record<string, unknown>[]): Promise<SimulatedDoc[]>;
+  /** `_analyze` with an inline token filter: rules the engine cannot parse are a ClusterError (400). */
+  analyzeWithFilter(filter: Record<string, unknown>): Promise<void>;
   acquireLock(prefix: string, holder: LockHolder, opts: AcquireLockOptions): Promise<Lock>;
   /** The apply lock's document, or null. */
   currentLock(prefix: string): Promise<LockDoc | null>;
@@ -166,6 +190,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
 
   let facts: Promise<NodeFacts> | undefined;
   let clusterName: Promise<string> | undefined;
+  let synonyms: Promise<SynonymsApi> | undefined;
   /** Cached on success only: a failed read is tried again next time. */
   const once = <T>(get: () => Promise<T> | undefined, set: (p: Promise<T> | undefined) => void, read: () => Promise<T>): Promise<T> => {
     let p = get();
@@ -232,6 +257,12 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     simulateTemplate: on((c, template: Record<string, unknown>) => simulateTemplate(c, template)),
     engineForm: on((c, name: string, spec: SpecBody) => engineForm(c, name, spec)),
     engineForms: async (wanted) => engineForms(await conn(), wanted),
+    companions: on(readCompanions),
+    synonymsApi: () => once(() => synonyms, (p) => (synonyms = p), async () => probeSynonymsApi(await conn(), await nodeFacts())),
+    putCompanion: on(putCompanion),
+    deleteCompanion: on(deleteCompanion),
+    simulatePipeline: on(simulatePipeline),
+    analyzeWithFilter: on(analyzeWithFilter),
     acquireLock: on(acquireLock),
     currentLock: on(currentLock),
     forceReleaseLock: on(forceReleaseLock),

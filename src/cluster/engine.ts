@@ -88,6 +88,11 @@ export interface EngineQuirks {
    * OpenSearch both sides', the request's winning (`merged`). Measured on 8.19, 9.2, 2.19.
    */
   templateObjectParams: ObjectParams;
+  /**
+   * Whether an ingest pipeline takes a `_meta` object (Elasticsearch does; OpenSearch refuses
+   * the key): where it does not, esm marks the pipelines it owns in their description.
+   */
+  pipelineMeta: boolean;
 }
 
 /** The first answer of a cluster, from which engines recognise themselves. */

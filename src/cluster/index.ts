@@ -46,3 +46,4 @@ export { refusalReasons, type EngineForm, type IndexTemplateInfo, type Simulated
 export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWriteHitsOptions } from './bulk.js';
 export { isReindexInto, reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult, type ReindexTask } from './reindex.js';
 export { runningProgress, type TaskProgress } from './tasks.js';
+export type { CompanionObject, LiveCompanions, ReadCompanionsOptions, SimulatedDoc, SynonymsApi } from './companions.js';

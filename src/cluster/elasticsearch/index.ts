@@ -8,6 +8,7 @@ export const elasticsearch: EngineDriver = {
     scan: 'point_in_time',
     templateObjectParams: 'request',
     addedSettings: {},
+    pipelineMeta: true,
   },
   // Every answer carries the header, even the 405 a node without `rest-root` gives to `GET /`.
   recognizes: (probe) => headerValue(probe.headers['x-elastic-product']) === 'Elasticsearch',

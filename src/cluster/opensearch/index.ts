@@ -10,6 +10,8 @@ export const opensearch: EngineDriver = {
     // OpenSearch 2.x writes its replication type into every index's settings.
     templateObjectParams: 'merged',
     addedSettings: { 'replication.type': 'DOCUMENT' },
+    // `PUT _ingest/pipeline` refuses `_meta` ("doesn't support one or more provided configuration parameters").
+    pipelineMeta: false,
   },
   recognizes: (probe) => {
     const version = (probe.body as { version?: { distribution?: unknown } } | null)?.version;
