@@ -31,6 +31,8 @@ export interface ApplyOptions extends Omit<ExecuteOptions, 'checkpoint'>, ApplyH
   planFile?: string;
   /** Plan only these masters (not with planFile). */
   only?: string[];
+  /** Delete the companion objects esm owns that no manifest declares any more (not with planFile: plan with --prune). */
+  prune?: boolean;
 }
 
 export interface Applied {
@@ -42,9 +44,15 @@ export interface Applied {
 /** `esm apply`: plan (or load the saved plan), check it, run it. */
 export async function applyPlan(s: Session, opts: ApplyOptions = {}): Promise<Applied> {
   assertNoMastersWithPlanFile(opts.planFile, opts.only ?? []);
+  if (opts.planFile !== undefined && opts.prune) {
+    throw new InvalidInputError(`a saved plan is applied as it was made: --prune goes with esm plan (esm plan --prune --out ${opts.planFile})`);
+  }
   return withApplyLock(s, async (lock) => {
     const inputs = await readPlanInputs(s, opts.planFile !== undefined ? { forms: false } : opts.only?.length ? { only: opts.only } : {});
-    const plan = opts.planFile === undefined ? await planFrom(s, inputs, opts.only?.length ? { only: opts.only } : {}) : await loadPlan(resolve(s.config.cwd, opts.planFile));
+    const plan =
+      opts.planFile === undefined
+        ? await planFrom(s, inputs, { ...(opts.only?.length ? { only: opts.only } : {}), ...(opts.prune ? { prune: true } : {}) })
+        : await loadPlan(resolve(s.config.cwd, opts.planFile));
     assertRunnable(s, plan, inputs, opts.planFile !== undefined);
     return runLocked(s, lock, plan, inputs, opts);
   });
@@ -83,7 +91,7 @@ export async function resetCluster(s: Session, opts: ResetOptions): Promise<Appl
 export function assertRunnable(s: Session, plan: Plan, inputs: PlanInputs, saved: boolean): void {
   const steps = stepProblems(plan, worldOf(inputs.snapshot, inputs.history));
   if (saved) {
-    const why = [...steps, ...staleness(plan, { ...inputs.base, prefix: s.prefix }, inputs.manifests)];
+    const why = [...steps, ...staleness(plan, { ...inputs.base, prefix: s.prefix }, inputs.manifests, inputs.resolved.companions)];
     if (why.length) throw new RefusedError(`saved plan is stale, run esm plan again: ${why.join('; ')}`);
   } else if (steps.length) {
     throw new RefusedError(`the plan does not fit the cluster (another esm changed it meanwhile?), run esm plan again: ${steps.join('; ')}`);
@@ -154,8 +162,14 @@ export function isPlanFileArg(arg: string, cwd: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
-/** Refuses (exit 4) a plan with blocked masters before anything is changed. */
+/** Refuses (exit 4) a plan with blocked masters or companions before anything is changed. */
 export function assertNotBlocked(plan: Plan): void {
+  const companions = (plan.companions ?? []).filter((c) => c.blocked);
+  if (companions.length) {
+    throw new RefusedError(
+      `nothing was changed: ${companions.map((c) => c.blocked).join('; ')}. Rename the companion in the manifests, move the object out of the way, or declare it as it is to adopt it`,
+    );
+  }
   const blocked = plan.masters.filter((m) => m.blocked);
   if (blocked.length === 0) return;
   throw new RefusedError(

@@ -4,7 +4,7 @@
  * events; the executor knows nothing of output (STYLE habit 6).
  */
 import { assertNever, type StopSignal } from '../errors.js';
-import type { Step } from '../plan/types.js';
+import type { CompanionAction, Step } from '../plan/types.js';
 import type { SourcePosition } from '../sources/position.js';
 
 export type ProgressEvent =
@@ -17,6 +17,8 @@ export type ProgressEvent =
   | { kind: 'step_failed'; master: string; step: Step; error: string }
   | { kind: 'step_skipped'; master: string; step: Step; reason: string }
   | { kind: 'master_done'; master: string; ok: boolean }
+  /** A companion object (SPEC §12) being written or deleted: `companion` is `IngestPipeline/qa1_movies-enrich`. */
+  | { kind: 'companion'; companion: string; action: CompanionAction; status: 'started' | 'done' | 'failed' | 'skipped'; error?: string; reason?: string }
   | { kind: 'note'; message: string }
   /** A signal asked the run to stop: it ends at its next safe point (counters shown from now on are frozen). */
   | { kind: 'stopping'; signal: StopSignal };
@@ -34,6 +36,12 @@ export function etaSeconds(done: number, total: number | undefined, elapsedMs: n
   if (total === undefined || done === 0 || done >= total) return undefined;
   const r = rate(done, elapsedMs, from);
   return r > 0 ? (total - done) / r : undefined;
+}
+
+/** `create IngestPipeline qa1_movies-enrich` */
+export function companionLabel(e: { companion: string; action: CompanionAction }): string {
+  const [kind, ...id] = e.companion.split('/');
+  return `${e.action} ${kind} ${id.join('/')}`;
 }
 
 /** What a run says when a signal asks it to stop (every renderer says the same). */

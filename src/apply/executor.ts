@@ -19,11 +19,13 @@ import { runFill, type FillOptions, type Resumed } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
 import { adoptIndex } from '../operations/adopt.js';
-import type { MasterPlan, Plan, Step } from '../plan/types.js';
+import type { CompanionAction, CompanionPlan, MasterPlan, Plan, Step } from '../plan/types.js';
+import { companionChanges } from '../plan/types.js';
+import { applyCompanion, companionAction } from '../operations/companions.js';
 import { assertNever, RuntimeError } from '../errors.js';
 import { reindexesFrom } from '../manifest/dependencies.js';
 import { DEFAULT_PARALLELISM } from './parallelism.js';
-import { skipWords, type SkipReason } from './skip.js';
+import { NO_ACTIVATE, skipWords, type SkipReason } from './skip.js';
 
 export type StepStatus = 'done' | 'failed' | 'skipped';
 
@@ -54,10 +56,22 @@ export interface MasterResult {
   error?: string;
 }
 
+export interface CompanionResult {
+  kind: CompanionPlan['kind'];
+  name: string;
+  id: string;
+  action: CompanionAction;
+  status: StepStatus;
+  error?: string;
+  reason?: string;
+}
+
 export interface ApplyResult {
   planId: string;
   ok: boolean;
   masters: MasterResult[];
+  /** The companions written or deleted (absent when the plan changes none). */
+  companions?: CompanionResult[];
 }
 
 export interface ExecuteOptions {
@@ -72,20 +86,76 @@ export interface ExecuteOptions {
 }
 
 
-/** Runs `plan`. Its actions carry the session's plan id (`applyPlan` sets it; `esm update`'s plans have none). */
+/**
+ * Runs `plan`. Its actions carry the session's plan id (`applyPlan` sets it; `esm update`'s
+ * plans have none). Companions (SPEC §12) are written first, in the plan's order, each after
+ * what it names; a master that uses a companion that failed is not run, the others go on.
+ * Orphan companions (`--prune`) are deleted last.
+ */
 export async function executePlan(s: Session, plan: Plan, opts: ExecuteOptions = {}): Promise<ApplyResult> {
   const run = plan.masters.filter((mp) => mp.steps.length > 0);
-  await s.queue(run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).flatMap((step) => actionsOf(mp, step))));
+  const companions = (plan.companions ?? []).filter(companionChanges);
+  const writes = companions.filter((c) => c.action !== 'delete');
+  const deletes = companions.filter((c) => c.action === 'delete');
+  await s.queue([
+    ...companions.filter((c) => noActivateCompanion(c, opts) === null).map(companionAction),
+    ...run.flatMap((mp) => mp.steps.filter((step) => noActivateSkip(step, mp, opts) === null).flatMap((step) => actionsOf(mp, step))),
+  ]);
   let masters: MasterResult[];
+  const done: CompanionResult[] = [];
   try {
-    masters = await runMasters(run, opts.parallelism ?? DEFAULT_PARALLELISM, (mp, source) =>
-      source === undefined || source.ok ? runMaster(s, mp, opts) : skipMaster(s, mp, source.name, opts),
-    );
+    const outcome = new Map<string, CompanionResult>();
+    for (const c of writes) {
+      const r = await runCompanion(s, c, outcome, opts);
+      outcome.set(`${c.kind}/${c.name}`, r);
+      done.push(r);
+    }
+    const failedUse = (mp: MasterPlan) => (mp.uses ?? []).find((u) => ['failed', 'skipped'].includes(outcome.get(u)?.status ?? '') && outcome.get(u)?.reason !== NO_ACTIVATE_WORDS);
+    masters = await runMasters(run, opts.parallelism ?? DEFAULT_PARALLELISM, (mp, source) => {
+      const companion = failedUse(mp);
+      if (companion !== undefined) return skipMaster(s, mp, 'companion_failed', companion, opts);
+      return source === undefined || source.ok ? runMaster(s, mp, opts) : skipMaster(s, mp, 'source_failed', source.name, opts);
+    });
+    for (const c of deletes) done.push(await runCompanion(s, c, outcome, opts));
   } finally {
     // Whatever was queued and did not run (a throw out of a master) is not left queued.
     await s.abandonQueued('not run: the apply stopped before this step');
   }
-  return { planId: plan.planId, ok: masters.every((m) => m.ok), masters };
+  const ok = masters.every((m) => m.ok) && done.every((c) => c.status !== 'failed' && (c.status !== 'skipped' || c.reason === NO_ACTIVATE_WORDS));
+  return { planId: plan.planId, ok, masters, ...(done.length ? { companions: done } : {}) };
+}
+
+const NO_ACTIVATE_WORDS = `${NO_ACTIVATE} (a change of this object would reach the live indices)`;
+
+/** With --no-activate, a companion that exists is not changed (live indices use it); a new one is created. */
+export function noActivateCompanion(c: CompanionPlan, opts: ExecuteOptions): string | null {
+  return opts.noActivate && (c.action === 'update' || c.action === 'delete') ? NO_ACTIVATE_WORDS : null;
+}
+
+/** One companion: skipped when one it names failed (or the run stops), else written or deleted and recorded. */
+async function runCompanion(s: Session, c: CompanionPlan, outcome: ReadonlyMap<string, CompanionResult>, opts: ExecuteOptions): Promise<CompanionResult> {
+  const head = { kind: c.kind, name: c.name, id: c.id, action: c.action };
+  const key = `${c.kind}/${c.id}`;
+  const failedDep = c.dependsOn.find((d) => outcome.get(d) && outcome.get(d)!.status !== 'done' && outcome.get(d)!.reason !== NO_ACTIVATE_WORDS);
+  const noActivate = noActivateCompanion(c, opts);
+  const reason = noActivate ?? (failedDep !== undefined ? `${failedDep}, which it names, failed` : s.signal?.aborted ? 'interrupted' : null);
+  if (reason !== null) {
+    if (noActivate === null) await s.abandonQueued(`not run: ${reason}`, companionAction(c));
+    s.emit({ kind: 'companion', companion: key, action: c.action, status: 'skipped', reason });
+    return { ...head, status: 'skipped', reason };
+  }
+  s.emit({ kind: 'companion', companion: key, action: c.action, status: 'started' });
+  try {
+    opts.checkpoint?.();
+    await applyCompanion(s, c);
+    s.emit({ kind: 'companion', companion: key, action: c.action, status: 'done' });
+    return { ...head, status: 'done' };
+  } catch (e) {
+    const error = (e as Error).message;
+    await s.abandonQueued(error, companionAction(c), 'failed');
+    s.emit({ kind: 'companion', companion: key, action: c.action, status: 'failed', error });
+    return { ...head, status: 'failed', error };
+  }
 }
 
 /**
@@ -140,20 +210,20 @@ export async function runMasters(
   return settled.map((r) => (r as PromiseFulfilledResult<MasterResult>).value);
 }
 
-/** A master whose source master failed: nothing of it runs, each step says why. */
-async function skipMaster(s: Session, mp: MasterPlan, source: string, opts: ExecuteOptions): Promise<MasterResult> {
+/** A master whose source master, or a companion it uses, failed: nothing of it runs, each step says why. */
+async function skipMaster(s: Session, mp: MasterPlan, why: 'source_failed' | 'companion_failed', what: string, opts: ExecuteOptions): Promise<MasterResult> {
   const master = mp.name;
   s.emit({ kind: 'master_started', master, steps: mp.steps.length });
   const steps: StepResult[] = [];
   for (const step of mp.steps) {
     const noActivate = noActivateSkip(step, mp, opts);
-    const reason = skipWords('source_failed', target(step), source);
+    const reason = skipWords(why, target(step), what);
     if (noActivate === null) for (const a of actionsOf(mp, step)) await s.abandonQueued(`not run: ${reason}`, a);
     s.emit({ kind: 'step_skipped', master, step, reason });
-    steps.push({ op: step.op, index: target(step), status: 'skipped', skip: 'source_failed', reason });
+    steps.push({ op: step.op, index: target(step), status: 'skipped', skip: why, reason });
   }
   s.emit({ kind: 'master_done', master, ok: false });
-  return { name: master, ok: false, steps, error: `not run: ${skipWords('source_failed', mp.name, source)}` };
+  return { name: master, ok: false, steps, error: `not run: ${skipWords(why, mp.name, what)}` };
 }
 
 async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Promise<MasterResult> {

@@ -6,6 +6,8 @@ export type SkipReason =
   | 'earlier_step_failed'
   /** The master this one reindexes from failed: its source is not there to read. */
   | 'source_failed'
+  /** A companion object this master uses (a pipeline, a synonym set…) failed: it is not created against a missing one. */
+  | 'companion_failed'
   /** The run was stopped (Ctrl-C) before this step. */
   | 'interrupted'
   /** `--no-activate`: no alias moves and nothing is dropped. */
@@ -19,13 +21,15 @@ export type SkipReason =
 
 export const NO_ACTIVATE = '--no-activate';
 
-/** `source`: the master a `source_failed` master reindexes from. */
+/** `source`: the master a `source_failed` master reindexes from, the companion (`IngestPipeline/x`) a `companion_failed` one uses. */
 export function skipWords(reason: SkipReason, index: string, source?: string): string {
   switch (reason) {
     case 'earlier_step_failed':
       return 'an earlier step of this master failed';
     case 'source_failed':
       return `master ${source ?? '?'}, which this master reindexes from, failed`;
+    case 'companion_failed':
+      return `${(source ?? '?').replace('/', ' ')}, which this master uses, failed`;
     case 'interrupted':
       return 'interrupted';
     case 'no_activate':

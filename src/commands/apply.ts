@@ -40,6 +40,12 @@ export class ApplyCommand extends EsmCommand {
       \`step_failed\`, \`warning\`, and a final \`done\` with what --json prints), each with \`event\`, \`time\`,
       \`master\`, \`step\`, \`index\`, \`docs\`, \`total\`, \`docsPerSecond\` and \`message\` (schemas/events.schema.json).
       A failure adds \`error\` to that document: \`{ "code", "exitCode", "message", "file", "line", "column" }\`.
+
+      Companion objects (ingest pipelines, synonym sets, stored scripts, index and component templates)
+      are written first, each before what names it; a master that uses one that failed is not run. An
+      object esm created that no manifest declares any more is an orphan: kept, and deleted only with
+      \`--prune\` (with a saved plan: \`esm plan --prune --out FILE\`). With \`--no-activate\` only new
+      companions are created; changes to existing ones wait for the post-deployment apply.
     `,
     examples: [
       ['Plan, confirm and apply', 'esm apply'],
@@ -48,12 +54,14 @@ export class ApplyCommand extends EsmCommand {
       ['Apply a saved plan', 'esm plan --out plan.json && esm apply plan.json'],
       ['Pre-deployment: create and fill, activate nothing', 'esm apply --no-activate --auto-approve'],
       ['Apply one master', 'esm apply movies'],
+      ['Also delete companion objects no manifest declares any more', 'esm apply --prune --auto-approve'],
     ],
   });
 
   args = Option.Rest({ name: 'PLANFILE | master' });
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'do not ask for confirmation (required without a terminal)' });
   noActivate = Option.Boolean('--no-activate', false, { description: 'create and fill only: move no alias, drop nothing' });
+  prune = Option.Boolean('--prune', false, { description: 'delete the companion objects esm created that no manifest declares any more' });
   json = Option.Boolean('--json', false, { description: 'print only the result as JSON' });
   events = Option.Boolean('--events', false, { description: 'stream NDJSON events on stdout as the apply runs, ending with a `done` event that carries the --json result' });
   batchSize = batchSizeOption();
@@ -79,6 +87,7 @@ export class ApplyCommand extends EsmCommand {
       applyPlan(s, {
         ...(planFile !== undefined ? { planFile, only: rest } : { only: this.args }),
         noActivate: this.noActivate,
+        ...(this.prune ? { prune: true } : {}),
         ...fillTuning(this),
         // Terraform shows the plan on stdout (with --no-activate, without what the pre-deployment run skips);
         // with --json / --events stdout holds only the result.

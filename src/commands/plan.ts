@@ -14,7 +14,11 @@ export class PlanCommand extends EsmCommand {
       file, and shows per master what \`esm apply\` would do: create a first instance, nothing, catch up
       and activate a pre-created instance, update the active instance in place, replace it with a
       new instance, or adopt an index esm did not create that matches its manifest (after esm import) —
-      with the reasons (the changed paths). Never changes the cluster or the state file.
+      with the reasons (the changed paths). Companion objects (ingest pipelines, synonym sets, stored
+      scripts, index and component templates) are planned too: create, update (the changed paths),
+      adopt, no change, or orphan (\`--prune\` plans its deletion); before anything is written, pipelines
+      run on up to 5 documents of the masters' sources, synonym rules and templates are checked by the
+      engine. Never changes the cluster or the state file.
 
       \`--out FILE\` saves the plan; \`esm apply FILE\` then performs exactly it, and refuses when the
       cluster or the state changed in between ("saved plan is stale").
@@ -42,6 +46,7 @@ export class PlanCommand extends EsmCommand {
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'exit 2 when the plan has changes' });
   offline = Option.Boolean('--offline', false, { description: 'no cluster: compare the manifests at --base with the working tree' });
   base = Option.String('--base', { description: 'git ref to compare with (with --offline), e.g. origin/main' });
+  prune = Option.Boolean('--prune', false, { description: 'plan the deletion of companion objects no manifest declares any more (for --out)' });
 
   async execute(): Promise<number> {
     if (this.json && this.markdown) throw new InvalidInputError('--json and --markdown cannot be used together');
@@ -50,12 +55,12 @@ export class PlanCommand extends EsmCommand {
 
     return withSession(this, { readOnly: true }, async (s) => {
       const { computePlan } = await import('../operations/plan.js');
-      const { hasChanges } = await import('../plan/types.js');
+      const { hasChanges, isBlocked } = await import('../plan/types.js');
       if (this.out !== undefined) {
         const { assertPlanTarget } = await import('../planfile/index.js');
         await assertPlanTarget(resolve(this.context.cwd, this.out), this.out);
       }
-      const plan = await computePlan(s, { only: this.masters });
+      const plan = await computePlan(s, { only: this.masters, ...(this.prune ? { prune: true } : {}) });
       // Saved before it is printed: a plan that could not be saved is a failure, and its document the error.
       if (this.out !== undefined) {
         const { savePlan } = await import('../planfile/index.js');
@@ -78,7 +83,7 @@ export class PlanCommand extends EsmCommand {
         if (this.json || this.markdown) this.note(how);
         else this.print(`\n${how}`);
       }
-      const changes = hasChanges(plan) || plan.masters.some((m) => m.blocked);
+      const changes = hasChanges(plan) || isBlocked(plan);
       return this.detailedExitcode && changes ? 2 : 0;
     });
   }

@@ -67,7 +67,7 @@ export async function reportApply(
   const failure = message === null ? null : stopped ? new InterruptedError(message, stopped) : new RuntimeError(message);
   const text = renderApplyText(result, { color: opts.color && opts.mode === 'human', ...(opts.noActivate ? { noActivate: true } : {}) });
   if (opts.mode === 'human') {
-    if (result.masters.length) cmd.context.stdout.write(text);
+    if (result.masters.length || result.companions?.length) cmd.context.stdout.write(text);
   } else {
     await printResult(cmd, opts.mode, { ...opts.extra, ...(applyResultJson(result) as object) }, { message: text.split('\n')[0]!, failure });
   }

@@ -28,5 +28,5 @@ export function stateHashOf(view: Pick<HistoryView, 'masters' | 'instances'>): s
 
 /** A state file that does not exist yet: nothing recorded. */
 export function emptyHistoryView(): HistoryView {
-  return { masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {} };
+  return { masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {}, companions: [] };
 }

@@ -180,7 +180,7 @@ describe('HistoryStore', () => {
       const { dir, file } = aStateFile();
       const store = await HistoryStore.open(file, { readOnly: true });
       expect(store.exists).toBe(false);
-      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {} });
+      expect(store.view()).toEqual({ masters: [], instances: [], maxNumber: {}, fillRates: {}, lastFills: {}, unfinishedFills: {}, companions: [] });
       expect(store.listActions()).toEqual([]);
       expect(() => store.startAction({ action: 'create' })).toThrow(StateError);
       expect(await readdir(dir)).toEqual([]);
@@ -234,6 +234,23 @@ describe('HistoryStore', () => {
         store.finishAction(id, { status });
       }
       expect(store.view().maxNumber).toEqual({ qa_movies: 3 });
+    });
+
+    it('owns the companion objects whose last completed companion action created or updated them (not deleted, not failed)', async () => {
+      const { file } = await aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const rows = [
+        ['companion_create', 'IngestPipeline/enrich', 'complete'],
+        ['companion_create', 'StoredScript/by-title', 'complete'],
+        ['companion_delete', 'StoredScript/by-title', 'complete'],
+        ['companion_create', 'SynonymSet/syn', 'failed'],
+        ['companion_update', 'IndexTemplate/logs', 'complete'],
+        ['companion_delete', 'IndexTemplate/logs', 'failed'],
+      ] as const;
+      for (const [action, instance, status] of rows) store.finishAction(store.startAction({ action, instance }), { status });
+      expect(store.view().companions).toEqual(['IndexTemplate/logs', 'IngestPipeline/enrich']);
+      // Companion rows name no master: they count for no master's numbers.
+      expect(store.view().maxNumber).toEqual({});
     });
 
     it('keeps the recorded active instance when upsertMaster leaves it out', async () => {

@@ -232,7 +232,7 @@ export class HistoryStore {
       const n = /-(\d+)$/.exec(instance)?.[1];
       if (n && instance.endsWith(`${String(r.master)}-${n}`)) bump(instance);
     }
-    return { masters, instances, maxNumber, fillRates: this.fillRates(), lastFills: this.lastFills(), unfinishedFills: this.unfinishedFills() };
+    return { masters, instances, maxNumber, fillRates: this.fillRates(), lastFills: this.lastFills(), unfinishedFills: this.unfinishedFills(), companions: this.ownedCompanions() };
   }
 
   /**
@@ -264,6 +264,17 @@ export class HistoryStore {
       fills[instance] = { ...checkpoint, instance, status };
     }
     return fills;
+  }
+
+  /**
+   * Companion objects whose last completed companion action created or updated them
+   * (`companion_*` rows name the object as `Kind/id` in `instance`, with no master).
+   */
+  private ownedCompanions(): string[] {
+    const last = new Map<string, string>();
+    const rows = this.all("SELECT action, instance FROM actions WHERE action LIKE 'companion_%' AND status = 'complete' AND instance IS NOT NULL ORDER BY id");
+    for (const r of rows) last.set(String(r.instance), String(r.action));
+    return [...last].filter(([, action]) => action !== 'companion_delete').map(([object]) => object).sort();
   }
 
   /** docs/s of each master's last completed full update that moved documents. */

@@ -13,6 +13,9 @@ export const ACTION_NAMES = [
   'lock_release',
   'import',
   'prune',
+  'companion_create',
+  'companion_update',
+  'companion_delete',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
@@ -122,6 +125,12 @@ export interface HistoryView {
    * newest such, when no later fill of it completed and it was not cleared since). Absent in hand-made views.
    */
   unfinishedFills?: Record<string, UnfinishedFill>;
+  /**
+   * Companion objects (SPEC §12) esm wrote and has not deleted since, as `Kind/id`
+   * (`IngestPipeline/qa1_movies-enrich`): what esm owns where an object cannot carry
+   * esm's mark. Absent in hand-made views.
+   */
+  companions?: string[];
 }
 
 /** A completed full fill of an instance, as the journal recorded it. */

@@ -51,7 +51,7 @@ export async function listHistory(s: Session, opts: { master?: string; limit?: n
     for (const a of store.listActions()) if (a.master) known.add(a.master);
     for (const m of store.view().masters) known.add(m.name);
     // The manifests only widen what counts as known; a broken manifest must not stop reading history.
-    const declared = await s.manifests().catch(() => []);
+    const declared = await s.manifestSet().then((set) => set.masters, () => []);
     for (const m of declared) known.add(m.name);
     if (!known.has(master)) {
       const names = [...known].sort();

@@ -12,6 +12,9 @@ import { masterState } from '../plan/instances.js';
 import { isForeignInstance, isOwnInstance } from '../plan/naming.js';
 import { parseTarget, type ForeignName, type Target } from './names.js';
 import type { Session } from './session.js';
+import type { CompanionKind } from '../companions/types.js';
+import type { CompanionPlan } from '../plan/types.js';
+import { assertNever } from '../errors.js';
 
 export type InstanceStatus = 'active' | 'filled' | 'unfilled';
 
@@ -44,11 +47,28 @@ export interface ListedMaster {
   conflicts: string[];
 }
 
+/** Where a companion object stands (SPEC §12), from its plan: as declared, missing, different, … */
+export type CompanionStatus = 'current' | 'missing' | 'differs' | 'unmarked' | 'foreign' | 'inline' | 'orphan';
+
+export interface ListedCompanion {
+  kind: CompanionKind;
+  name: string;
+  /** Its name in the cluster (prefix included). */
+  id: string;
+  status: CompanionStatus;
+  /** Masters that use it, directly or through other companions. */
+  usedBy: string[];
+  /** A SynonymSet: through the synonyms API, or inlined into the masters' analysis. */
+  synonyms?: 'api' | 'inline';
+}
+
 export interface Listing {
   prefix: string;
   /** The cluster listed: name, engine, version (absent for a snapshot that does not name its engine). */
   cluster?: ClusterIdentity;
   masters: ListedMaster[];
+  /** Companion objects: declared, or esm's in the cluster (orphans). */
+  companions?: ListedCompanion[];
 }
 
 export const EMPTY_HISTORY: HistoryView = { masters: [], instances: [], maxNumber: {} };
@@ -125,10 +145,37 @@ export function buildListing(input: ListingInput): Listing {
   };
 }
 
-/** `esm list --json` (SPEC §8), exactly these fields (and `foreign: true` on a foreign-named instance, SPEC §11), and the cluster it read (SPEC §10). */
+/** A companion's place in the listing, from what the plan would do with it. */
+export function listedCompanion(c: CompanionPlan): ListedCompanion {
+  return { kind: c.kind, name: c.name, id: c.id, status: companionStatus(c), usedBy: c.usedBy, ...(c.synonyms ? { synonyms: c.synonyms } : {}) };
+}
+
+function companionStatus(c: CompanionPlan): CompanionStatus {
+  if (c.blocked) return 'foreign';
+  switch (c.action) {
+    case 'noop':
+      return 'current';
+    case 'create':
+      return 'missing';
+    case 'update':
+      return c.changes.length ? 'differs' : 'unmarked';
+    case 'adopt':
+      return 'unmarked';
+    case 'inline':
+      return 'inline';
+    case 'orphan':
+    case 'delete':
+      return 'orphan';
+    default:
+      return assertNever(c.action, 'companion action');
+  }
+}
+
+/** `esm list --json` (SPEC §8, §12), exactly these fields (and `foreign: true` on a foreign-named instance, SPEC §11), and the cluster it read (SPEC §10). */
 export function listingJson(listing: Listing): {
   cluster?: ClusterIdentity;
   masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts' | 'instances'> & { instances: Array<Omit<ListedInstance, 'foreign'> & { foreign?: true }> }>;
+  companions: ListedCompanion[];
 } {
   return {
     ...(listing.cluster ? { cluster: listing.cluster } : {}),
@@ -151,6 +198,7 @@ export function listingJson(listing: Listing): {
         ...(i.foreign ? { foreign: true } : {}),
       })),
     })),
+    companions: (listing.companions ?? []).map((c) => ({ kind: c.kind, name: c.name, id: c.id, status: c.status, usedBy: c.usedBy, ...(c.synonyms ? { synonyms: c.synonyms } : {}) })),
   };
 }
 
@@ -160,13 +208,26 @@ export async function listMasters(s: Session, opts: { only?: readonly string[]; 
   // --es-only: what the cluster holds; a directory of manifests, when there is one, only adds which ones match.
   const { manifests, snapshot, store } = await readTogether(s, { store: !opts.esOnly, git: false, manifestsIfPresent: opts.esOnly ?? false });
   const history = store ? store.view() : EMPTY_HISTORY;
-  return buildListing({
+  const listing = buildListing({
     prefix: s.prefix,
     declared: manifests.map((m) => ({ name: m.name, fingerprint: m.fingerprint })),
     snapshot,
     history,
     ...(opts.only ? { only: opts.only } : {}),
   });
+  const companions = await listCompanions(s, history, manifests.length > 0 || !opts.esOnly);
+  const only = opts.only ?? [];
+  return { ...listing, companions: only.length ? companions.filter((c) => c.usedBy.some((m) => only.includes(m))) : companions };
+}
+
+/** The companions as the plan sees them (read-only): declared ones and esm's orphans, with the masters that use them. */
+async function listCompanions(s: Session, history: HistoryView, declared: boolean): Promise<ListedCompanion[]> {
+  const [{ readCompanionInput }, { planCompanions }] = await Promise.all([import('./companions.js'), import('../companions/plan.js')]);
+  const resolved = declared ? await s.resolved() : { masters: [], companions: [], synonyms: null };
+  const input = await readCompanionInput(s, resolved, history);
+  return planCompanions({ prefix: s.prefix, declared: resolved.companions, masters: resolved.masters, live: input.live, synonyms: input.synonyms, owned: input.owned, prune: false }).map(
+    listedCompanion,
+  );
 }
 
 /** Every master a command may name: declared by a manifest, or managed by esm in the cluster. */

@@ -10,10 +10,12 @@ import type { ClusterSnapshot } from '../cluster/types.js';
 import type { HistoryView } from '../history/types.js';
 import type { Manifest } from '../manifest/types.js';
 import type { PlanEngineForm } from '../plan/inputs.js';
+import type { CompanionInput } from '../plan/plan.js';
 import type { OfflinePlan, Plan } from '../plan/types.js';
-import type { Session } from './session.js';
+import type { Resolved, Session } from './session.js';
 
 export interface PlanInputs {
+  /** The index masters, resolved for the environment (companion names prefixed, synonym sets inlined where need be). */
   manifests: Manifest[];
   snapshot: ClusterSnapshot;
   history: HistoryView;
@@ -22,27 +24,48 @@ export interface PlanInputs {
   base: Plan['base'];
   /** Per master, the engine's form of its spec, where the plan needs it (SPEC §7). */
   engineForms: Record<string, PlanEngineForm>;
+  /** Companion objects (SPEC §12): declared, in the cluster, owned. */
+  companions: CompanionInput;
+  /** The manifests as resolved (for the engine's checks of companions). */
+  resolved: Resolved;
+}
+
+export interface PlanOptions {
+  only?: string[];
+  planId?: string;
+  /** Orphan companions are deleted (`esm apply --prune`). */
+  prune?: boolean;
 }
 
 /**
  * Everything the planner reads, in a number of cluster requests that does not grow with
  * the masters, plus one simulation (read-only) per master whose instance is to be created
  * or changed or whose live form has no recorded fingerprint (plan/engine-forms.ts). A spec
- * the engine refuses stops here, before anything is written (exit 3).
+ * the engine refuses stops here, before anything is written (exit 3). The companion
+ * objects (SPEC §12) are read too.
  * `forms: false`: none (a saved plan is applied as it was made).
  */
 export async function readPlanInputs(s: Session, opts: { only?: string[]; forms?: boolean } = {}): Promise<PlanInputs> {
-  const [{ clusterHash }, { readTogether }] = await Promise.all([import('../planfile/index.js'), import('./read-together.js')]);
+  const [{ clusterHash }, { readTogether }, { readCompanionInput, checkSynonymSets }] = await Promise.all([
+    import('../planfile/index.js'),
+    import('./read-together.js'),
+    import('./companions.js'),
+  ]);
   const { manifests, snapshot, store, git } = await readTogether(s, { store: true, git: true });
   const history = store.view();
+  const resolved = await s.resolved();
+  const companions = await readCompanionInput(s, resolved, history);
+  if (opts.forms !== false) await checkSynonymSets(s, resolved);
   const engineForms = opts.forms === false ? {} : await readEngineForms(s, manifests, snapshot, history, opts.only);
   return {
     manifests,
     snapshot,
     history,
     git,
-    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) },
+    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot, companions.live) },
     engineForms,
+    companions,
+    resolved,
   };
 }
 
@@ -74,18 +97,40 @@ export async function readPlanInputsWith(s: Session, manifests: Manifest[]): Pro
   const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.stateView(), s.git()]);
   const history = store.view();
   const engineForms = await readEngineForms(s, manifests, snapshot, history, undefined);
-  return { manifests, snapshot, history, git, base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) }, engineForms };
+  // Only these masters: no companion is declared here, and none is planned.
+  const { NO_COMPANIONS } = await import('../companions/plan.js');
+  const companions = { declared: [], live: NO_COMPANIONS, synonyms: null, owned: [] };
+  return {
+    manifests,
+    snapshot,
+    history,
+    git,
+    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) },
+    engineForms,
+    companions,
+    resolved: { masters: manifests, companions: [], synonyms: null },
+  };
 }
 
 /** The plan for every master (or `only` those), made now. */
-export async function computePlan(s: Session, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
+export async function computePlan(s: Session, opts: PlanOptions = {}): Promise<Plan> {
   const inputs = await readPlanInputs(s, opts.only?.length ? { only: opts.only } : {});
   return planFrom(s, inputs, opts);
 }
 
-/** The pure planner over inputs already read (the apply reads them once for the freshness check too). */
-export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: string[]; planId?: string } = {}): Promise<Plan> {
-  const { createPlan } = await import('../plan/index.js');
+/**
+ * The pure planner over inputs already read (the apply reads them once for the freshness
+ * check too), then the engine's checks of the companions apply would write (exit 3 before
+ * anything is written).
+ */
+export async function planFrom(s: Session, inputs: PlanInputs, opts: PlanOptions = {}): Promise<Plan> {
+  const [{ createPlan }, { checkCompanions }] = await Promise.all([import('../plan/index.js'), import('./companions.js')]);
+  const plan = await planOnly(s, inputs, opts, createPlan);
+  await checkCompanions(s, plan, inputs.resolved);
+  return plan;
+}
+
+async function planOnly(s: Session, inputs: PlanInputs, opts: PlanOptions, createPlan: typeof import('../plan/index.js').createPlan): Promise<Plan> {
   const only = opts.only?.length ? masterNames(s.prefix, opts.only, inputs.manifests) : undefined;
   return createPlan({
     manifests: inputs.manifests,
@@ -99,6 +144,7 @@ export async function planFrom(s: Session, inputs: PlanInputs, opts: { only?: st
     engineForms: inputs.engineForms,
     ...(only ? { only } : {}),
     ...(await moduleFacts(s, inputs.manifests)),
+    companions: { ...inputs.companions, prune: opts.prune ?? false },
   });
 }
 
@@ -146,20 +192,23 @@ export async function computeOfflinePlan(
   baseRef: string,
   opts: { warn?: (message: string) => void } = {},
 ): Promise<OfflinePlan> {
-  const [{ filesAtRef, commitOf, gitInfo }, { loadManifests, parseManifestTexts }, { planOffline }] = await Promise.all([
+  const [{ filesAtRef, commitOf, gitInfo }, { loadManifestSet, parseManifestSet }, { planOffline }, { offlineCompanions }] = await Promise.all([
     import('../git/info.js'),
     import('../manifest/index.js'),
     import('../plan/index.js'),
+    import('../companions/offline.js'),
   ]);
-  const [files, head, baseCommit, repo, history] = await Promise.all([
+  const [files, headSet, baseCommit, repo, history] = await Promise.all([
     filesAtRef(config.cwd, baseRef, config.manifestsDir, ['.yaml', '.yml']),
-    loadManifests(config.manifestsDir, { cwd: config.cwd }),
+    loadManifestSet(config.manifestsDir, { cwd: config.cwd }),
     commitOf(config.cwd, baseRef),
     gitInfo(config.cwd),
     config.statePath === undefined ? null : readOfflineHistory(config.statePath, config.cwd, opts.warn),
   ]);
-  const base = parseManifestTexts(files);
-  return planOffline(base, head, { baseRef, baseCommit, head: repo ? { commit: repo.commit, dirty: repo.dirty } : null, history });
+  const baseSet = parseManifestSet(files);
+  const plan = planOffline(baseSet.masters, headSet.masters, { baseRef, baseCommit, head: repo ? { commit: repo.commit, dirty: repo.dirty } : null, history });
+  const companions = offlineCompanions(baseSet, headSet);
+  return companions.length ? { ...plan, companions } : plan;
 }
 
 /** The state file's figures, read-only; null view: missing, or unreadable (then `warn` says why). */
@@ -188,7 +237,7 @@ async function readOfflineHistory(
   }
 }
 
-/** Masters an offline plan says apply would change (an added master, or a changed spec). */
+/** Masters or companions an offline plan says apply would change (added, or changed). */
 export function offlineHasChanges(plan: OfflinePlan): boolean {
-  return plan.masters.some((m) => m.status === 'added' || m.status === 'changed');
+  return [...plan.masters, ...(plan.companions ?? [])].some((m) => m.status === 'added' || m.status === 'changed');
 }

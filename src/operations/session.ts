@@ -12,7 +12,9 @@ import { InvalidInputError } from '../errors.js';
 import type { GitInfo } from '../git/info.js';
 import type { HistoryStore } from '../history/index.js';
 import type { ActionName, HistoryView } from '../history/types.js';
-import type { Manifest } from '../manifest/types.js';
+import type { Manifest, ManifestSet } from '../manifest/types.js';
+import type { ResolvedCompanion } from '../companions/resolve.js';
+import type { SynonymsSupport } from '../companions/types.js';
 import { silent, type Emit } from '../apply/events.js';
 import { redactArgv } from '../redact.js';
 import { CHECKPOINT_EVERY_MS } from './fill-checkpoints.js';
@@ -50,7 +52,8 @@ export class Session {
   private _cluster?: Cluster;
   private readonly queued = new Map<string, number[]>();
   private _store?: Promise<HistoryStore>;
-  private _manifests?: Promise<Manifest[]>;
+  private _set?: Promise<ManifestSet>;
+  private _resolved?: Promise<Resolved>;
   private _git?: Promise<GitInfo | null>;
 
   constructor(
@@ -120,11 +123,39 @@ export class Session {
     return this.store().then((st) => ({ view: () => st.view(), stateHash: (v) => st.stateHash(v) }));
   }
 
-  manifests(): Promise<Manifest[]> {
-    this._manifests ??= import('../manifest/index.js').then(({ loadManifests }) =>
-      loadManifests(this.config.manifestsDir, { cwd: this.config.cwd, prefix: this.config.prefix, fieldTypes: { engine: this.config.engine } }),
+  /** Every manifest as declared: index masters and companion objects (SPEC §12), not yet resolved for the environment. */
+  manifestSet(): Promise<ManifestSet> {
+    this._set ??= import('../manifest/index.js').then(({ loadManifestSet }) =>
+      loadManifestSet(this.config.manifestsDir, { cwd: this.config.cwd, prefix: this.config.prefix, fieldTypes: { engine: this.config.engine } }),
     );
-    return this._manifests;
+    return this._set;
+  }
+
+  /**
+   * The manifests as this environment of this cluster takes them (companions/resolve.ts):
+   * companion names prefixed and references rewritten, synonym sets inlined where the
+   * cluster has no synonyms API (asked only when a manifest names a synonym set).
+   */
+  resolved(): Promise<Resolved> {
+    this._resolved ??= (async () => {
+      const [set, { environmentOf, namesSynonymSets, resolveCompanion, resolveMaster }] = await Promise.all([this.manifestSet(), import('../companions/resolve.js')]);
+      const wantsSynonyms = set.companions.some((c) => c.kind === 'SynonymSet') || namesSynonymSets(set.masters, set.companions);
+      const synonyms = wantsSynonyms ? await this.synonymsSupport() : null;
+      const env = environmentOf(this.prefix, set.companions, synonyms);
+      return { masters: set.masters.map((m) => resolveMaster(m, env)), companions: set.companions.map((c) => resolveCompanion(c, env)), synonyms };
+    })();
+    return this._resolved;
+  }
+
+  /** How synonym sets reach this cluster: its synonyms API, or inlined into the masters' analysis. */
+  async synonymsSupport(): Promise<SynonymsSupport> {
+    const api = await (await this.cluster()).synonymsApi();
+    return { path: api.available ? 'api' : 'inline', reason: api.reason };
+  }
+
+  /** The index masters, resolved for this environment (see `resolved`). */
+  async manifests(): Promise<Manifest[]> {
+    return (await this.resolved()).masters;
   }
 
   async manifest(name: string): Promise<Manifest> {
@@ -183,7 +214,7 @@ export class Session {
    * up front): `queued` until `record` runs them. A run killed before reaching
    * them leaves them visible; the next run marks them `aborted`.
    */
-  async queue(actions: ReadonlyArray<{ action: ActionName; master: string; instance: string }>): Promise<void> {
+  async queue(actions: ReadonlyArray<{ action: ActionName; master: string | null; instance: string }>): Promise<void> {
     const store = await this.store();
     for (const what of actions) {
       const id = store.queueAction(await this.newAction(what));
@@ -219,6 +250,13 @@ export class Session {
   async close(): Promise<void> {
     await this._cluster?.close();
   }
+}
+
+export interface Resolved {
+  masters: Manifest[];
+  companions: ResolvedCompanion[];
+  /** How synonym sets reach the cluster; null when no manifest declares or names one. */
+  synonyms: SynonymsSupport | null;
 }
 
 function actionKey(what: { action: ActionName; instance?: string | null }): string {

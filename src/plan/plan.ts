@@ -13,7 +13,11 @@ import { fillEstimate } from './fill-estimate.js';
 import { masterState, type MasterState } from './instances.js';
 import { dependencyOrder } from './order.js';
 import { orphanWarnings } from './orphans.js';
-import type { MasterPlan, Plan, PlanSummary, PlanWarning } from './types.js';
+import { companionChanges, type CompanionPlan, type CompanionSummary, type MasterPlan, type Plan, type PlanSummary, type PlanWarning } from './types.js';
+import { planCompanions, type CompanionLive } from '../companions/plan.js';
+import type { ResolvedCompanion } from '../companions/resolve.js';
+import type { SynonymsSupport } from '../companions/types.js';
+import { withCompanionEffects } from './companion-effects.js';
 
 export interface PlanInput {
   manifests: Manifest[];
@@ -32,6 +36,19 @@ export interface PlanInput {
   modulesOrdered?: string[];
   /** Per master, the engine's form of its spec (SPEC §7), where the shell read one (plan/engine-forms.ts says where). */
   engineForms?: Record<string, PlanEngineForm>;
+  /** Companion objects (SPEC §12): the declared ones (resolved for the environment), what the cluster holds, ownership. */
+  companions?: CompanionInput;
+}
+
+export interface CompanionInput {
+  declared: readonly ResolvedCompanion[];
+  live: CompanionLive;
+  /** How synonym sets reach the cluster; null when nothing names one. */
+  synonyms: SynonymsSupport | null;
+  /** `Kind/id` of the objects the history says esm wrote and has not deleted since. */
+  owned: readonly string[];
+  /** `esm apply --prune`: orphans are deleted. */
+  prune?: boolean;
 }
 
 /** SPEC §10: where the cluster lacks the module, the plan says how the reindex runs instead. */
@@ -41,6 +58,7 @@ export const CLIENT_SIDE_REINDEX =
 export function createPlan(input: PlanInput): Plan {
   const manifests = dependencyOrder(selectManifests(input.manifests, input.only));
   assertNotRefused(manifests, input.engineForms ?? {});
+  const companions = input.companions ? companionPlans(input.companions, input) : undefined;
   const masters: MasterPlan[] = [];
   const warnings: PlanWarning[] = [];
   const dynamic = dynamicSettingsFor(input.snapshot.engine, input.snapshot.version);
@@ -54,7 +72,8 @@ export function createPlan(input: PlanInput): Plan {
       ...(input.history.unfinishedFills ? { unfinishedFills: input.history.unfinishedFills } : {}),
       ...(input.engineForms?.[manifest.name] ? { form: input.engineForms[manifest.name] } : {}),
     });
-    masters.push(withSizes(decision.plan, state, input.history.fillRates?.[manifest.name]));
+    const planned = companions ? withCompanionEffects(decision.plan, manifest, state, companions) : decision.plan;
+    masters.push(withSizes(planned, state, input.history.fillRates?.[manifest.name]));
     warnings.push(...decision.warnings);
   }
   if (!input.only?.length) {
@@ -75,9 +94,26 @@ export function createPlan(input: PlanInput): Plan {
     prefix: input.prefix,
     ...(input.snapshot.engine !== undefined ? { cluster: { name: input.snapshot.clusterName, engine: input.snapshot.engine, version: input.snapshot.version } } : {}),
     masters,
+    ...(companions?.length ? { companions } : {}),
+    ...(input.companions?.synonyms ? { synonyms: input.companions.synonyms } : {}),
     warnings,
-    summary: summarize(masters),
+    summary: summarize(masters, companions),
   };
+}
+
+/** The companions' plan; with `only`, just the companions those masters use (and what those name), no orphans. */
+function companionPlans(c: CompanionInput, input: PlanInput): CompanionPlan[] {
+  const all = planCompanions({ prefix: input.prefix, declared: c.declared, masters: input.manifests, live: c.live, synonyms: c.synonyms, owned: c.owned, prune: c.prune ?? false });
+  if (!input.only?.length) return all;
+  const wanted = new Set<string>();
+  const byKey = new Map(all.map((p) => [`${p.kind}/${p.name}`, p]));
+  const want = (key: string) => {
+    if (wanted.has(key)) return;
+    wanted.add(key);
+    for (const d of byKey.get(key)?.dependsOn ?? []) want(d);
+  };
+  for (const p of all) if (p.usedBy.some((m) => input.only!.includes(m))) want(`${p.kind}/${p.name}`);
+  return all.filter((p) => wanted.has(`${p.kind}/${p.name}`) && p.action !== 'orphan' && p.action !== 'delete');
 }
 
 /** Counts steps by op; `noop` counts the masters with nothing to do (blocked ones excluded; a noop with pending retention drops has something to do). */
@@ -88,11 +124,20 @@ function withSizes(mp: MasterPlan, state: MasterState, rate: number | undefined)
   return { ...mp, liveDocs, fillEstimate: fillEstimate(liveDocs, rate) };
 }
 
-export function summarize(masters: MasterPlan[]): PlanSummary {
+export function summarize(masters: MasterPlan[], companions?: readonly CompanionPlan[]): PlanSummary {
   const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 };
   for (const m of masters) {
     if (m.steps.length === 0 && !m.blocked) summary.noop += 1;
     for (const s of m.steps) if (s.op !== 'mark_filled') summary[s.op] += 1;
+  }
+  if (companions?.length) {
+    const c: CompanionSummary = { create: 0, update: 0, adopt: 0, delete: 0, noop: 0, orphan: 0 };
+    for (const p of companions) {
+      if (companionChanges(p)) c[p.action as 'create' | 'update' | 'adopt' | 'delete'] += 1;
+      else if (p.action === 'orphan') c.orphan += 1;
+      else if (!p.blocked) c.noop += 1;
+    }
+    summary.companions = c;
   }
   return summary;
 }

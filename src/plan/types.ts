@@ -1,4 +1,5 @@
 /** A plan is plain data (SPEC §7): computed once, rendered many ways, saved to a file. */
+import type { CompanionKind, SynonymsPath, SynonymsSupport } from '../companions/types.js';
 import type { Manifest, MasterSpec } from '../manifest/types.js';
 import type { SourcePosition } from '../sources/position.js';
 import type { RecordedFill } from './inputs.js';
@@ -148,6 +149,60 @@ export interface MasterPlan {
   fillEstimate?: FillEstimate;
   /** Set when the plan copies documents into an instance it activates: how source deletions are kept out. */
   deletions?: DeletionPlan;
+  /**
+   * The companions the master's spec names (`IngestPipeline/movies-enrich`, declared names):
+   * applied before it, and when one fails the master is not run (SPEC §12).
+   */
+  uses?: string[];
+}
+
+/**
+ * What apply does with a companion (SPEC §12): `create`, `update` (the changed paths in
+ * `changes`), `adopt` (same content, not esm's yet: marked as esm's), `noop`, `inline` (a
+ * synonym set where the cluster has no synonyms API: its rules live in the masters'
+ * analysis), `orphan` (esm's, no longer declared: kept) or `delete` (an orphan, with --prune).
+ */
+export const COMPANION_ACTIONS = ['create', 'update', 'adopt', 'noop', 'inline', 'orphan', 'delete'] as const;
+export type CompanionAction = (typeof COMPANION_ACTIONS)[number];
+
+export interface CompanionPlan {
+  kind: CompanionKind;
+  /** The declared name (of an orphan: the name esm's mark gives, or the id without the prefix). */
+  name: string;
+  /** The object's name in the cluster (`<prefix><name>`). */
+  id: string;
+  action: CompanionAction;
+  /** Set when a same-named object esm does not own is in the way: nothing is done, and apply refuses (exit 4). */
+  blocked?: string;
+  /** `create` / `update` / `adopt`: the body apply sends, esm's mark included. */
+  body?: Record<string, unknown>;
+  /** The declared companion's fingerprint (absent for an orphan). */
+  fingerprint?: string;
+  /** `update`: the changed paths, `path: cluster → manifest`. */
+  changes: string[];
+  reasons: string[];
+  /** Masters that use it, directly or through other companions. */
+  usedBy: string[];
+  /** Companions it names (`IngestPipeline/other`): applied before it. */
+  dependsOn: string[];
+  /** A SynonymSet: through the synonyms API, or inlined. */
+  synonyms?: SynonymsPath;
+  /** Where it is declared. */
+  origin?: { file: string; line: number; col: number };
+}
+
+/** Companion actions apply performs (the others only report). */
+export function companionChanges(c: Pick<CompanionPlan, 'action' | 'blocked'>): boolean {
+  return !c.blocked && (c.action === 'create' || c.action === 'update' || c.action === 'adopt' || c.action === 'delete');
+}
+
+export interface CompanionSummary {
+  create: number;
+  update: number;
+  adopt: number;
+  delete: number;
+  noop: number;
+  orphan: number;
 }
 
 export interface PlannedInstance {
@@ -176,6 +231,8 @@ export interface PlanSummary {
   noop: number;
   /** Indices esm takes over (SPEC §11); read as 0 from older plan files, which lack it. */
   adopt: number;
+  /** Companions by action (present when the manifests declare companions or the cluster holds esm's). */
+  companions?: CompanionSummary;
 }
 
 export interface Plan {
@@ -188,6 +245,10 @@ export interface Plan {
   /** The cluster the plan was made against (absent in plans made before engines were named). */
   cluster?: ClusterIdentity;
   masters: MasterPlan[];
+  /** Companion objects (SPEC §12), in the order apply runs them. Absent when there are none (and in older plan files). */
+  companions?: CompanionPlan[];
+  /** How synonym sets reach this cluster, when the manifests name one. */
+  synonyms?: SynonymsSupport;
   warnings: PlanWarning[];
   summary: PlanSummary;
 }
@@ -199,8 +260,13 @@ export interface ClusterIdentity {
   version: string;
 }
 
-export function hasChanges(plan: Plan): boolean {
-  return plan.masters.some((m) => m.steps.length > 0);
+export function hasChanges(plan: Pick<Plan, 'masters' | 'companions'>): boolean {
+  return plan.masters.some((m) => m.steps.length > 0) || (plan.companions ?? []).some(companionChanges);
+}
+
+/** Masters or companions blocked by a conflict: apply refuses the plan. */
+export function isBlocked(plan: Pick<Plan, 'masters' | 'companions'>): boolean {
+  return plan.masters.some((m) => m.blocked) || (plan.companions ?? []).some((c) => c.blocked);
 }
 
 /** `esm plan --offline --base <ref>`: manifests at a git ref against the working tree, no cluster. */
@@ -236,6 +302,20 @@ export interface OfflineHistory {
   read: boolean;
 }
 
+/** A companion object between the base ref and the working tree (SPEC §14: `companions` the same way as masters). */
+export interface OfflineCompanion {
+  kind: CompanionKind;
+  name: string;
+  status: OfflineStatus;
+  baseFingerprint: string | null;
+  headFingerprint: string | null;
+  /** `changed`: the changed paths, `path: base → head`. */
+  changes: string[];
+  /** Masters that use it (in the working tree, or at the base for a removed one). */
+  masters: string[];
+  reasons: string[];
+}
+
 export interface OfflinePlan {
   formatVersion: 1;
   kind: 'offline';
@@ -248,5 +328,7 @@ export interface OfflinePlan {
   /** Where the document counts come from (null: no history was asked for). */
   history: OfflineHistory | null;
   masters: OfflineMaster[];
+  /** Companion objects, when the manifests at either side declare any. */
+  companions?: OfflineCompanion[];
   summary: { added: number; removed: number; changed: number; unchanged: number; in_place: number; replace: number; newInstances: number };
 }

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../history/atomic-write.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
+import type { ResolvedCompanion } from '../companions/resolve.js';
+import { declaredFingerprint } from '../companions/plan.js';
 import type { Plan } from '../plan/types.js';
 
 /**
@@ -63,7 +65,12 @@ export async function loadPlan(path: string): Promise<Plan> {
  * Why a saved plan no longer fits what it was made from: another prefix, a
  * changed cluster or state, a manifest changed or gone. Empty when it still fits.
  */
-export function staleness(plan: Plan, current: { stateHash: string; clusterHash: string; prefix: string }, manifests: readonly Manifest[]): string[] {
+export function staleness(
+  plan: Plan,
+  current: { stateHash: string; clusterHash: string; prefix: string },
+  manifests: readonly Manifest[],
+  companions: readonly ResolvedCompanion[] = [],
+): string[] {
   const why: string[] = [];
   if (plan.prefix !== current.prefix) why.push(`it was made for prefix "${plan.prefix}", not "${current.prefix}"`);
   if (plan.base.clusterHash !== current.clusterHash) why.push('the cluster changed since (indices, aliases or their esm metadata)');
@@ -72,6 +79,12 @@ export function staleness(plan: Plan, current: { stateHash: string; clusterHash:
     const manifest = manifests.find((x) => x.name === m.name);
     if (!manifest) why.push(`${m.name} is no longer declared by any manifest`);
     else if (manifest.fingerprint !== m.fingerprint) why.push(`the manifest of ${m.name} changed`);
+  }
+  for (const c of plan.companions ?? []) {
+    if (c.fingerprint === undefined) continue;
+    const declared = companions.find((x) => x.kind === c.kind && x.name === c.name);
+    if (!declared) why.push(`${c.kind} ${c.name} is no longer declared by any manifest`);
+    else if (declaredFingerprint(declared) !== c.fingerprint) why.push(`the manifest of ${c.kind} ${c.name} changed`);
   }
   return why;
 }

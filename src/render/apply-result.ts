@@ -1,5 +1,5 @@
 /** What `esm apply` prints when it is done: a few lines for people, or the JSON result document. */
-import type { ApplyResult, MasterResult, StepResult } from '../apply/executor.js';
+import type { ApplyResult, CompanionResult, MasterResult, StepResult } from '../apply/executor.js';
 import { paint } from './ansi.js';
 import { fmtDocs, fmtDuration } from './progress-lines.js';
 
@@ -7,12 +7,22 @@ export function renderApplyText(result: ApplyResult, opts: { color: boolean; noA
   const p = paint(opts.color);
   const lines: string[] = [];
   const failed = result.masters.filter((m) => !m.ok);
-  if (failed.length === 0) {
+  const companions = result.companions ?? [];
+  const companionsFailed = companions.filter((c) => c.status === 'failed').length;
+  const changed = [
+    result.masters.length || !companions.length ? count(result.masters.length, 'master') : '',
+    companions.length ? count(companions.filter((c) => c.status === 'done').length, 'companion object') : '',
+  ].filter(Boolean);
+  if (result.ok) {
     const what = opts.noActivate ? 'Pre-deployment apply complete (no alias moved)' : 'Apply complete';
-    lines.push(p.green(`${what}: ${count(result.masters.length, 'master')} changed.`));
+    lines.push(p.green(`${what}: ${changed.join(' and ')} changed.`));
   } else {
-    lines.push(p.red(`Apply failed: ${failed.length} of ${count(result.masters.length, 'master')} did not complete.`));
+    const parts = [failed.length ? `${failed.length} of ${count(result.masters.length, 'master')}` : '', companionsFailed ? count(companionsFailed, 'companion object') : '']
+      .filter(Boolean)
+      .join(' and ');
+    lines.push(p.red(`Apply failed: ${parts || 'some steps'} did not complete.`));
   }
+  for (const c of companions) lines.push(`  ${companionLine(c, p.red)}`);
   for (const m of result.masters) lines.push(`  ${masterLine(m, p.red)}`);
   if (opts.noActivate && failed.length === 0 && result.masters.some((m) => m.steps.some((s) => s.status === 'skipped'))) {
     lines.push('Run "esm apply" after the deployment to catch up and activate the new instances.');
@@ -31,6 +41,13 @@ function masterLine(m: MasterResult, red: (s: string) => string): string {
   return `${m.name}: ${parts.join('; ')}`;
 }
 
+function companionLine(c: CompanionResult, red: (s: string) => string): string {
+  const what = `${c.kind} ${c.id}: ${c.action}`;
+  if (c.status === 'failed') return red(`${what} FAILED: ${c.error ?? 'unknown error'}`);
+  if (c.status === 'skipped') return `${what} skipped (${c.reason ?? ''})`;
+  return `${what} done`;
+}
+
 function stepText(s: StepResult): string {
   const docs = s.docs !== undefined ? ` (${fmtDocs(s.docs)}${s.op === 'prune' ? ' deleted' : ''})` : s.writeBlockedMs !== undefined ? ` (writes refused for ${fmtDuration(s.writeBlockedMs)})` : '';
   const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op;
@@ -41,10 +58,26 @@ function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The `--json` document: `{ planId, masters: [ { name, ok, steps: [ { op, index, status, docs?, error? } ] } ], ok }`. */
+/**
+ * The `--json` document: `{ planId, masters: [ { name, ok, steps: [ { op, index, status, docs?, error? } ] } ],
+ * companions?: [ { kind, name, id, action, status, error?, reason? } ], ok }`.
+ */
 export function applyResultJson(result: ApplyResult): unknown {
   return {
     planId: result.planId,
+    ...(result.companions
+      ? {
+          companions: result.companions.map((c) => ({
+            kind: c.kind,
+            name: c.name,
+            id: c.id,
+            action: c.action,
+            status: c.status,
+            ...(c.error !== undefined ? { error: c.error } : {}),
+            ...(c.reason !== undefined ? { reason: c.reason } : {}),
+          })),
+        }
+      : {}),
     masters: result.masters.map((m) => ({
       name: m.name,
       ok: m.ok,
@@ -69,6 +102,7 @@ export function applyResultJson(result: ApplyResult): unknown {
  */
 export function failureMessage(result: ApplyResult, opts: { interrupted?: boolean } = {}): string {
   const failed = result.masters.filter((m) => !m.ok);
+  const companions = (result.companions ?? []).filter((c) => c.status === 'failed').map((c) => `${c.kind} ${c.id} (${c.action}: ${firstLine(c.error ?? 'unknown error')})`);
   const each = failed.map((m) => {
     const step = m.steps.find((s) => s.status === 'failed');
     return step ? `${m.name} (${step.op} ${step.index}: ${firstLine(step.error ?? 'unknown error')})` : `${m.name} (interrupted)`;
@@ -76,7 +110,7 @@ export function failureMessage(result: ApplyResult, opts: { interrupted?: boolea
   if (opts.interrupted) {
     return `interrupted: the apply stopped before finishing ${each.join('; ') || 'its steps'}; what completed is kept and recorded, unfinished actions are recorded as aborted, and the aliases of unfinished masters stay where they were. Run esm apply again to resume`;
   }
-  return `apply failed for ${each.join('; ')}. The aliases of failed masters stay where they were; run esm plan to see what remains`;
+  return `apply failed for ${[...companions, ...each].join('; ')}. The aliases of failed masters stay where they were; run esm plan to see what remains`;
 }
 
 /**

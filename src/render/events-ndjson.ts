@@ -6,10 +6,10 @@
  * Steps are rendered from what every step has (its op, the index it works on, its
  * label), so a new kind of step needs nothing here. Schema: schemas/events.schema.json.
  */
-import { rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
+import { companionLabel, rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
-import type { Step } from '../plan/types.js';
-import { fmtDocs, fmtDuration, progressText, resumingWords } from './progress-lines.js';
+import type { CompanionAction, Step } from '../plan/types.js';
+import { companionStatus, fmtDocs, fmtDuration, progressText, resumingWords } from './progress-lines.js';
 
 export const EVENT_NAMES = ['step_started', 'progress', 'step_done', 'step_failed', 'warning', 'done'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -96,6 +96,23 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
         return out('step_failed', { ...stepFields(e.master, e.step), message: e.error });
       case 'step_skipped':
         return out('warning', { ...stepFields(e.master, e.step), message: `${stepLabel(e.step)} skipped: ${e.reason}` });
+      case 'companion': {
+        // A companion object's write (SPEC §12): named as its master is, `Kind/id`; its step is the history's action.
+        const fields = { master: e.companion, step: companionAction(e.action), index: null };
+        const label = `${companionLabel(e)}${companionStatus(e)}`;
+        switch (e.status) {
+          case 'started':
+            return out('step_started', { ...fields, message: label });
+          case 'done':
+            return out('step_done', { ...fields, message: label });
+          case 'failed':
+            return out('step_failed', { ...fields, message: e.error ?? label });
+          case 'skipped':
+            return out('warning', { ...fields, message: label });
+          default:
+            return assertNever(e.status, 'companion status');
+        }
+      }
       case 'note':
         return out('warning', { message: e.message });
       case 'stopping':
@@ -118,4 +135,9 @@ function indexOf(step: Step): string | null {
 
 function key(master: string, step: Step): string {
   return `${master}\u0000${step.op}\u0000${indexOf(step) ?? ''}`;
+}
+
+/** The history's action for a companion's write: `companion_create`, `companion_update` (update, adopt) or `companion_delete`. */
+function companionAction(action: CompanionAction): string {
+  return action === 'create' ? 'companion_create' : action === 'delete' ? 'companion_delete' : 'companion_update';
 }

@@ -1,5 +1,6 @@
 /** `esm list` for people: one block per master, an aligned table of its instances. */
-import type { Listing, ListedInstance, ListedMaster } from '../operations/list.js';
+import type { ListedCompanion, Listing, ListedInstance, ListedMaster } from '../operations/list.js';
+import { assertNever } from '../errors.js';
 import { paint, type Paint } from './ansi.js';
 import { clusterWords } from './cluster-words.js';
 import { visible } from './escape.js';
@@ -44,14 +45,50 @@ export function renderListText(listing: Listing, opts: { color: boolean }): stri
   if (listing.cluster) out.push(p.dim(clusterWords(listing.cluster)));
   if (listing.prefix) out.push(p.dim(`environment prefix: ${listing.prefix}`));
   if (listing.cluster || listing.prefix) out.push('');
+  const companions = listing.companions ?? [];
   if (listing.masters.length === 0) {
     out.push('No masters: no manifest declares one and the cluster holds no index created by esm.');
-    return out.join('\n') + '\n';
+    if (!companions.length) return out.join('\n') + '\n';
+    out.push('');
   }
   for (const m of listing.masters) {
     out.push(...masterBlock(p, m), '');
   }
+  if (companions.length) out.push(...companionBlock(p, companions), '');
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/** Companion objects (SPEC §12): kind, name in the cluster, where each stands, the masters that use it. */
+function companionBlock(p: Paint, companions: readonly ListedCompanion[]): string[] {
+  const rows = [['KIND', 'NAME', 'STATUS', 'USED BY'], ...companions.map((c) => [c.kind, c.id, companionStatusWords(c), c.usedBy.join(', ') || '-'])];
+  const style = (r: number, c: number, cell: string): string => {
+    if (r === 0) return p.dim(cell);
+    const status = companions[r - 1]!.status;
+    if (c === 2) return status === 'current' || status === 'inline' ? p.green(cell) : status === 'foreign' ? p.red(cell) : p.yellow(cell);
+    return cell;
+  };
+  return [p.bold('companion objects'), ...table(rows, { indent: '  ', style })];
+}
+
+function companionStatusWords(c: ListedCompanion): string {
+  switch (c.status) {
+    case 'current':
+      return 'current';
+    case 'missing':
+      return 'missing (apply creates it)';
+    case 'differs':
+      return 'differs from the manifest';
+    case 'unmarked':
+      return "not marked as esm's";
+    case 'foreign':
+      return 'not esm’s, in the way';
+    case 'inline':
+      return 'inlined (no synonyms API)';
+    case 'orphan':
+      return 'orphan (not declared)';
+    default:
+      return assertNever(c.status, 'companion status');
+  }
 }
 
 function masterBlock(p: Paint, m: ListedMaster): string[] {

@@ -1,6 +1,6 @@
 /** `esm plan --offline --markdown`: which masters a pull request would rebuild. */
 import type { OfflineMaster, OfflinePlan } from '../plan/types.js';
-import { offlineCommitsWords, offlineHeadline, offlineHistoryWords, offlineSummaryWords } from './offline-words.js';
+import { offlineCommitsWords, offlineCompanionHeadline, offlineHeadline, offlineHistoryWords, offlineSummaryWords } from './offline-words.js';
 import { mdCode as code, mdText as html } from './escape.js';
 import { fillEstimateWords } from './plan-words.js';
 import { fmtInt } from './progress-lines.js';
@@ -22,6 +22,17 @@ export function renderOfflinePlanMarkdown(plan: OfflinePlan): string {
     if (estimate) out.push(`${html(estimate[0]!.toUpperCase() + estimate.slice(1))} (from the history).`, '');
     for (const r of m.reasons) out.push(`- ${html(r)}`);
     out.push('', '</details>', '');
+  }
+  const companions = plan.companions ?? [];
+  if (companions.length) {
+    out.push('| companion | kind | change | used by |', '| --- | --- | --- | --- |');
+    for (const c of companions) out.push(`| ${code(c.name)} | ${c.kind} | ${html(offlineCompanionHeadline(c).text)} | ${c.masters.length ? c.masters.map(code).join(', ') : '—'} |`);
+    out.push('');
+    for (const c of companions.filter((x) => x.reasons.length > 0)) {
+      out.push('<details>', `<summary>${c.kind} ${code(c.name)}: ${html(offlineCompanionHeadline(c).text)}</summary>`, '');
+      for (const r of c.reasons) out.push(`- ${html(r)}`);
+      out.push('', '</details>', '');
+    }
   }
   const history = offlineHistoryWords(plan, code);
   out.push(`<sub>compared with ${plan.baseRef ? code(plan.baseRef) : 'the base'}, no cluster consulted: ${html(offlineCommitsWords(plan))}${history ? `; ${history}` : ''}</sub>`);

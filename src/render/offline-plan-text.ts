@@ -2,7 +2,7 @@
 import type { OfflinePlan } from '../plan/types.js';
 import { paint } from './ansi.js';
 import { visible as v } from './escape.js';
-import { offlineCommitsWords, offlineHeadline, offlineHistoryWords, offlineSummaryWords, recordedDocsWords } from './offline-words.js';
+import { offlineCommitsWords, offlineCompanionHeadline, offlineHeadline, offlineHistoryWords, offlineSummaryWords, recordedDocsWords } from './offline-words.js';
 import { fillEstimateWords } from './plan-words.js';
 import { tone } from './plan-text.js';
 import { fmtDocs } from './progress-lines.js';
@@ -25,6 +25,18 @@ export function renderOfflinePlanText(plan: OfflinePlan, opts: { color: boolean 
   if (quiet.length) {
     const named = quiet.map((m) => `${v(m.name)}${m.recordedDocs ? ` (${fmtDocs(m.recordedDocs.docs)})` : ''}`);
     lines.push(p.dim(`= unchanged: ${named.join(', ')}`), '');
+  }
+  const companions = plan.companions ?? [];
+  if (companions.length) {
+    lines.push(p.bold('Companion objects:'));
+    for (const c of companions.filter((x) => x.status !== 'unchanged')) {
+      const head = offlineCompanionHeadline(c);
+      lines.push(`  ${tone(p, head.tone)(head.symbol)} ${p.bold(v(`${c.kind} ${c.name}`))}: ${head.text}${c.masters.length ? ` (used by ${v(c.masters.join(', '))})` : ''}`);
+      for (const r of c.reasons) lines.push(p.dim(`      # ${v(r)}`));
+    }
+    const same = companions.filter((x) => x.status === 'unchanged');
+    if (same.length) lines.push(p.dim(`  = unchanged: ${same.map((c) => v(`${c.kind} ${c.name}`)).join(', ')}`));
+    lines.push('');
   }
   lines.push(p.bold(v(offlineSummaryWords(plan))));
   return lines.join('\n') + '\n';

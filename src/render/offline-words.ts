@@ -1,6 +1,6 @@
 /** Words shared by the offline plan renderers. */
 import { assertNever } from '../errors.js';
-import type { OfflineMaster, OfflinePlan } from '../plan/types.js';
+import type { OfflineCompanion, OfflineMaster, OfflinePlan } from '../plan/types.js';
 import type { Tone } from './plan-words.js';
 import { fmtDocs } from './progress-lines.js';
 
@@ -21,10 +21,31 @@ export function offlineHeadline(m: OfflineMaster): { symbol: string; tone: Tone;
   }
 }
 
+export function offlineCompanionHeadline(c: OfflineCompanion): { symbol: string; tone: Tone; text: string } {
+  switch (c.status) {
+    case 'added':
+      return { symbol: '+', tone: 'add', text: 'added: apply creates it' };
+    case 'removed':
+      return { symbol: '-', tone: 'remove', text: 'removed from the manifests (an orphan, kept unless --prune)' };
+    case 'unchanged':
+      return { symbol: '=', tone: 'none', text: 'unchanged' };
+    case 'changed':
+      return { symbol: '~', tone: 'change', text: `changed (${c.changes.length} path${c.changes.length === 1 ? '' : 's'})` };
+    default:
+      return assertNever(c.status, 'offline status');
+  }
+}
+
 export function offlineSummaryWords(plan: OfflinePlan): string {
   const s = plan.summary;
-  if (s.added + s.removed + s.changed === 0) return `No changes. The manifests' settings and mappings match ${plan.baseRef ?? 'the base'}.`;
-  return `Offline plan: ${s.added} added, ${s.changed} changed (${s.replace} need${s.replace === 1 ? 's' : ''} a new instance, ${s.in_place} in place), ${s.removed} removed, ${s.unchanged} unchanged; ${s.newInstances} new instance${s.newInstances === 1 ? '' : 's'} in all.`;
+  const companions = (plan.companions ?? []).filter((c) => c.status !== 'unchanged');
+  const also = companions.length ? `; ${companions.length} companion object${companions.length === 1 ? '' : 's'} added, changed or removed` : '';
+  if (s.added + s.removed + s.changed === 0) {
+    return companions.length
+      ? `No master changes; ${companions.length} companion object${companions.length === 1 ? '' : 's'} added, changed or removed since ${plan.baseRef ?? 'the base'}.`
+      : `No changes. The manifests' settings and mappings match ${plan.baseRef ?? 'the base'}.`;
+  }
+  return `Offline plan: ${s.added} added, ${s.changed} changed (${s.replace} need${s.replace === 1 ? 's' : ''} a new instance, ${s.in_place} in place), ${s.removed} removed, ${s.unchanged} unchanged; ${s.newInstances} new instance${s.newInstances === 1 ? '' : 's'} in all${also}.`;
 }
 
 /** `base 0123456789ab (origin/main) → head fedcba987654 + uncommitted changes`: the commits compared. */

@@ -5,11 +5,13 @@
  */
 import type { OfflinePlan, Plan } from '../plan/types.js';
 
-const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'cluster', 'masters', 'warnings', 'summary'];
+const PLAN_KEYS = ['formatVersion', 'planId', 'createdAt', 'git', 'base', 'prefix', 'cluster', 'synonyms', 'masters', 'companions', 'warnings', 'summary'];
+const COMPANION_KEYS = ['kind', 'name', 'id', 'action', 'blocked', 'synonyms', 'usedBy', 'dependsOn', 'changes', 'reasons', 'fingerprint', 'body', 'origin'];
+const COMPANION_SUMMARY_KEYS = ['create', 'update', 'adopt', 'delete', 'noop', 'orphan'];
 const CLUSTER_KEYS = ['name', 'engine', 'version'];
 const GIT_KEYS = ['commit', 'branch', 'dirty'];
 const BASE_KEYS = ['stateHash', 'clusterHash'];
-const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'engineFingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'dynamicFields', 'instances', 'spec', 'origin'];
+const MASTER_KEYS = ['name', 'alias', 'fingerprint', 'engineFingerprint', 'active', 'decision', 'blocked', 'steps', 'reasons', 'uses', 'dynamicFields', 'instances', 'spec', 'origin'];
 const STEP_KEYS = ['op', 'alias', 'index', 'number', 'mode', 'via', 'since', 'from', 'to', 'resume', 'resumes', 'settings', 'mappings', 'why', 'reason'];
 const INSTANCE_KEYS = ['name', 'number', 'foreign'];
 const RESUME_KEYS = ['docs', 'total', 'startedAt', 'position'];
@@ -28,13 +30,15 @@ export function renderPlanJson(plan: Plan): string {
           instances: (is) => (is as unknown[]).map((i) => ordered(i, INSTANCE_KEYS)),
         }),
       ),
+    companions: (cs) => (cs as unknown[]).map((c) => ordered(c, COMPANION_KEYS)),
     warnings: (ws) => (ws as unknown[]).map((w) => ordered(w, WARNING_KEYS)),
-    summary: (s) => ordered(s, SUMMARY_KEYS),
+    summary: (s) => ordered(s, SUMMARY_KEYS, { companions: (c) => ordered(c, COMPANION_SUMMARY_KEYS) }),
   });
   return JSON.stringify(value, null, 2);
 }
 
-const OFFLINE_KEYS = ['formatVersion', 'kind', 'baseRef', 'history', 'masters', 'summary'];
+const OFFLINE_KEYS = ['formatVersion', 'kind', 'baseRef', 'history', 'masters', 'companions', 'summary'];
+const OFFLINE_COMPANION_KEYS = ['kind', 'name', 'status', 'baseFingerprint', 'headFingerprint', 'masters', 'changes', 'reasons'];
 const OFFLINE_MASTER_KEYS = ['name', 'status', 'baseFingerprint', 'headFingerprint', 'verdict', 'newInstance', 'recordedDocs', 'fillEstimate', 'reasons'];
 const OFFLINE_HISTORY_KEYS = ['file', 'read'];
 const RECORDED_KEYS = ['instance', 'docs', 'at'];
@@ -48,6 +52,7 @@ export function renderOfflinePlanJson(plan: OfflinePlan): string {
       (ms as unknown[]).map((m) =>
         ordered(m, OFFLINE_MASTER_KEYS, { recordedDocs: (r) => ordered(r, RECORDED_KEYS), fillEstimate: (e) => ordered(e, ESTIMATE_KEYS) }),
       ),
+    companions: (cs) => (cs as unknown[]).map((c) => ordered(c, OFFLINE_COMPANION_KEYS)),
     summary: (s) => ordered(s, OFFLINE_SUMMARY_KEYS),
   });
   return JSON.stringify(value, null, 2);

@@ -1,17 +1,37 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
-import { hasChanges, type MasterPlan, type Plan } from '../plan/types.js';
+import { hasChanges, isBlocked, type MasterPlan, type Plan } from '../plan/types.js';
 import { mdCode as code, mdText as html, visible } from './escape.js';
 import { clusterWords } from './cluster-words.js';
-import { blockedWords, fillEstimateWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
+import { blockedWords, companionHeadline, fillEstimateWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
 import { fmtInt } from './progress-lines.js';
 
 export function renderPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   const blocked = plan.masters.filter((m) => m.blocked).length;
+  const companions = plan.companions ?? [];
   // The verdict is esm's own words (counts only), never text from a manifest.
-  const verdict = hasChanges(plan) ? `Plan: ${summaryWords(plan.summary)}.` : blocked ? blockedWords(blocked) : noChangesWords(plan);
+  const verdict = hasChanges(plan)
+    ? `Plan: ${summaryWords(plan.summary)}.`
+    : isBlocked(plan)
+      ? blockedWords(blocked, companions.filter((c) => c.blocked).length)
+      : noChangesWords(plan);
   out.push('### esm plan', '', `**${verdict}**`, '');
   if (plan.cluster) out.push(`<sub>${html(clusterWords(plan.cluster))}</sub>`, '');
+
+  if (companions.length) {
+    out.push('| companion | kind | action | used by |', '| --- | --- | --- | --- |');
+    for (const c of companions) {
+      const used = c.usedBy.length ? c.usedBy.map(code).join(', ') : '—';
+      out.push(`| ${code(c.id)} | ${c.kind} | ${html(companionHeadline(c).text)} | ${used} |`);
+    }
+    out.push('');
+    if (plan.synonyms) out.push(`Synonym sets ${plan.synonyms.path === 'api' ? 'go through the synonyms API' : 'are inlined into the masters’ analysis'}: ${html(plan.synonyms.reason)}.`, '');
+    for (const c of companions.filter((x) => x.blocked || !['noop', 'inline'].includes(x.action))) {
+      out.push('<details>', `<summary>${c.kind} ${code(c.id)}: ${html(companionHeadline(c).text)}</summary>`, '');
+      for (const r of c.reasons) out.push(`- ${html(r)}`);
+      out.push('', '</details>', '');
+    }
+  }
 
   if (plan.masters.length) {
     out.push('| master | decision | active | steps | live docs |', '| --- | --- | --- | --- | --- |');

@@ -1,11 +1,23 @@
 /** `esm plan` for people, in the manner of `terraform plan`. ANSI colour only when asked for. */
 import { assertNever } from '../errors.js';
 import { dynamicFieldsReason } from '../plan/dynamic-fields.js';
-import { hasChanges, type Plan, type PlanWarning } from '../plan/types.js';
+import { hasChanges, isBlocked, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
 import { clusterWords } from './cluster-words.js';
 import { visible as v } from './escape.js';
-import { blockedWords, fillEstimateWords, liveDocsWords, masterHeadline, NO_CHANGES, noChangesWords, stepWords, summaryWords, type Tone } from './plan-words.js';
+import {
+  blockedWords,
+  companionHeadline,
+  companionName,
+  fillEstimateWords,
+  liveDocsWords,
+  masterHeadline,
+  NO_CHANGES,
+  noChangesWords,
+  stepWords,
+  summaryWords,
+  type Tone,
+} from './plan-words.js';
 import { fmtDocs } from './progress-lines.js';
 
 export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
@@ -14,6 +26,23 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
   if (plan.cluster) lines.push(p.dim(v(clusterWords(plan.cluster))));
   if (plan.prefix) lines.push(p.dim(`environment prefix: ${v(plan.prefix)}`));
   if (plan.cluster || plan.prefix) lines.push('');
+
+  // Companions first: apply writes them before the masters that use them.
+  const companions = plan.companions ?? [];
+  if (companions.length) {
+    lines.push(p.bold('Companion objects:'));
+    if (plan.synonyms) lines.push(p.dim(`  synonym sets ${plan.synonyms.path === 'api' ? 'go through the synonyms API' : 'are inlined into the masters’ analysis'}: ${v(plan.synonyms.reason)}`));
+    for (const c of companions) {
+      const head = companionHeadline(c);
+      if ((c.action === 'noop' || c.action === 'inline') && !c.blocked) {
+        lines.push(p.dim(`  ${head.symbol} ${v(companionName(c))}: ${v(head.text)}`));
+        continue;
+      }
+      lines.push(`  ${tone(p, head.tone)(head.symbol)} ${p.bold(v(companionName(c)))}: ${v(head.text)}`);
+      for (const r of c.reasons) lines.push(p.dim(`      # ${v(r)}`));
+    }
+    lines.push('');
+  }
 
   const changing = plan.masters.filter((m) => m.steps.length > 0 || m.blocked);
   const unchanged = plan.masters.filter((m) => m.steps.length === 0 && !m.blocked);
@@ -44,9 +73,8 @@ export function renderPlanText(plan: Plan, opts: { color: boolean }): string {
     lines.push('');
   }
 
-  const blocked = plan.masters.filter((m) => m.blocked).length;
   if (hasChanges(plan)) lines.push(`${p.bold('Plan:')} ${summaryWords(plan.summary)}.`);
-  else if (blocked) lines.push(p.yellow(blockedWords(blocked)));
+  else if (isBlocked(plan)) lines.push(p.yellow(blockedWords(plan.masters.filter((m) => m.blocked).length, companions.filter((c) => c.blocked).length)));
   else {
     const words = noChangesWords(plan);
     lines.push(words === NO_CHANGES ? p.green(words) : p.yellow(words));

@@ -1,6 +1,6 @@
 /** Words and symbols shared by the text and markdown plan renderers. */
 import { assertNever } from '../errors.js';
-import type { EmptyFill, FillEstimate, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
+import type { CompanionPlan, EmptyFill, FillEstimate, MasterPlan, Plan, PlanSummary, Step } from '../plan/types.js';
 import { positionWords } from '../sources/position.js';
 import { fmtDocs, fmtEta, fmtInt } from './progress-lines.js';
 
@@ -107,13 +107,13 @@ export function emptyFillWords(why: EmptyFill): string {
   }
 }
 
-/** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` (`1 to prune` before `to activate` when there is one) */
+/** `1 to create, 1 to fill, 0 to catch up, 1 to activate, 0 to update in place, 0 to drop` (`1 to prune` before `to activate` when there is one; the companions' counts when there are any) */
 export function summaryWords(s: PlanSummary): string {
   // Only plans that adopt say so: the common summary keeps its words.
   const adopt = s.adopt ? [`${s.adopt} to adopt`] : [];
   // A plan file made before prune was a step has no count for it.
   const prune = s.prune ?? 0;
-  return [
+  const masters = [
     ...adopt,
     `${s.create} to create`,
     `${s.fill} to fill`,
@@ -123,6 +123,38 @@ export function summaryWords(s: PlanSummary): string {
     `${s.in_place} to update in place`,
     `${s.drop} to drop`,
   ].join(', ');
+  const c = s.companions;
+  if (!c) return masters;
+  const companions = [`${c.create} to create`, `${c.update} to update`, ...(c.adopt ? [`${c.adopt} to adopt`] : []), `${c.delete} to delete`].join(', ');
+  return `${masters}; companion objects: ${companions}`;
+}
+
+/** `+ create`, `~ update`, `= no changes`, `! orphan` … of a companion, and its kind and name for people. */
+export function companionHeadline(c: CompanionPlan): { symbol: string; tone: Tone; text: string } {
+  if (c.blocked) return { symbol: '!', tone: 'blocked', text: 'blocked: a same-named object esm does not own is in the way' };
+  switch (c.action) {
+    case 'create':
+      return { symbol: '+', tone: 'add', text: 'create' };
+    case 'update':
+      return { symbol: '~', tone: 'change', text: c.changes.length ? `update (${c.changes.length} change${c.changes.length === 1 ? '' : 's'})` : 'update' };
+    case 'adopt':
+      return { symbol: '~', tone: 'change', text: "adopt (same content: marked as esm's)" };
+    case 'noop':
+      return { symbol: '=', tone: 'none', text: 'no changes' };
+    case 'inline':
+      return { symbol: '=', tone: 'none', text: c.usedBy.length ? `inlined into ${c.usedBy.join(', ')}` : 'inlined (no master uses it)' };
+    case 'orphan':
+      return { symbol: '?', tone: 'change', text: 'orphan: no manifest declares it any more (kept; --prune deletes it)' };
+    case 'delete':
+      return { symbol: '-', tone: 'remove', text: 'delete (no manifest declares it any more)' };
+    default:
+      return assertNever(c.action, 'companion action');
+  }
+}
+
+/** `IngestPipeline movies-enrich (qa1_movies-enrich)`: the cluster's name when the prefix changes it. */
+export function companionName(c: Pick<CompanionPlan, 'kind' | 'name' | 'id'>): string {
+  return `${c.kind} ${c.name}${c.id !== c.name ? ` (${c.id})` : ''}`;
 }
 
 export const NO_CHANGES = 'No changes. Index masters match the manifests.';
@@ -134,8 +166,13 @@ export function noChangesWords(plan: Plan): string {
   return `No changes to apply, but ${drifted} master${drifted === 1 ? "'s live index differs" : "s' live indices differ"} from the recorded definition (see the drift warning${drifted === 1 ? '' : 's'}).`;
 }
 
-export function blockedWords(count: number): string {
-  return `No changes can be made: ${count} master${count === 1 ? ' is' : 's are'} blocked by a conflict (see the warnings).`;
+export function blockedWords(count: number, companions = 0): string {
+  const what = [
+    count ? `${count} master${count === 1 ? '' : 's'}` : '',
+    companions ? `${companions} companion object${companions === 1 ? '' : 's'}` : '',
+  ].filter(Boolean);
+  const are = count + companions === 1 ? 'is' : 'are';
+  return `No changes can be made: ${what.join(' and ')} ${are} blocked by a conflict (see the ${count ? 'warnings' : 'companion objects'}).`;
 }
 
 function activatedTo(m: MasterPlan): string | null {

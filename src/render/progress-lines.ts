@@ -3,7 +3,7 @@
  * step starts and ends, and at most one progress line per interval while it runs.
  */
 import type { Writable } from 'node:stream';
-import { etaSeconds, rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
+import { companionLabel, etaSeconds, rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
 import { groupDigits } from '../digits.js';
 import { assertNever } from '../errors.js';
 import { positionWords, type SourcePosition } from '../sources/position.js';
@@ -38,6 +38,8 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return write(`${e.master}: ${stepLabel(e.step)} skipped: ${e.reason}`);
       case 'master_done':
         return write(`${e.master}: ${e.ok ? 'ok' : 'failed'}`);
+      case 'companion':
+        return write(`${companionLabel(e)}${companionStatus(e)}`);
       case 'note':
         return write(e.message);
       case 'stopping':
@@ -46,6 +48,22 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return assertNever(e, 'event');
     }
   };
+}
+
+/** `…`, ` done`, ` FAILED: why`, ` skipped: why` after a companion's label. */
+export function companionStatus(e: Extract<ProgressEvent, { kind: 'companion' }>): string {
+  switch (e.status) {
+    case 'started':
+      return '…';
+    case 'done':
+      return ' done';
+    case 'failed':
+      return ` FAILED: ${e.error ?? 'unknown error'}`;
+    case 'skipped':
+      return ` skipped: ${e.reason ?? ''}`;
+    default:
+      return assertNever(e.status, 'companion status');
+  }
 }
 
 /** `resuming movies-3 from 6,400,000 / 10,000,000 (after data/movies.ndjson byte 1,234,567 (line 6,400,000))` */

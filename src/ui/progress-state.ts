@@ -1,5 +1,6 @@
 /** Pure reduction of progress events into what the live view shows: one row per master. */
-import { stepLabel, stoppingWords, type ProgressEvent } from '../apply/events.js';
+import { companionLabel, stepLabel, stoppingWords, type ProgressEvent } from '../apply/events.js';
+import { companionStatus } from '../render/progress-lines.js';
 import { assertNever } from '../errors.js';
 import { resumingWords } from '../render/progress-lines.js';
 
@@ -44,6 +45,8 @@ export function reduce(state: ViewState, e: ProgressEvent): ViewState {
   if (e.kind === 'stopping') return { ...state, stopping: stoppingWords(e.signal) };
   // Stopping: the counters freeze where they were when the signal came; what each step ends with still shows.
   if (state.stopping !== null && e.kind === 'step_progress') return state;
+  // Companions are written before the masters: a line each once done, failed or skipped.
+  if (e.kind === 'companion') return e.status === 'started' ? state : { ...state, notes: [...state.notes, `${companionLabel(e)}${companionStatus(e)}`] };
   const existing = state.rows.find((r) => r.master === e.master);
   const row: MasterRow = existing ?? emptyRow(e.master);
   const next = update(row, e);
@@ -51,7 +54,7 @@ export function reduce(state: ViewState, e: ProgressEvent): ViewState {
   return { ...state, rows };
 }
 
-function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' | 'stopping' }>): MasterRow {
+function update(row: MasterRow, e: Exclude<ProgressEvent, { kind: 'note' | 'stopping' | 'companion' }>): MasterRow {
   switch (e.kind) {
     case 'master_started':
       return { ...row, stepsTotal: e.steps, status: 'running' };

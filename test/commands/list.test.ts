@@ -63,6 +63,7 @@ describe('esm list', () => {
           instances: [inst('old', 1, { fingerprint: fingerprint(aManifest({ name: 'old' }).spec), active: false, docs: 2, status: 'filled', commit: commit1, current: null })],
         },
       ],
+      companions: [],
     });
     // Exactly the documented keys, in the documented order.
     const movies = r.json().masters[1];
