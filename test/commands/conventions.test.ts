@@ -141,9 +141,14 @@ describe('cluster errors and Ctrl-C', () => {
     // kuromoji is a plugin analyzer: validate accepts it, a node without the plugin refuses the index.
     p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: { type: 'text', analyzer: 'kuromoji' }, updated_at: 'date' } }));
     p.write('data/movies.ndjson', '');
+    // The engine's check before the write (SPEC §7) finds it: exit 3, the field's place in the
+    // manifest, the engine's reason once, and no index made.
     const r = await p.cli(['create', 'movies']);
-    expectOneLineError(r, 1, /mapper_parsing_exception/);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/^esm: the cluster refuses the spec of master movies; nothing was written\n/);
+    expect(r.stderr).toMatch(/manifests\/movies\.yaml:\d+:\d+: movies: the cluster refuses field title: /);
     expect(r.stderr.match(/analyzer \[kuromoji\] has not been configured/g)).toHaveLength(1);
+    expect((await p.cli(['list', '--json'])).stdout).not.toContain('movies-1');
   });
 
   it('Ctrl-C during apply says "interrupted" (exit 130) and moves no alias', async () => {

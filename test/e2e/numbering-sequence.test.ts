@@ -36,7 +36,10 @@ describe('instance numbering on the real node (seeded sequence)', () => {
       const prefix = prefixes[Math.floor(random() * 2)]!;
       const rejected = random() < 0.3;
       schema = (schema + 1 + Math.floor(random() * 2)) % SCHEMAS.length;
-      const settings = rejected ? { number_of_shards: 5000, number_of_replicas: 0 } : undefined;
+      // A spec the engine's own check accepts (so plan names the instance) but the create refuses:
+      // 1,001 shards pass index validation (≤ 1,024) and exceed a one-node cluster's shard limit
+      // (1,000). A spec the engine refuses outright is caught at plan, before any number is taken.
+      const settings = rejected ? { number_of_shards: 1001, number_of_replicas: 0 } : undefined;
       a.manifest('movies', movieManifest({ keepInactive: 1, fields: SCHEMAS[schema]!, ...(settings ? { settings } : {}) }));
       const env = { ESM_PREFIX: prefix };
       const named = (plan: PlanJson) => plan.masters[0]!.steps.find((s) => s.op === 'create')?.index;
