@@ -137,6 +137,18 @@ describe('fields added by dynamic mapping', () => {
   });
 });
 
+describe('an engine that cannot say (no simulate API)', () => {
+  it('the plan compares with the manifest as before, and records no engine fingerprint', () => {
+    const next = structuredClone(TEXT) as { settings: Record<string, any>; mappings: Record<string, any> };
+    next.mappings['properties'].host = { type: 'keyword' };
+    const p = plan(manifest(next), [created({ live: TEXT })], { ecs: { kind: 'unavailable', reason: 'no simulate API' } });
+    expect(ecs(p).decision).toBe('in_place');
+    expect(ecs(p).engineFingerprint).toBeUndefined();
+    const step = ecs(p).steps[0]!;
+    expect(step.op === 'in_place' && step.mappings).toEqual(next.mappings);
+  });
+});
+
 describe('a spec the engine refuses', () => {
   it('stops the plan (exit 3) naming the master and the full field', () => {
     const e = (() => {
