@@ -5,8 +5,10 @@
 // are sent over keep-alive connections, `inflight` requests at a time, and the index is
 // refreshed (esm's fill ends with a refresh too).
 // Usage: node bench/raw-bulk.mjs <url> <index> <file.ndjson> <docsPerRequest> <inflight> [maxDocs]
-// Prints one JSON line: { docs, requests, ms }.
-import { createReadStream } from 'node:fs';
+// Prints one JSON line: { docs, requests, ms, cpu, nodeCpu }: cpu is this process's CPU
+// seconds while the clock ran; nodeCpu the node's (when BENCH_NODE_PID names the node's
+// process on this machine, else null).
+import { createReadStream, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 
@@ -57,6 +59,19 @@ function request(method, path, body) {
 
 const { out, docs } = await bodies();
 const path = `/${encodeURIComponent(index)}/_bulk?filter_path=errors`;
+const nodePid = process.env.BENCH_NODE_PID;
+const nodeTicks = () => {
+  if (!nodePid) return null;
+  try {
+    const f = readFileSync(`/proc/${nodePid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+};
+const node0 = nodeTicks();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let next = 0;
 async function worker() {
@@ -69,5 +84,8 @@ async function worker() {
 await Promise.all(Array.from({ length: inflight }, worker));
 await request('POST', `/${encodeURIComponent(index)}/_refresh`);
 const ms = performance.now() - t0;
+const used = process.cpuUsage(cpu0);
+const node1 = nodeTicks();
 agent.destroy();
-console.log(JSON.stringify({ docs, requests: out.length, ms }));
+const nodeCpu = node0 !== null && node1 !== null ? (node1 - node0) / 100 : null; // clock ticks (USER_HZ = 100)
+console.log(JSON.stringify({ docs, requests: out.length, ms, cpu: (used.user + used.system) / 1e6, nodeCpu }));
