@@ -22,6 +22,14 @@ export class ImportCommand extends EsmCommand {
       stream, a closed, hidden or system index are skipped with the reason (exit 0; \`--json\` lists
       them under \`skipped\`).
 
+      \`--companions\` writes manifests for the companion objects the masters use too (SPEC §12): the
+      ingest pipelines and synonym sets their settings name, the index template that applies to them and
+      the component templates it is composed of, and the pipelines and stored scripts those name — under
+      \`pipelines/\`, \`synonym-sets/\`, \`scripts/\`, \`index-templates/\`, \`component-templates/\` of the
+      output directory, the prefix stripped from names and references. Without it, a master whose
+      settings name a companion no manifest declares is skipped with the reason. With \`--adopt\`, the
+      companions are adopted too (written again with esm's mark, and recorded).
+
       Never overwrites a file: when one exists, exit 4 naming it, and nothing is written. Without
       \`--adopt\` nothing changes in the cluster: \`esm plan\` then proposes to adopt each master, and
       \`esm apply\` does it. \`--adopt\` adopts right away: \`_meta.esm\` written into the index (and the
@@ -34,6 +42,7 @@ export class ImportCommand extends EsmCommand {
       ['Write a manifest for the alias products', 'esm import products'],
       ['Every index and alias of the cluster, into another directory', 'esm import --all --out imported'],
       ['Indices matching a pattern', "esm import 'logs_*'"],
+      ['With the pipelines, templates, scripts and synonym sets it uses', 'esm import products --companions'],
       ['Import and adopt at once (CI)', 'esm import products orders --adopt --auto-approve'],
       ['For scripts: what was written and what was skipped', 'esm import --all --json'],
     ],
@@ -44,6 +53,9 @@ export class ImportCommand extends EsmCommand {
   out = Option.String('--out', { description: 'directory to write the manifests to (default: the manifests directory)' });
   adopt = Option.Boolean('--adopt', false, { description: 'adopt the imported masters now (writes _meta.esm; may clone an index used by name)' });
   autoApprove = Option.Boolean('--auto-approve', false, { description: 'with --adopt: do not ask before cloning an index used by name (required without a terminal)' });
+  companions = Option.Boolean('--companions', false, {
+    description: 'write manifests for the pipelines, synonym sets, stored scripts and index/component templates the masters use too',
+  });
   json = Option.Boolean('--json', false, { description: 'print the result as JSON' });
 
   async execute(): Promise<number> {
@@ -54,6 +66,7 @@ export class ImportCommand extends EsmCommand {
         all: this.all,
         outDir: this.out,
         adopt: this.adopt,
+        companions: this.companions,
         approve: (plan) => this.approve(plan),
       });
       if (this.json) this.printJson(importResultJson(result));

@@ -51,3 +51,26 @@ function leafField(node: YAMLMap, path: readonly unknown[]): boolean {
   if (!node.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every(isScalar)))) return false;
   return JSON.stringify(node.toJSON()).length <= 100;
 }
+
+export interface CompanionTextInput {
+  kind: string;
+  name: string;
+  spec: Record<string, unknown>;
+  /** Path of the manifest JSON Schema, relative to the manifest's directory (posix separators). */
+  schema: string;
+  /** Where it came from, for people: `the ingest pipeline enrich (OpenSearch 2.19.6, cluster c)`. */
+  origin: string;
+  /** The masters that use it. */
+  usedBy: readonly string[];
+}
+
+/** The YAML text of an imported companion's manifest (SPEC §12): the schema comment line, where it came from, who uses it. */
+export function companionText(input: CompanionTextInput): string {
+  const doc = new Document({ apiVersion: 'esm/v1', kind: input.kind, metadata: { name: input.name }, spec: input.spec });
+  doc.commentBefore = [
+    ` yaml-language-server: $schema=${input.schema}`,
+    ` Written by esm import --companions from ${input.origin}.`,
+    ...(input.usedBy.length ? [` Used by ${input.usedBy.join(', ')}.`] : []),
+  ].join('\n');
+  return doc.toString({ lineWidth: 0 });
+}

@@ -7,6 +7,7 @@
  * write alias (`is_write_index`), a filtered or routed alias, a data stream, a closed,
  * hidden or system index, esm's own indices, and two candidates for one master.
  */
+import type { CompanionKind } from '../companions/types.js';
 import type { AliasProperties, IndexDetails, ResolvedNames } from '../cluster/resolve.js';
 import { parseMeta } from '../cluster/meta.js';
 import { masterNameProblem, RESERVED_PREFIX } from '../manifest/master-name.js';
@@ -34,6 +35,8 @@ export interface ImportCandidate {
 export interface SkippedName {
   /** The alias, index or data stream as the cluster names it. */
   name: string;
+  /** A companion object the imported masters use (`esm import --companions`), not imported: its kind. */
+  kind?: CompanionKind;
   reason: string;
 }
 

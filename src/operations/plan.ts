@@ -89,26 +89,26 @@ async function readEngineForms(
 }
 
 /**
- * As readPlanInputs, with these manifests instead of the manifests directory's: `esm import
- * --adopt` plans the masters it has just written, wherever it wrote them.
+ * As readPlanInputs, with these manifests (resolved for the environment) instead of the
+ * manifests directory's: `esm import --adopt` plans the masters and companions it has just
+ * written, wherever it wrote them.
  */
-export async function readPlanInputsWith(s: Session, manifests: Manifest[]): Promise<PlanInputs> {
-  const [{ clusterHash }, cluster] = await Promise.all([import('../planfile/index.js'), s.cluster()]);
+export async function readPlanInputsWith(s: Session, resolved: Resolved): Promise<PlanInputs> {
+  const [{ clusterHash }, { readCompanionInput }, cluster] = await Promise.all([import('../planfile/index.js'), import('./companions.js'), s.cluster()]);
   const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.stateView(), s.git()]);
   const history = store.view();
+  const manifests = resolved.masters;
   const engineForms = await readEngineForms(s, manifests, snapshot, history, undefined);
-  // Only these masters: no companion is declared here, and none is planned.
-  const { NO_COMPANIONS } = await import('../companions/plan.js');
-  const companions = { declared: [], live: NO_COMPANIONS, synonyms: null, owned: [] };
+  const companions = await readCompanionInput(s, resolved, history);
   return {
     manifests,
     snapshot,
     history,
     git,
-    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot) },
+    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot, companions.live) },
     engineForms,
     companions,
-    resolved: { masters: manifests, companions: [], synonyms: null },
+    resolved,
   };
 }
 

@@ -24,9 +24,13 @@ export function renderImportText(r: ImportResult, opts: { color: boolean }): str
   } else {
     out.push('Nothing imported.');
   }
+  if (r.companions.length) {
+    out.push('', `Imported ${count(r.companions.length, 'companion object')}:`);
+    out.push(...table(r.companions.map((c) => [`${c.kind}/${c.name}`, `← ${c.id}`, c.file, c.usedBy.length ? `used by ${c.usedBy.join(', ')}` : '']), { indent: '  ' }));
+  }
   if (r.skipped.length) {
     out.push('', `Skipped ${count(r.skipped.length, 'name')}:`);
-    out.push(...table(r.skipped.map((s) => [s.name, s.reason]), { indent: '  ' }));
+    out.push(...table(r.skipped.map((s) => [s.kind ? `${s.kind} ${s.name}` : s.name, s.reason]), { indent: '  ' }));
   }
   out.push('');
   if (!r.adoption) {
@@ -39,12 +43,13 @@ export function renderImportText(r: ImportResult, opts: { color: boolean }): str
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-/** `esm import --json`: `{ cluster, prefix, masters: [...], skipped: [ { name, reason } ], adoption? }`. */
+/** `esm import --json`: `{ cluster, prefix, masters: [...], companions: [...], skipped: [ { name, kind?, reason } ], adoption? }`. */
 export function importResultJson(r: ImportResult): unknown {
   return {
     cluster: r.cluster,
     prefix: r.prefix,
     masters: r.masters.map((m) => ({ name: m.name, index: m.index, alias: m.alias, adopt: m.way, file: m.file, fromTemplates: m.fromTemplates, differences: m.differences })),
+    companions: r.companions.map((c) => ({ kind: c.kind, name: c.name, id: c.id, file: c.file, usedBy: c.usedBy })),
     skipped: r.skipped,
     ...(r.adoption ? { adoption: { result: r.adoption.result ? applyResultJson(r.adoption.result) : null, refused: r.adoption.refused } } : {}),
   };
