@@ -26,7 +26,7 @@ const plan: Plan = aPlan({
     }),
     aMasterPlan({ name: 'tags', decision: 'noop', active: 'tags_v2', instances: [{ name: 'tags_v2', number: 0, foreign: true }] }),
   ],
-  summary: { create: 0, fill: 0, catch_up: 0, activate: 1, in_place: 0, drop: 0, noop: 1, adopt: 2 },
+  summary: { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 1, in_place: 0, drop: 0, noop: 1, adopt: 2 },
 });
 
 describe('an adoption, rendered', () => {
