@@ -111,6 +111,7 @@ export async function runLocked(s: Session, lock: Pick<Lock, 'assertHeld' | 'los
     ...(opts.batchSize !== undefined ? { batchSize: opts.batchSize } : {}),
     ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
+    ...(opts.waitTimeoutMs !== undefined ? { waitTimeoutMs: opts.waitTimeoutMs } : {}),
     checkpoint: () => lock.assertHeld(),
   });
   // Another apply took the lock over (ours had expired): that is a refusal (exit 4), not a step's failure.

@@ -61,6 +61,8 @@ export function stepLabel(step: Step): string {
       return `mark ${step.index} filled`;
     case 'prune':
       return `prune ${step.index}`;
+    case 'wait':
+      return `wait for ${step.index} to be ${step.health}`;
     case 'activate':
       return `activate ${step.alias} → ${step.to}`;
     case 'in_place':

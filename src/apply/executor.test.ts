@@ -36,7 +36,7 @@ async function aFirstApply() {
 describe('executePlan', () => {
   it('runs the steps as planned: the instance is created, filled, then activated', async () => {
     const { cluster, s, plan, journal } = await aFirstApply();
-    expect(plan.masters[0]!.steps.map((st) => st.op)).toEqual(['create', 'fill', 'prune', 'activate']);
+    expect(plan.masters[0]!.steps.map((st) => st.op)).toEqual(['create', 'fill', 'prune', 'wait', 'activate']);
     const r = await executePlan(s, plan, { checkpoint: () => {} });
     expect(r.ok).toBe(true);
     expect(cluster.aliasTargets('movies')).toEqual(['movies-1']);
@@ -56,7 +56,7 @@ describe('executePlan', () => {
     });
     expect(asked).toBe(2);
     expect(r.ok).toBe(false);
-    expect(r.masters[0]!.steps.map((st) => `${st.op} ${st.status}`)).toEqual(['create done', 'fill failed', 'prune skipped', 'activate skipped']);
+    expect(r.masters[0]!.steps.map((st) => `${st.op} ${st.status}`)).toEqual(['create done', 'fill failed', 'prune skipped', 'wait skipped', 'activate skipped']);
     expect(cluster.aliasTargets('movies')).toEqual([]);
     expect(await cluster.count('movies-1')).toBe(0);
     expect(await journal()).toEqual([
@@ -65,5 +65,30 @@ describe('executePlan', () => {
       'prune movies-1 aborted: not run: an earlier step of this master failed',
       'activate movies-1 aborted: not run: an earlier step of this master failed',
     ]);
+  });
+
+  it('waits for the instance to be green before moving the alias; past --wait-timeout the activation fails, the alias stays, the journal says why', async () => {
+    const { cluster, s, plan, journal } = await aFirstApply();
+    // The instance never gets its replica: one of its two shard copies stays unassigned.
+    const reads: string[] = [];
+    Object.assign(cluster, {
+      indexHealth: async (index: string) => {
+        reads.push(index);
+        return { status: 'yellow', activePrimaryShards: 1, activeShards: 1, initializingShards: 0, relocatingShards: 0, unassignedShards: 1, dataNodes: 1 };
+      },
+      unassignedReason: async () => 'a replica of shard 0 is unassigned; e.g. on node-1: a copy of this shard is already allocated to this node',
+    });
+    const events: string[] = [];
+    s.bindEmit((e) => void (e.kind === 'step_progress' && e.step.op === 'wait' && events.push(`${e.done}/${e.total}`)));
+    const r = await executePlan(s, plan, { checkpoint: () => {}, waitTimeoutMs: 1500 });
+    expect(r.ok).toBe(false);
+    expect(r.masters[0]!.steps.map((st) => `${st.op} ${st.status}`)).toEqual(['create done', 'fill done', 'prune done', 'wait failed', 'activate skipped']);
+    const error = r.masters[0]!.steps[3]!.error!;
+    expect(error).toMatch(/^movies-1 did not turn green within 1\.5s \(--wait-timeout\): yellow, 1 of 2 shard copies active \(1 unassigned\), 1 data node; a replica of shard 0 is unassigned; .*It was not activated: the alias stays where it was/);
+    expect(reads.length).toBeGreaterThan(1);
+    expect(events.every((e) => e === '1/2')).toBe(true);
+    expect(cluster.aliasTargets('movies')).toEqual([]);
+    // The wait changes nothing, so it has no action of its own: the activation it held back is the one that failed.
+    expect(await journal()).toEqual(['create movies-1 complete', 'update movies-1 complete', 'prune movies-1 complete', `activate movies-1 failed: ${error}`]);
   });
 });

@@ -18,6 +18,7 @@ import { pruneMissing } from '../operations/prune.js';
 import { runFill, type FillOptions, type Resumed } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
+import { shardWords, waitForHealth } from '../operations/wait-health.js';
 import { adoptIndex } from '../operations/adopt.js';
 import type { CompanionAction, CompanionPlan, MasterPlan, Plan, Step } from '../plan/types.js';
 import { companionChanges } from '../plan/types.js';
@@ -83,6 +84,8 @@ export interface ExecuteOptions {
   parallelism?: number;
   /** Called before every step; throwing stops the apply (e.g. the apply lock was lost). */
   checkpoint?: () => void;
+  /** How long a `wait` step waits for its instance's health (default DEFAULT_WAIT_TIMEOUT_MS, 30 min). */
+  waitTimeoutMs?: number;
 }
 
 
@@ -251,11 +254,12 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
     };
     try {
       opts.checkpoint?.();
-      // Fills and prunes announce themselves once they know how many documents (ids) they go through.
-      if (step.op !== 'fill' && step.op !== 'catch_up' && step.op !== 'prune') start();
+      // Fills, prunes and waits announce themselves once they know how many documents, ids or shard copies they go through.
+      if (step.op !== 'fill' && step.op !== 'catch_up' && step.op !== 'prune' && step.op !== 'wait') start();
       const out = await runStep(s, mp, step, fillStarts, {
         ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+        ...(opts.waitTimeoutMs !== undefined ? { waitTimeoutMs: opts.waitTimeoutMs } : {}),
         onStart: ({ total, resumedFrom }) => start(total, resumedFrom),
         onProgress: (p) =>
           s.emit({ kind: 'step_progress', master, step, done: p.done, total: p.total, failed: p.failed, elapsedMs: p.elapsedMs, ...(p.resumedFrom !== undefined ? { resumedFrom: p.resumedFrom } : {}) }),
@@ -275,8 +279,10 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
     } catch (e) {
       start();
       failure = (e as Error).message;
-      // Failed before its action started (the lock was lost): the queued action says so.
-      for (const a of actionsOf(mp, step)) await s.abandonQueued(failure, a, 'failed');
+      // Failed before its action started (the lock was lost): the queued action says so. A wait has
+      // no action of its own: the activation it held back failed with its error.
+      const owed = step.op === 'wait' ? activationAfter(mp, i) : step;
+      if (owed) for (const a of actionsOf(mp, owed)) await s.abandonQueued(failure, a, s.signal?.aborted && step.op === 'wait' ? 'aborted' : 'failed');
       s.emit({ kind: 'step_failed', master, step, error: failure });
       steps.push({ op: step.op, index: target(step), status: 'failed', error: failure, cause: e });
     }
@@ -297,7 +303,8 @@ export function noActivateSkip(step: Step, mp: MasterPlan, opts: ExecuteOptions)
     case 'mark_filled':
       return null;
     case 'prune':
-      // The comparison belongs to the activation: the post-deployment apply runs it right before.
+    case 'wait':
+      // Both belong to the activation: the post-deployment apply runs them right before it.
       return 'no_activate';
     case 'fill':
     case 'catch_up':
@@ -322,7 +329,7 @@ interface StepOutcome {
   writeBlockedMs?: number | undefined;
 }
 
-type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune' | 'resume'>;
+type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune' | 'resume'> & { waitTimeoutMs?: number };
 
 async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<string, string>, opts: RunOptions): Promise<StepOutcome> {
   const master = mp.name;
@@ -348,6 +355,14 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
     case 'prune': {
       const r = await pruneMissing(s, manifestOf(mp), step.index, { onStart: opts.onStart, onProgress: opts.onProgress });
       return { docs: r.deleted, note: `compared the ${r.instanceIds} document ids of ${step.index} with the source's ${r.sourceIds}` };
+    }
+    case 'wait': {
+      const r = await waitForHealth(s, step.index, step.health, {
+        ...(opts.waitTimeoutMs !== undefined ? { timeoutMs: opts.waitTimeoutMs } : {}),
+        onStart: opts.onStart,
+        onProgress: opts.onProgress,
+      });
+      return { note: shardWords(r.health) };
     }
     case 'activate':
       await swapAlias(s, { master, alias: step.alias, from: step.from, to: step.to, minDocRatio: mp.spec.activation.minDocRatio });
@@ -377,13 +392,21 @@ function manifestOf(mp: MasterPlan): Manifest {
   return { name: mp.name, labels: {}, spec: mp.spec, fingerprint: mp.fingerprint, origin: mp.origin };
 }
 
-/** The journal entries a step becomes. */
+/** The journal entries a step becomes (a wait changes nothing in the cluster: none). */
 export function actionsOf(mp: MasterPlan, step: Step): Array<{ action: ActionName; master: string; instance: string }> {
-  return [{ action: actionName(step), master: mp.name, instance: target(step) }];
+  const action = actionName(step);
+  return action === null ? [] : [{ action, master: mp.name, instance: target(step) }];
 }
 
-function actionName(step: Step): ActionName {
+/** The activate step that comes after step `i` of the master, if any. */
+function activationAfter(mp: MasterPlan, i: number): Step | undefined {
+  return mp.steps.slice(i + 1).find((s) => s.op === 'activate');
+}
+
+function actionName(step: Step): ActionName | null {
   switch (step.op) {
+    case 'wait':
+      return null;
     case 'create':
     case 'prune':
     case 'activate':

@@ -12,6 +12,7 @@ import { swapAlias, removeAlias } from './aliases.js';
 import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames } from './resolve.js';
 import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
+import { indexHealth, primaryTerms, unassignedReason, type IndexHealth } from './health.js';
 import { clearIndex, deleteDocs, type ClearOptions, type DeleteDocsOptions } from './clear.js';
 import type { Conn } from './conn.js';
 import { chooseEngine } from './detect.js';
@@ -116,6 +117,12 @@ export interface Cluster {
   bulkWriteHits(opts: BulkWriteHitsOptions): Promise<BulkResult>;
   /** Fill `dest` from `source`: server-side `_reindex` task when the cluster has the module, client-side copy otherwise. */
   reindex(opts: Omit<ReindexOptions, 'capabilities'>): Promise<ReindexResult>;
+  /** How far `index` is from green: its shard copies by state (read now, no waiting). */
+  indexHealth(index: string, signal?: AbortSignal): Promise<IndexHealth>;
+  /** Why a shard copy of `index` is unassigned, in the engine's words; null when none is. Best effort. */
+  unassignedReason(index: string): Promise<string | null>;
+  /** The primary term of each shard of `index`: one rises when a primary is allocated again after a failure. */
+  primaryTerms(index: string): Promise<number[]>;
   /** No refreshes and no replicas while a new instance is filled. */
   prepareForFill(index: string): Promise<void>;
   /** The manifest's refresh interval and replicas (or the defaults) back, then a refresh. */
@@ -248,6 +255,9 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, await withConcurrency(o))),
     bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, await withConcurrency(o))),
     reindex: on(async (c, o: Omit<ReindexOptions, 'capabilities'>) => runReindex(c, { ...o, capabilities: (await nodeFacts()).capabilities })),
+    indexHealth: on(indexHealth),
+    unassignedReason: on(unassignedReason),
+    primaryTerms: on(primaryTerms),
     prepareForFill: on(prepareForFill),
     restoreAfterFill: on(restoreAfterFill),
     clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),

@@ -47,3 +47,4 @@ export type { BulkResult, BulkItemError, BulkProgress, BulkWriteOptions, BulkWri
 export { isReindexInto, reindexBody, reindexPath, reindexQuery, type ReindexOptions, type ReindexProgress, type ReindexResult, type ReindexTask } from './reindex.js';
 export { runningProgress, type TaskProgress } from './tasks.js';
 export type { CompanionObject, LiveCompanions, ReadCompanionsOptions, SimulatedDoc, SynonymsApi } from './companions.js';
+export type { HealthStatus, IndexHealth } from './health.js';

@@ -22,6 +22,8 @@ export interface NodeFacts {
   capabilities: Capabilities;
   /** Threads of the `write` pool over every data node (null: not told): how many bulk requests the cluster works on at once. */
   writeThreads: number | null;
+  /** Data nodes (roles `data`, `data_hot`, …; null: not told, e.g. without the `monitor` privilege). */
+  dataNodes: number | null;
 }
 
 type NodesPlugins = {
@@ -44,12 +46,16 @@ export function parseNodeFacts(body: NodesPlugins): NodeFacts {
     nodes.length > 0 && nodes.every((n) => [...(n.modules ?? []), ...(n.plugins ?? [])].some((m) => m.name === module || m.name === `${module}-client`));
   const reindex = everyNodeHas('reindex');
   // `_reindex`, `_delete_by_query` and `_update_by_query` all live in the reindex module.
-  return { version, capabilities: { reindex, deleteByQuery: reindex }, writeThreads: writeThreadsOf(nodes) };
+  return { version, capabilities: { reindex, deleteByQuery: reindex }, writeThreads: writeThreadsOf(nodes), dataNodes: nodes.length === 0 ? null : dataNodesOf(nodes).length };
+}
+
+function dataNodesOf<N extends { roles?: string[] }>(nodes: N[]): N[] {
+  return nodes.filter((n) => n.roles === undefined || n.roles.some((r) => r === 'data' || r.startsWith('data_')));
 }
 
 /** Sum of the write pool sizes of the data nodes (roles `data`, `data_hot`, …); null when a size is missing. */
 function writeThreadsOf(nodes: NonNullable<NodesPlugins['nodes']>[string][]): number | null {
-  const data = nodes.filter((n) => n.roles === undefined || n.roles.some((r) => r === 'data' || r.startsWith('data_')));
+  const data = dataNodesOf(nodes);
   const sizes = data.map((n) => n.thread_pool?.write?.size);
   if (sizes.length === 0 || sizes.some((x) => typeof x !== 'number' || !(x > 0))) return null;
   return (sizes as number[]).reduce((a, b) => a + b, 0);

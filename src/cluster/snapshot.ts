@@ -58,6 +58,7 @@ export function buildSnapshot(raw: RawSnapshot): ClusterSnapshot {
     indices,
     aliases: sortKeys(aliases),
     capabilities: raw.facts.capabilities,
+    dataNodes: raw.facts.dataNodes ?? null,
   };
 }
 

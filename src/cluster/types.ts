@@ -64,4 +64,6 @@ export interface ClusterSnapshot {
   aliases: Record<string, string[]>;
   /** Optional server features, probed once (the test distribution lacks some modules). */
   capabilities: { reindex: boolean; deleteByQuery: boolean };
+  /** Data nodes of the cluster (null or absent: not known). */
+  dataNodes?: number | null;
 }

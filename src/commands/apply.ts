@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption, waitTimeout, waitTimeoutOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
 import { stopSignalOf, type StopSignal } from '../errors.js';
 
@@ -35,6 +35,11 @@ export class ApplyCommand extends EsmCommand {
       \`--no-activate\` is the pre-deployment step: new instances are created and filled, every alias and
       live index stays as it is. The post-deployment \`esm apply\` then catches them up and activates them.
 
+      A new instance is filled with no replicas and no refreshes; then the manifest's values are set back,
+      and before its activation esm waits until it is green (every primary and replica shard active), at
+      most \`--wait-timeout\` (default 30m): past it the master fails and its alias stays where it was. Where
+      the cluster can never place the replicas (one node, 1 replica) the plan warns and the wait is for yellow.
+
       \`--json\` prints one document at the end; \`--events\` prints NDJSON on stdout instead, one object a
       line as things happen (\`step_started\`, \`progress\` at most once a second per step, \`step_done\`,
       \`step_failed\`, \`warning\`, and a final \`done\` with what --json prints), each with \`event\`, \`time\`,
@@ -55,6 +60,7 @@ export class ApplyCommand extends EsmCommand {
       ['Pre-deployment: create and fill, activate nothing', 'esm apply --no-activate --auto-approve'],
       ['Apply one master', 'esm apply movies'],
       ['Also delete companion objects no manifest declares any more', 'esm apply --prune --auto-approve'],
+      ['Give a big cluster two hours to place the replicas', 'esm apply --auto-approve --wait-timeout 2h'],
     ],
   });
 
@@ -67,6 +73,7 @@ export class ApplyCommand extends EsmCommand {
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
   parallelism = parallelismOption();
+  waitTimeout = waitTimeoutOption();
 
   async execute(): Promise<number> {
     const [{ applyPlan, isPlanFileArg }, { preDeploymentPlan }, { renderPlanText }] = await Promise.all([
@@ -76,6 +83,7 @@ export class ApplyCommand extends EsmCommand {
     ]);
     const [first, ...rest] = this.args;
     const planFile = first !== undefined && isPlanFileArg(first, this.context.cwd) ? first : undefined;
+    const waiting = await waitTimeout(this.waitTimeout);
     const { outputMode } = await import('./progress.js');
     const mode = outputMode(this);
     const machine = mode !== 'human';
@@ -89,6 +97,7 @@ export class ApplyCommand extends EsmCommand {
         noActivate: this.noActivate,
         ...(this.prune ? { prune: true } : {}),
         ...fillTuning(this),
+        ...waiting,
         // Terraform shows the plan on stdout (with --no-activate, without what the pre-deployment run skips);
         // with --json / --events stdout holds only the result.
         onPlan: (plan) => ((shown = renderPlanText(this.noActivate ? preDeploymentPlan(plan) : plan, { color })), machine || this.print(shown)),

@@ -22,6 +22,20 @@ export const parallelismOption = () =>
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 64)]),
   });
 
+export const waitTimeoutOption = () =>
+  Option.String('--wait-timeout', {
+    description: 'how long an activation waits for its instance to turn green, e.g. 30m, 2h, 90s (default 30m); past it the master fails and its alias stays',
+  });
+
+/** Milliseconds of `--wait-timeout`, or nothing when it was not given; invalid input (exit 3) when it is no duration. */
+export async function waitTimeout(value: string | undefined): Promise<{ waitTimeoutMs?: number }> {
+  if (value === undefined) return {};
+  const [{ parseDuration }, { InvalidInputError }] = await Promise.all([import('../config/duration.js'), import('../errors.js')]);
+  const ms = parseDuration(value);
+  if (ms === null || ms <= 0) throw new InvalidInputError(`--wait-timeout ${JSON.stringify(value)} is not a duration: use e.g. 30m, 2h, 90s or seconds`);
+  return { waitTimeoutMs: ms };
+}
+
 /** `{ batchSize, concurrency, parallelism }` with only the options that were given. */
 export function fillTuning(cmd: { batchSize?: number | undefined; concurrency?: number | undefined; parallelism?: number | undefined }): {
   batchSize?: number;

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { EsmCommand } from './base.js';
-import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption } from './options.js';
+import { batchSizeOption, concurrencyOption, fillTuning, parallelismOption, waitTimeout, waitTimeoutOption } from './options.js';
 import { reportApply, withProgress } from './run-plan.js';
 import { stopSignalOf, type StopSignal } from '../errors.js';
 
@@ -26,16 +26,19 @@ export class ResetCommand extends EsmCommand {
   batchSize = batchSizeOption();
   concurrency = concurrencyOption();
   parallelism = parallelismOption();
+  waitTimeout = waitTimeoutOption();
 
   async execute(): Promise<number> {
     const [{ resetCluster }, { renderPlanText }] = await Promise.all([import('../apply/apply-plan.js'), import('../render/plan-text.js')]);
     const color = this.context.color && !this.json;
+    const waiting = await waitTimeout(this.waitTimeout);
     let stopped = (): StopSignal | null => null;
     const { dropped, result } = await withProgress(this, this.json ? 'json' : 'human', (s, signal, startProgress) => (
       (stopped = () => stopSignalOf(signal)),
       resetCluster(s, {
         confirm: this.confirm,
         ...fillTuning(this),
+        ...waiting,
         onDropped: (names) => this.json || this.print(names.length ? `Dropped ${names.length} managed ${names.length === 1 ? 'index' : 'indices'}: ${names.join(', ')}\n` : 'No managed index to drop.\n'),
         onPlan: (plan) => this.json || this.print(renderPlanText(plan, { color })),
         approve: startProgress,

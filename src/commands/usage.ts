@@ -22,6 +22,7 @@ const VALUE_NAMES: Record<string, string> = {
   '--manifests': '<dir>',
   '--engine': '<engine>',
   '--timeout': '<duration>',
+  '--wait-timeout': '<duration>',
   '--batch-size': '<n>',
   '--concurrency': '<n>',
   '--limit': '<n>',

@@ -127,7 +127,7 @@ describe('instances recorded by an earlier version of esm', () => {
     const [, spec, fp] = PINNED[1]!;
     const mp = plan(spec, [recorded(1, oldSpec, oldFp, { active: true }), recorded(2, spec, fp, { lastUpdateAt: '2025-12-01T00:00:00.000Z' })]);
     expect(mp.decision).toBe('catch_up_activate');
-    expect(mp.steps.map((s) => s.op)).toEqual(['catch_up', 'prune', 'activate']);
+    expect(mp.steps.map((s) => s.op)).toEqual(['catch_up', 'prune', 'wait', 'activate']);
     expect(mp.steps.at(-1)).toMatchObject({ op: 'activate', from: 'movies-1', to: 'movies-2' });
   });
 });

@@ -82,6 +82,7 @@ describe('createPlan: adopt', () => {
     expect(m.decision).toBe('adopt');
     expect(m.steps).toEqual([
       { op: 'adopt', index: 'products-3', number: 3, via: 'meta' },
+      { op: 'wait', index: 'products-3', health: 'green' },
       { op: 'activate', alias: 'products', from: null, to: 'products-3' },
     ]);
   });
@@ -90,6 +91,7 @@ describe('createPlan: adopt', () => {
     const m = master(plan([legacy('products_v2')]));
     expect(m.steps).toEqual([
       { op: 'adopt', index: 'products_v2', number: 0, via: 'meta' },
+      { op: 'wait', index: 'products_v2', health: 'green' },
       { op: 'activate', alias: 'products', from: null, to: 'products_v2' },
     ]);
   });
@@ -185,9 +187,9 @@ describe('createPlan: foreign-named instances', () => {
   it('numbers the first new instance 1, and retention drops the foreign one like any other', () => {
     const m = master(plan([adopted('products_v3', { aliases: ['products'] })], { manifest: products(OTHER, 0) }));
     expect(m.decision).toBe('replace');
-    expect(m.steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'activate', 'drop']);
+    expect(m.steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'wait', 'activate', 'drop']);
     expect(m.steps[0]).toEqual({ op: 'create', index: 'products-1', number: 1 });
-    expect(m.steps[3]).toMatchObject({ op: 'drop', index: 'products_v3' });
+    expect(m.steps[4]).toMatchObject({ op: 'drop', index: 'products_v3' });
   });
 
   it('keeps an inactive foreign-named instance as the oldest one', () => {

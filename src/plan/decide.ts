@@ -14,6 +14,7 @@ import { FOREIGN_NUMBER, instanceOf, reindexFrom } from './naming.js';
 import { deletionPlan } from './deletions.js';
 import type { PlanUnfinishedFill } from './inputs.js';
 import { resumeOf } from './resume.js';
+import { reachableHealth, replicaNeed } from './replicas.js';
 import { pendingRetentionDrops, retentionDrops } from './retention.js';
 import type { DeletionPlan, EmptyFill, MasterPlan, PlanWarning, Step } from './types.js';
 import { assertNever } from '../errors.js';
@@ -25,6 +26,8 @@ export interface MasterDecision {
 
 export interface DecideOptions {
   moduleHasIds?: boolean;
+  /** Data nodes of the cluster (null or absent: not known): whether an instance can turn green. */
+  dataNodes?: number | null;
   /** The engine's dynamic settings (default: dynamic only where every engine's list says so). */
   dynamic?: DynamicSettings;
   /** The module source exports `orderedBy` (its fills can resume). */
@@ -44,10 +47,38 @@ export interface DecideOptions {
 export function decideMaster(manifest: Manifest, state: MasterState, opts: DecideOptions = {}): MasterDecision {
   const held = opts.form?.kind === 'held' ? opts.form : null;
   const decided = decide(manifest, state, opts.dynamic ?? dynamicSettingsFor(undefined, undefined), held, opts);
-  const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, opts.moduleHasIds ?? false) : null;
+  return withHealthWait(withDeletions(decided, manifest, opts.moduleHasIds ?? false), manifest, opts.dataNodes);
+}
+
+function withDeletions(decided: MasterDecision, manifest: Manifest, moduleHasIds: boolean): MasterDecision {
+  const deletions = copiesAndActivates(decided.plan.steps) ? deletionPlan(manifest, moduleHasIds) : null;
   if (!deletions) return decided;
   const steps = comparesIdSets(deletions) ? withPrune(decided.plan.steps) : decided.plan.steps;
   return { ...decided, plan: { ...decided.plan, steps, reasons: [...decided.plan.reasons, deletions.reason], deletions } };
+}
+
+/**
+ * Before each activation, a `wait` until the instance is green (SPEC §13): its replicas
+ * are built once the fill restored them, and applications read it only when it has them.
+ * When the cluster has too few data nodes to ever place them, the wait is for yellow and
+ * the plan warns.
+ */
+function withHealthWait(decided: MasterDecision, manifest: Manifest, dataNodes: number | null | undefined): MasterDecision {
+  const steps = decided.plan.steps;
+  if (!steps.some((s) => s.op === 'activate')) return decided;
+  const health = reachableHealth(manifest.spec.settings, dataNodes);
+  const waited = steps.flatMap((s): Step[] => (s.op === 'activate' ? [{ op: 'wait', index: s.to, health }, s] : [s]));
+  const warnings = [...decided.warnings];
+  if (health === 'yellow') {
+    const { replicas } = replicaNeed(manifest.spec.settings);
+    const to = steps.find((s) => s.op === 'activate')!;
+    warnings.push({
+      code: 'replicas',
+      master: manifest.name,
+      message: `${manifest.name} asks for ${replicas} replica${replicas === 1 ? '' : 's'} of each shard and the cluster has ${dataNodes} data node${dataNodes === 1 ? '' : 's'}: a replica is never placed beside a copy of its shard, so ${to.op === 'activate' ? to.to : 'the instance'} can never be green; activation waits for yellow (every primary active). Set number_of_replicas to at most ${Math.max(0, (dataNodes ?? 1) - 1)}, or add data nodes`,
+    });
+  }
+  return { plan: { ...decided.plan, steps: waited }, warnings };
 }
 
 /** The deletion method compares the source's ids with the instance's before the activation. */

@@ -41,6 +41,8 @@ export interface PlanSnapshot {
   /** alias name -> concrete index names it points at. */
   aliases: Record<string, string[]>;
   capabilities: { reindex: boolean };
+  /** Data nodes of the cluster (null or absent: not known, e.g. no `monitor` privilege). */
+  dataNodes?: number | null;
 }
 
 /** A spec: settings (nested or dotted) and mappings. */

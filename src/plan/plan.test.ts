@@ -76,6 +76,7 @@ describe('createPlan: create', () => {
     expect(m.steps).toEqual([
       { op: 'create', index: 'movies-1', number: 1 },
       { op: 'fill', index: 'movies-1', mode: 'full', via: 'source' },
+      { op: 'wait', index: 'movies-1', health: 'green' },
       { op: 'activate', alias: 'movies', from: null, to: 'movies-1' },
     ]);
     expect(reasons(m)).toContain('no instance of movies exists yet');
@@ -89,7 +90,7 @@ describe('createPlan: create', () => {
 
   it('has no fill step, and says why, when the master has no source', () => {
     const m = only(plan([master('movies', V1, { source: undefined })]));
-    expect(m.steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'activate']);
+    expect(m.steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'wait', 'activate']);
     expect(m.steps[1]).toEqual({ op: 'mark_filled', index: 'movies-1', why: 'no_source' });
     expect(reasons(m)).toContain('no source');
   });
@@ -98,7 +99,7 @@ describe('createPlan: create', () => {
     const m = only(plan([master('movies')], [], { prefix: 'qa1_' }));
     expect(m.alias).toBe('qa1_movies');
     expect(m.steps[0]).toEqual({ op: 'create', index: 'qa1_movies-1', number: 1 });
-    expect(m.steps[2]).toEqual({ op: 'activate', alias: 'qa1_movies', from: null, to: 'qa1_movies-1' });
+    expect(m.steps[3]).toEqual({ op: 'activate', alias: 'qa1_movies', from: null, to: 'qa1_movies-1' });
   });
 
   it('never reuses the number of a dropped instance (history maxNumber)', () => {
@@ -116,9 +117,10 @@ describe('createPlan: create', () => {
     const old = v1((s) => (s.mappings['properties'].title.type = 'keyword'));
     const m = only(plan([master('movies')], [anIndex({ master: 'movies', n: 1, spec: old }), anIndex({ master: 'movies', n: 2, spec: old })]));
     expect(m.decision).toBe('create');
-    expect(m.steps.slice(0, 3)).toEqual([
+    expect(m.steps.slice(0, 4)).toEqual([
       { op: 'create', index: 'movies-3', number: 3 },
       { op: 'fill', index: 'movies-3', mode: 'full', via: 'source' },
+      { op: 'wait', index: 'movies-3', health: 'green' },
       { op: 'activate', alias: 'movies', from: null, to: 'movies-3' },
     ]);
     expect(reasons(m)).toContain('no active instance');
@@ -214,7 +216,7 @@ describe('createPlan: catch_up_activate', () => {
     );
     const m = only(p);
     expect(m.decision).toBe('catch_up_activate');
-    expect(m.steps).toEqual([...expected, { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' }]);
+    expect(m.steps).toEqual([...expected, { op: 'wait', index: 'movies-2', health: 'green' }, { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' }]);
     expect(reasons(m)).toContain(reason);
   });
 
@@ -323,6 +325,7 @@ describe('createPlan: replace', () => {
       { op: 'create', index: 'movies-2', number: 2 },
       { op: 'fill', index: 'movies-2', mode: 'full', via: 'source' },
       { op: 'catch_up', index: 'movies-2', since: null },
+      { op: 'wait', index: 'movies-2', health: 'green' },
       { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' },
     ]);
     expect(reasons(m)).toContain('a new instance is needed');
@@ -338,7 +341,7 @@ describe('createPlan: replace', () => {
         [anIndex({ master: 'movies', n: 1, spec: V1, active: true })],
       ),
     );
-    expect(m.steps.map((s) => s.op)).toEqual(['create', 'fill', 'activate']);
+    expect(m.steps.map((s) => s.op)).toEqual(['create', 'fill', 'wait', 'activate']);
     expect(m.steps[1]).toEqual({ op: 'fill', index: 'movies-2', mode: 'full', via: 'reindex', from: 'movies-1' });
   });
 
@@ -493,20 +496,20 @@ describe('createPlan: prune, the id-set comparison before an activation (SPEC §
 
   it('a replace whose source can list its ids prunes the new instance after its catch-up, right before the activation', () => {
     const p = plan([changed()], [anIndex({ master: 'movies', n: 1, spec: V1, active: true })]);
-    expect(only(p).steps.map((s) => s.op)).toEqual(['create', 'fill', 'catch_up', 'prune', 'activate']);
+    expect(only(p).steps.map((s) => s.op)).toEqual(['create', 'fill', 'catch_up', 'prune', 'wait', 'activate']);
     expect(only(p).steps[3]).toEqual({ op: 'prune', index: 'movies-2' });
     expect(only(p).deletions?.method).toBe('id_set');
     expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 1, prune: 1, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
   });
 
   it('a first instance is pruned too, and a pre-created one before it is activated; with deletedField as well', () => {
-    expect(only(plan([withIds()])).steps.map((s) => s.op)).toEqual(['create', 'fill', 'prune', 'activate']);
+    expect(only(plan([withIds()])).steps.map((s) => s.op)).toEqual(['create', 'fill', 'prune', 'wait', 'activate']);
     const ready = plan([changed({ deletedField: 'deleted' })], [
       anIndex({ master: 'movies', n: 1, spec: V1, active: true }),
       anIndex({ master: 'movies', n: 2, spec: v1((s) => (s.mappings['properties'].title.type = 'keyword')), lastUpdateAt: '2025-05-01T00:00:00.000Z' }),
     ]);
     expect(only(ready).decision).toBe('catch_up_activate');
-    expect(only(ready).steps.map((s) => `${s.op} ${'index' in s ? s.index : s.to}`)).toEqual(['catch_up movies-2', 'prune movies-2', 'activate movies-2']);
+    expect(only(ready).steps.map((s) => `${s.op} ${'index' in s ? s.index : s.to}`)).toEqual(['catch_up movies-2', 'prune movies-2', 'wait movies-2', 'activate movies-2']);
     expect(only(ready).deletions?.method).toBe('deleted_field_and_id_set');
   });
 
@@ -515,9 +518,68 @@ describe('createPlan: prune, the id-set comparison before an activation (SPEC §
     const noIds = master('movies', v1((s) => (s.mappings['properties'].title.type = 'keyword')));
     expect(only(plan([noIds], active)).steps.map((s) => s.op)).not.toContain('prune');
     expect(only(plan([changed({ source: { type: 'module', path: 'm.mjs' } })], active)).steps.map((s) => s.op)).not.toContain('prune');
-    expect(only(plan([changed({ source: undefined })], active)).steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'activate']);
+    expect(only(plan([changed({ source: undefined })], active)).steps.map((s) => s.op)).toEqual(['create', 'mark_filled', 'wait', 'activate']);
     // In place: nothing is copied into an instance that is then activated.
     expect(only(plan([master('movies', v1((s) => (s.settings['refresh_interval'] = '5s')), { idField: 'id' })], active)).steps.map((s) => s.op)).toEqual(['in_place']);
+  });
+});
+
+describe('createPlan: wait for the instance to be green before its activation (SPEC §13)', () => {
+  const onCluster = (m: Manifest, dataNodes: number | null, indices: IndexSnapshot[] = []) =>
+    createPlan({
+      manifests: [m],
+      snapshot: { ...aSnapshot({ indices }), dataNodes },
+      history: aHistory(),
+      prefix: '',
+      now: new Date('2025-06-01T12:00:00.000Z'),
+      planId: 'plan-1',
+      git: null,
+      base: { stateHash: 's', clusterHash: 'c' },
+    });
+  const replicas = (n: number | string, extra: Record<string, unknown> = {}) => master('movies', { ...V1, settings: { number_of_shards: 1, number_of_replicas: n, ...extra } });
+
+  it('waits for green right before each activation, after the prune, and counts no change for it', () => {
+    const p = onCluster(replicas(1), 3);
+    expect(only(p).steps.map((s) => s.op)).toEqual(['create', 'fill', 'wait', 'activate']);
+    expect(only(p).steps[2]).toEqual({ op: 'wait', index: 'movies-1', health: 'green' });
+    expect(p.warnings).toEqual([]);
+    expect(p.summary).toEqual({ create: 1, fill: 1, catch_up: 0, prune: 0, activate: 1, in_place: 0, drop: 0, noop: 0, adopt: 0 });
+  });
+
+  it('a replica count the cluster can never place is a warning, and the wait is for yellow (one node, 1 replica)', () => {
+    const p = onCluster(replicas(1), 1);
+    expect(only(p).steps[2]).toEqual({ op: 'wait', index: 'movies-1', health: 'yellow' });
+    expect(p.warnings).toEqual([
+      {
+        code: 'replicas',
+        master: 'movies',
+        message: expect.stringMatching(/^movies asks for 1 replica of each shard and the cluster has 1 data node: .*movies-1 can never be green; activation waits for yellow.*number_of_replicas to at most 0/),
+      },
+    ]);
+    // 3 replicas need 4 data nodes.
+    expect(onCluster(replicas(3), 3).warnings.map((w) => w.code)).toEqual(['replicas']);
+    expect(onCluster(replicas(2), 3).warnings).toEqual([]);
+  });
+
+  it('an unset replica count is the engine default, 1; auto_expand_replicas asks only for its lower bound', () => {
+    const unset = master('movies', { ...V1, settings: { number_of_shards: 1 } });
+    expect((onCluster(unset, 1).masters[0]!.steps.find((s) => s.op === 'wait') as { health: string }).health).toBe('yellow');
+    expect(onCluster(replicas(1, { auto_expand_replicas: '0-1' }), 1).warnings).toEqual([]);
+    expect(onCluster(master('movies', { ...V1, settings: { index: { auto_expand_replicas: '1-all' } } }), 1).warnings.map((w) => w.code)).toEqual(['replicas']);
+  });
+
+  it('waits for green without warning when the data nodes are not known (no monitor privilege, an older plan input)', () => {
+    const p = onCluster(replicas(5), null);
+    expect(only(p).steps.find((s) => s.op === 'wait')).toEqual({ op: 'wait', index: 'movies-1', health: 'green' });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('no wait where nothing is activated: in place, or a noop', () => {
+    const active = [anIndex({ master: 'movies', n: 1, spec: V1, active: true })];
+    expect(only(onCluster(master('movies', V1), 1, active)).steps).toEqual([]);
+    const inPlace = onCluster(master('movies', v1((s) => (s.settings['refresh_interval'] = '5s'))), 1, active);
+    expect(only(inPlace).steps.map((s) => s.op)).toEqual(['in_place']);
+    expect(inPlace.warnings).toEqual([]);
   });
 });
 
@@ -602,6 +664,7 @@ describe('createPlan: a fill that stopped resumes from its checkpoint', () => {
       },
       { op: 'catch_up', index: 'movies-2', since: null },
       { op: 'prune', index: 'movies-2' },
+      { op: 'wait', index: 'movies-2', health: 'green' },
       { op: 'activate', alias: 'movies', from: 'movies-1', to: 'movies-2' },
     ]);
     expect(reasons(m)).toContain('a fill of movies-2 stopped at 30,000 of 200,000 documents (aborted, last checkpoint 2025-05-31T10:05:00.000Z); the fill resumes from there');
@@ -641,7 +704,7 @@ describe('createPlan: a fill that stopped resumes from its checkpoint', () => {
       expect(fill, what).toBeDefined();
       expect(fill && 'resume' in fill, what).toBe(false);
       // Without a resume there is no catch-up of what the stopped fill had sent (a fill from zero sends it all again).
-      expect(m.steps.map((s) => s.op).filter((op) => op !== 'prune'), what).toEqual(['fill', 'activate']);
+      expect(m.steps.map((s) => s.op).filter((op) => op !== 'prune'), what).toEqual(['fill', 'wait', 'activate']);
       expect(reasons(m), what).toContain('a fill of movies-2 stopped at 30,000 of 200,000 documents (aborted, last checkpoint 2025-05-31T10:05:00.000Z); it cannot resume (');
       expect(reasons(m), what).toContain(why);
       expect(reasons(m), what).toContain('so the fill starts from zero');
@@ -661,7 +724,7 @@ describe('createPlan: a fill that stopped resumes from its checkpoint', () => {
 
   it('has no catch-up after a resumed fill without updatedField, and no resume for another instance', () => {
     const m = killedReplace(master('movies', V1, { idField: 'id', updatedField: undefined }), stopped());
-    expect(m.steps.map((s) => s.op)).toEqual(['fill', 'prune', 'activate']);
+    expect(m.steps.map((s) => s.op)).toEqual(['fill', 'prune', 'wait', 'activate']);
     expect(m.steps[0]).toHaveProperty('resume');
     const other = killedReplace(master('movies', V1, { idField: 'id' }), { ...stopped(), unfinishedFills: { 'movies-7': stopped().unfinishedFills!['movies-2']! } });
     expect(other.steps[0]).not.toHaveProperty('resume');

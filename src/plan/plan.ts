@@ -71,6 +71,7 @@ export function createPlan(input: PlanInput): Plan {
       serverReindex: input.snapshot.capabilities.reindex,
       ...(input.history.unfinishedFills ? { unfinishedFills: input.history.unfinishedFills } : {}),
       ...(input.engineForms?.[manifest.name] ? { form: input.engineForms[manifest.name] } : {}),
+      dataNodes: input.snapshot.dataNodes ?? null,
     });
     const planned = companions ? withCompanionEffects(decision.plan, manifest, state, companions) : decision.plan;
     masters.push(withSizes(planned, state, input.history.fillRates?.[manifest.name]));
@@ -128,7 +129,8 @@ export function summarize(masters: MasterPlan[], companions?: readonly Companion
   const summary: PlanSummary = { create: 0, fill: 0, catch_up: 0, prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 };
   for (const m of masters) {
     if (m.steps.length === 0 && !m.blocked) summary.noop += 1;
-    for (const s of m.steps) if (s.op !== 'mark_filled') summary[s.op] += 1;
+    // mark_filled writes esm's own bookkeeping and a wait changes nothing: neither is counted.
+    for (const s of m.steps) if (s.op !== 'mark_filled' && s.op !== 'wait') summary[s.op] += 1;
   }
   if (companions?.length) {
     const c: CompanionSummary = { create: 0, update: 0, adopt: 0, delete: 0, noop: 0, orphan: 0 };

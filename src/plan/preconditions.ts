@@ -45,6 +45,7 @@ function check(world: World, mp: MasterPlan, step: Step, before: Step[]): string
       return mp.spec.updatedField ? null : 'the master has no updatedField';
     case 'mark_filled':
     case 'prune':
+    case 'wait':
       return has(step.index) ? null : `${step.index} does not exist`;
     case 'activate': {
       const now = world.aliases.get(step.alias) ?? [];
@@ -82,6 +83,7 @@ function advance(world: World, step: Step): void {
       return;
     case 'catch_up':
     case 'prune':
+    case 'wait':
     case 'in_place':
       return;
     case 'activate':

@@ -47,6 +47,12 @@ export type Step =
    * longer has (SPEC §3 "Deletions", the id-set comparison; streamed, §13).
    */
   | { op: 'prune'; index: string }
+  /**
+   * Before an activation: wait until `index` is `health` (SPEC §13), bounded by `apply
+   * --wait-timeout`. Green: every primary and replica shard active; yellow: every primary
+   * (the plan warns that the cluster can never place its replicas).
+   */
+  | { op: 'wait'; index: string; health: 'green' | 'yellow' }
   | { op: 'activate'; alias: string; from: string | null; to: string }
   | {
       op: 'in_place';
@@ -83,15 +89,16 @@ export interface FillResume {
   position: SourcePosition;
 }
 
-export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'prune', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
+export const STEP_OPS = ['create', 'fill', 'catch_up', 'mark_filled', 'prune', 'wait', 'activate', 'in_place', 'drop', 'adopt'] as const satisfies readonly Step['op'][];
 
 /**
  * drift: the live index differs from what it was created with; orphan: a master no manifest
  * declares; conflict: something in the cluster stops esm from planning a master;
  * template_conflict: an index template matching the master's instances declares what the
- * manifest declares, otherwise (the manifest wins at creation).
+ * manifest declares, otherwise (the manifest wins at creation); replicas: the cluster can never
+ * place the replicas an instance asks for (too few data nodes), so it never turns green.
  */
-export type WarningCode = 'drift' | 'orphan' | 'conflict' | 'template_conflict';
+export type WarningCode = 'drift' | 'orphan' | 'conflict' | 'template_conflict' | 'replicas';
 
 export interface PlanWarning {
   code: WarningCode;
@@ -218,7 +225,7 @@ export interface FillEstimate {
   docsPerSecond: number | null;
 }
 
-/** Changes by op; `mark_filled` only writes esm's own bookkeeping and is not counted. */
+/** Changes by op; `mark_filled` only writes esm's own bookkeeping and a `wait` changes nothing: neither is counted. */
 export interface PlanSummary {
   create: number;
   fill: number;

@@ -50,7 +50,7 @@ function companionLine(c: CompanionResult, red: (s: string) => string): string {
 
 function stepText(s: StepResult): string {
   const docs = s.docs !== undefined ? ` (${fmtDocs(s.docs)}${s.op === 'prune' ? ' deleted' : ''})` : s.writeBlockedMs !== undefined ? ` (writes refused for ${fmtDuration(s.writeBlockedMs)})` : '';
-  const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op;
+  const verb = s.op === 'catch_up' ? 'catch up' : s.op === 'in_place' ? 'update in place' : s.op === 'wait' ? 'wait for' : s.op;
   return `${verb} ${s.index}${docs}`;
 }
 

@@ -9,7 +9,7 @@
 import { companionLabel, rate, stepLabel, stoppingWords, type Emit, type ProgressEvent } from '../apply/events.js';
 import { assertNever } from '../errors.js';
 import type { CompanionAction, Step } from '../plan/types.js';
-import { companionStatus, fmtDocs, fmtDuration, progressText, resumingWords } from './progress-lines.js';
+import { companionStatus, countWords, fmtDocs, fmtDuration, resumingWords, stepProgressText } from './progress-lines.js';
 
 export const EVENT_NAMES = ['step_started', 'progress', 'step_done', 'step_failed', 'warning', 'done'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
@@ -67,7 +67,7 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
           ...stepFields(e.master, e.step),
           total: e.total ?? null,
           ...(e.resumedFrom ? { docs: e.resumedFrom.docs } : {}),
-          message: `${stepLabel(e.step)}${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}${resuming}`,
+          message: `${stepLabel(e.step)}${e.total !== undefined ? ` (${countWords(e.step, e.total)})` : ''}${resuming}`,
         });
       }
       case 'step_progress': {
@@ -79,8 +79,8 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
           ...stepFields(e.master, e.step),
           docs: e.done,
           total: e.total ?? null,
-          docsPerSecond: Math.round(rate(e.done, e.elapsedMs, e.resumedFrom)),
-          message: `${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${e.failed} failed` : ''}`,
+          docsPerSecond: e.step.op === 'wait' ? null : Math.round(rate(e.done, e.elapsedMs, e.resumedFrom)),
+          message: `${stepLabel(e.step)} ${stepProgressText(e.step, e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${e.failed} failed` : ''}`,
         });
       }
       case 'step_done':

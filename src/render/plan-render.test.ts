@@ -103,6 +103,22 @@ describe('renderPlanText', () => {
     expect(JSON.parse(renderPlanJson(pruned)).summary.prune).toBe(1);
   });
 
+  it('shows the wait before the activation, green or yellow, and the replicas warning; a wait counts no change', () => {
+    const p = aPlan();
+    const movies = p.masters[0]!;
+    const wait = (health: 'green' | 'yellow') => ({ op: 'wait' as const, index: 'movies-2', health });
+    const withWait = (health: 'green' | 'yellow'): Plan => ({ ...p, masters: [{ ...movies, steps: [...movies.steps.slice(0, 3), wait(health), ...movies.steps.slice(3)] }, ...p.masters.slice(1)] });
+    const text = renderPlanText(withWait('green'), { color: false });
+    expect(text).toMatch(/… wait\s+until movies-2 is green \(every primary and replica shard active; at most --wait-timeout\)\n\s+→ activate/);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Plan: 1 to create, 1 to fill, 1 to catch up, 1 to activate, 1 to update in place, 1 to drop.');
+    const yellow: Plan = { ...withWait('yellow'), warnings: [{ code: 'replicas', master: 'movies', message: 'movies asks for 1 replica of each shard and the cluster has 1 data node' }] };
+    const y = renderPlanText(yellow, { color: false });
+    expect(y).toContain('until movies-2 is yellow (every primary active: the cluster cannot place its replicas; at most --wait-timeout)');
+    expect(y).toContain('! replicas movies: movies asks for 1 replica of each shard and the cluster has 1 data node');
+    expect(renderPlanMarkdown(yellow)).toContain('… wait until movies-2 is yellow');
+    expect(JSON.parse(renderPlanJson(yellow)).masters[0].steps[3]).toEqual({ op: 'wait', index: 'movies-2', health: 'yellow' });
+  });
+
   it('uses colour only when asked to', () => {
     expect(renderPlanText(aPlan(), { color: true })).toContain('\x1b[');
   });

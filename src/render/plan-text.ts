@@ -112,6 +112,7 @@ function warningColor(p: Paint, w: PlanWarning): (s: string) => string {
     case 'drift':
     case 'orphan':
     case 'template_conflict':
+    case 'replicas':
       return p.yellow;
     default:
       return assertNever(w.code, 'warning code');

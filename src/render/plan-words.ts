@@ -61,6 +61,16 @@ export function stepWords(step: Step): { symbol: string; tone: Tone; verb: strin
       return { symbol: '>', tone: 'data', verb: 'mark filled', detail: `${step.index} (${emptyFillWords(step.why)})` };
     case 'prune':
       return { symbol: '-', tone: 'remove', verb: 'prune', detail: `${step.index} (delete the documents whose id the source no longer has)` };
+    case 'wait':
+      return {
+        symbol: '…',
+        tone: 'none',
+        verb: 'wait',
+        detail:
+          step.health === 'green'
+            ? `until ${step.index} is green (every primary and replica shard active; at most --wait-timeout)`
+            : `until ${step.index} is yellow (every primary active: the cluster cannot place its replicas; at most --wait-timeout)`,
+      };
     case 'activate':
       return { symbol: '→', tone: 'move', verb: 'activate', detail: `${step.alias}: ${step.from ?? '(none)'} → ${step.to}` };
     case 'in_place': {

@@ -7,6 +7,7 @@ import { companionLabel, etaSeconds, rate, stepLabel, stoppingWords, type Emit, 
 import { groupDigits } from '../digits.js';
 import { assertNever } from '../errors.js';
 import { positionWords, type SourcePosition } from '../sources/position.js';
+import type { Step } from '../plan/types.js';
 
 export function progressLines(out: Writable, opts: { intervalMs?: number; now?: () => number } = {}): Emit {
   const interval = opts.intervalMs ?? 5000;
@@ -19,14 +20,14 @@ export function progressLines(out: Writable, opts: { intervalMs?: number; now?: 
         return;
       case 'step_started':
         lastLine.set(e.master, now());
-        write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${fmtDocs(e.total)})` : ''}`);
+        write(`${e.master}: ${stepLabel(e.step)}…${e.total !== undefined ? ` (${countWords(e.step, e.total)})` : ''}`);
         if (e.resumedFrom) write(`${e.master}: ${resumingWords(e.step.op === 'fill' ? e.step.index : '', e.resumedFrom.docs, e.total, e.resumedFrom.position)}`);
         return;
       case 'step_progress': {
         const t = now();
         if (t - (lastLine.get(e.master) ?? 0) < interval) return;
         lastLine.set(e.master, t);
-        return write(`${e.master}: ${stepLabel(e.step)} ${progressText(e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${fmtInt(e.failed)} failed` : ''}`);
+        return write(`${e.master}: ${stepLabel(e.step)} ${stepProgressText(e.step, e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${fmtInt(e.failed)} failed` : ''}`);
       }
       case 'step_done':
         return write(
@@ -69,6 +70,19 @@ export function companionStatus(e: Extract<ProgressEvent, { kind: 'companion' }>
 /** `resuming movies-3 from 6,400,000 / 10,000,000 (after data/movies.ndjson byte 1,234,567 (line 6,400,000))` */
 export function resumingWords(index: string, docs: number, total: number | undefined, position: SourcePosition): string {
   return `resuming ${index} from ${fmtInt(docs)}${total !== undefined ? ` / ${fmtInt(total)}` : ''} (after ${positionWords(position, fmtInt)})`;
+}
+
+/** What a step's count is of: documents, ids (a prune reads both sides' ids), shard copies (a wait). */
+export function countWords(step: Step, n: number): string {
+  if (step.op === 'prune') return `${fmtInt(n)} id${n === 1 ? '' : 's'}`;
+  if (step.op === 'wait') return `${fmtInt(n)} shard cop${n === 1 ? 'y' : 'ies'}`;
+  return fmtDocs(n);
+}
+
+/** A step's progress: documents (ids) with their rate, or for a wait the shard copies active and how long it has waited. */
+export function stepProgressText(step: Step, done: number, total: number | undefined, elapsedMs: number, from = 0): string {
+  if (step.op === 'wait') return `${fmtInt(done)}${total !== undefined ? ` of ${fmtInt(total)}` : ''} shard copies active, waited ${fmtDuration(elapsedMs)}`;
+  return progressText(done, total, elapsedMs, from);
 }
 
 /** `12,000/40,000 (30%) 8,532 docs/s ETA 3s`; `from`: the documents a resumed fill had before it resumed (not counted in the rate). */

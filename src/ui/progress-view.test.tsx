@@ -199,6 +199,27 @@ describe('plain progress lines (no TTY)', () => {
     expect(text).not.toContain('\x1b');
   });
 
+  it('says what a wait waits for, with the shard copies active and how long it waited; a prune counts ids and says what it deleted', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const emit = progressLines(out, { intervalMs: 0 });
+    const wait: Step = { op: 'wait', index: 'movies-2', health: 'green' };
+    const prune: Step = { op: 'prune', index: 'movies-2' };
+    emit({ kind: 'step_started', master: 'movies', step: prune, index: 2, total: 80000 });
+    emit({ kind: 'step_done', master: 'movies', step: prune, docs: 3, elapsedMs: 1500, note: 'compared the 40,000 document ids of movies-2 with the source\'s 39,997' });
+    emit({ kind: 'step_started', master: 'movies', step: wait, index: 3, total: 6 });
+    emit({ kind: 'step_progress', master: 'movies', step: wait, done: 4, total: 6, failed: 0, elapsedMs: 12_000 });
+    emit({ kind: 'step_done', master: 'movies', step: wait, elapsedMs: 15_000, note: 'green, 6 of 6 shard copies active, 3 data nodes' });
+    expect(text.trim().split('\n')).toEqual([
+      'movies: prune movies-2… (80,000 ids)',
+      "movies: prune movies-2 done, 3 docs deleted in 1.5s (compared the 40,000 document ids of movies-2 with the source's 39,997)",
+      'movies: wait for movies-2 to be green… (6 shard copies)',
+      'movies: wait for movies-2 to be green 4 of 6 shard copies active, waited 12.0s',
+      'movies: wait for movies-2 to be green done in 15.0s (green, 6 of 6 shard copies active, 3 data nodes)',
+    ]);
+  });
+
   it('throttles each master on its own: two masters filling side by side both report', () => {
     const out = new PassThrough();
     let text = '';

@@ -53,6 +53,9 @@ function requestsOf(step: Step): string[] {
       return [`GET /${step.index}/_mapping`, `PUT /${step.index}/_mapping`];
     case 'activate':
       return ['POST /_aliases'];
+    case 'wait':
+      // The instance is green at once (no replicas): one read of its health.
+      return [`GET /_cluster/health/${step.index}`];
     case 'catch_up':
     case 'prune':
     case 'in_place':
@@ -81,8 +84,8 @@ describe('the executor runs the plan it is given', () => {
     const reads = shown(0);
     const plan = savedPlan(p);
     expect(plan.masters.map((m) => [m.name, m.steps.map((s) => s.op)])).toEqual([
-      ['events', ['create', 'mark_filled', 'activate']],
-      ['movies', ['create', 'fill', 'activate']],
+      ['events', ['create', 'mark_filled', 'wait', 'activate']],
+      ['movies', ['create', 'fill', 'wait', 'activate']],
     ]);
     // The plan reads, and has the engine simulate the new specs (read-only: SPEC §7).
     const simulation = (r: string) => r === 'GET /_index_template' || r === 'POST /_index_template/_simulate';
@@ -109,8 +112,8 @@ describe('the executor runs the plan it is given', () => {
     p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
     await esm(p, ['plan', '--out', 'plan.json']);
     expect(savedPlan(p).masters.map((m) => [m.name, m.steps.map((s) => s.op)])).toEqual([
-      ['events', ['create', 'mark_filled', 'activate']],
-      ['movies', ['create', 'fill', 'catch_up', 'prune', 'activate']],
+      ['events', ['create', 'mark_filled', 'wait', 'activate']],
+      ['movies', ['create', 'fill', 'catch_up', 'prune', 'wait', 'activate']],
     ]);
 
     // Meanwhile, by hand: the live movies-1 is dropped (its alias with it), and events-1 is created.
@@ -123,8 +126,8 @@ describe('the executor runs the plan it is given', () => {
     const [events1, movies1, movies2] = [`${p.prefix}events-1`, `${p.prefix}movies-1`, `${p.prefix}movies-2`];
     expect(r.stderr).toContain('saved plan is stale, run esm plan again: ');
     expect(r.stderr).toContain(`events step 1 (create ${events1}): ${events1} exists already`);
-    // movies' first four steps would still run; its activation would not: the alias no longer points at movies-1.
-    expect(r.stderr).toContain(`movies step 5 (activate ${p.prefix}movies → ${movies2}): the alias ${p.prefix}movies points at no index, not ${movies1}`);
+    // movies' first five steps would still run; its activation would not: the alias no longer points at movies-1.
+    expect(r.stderr).toContain(`movies step 6 (activate ${p.prefix}movies → ${movies2}): the alias ${p.prefix}movies points at no index, not ${movies1}`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(await indicesOf(p.prefix)).toEqual(indices);
     expect((await esm(p, ['history', '--json'])).json().actions).toEqual(journal);

@@ -82,6 +82,7 @@ describe('esm apply: each decision', () => {
           steps: [
             { op: 'fill', index: `${alias}-2`, status: 'done', docs: 20 },
             { op: 'prune', index: `${alias}-2`, status: 'done', docs: 0 },
+            { op: 'wait', index: `${alias}-2`, status: 'done' },
             { op: 'activate', index: `${alias}-2`, status: 'done' },
           ],
         },
@@ -128,7 +129,7 @@ describe('esm apply: each decision', () => {
 
     const r = await esm(p, ['apply', '--auto-approve', '--json']);
     const steps = r.json().masters[0].steps.map((s: { op: string; index: string; status: string }) => `${s.op} ${s.index} ${s.status}`);
-    expect(steps).toEqual([`create ${alias}-2 done`, `fill ${alias}-2 done`, `catch_up ${alias}-2 done`, `prune ${alias}-2 done`, `activate ${alias}-2 done`, `drop ${alias}-1 done`]);
+    expect(steps).toEqual([`create ${alias}-2 done`, `fill ${alias}-2 done`, `catch_up ${alias}-2 done`, `prune ${alias}-2 done`, `wait ${alias}-2 done`, `activate ${alias}-2 done`, `drop ${alias}-1 done`]);
     expect(await aliasTargets(alias)).toEqual([`${alias}-2`]);
     expect(await indicesOf(p.prefix)).toEqual([`${alias}-2`]);
     expect(await countDocs(alias)).toBe(25);
@@ -294,7 +295,7 @@ describe('esm apply: safety', () => {
     expect(doc.ok).toBe(false);
     const books = doc.masters.find((m: { name: string }) => m.name === 'books');
     expect(books.ok).toBe(false);
-    expect(books.steps.map((s: { op: string; status: string }) => `${s.op}:${s.status}`)).toEqual(['create:done', 'fill:failed', 'catch_up:skipped', 'prune:skipped', 'activate:skipped']);
+    expect(books.steps.map((s: { op: string; status: string }) => `${s.op}:${s.status}`)).toEqual(['create:done', 'fill:failed', 'catch_up:skipped', 'prune:skipped', 'wait:skipped', 'activate:skipped']);
     expect(books.steps[1].error).toMatch(/failed to index/);
     expect(doc.masters.find((m: { name: string }) => m.name === 'movies').ok).toBe(true);
     expect(r.stderr).toMatch(/^esm: apply failed for books \(fill /m);
@@ -315,7 +316,7 @@ describe('esm apply: output', () => {
     // The plan shown is the plan performed: no activate or drop step, a note of what comes later.
     expect(r.stdout).toMatch(/\+ create\s+\S+movies-2/);
     expect(r.stdout).not.toMatch(/→ activate|- drop/);
-    expect(r.stdout).toContain(`# after the deployment, esm apply: prune ${alias}-2, activate ${alias} → ${alias}-2`);
+    expect(r.stdout).toContain(`# after the deployment, esm apply: prune ${alias}-2, wait for ${alias}-2 to be green, activate ${alias} → ${alias}-2`);
     expect(r.stdout).toContain('Plan: 1 to create, 1 to fill, 1 to catch up, 0 to activate, 0 to update in place, 0 to drop.');
     expect(await aliasTargets(alias)).toEqual([`${alias}-1`]);
     expect(await countDocs(`${alias}-2`)).toBe(8);
@@ -336,7 +337,7 @@ describe('esm apply: output', () => {
     const r = await esm(p, ['apply', '--auto-approve', '--json']);
     const doc = r.json();
     expect(Object.keys(doc)).toEqual(['planId', 'masters', 'ok']);
-    expect(doc.masters[0].steps.map((s: { op: string }) => s.op)).toEqual(['create', 'fill', 'prune', 'activate']);
+    expect(doc.masters[0].steps.map((s: { op: string }) => s.op)).toEqual(['create', 'fill', 'prune', 'wait', 'activate']);
     expect(doc.masters[0].steps[1]).toEqual({ op: 'fill', index: `${p.prefix}movies-1`, status: 'done', docs: 4 });
   });
 });

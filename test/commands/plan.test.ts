@@ -84,6 +84,7 @@ describe('esm plan', () => {
             { op: 'create', index: `${alias}-1` },
             { op: 'fill', index: `${alias}-1`, mode: 'full' },
             { op: 'prune', index: `${alias}-1` },
+            { op: 'wait', index: `${alias}-1`, health: 'green' },
             { op: 'activate', alias, from: null, to: `${alias}-1` },
           ],
         },

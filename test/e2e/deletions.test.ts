@@ -173,7 +173,7 @@ describe('the deployment flow keeps no deleted document and loses none', () => {
     const alias = `${p.prefix}movies`;
     // The comparison is a step of its own, before the activation (SPEC §13), shown in every form of the plan.
     const post = (await esm(p, ['plan', '--json'])).json<{ masters: { steps: { op: string; index?: string }[] }[]; summary: { prune: number } }>();
-    expect(post.masters[0]!.steps.map((s) => s.op)).toEqual(['catch_up', 'prune', 'activate']);
+    expect(post.masters[0]!.steps.map((s) => s.op)).toEqual(['catch_up', 'prune', 'wait', 'activate']);
     expect(post.masters[0]!.steps[1]).toEqual({ op: 'prune', index: `${alias}-2` });
     expect(post.summary.prune).toBe(1);
     expect((await esm(p, ['plan'])).stdout).toContain(`- prune    ${alias}-2 (delete the documents whose id the source no longer has)`);

@@ -90,7 +90,7 @@ async function deploy(pre: PreDeploy) {
   const post = (await esm(p, ['plan', '--json'])).json();
   expect(post.masters[0].decision).toBe('catch_up_activate');
   const postSteps: string[] = post.masters[0].steps.map((s: { op: string; index?: string; to?: string }) => `${s.op} ${s.index ?? s.to}`);
-  expect(postSteps).toEqual([`catch_up ${two}`, `prune ${two}`, `activate ${two}`, `drop ${one}`]);
+  expect(postSteps).toEqual([`catch_up ${two}`, `prune ${two}`, `wait ${two}`, `activate ${two}`, `drop ${one}`]);
 
   const applied = (await esm(p, ['apply', '--auto-approve', '--json'])).json();
   expect(applied.ok).toBe(true);

@@ -117,6 +117,8 @@ describe('esm apply --events', () => {
       ['catch_up', movies2],
       // The id-set comparison before the activation: a step of its own, rendered like any other.
       ['prune', movies2],
+      // The wait for green before the activation (SPEC §13): also a step of its own.
+      ['wait', movies2],
       ['activate', movies2],
       ['drop', `${p.prefix}movies-1`],
     ]);

@@ -141,7 +141,7 @@ describe('a fill killed with SIGKILL resumes from its last checkpoint', () => {
 
     const plan = (await esm(p, ['plan', '--json'])).json();
     expect(plan.masters[0].steps[0]).toMatchObject({ op: 'fill', index, resume: { docs: at, total: TOTAL, startedAt: stopped!.startedAt } });
-    expect(plan.masters[0].steps.map((s: { op: string }) => s.op)).toEqual(['fill', 'catch_up', 'prune', 'activate']);
+    expect(plan.masters[0].steps.map((s: { op: string }) => s.op)).toEqual(['fill', 'catch_up', 'prune', 'wait', 'activate']);
     const text = (await esm(p, ['plan'])).stdout;
     expect(text).toContain(`resume fill of ${index} from ${at.toLocaleString('en-US')} / ${TOTAL.toLocaleString('en-US')}`);
 

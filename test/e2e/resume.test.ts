@@ -88,6 +88,7 @@ describe('a killed apply', () => {
       steps: [
         { op: 'fill', index, mode: 'full' },
         { op: 'prune', index },
+        { op: 'wait', index, health: 'green' },
         { op: 'activate', alias, from: null, to: index },
       ],
     });

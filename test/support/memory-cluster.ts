@@ -13,6 +13,7 @@
 import { removeAlias as removeAliasVia, swapAlias as swapAliasVia } from '../../src/cluster/aliases.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import type { Conn } from '../../src/cluster/conn.js';
+import type { IndexHealth } from '../../src/cluster/health.js';
 import { elasticsearch } from '../../src/cluster/elasticsearch/index.js';
 import type { EngineDriver, HttpRequest } from '../../src/cluster/engine.js';
 import { acquireLock, currentLock, forceReleaseLock, LOCK_INDEX } from '../../src/cluster/lock.js';
@@ -177,6 +178,12 @@ export class MemoryCluster {
 
   async count(index: string): Promise<number> {
     return this.index(index).docs.size;
+  }
+
+  /** Every index is green as soon as it exists: one node that holds every copy (a wait never waits here). */
+  async indexHealth(index: string): Promise<IndexHealth> {
+    const shards = Number(this.index(index).settings['number_of_shards'] ?? 1);
+    return { status: 'green', activePrimaryShards: shards, activeShards: shards, initializingShards: 0, relocatingShards: 0, unassignedShards: 0, dataNodes: 1 };
   }
 
   swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void> {
