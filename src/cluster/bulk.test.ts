@@ -45,17 +45,22 @@ interface BulkFaultPlan {
   failRequests?: { count: number; status: number };
   /** How many times the item with this _id is rejected with 429 before it is let through. */
   rejectItem?: (id: string) => number;
+  /** What a rejected item is answered: 429 (a full queue, default) or 503 (its shard is unavailable: a node left). */
+  rejectAs?: 429 | 503;
 }
 interface BulkFaultProxy {
   client: Cluster;
   bulkRequests: number;
   bulkBodies: string[];
+  /** The path and query string of each _bulk request. */
+  bulkUrls: string[];
 }
 async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
   const target = new URL(esUrl());
   const rejections = new Map<string, number>();
   let failed = 0;
-  const state = { bulkRequests: 0, bulkBodies: [] as string[] };
+  const state = { bulkRequests: 0, bulkBodies: [] as string[], bulkUrls: [] as string[] };
+  const rejectedItem = () => (plan.rejectAs === 503 ? unavailableItem() : tooManyItem());
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -67,6 +72,7 @@ async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
       if (isBulk) {
         state.bulkRequests++;
         state.bulkBodies.push(body);
+        state.bulkUrls.push(req.url ?? '');
         if (plan.failRequests && failed < plan.failRequests.count) {
           failed++;
           res.writeHead(plan.failRequests.status, { 'content-type': 'application/json' });
@@ -139,10 +145,17 @@ async function bulkFaultProxy(plan: BulkFaultPlan): Promise<BulkFaultProxy> {
     get bulkBodies() {
       return state.bulkBodies;
     },
+    get bulkUrls() {
+      return state.bulkUrls;
+    },
   };
 }
-const rejectedItem = () => ({
+const tooManyItem = () => ({
   index: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution (injected): queue capacity reached' } },
+});
+// What an engine answers for an item whose primary is on a node that left (seen on OpenSearch 2.19 after kill -9 of a node).
+const unavailableItem = () => ({
+  index: { status: 503, error: { type: 'unavailable_shards_exception', reason: '[idx][2] primary shard is not active Timeout: [10s] (injected)' } },
 });
 
 describe('bulkWrite', () => {
@@ -351,6 +364,34 @@ describe('bulkWrite', () => {
     expect(proxy.bulkRequests).toBe(15);
     const retryBody = proxy.bulkBodies[proxy.bulkBodies.length - 1]!;
     expect(retryBody.split('\n').filter((l) => l.startsWith('{"index"')).every((l) => /"_id":"\d*3"/.test(l))).toBe(true);
+  });
+
+  it('re-sends items whose shard is unavailable for as long as the bound allows, however many tries that takes, saying so once a batch', async () => {
+    const proxy = await bulkFaultProxy({ rejectAs: 503, rejectItem: (id) => (Number(id) % 7 === 2 ? 4 : 0) });
+    const index = indexName();
+    const said: Array<{ items: number; reason: string }> = [];
+    const result = await proxy.client.bulkWrite({ index, idField: 'id', docs: movies(200), batchSize: 100, maxRetries: 1, retryDelayMs: 1, onUnavailable: (u) => said.push(u) });
+    expect(result).toEqual({ indexed: 200, failed: 0, errors: [], aborted: false });
+    expect(await docCount(index)).toBe(200);
+    // Two batches (ids 0-99 hold 14 ids ≡ 2 mod 7, ids 100-199 hold 15), each said once, sent again four times.
+    expect(said.map((u) => u.items).sort()).toEqual([14, 15]);
+    expect(said.every((u) => /^unavailable_shards_exception: .*primary shard is not active/.test(u.reason))).toBe(true);
+    expect(proxy.bulkRequests).toBe(2 + 2 * 4);
+    // Each request asks the engine to wait at most 10 s for a shard, so that its answer comes before the request times out.
+    expect(proxy.bulkUrls.every((u) => /[?&]timeout=10s(&|$)/.test(u))).toBe(true);
+  });
+
+  it('throws a ClusterError naming the bound once a shard stayed unavailable past it, after what could be written was', async () => {
+    const proxy = await bulkFaultProxy({ rejectAs: 503, rejectItem: (id) => (id === '5' ? 1_000_000 : 0) });
+    const index = indexName();
+    const err = await proxy.client
+      .bulkWrite({ index, idField: 'id', docs: movies(50), retryDelayMs: 20, unavailableTimeoutMs: 300 })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ClusterError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^gave up writing documents to ${index}: 1 of them waited \\S+ for a shard that stayed unavailable \\(the bound, --wait-timeout, is 300ms\\): unavailable_shards_exception`),
+    );
+    expect(await docCount(index)).toBe(49);
   });
 
   it('counts items still rejected after the last retry as failed', async () => {

@@ -10,6 +10,12 @@
  * - Items rejected with 429 (`es_rejected_execution_exception`) are re-sent
  *   alone, with exponential backoff, up to `maxRetries` times; other failed
  *   items are counted and the first ten reported with their ids.
+ * - Items rejected because their shard is unavailable (503, or the node that held
+ *   it gone while they were on their way: see UNAVAILABLE_TYPES) are re-sent with backoff for as long as
+ *   `unavailableTimeoutMs` allows from the first such rejection of the batch; then
+ *   a ClusterError is thrown. Each request asks the engine to wait at most
+ *   `timeout` (10 s, less with a short request timeout) for an unavailable shard,
+ *   so that its answer comes before the request times out.
  * - A whole request answered 429/502/503/504, or lost to a connection error or
  *   timeout, is retried with backoff up to `maxRetries` times, then a
  *   ClusterError is thrown (after the other in-flight requests settled).
@@ -27,6 +33,8 @@ import type { Doc } from '../sources/types.js';
 import { BATCH_SIZE } from './batch-size.js';
 import { indexPath, type Conn } from './conn.js';
 import { refresh } from './indices.js';
+import { formatDuration } from '../config/duration.js';
+import { ClusterError } from '../errors.js';
 import { backoffDelay, withRetry, type RetryPolicy } from './retry.js';
 
 export interface BulkItemError {
@@ -65,6 +73,10 @@ export interface BulkWriteBaseOptions {
   maxRetries?: number;
   /** First backoff delay in ms, doubled at each retry, capped at 15 s (default 200). */
   retryDelayMs?: number;
+  /** How long items whose shard is unavailable are re-sent, from their first rejection (default 30 min). */
+  unavailableTimeoutMs?: number;
+  /** Called once per batch when some of its items wait for an unavailable shard. */
+  onUnavailable?: (info: { items: number; reason: string }) => void;
   /** Called after every request settles (and once at the end). */
   onProgress?: (p: BulkProgress) => void;
   /** Where the source stands just after the item last read (asked when a batch closes); opaque here, handed back by onCheckpoint. */
@@ -90,7 +102,33 @@ export const BULK_DEFAULTS = {
   concurrency: 2,
   maxRetries: 6,
   retryDelayMs: 200,
+  unavailableTimeoutMs: 30 * 60_000,
 } as const;
+
+/**
+ * Item errors that say the shard was out of reach, not that the document is wrong: its
+ * primary not active (503), or the node holding it gone while the item was on its way
+ * (seen as `node_not_connected_exception` on OpenSearch 2.19 when a node is killed).
+ */
+const UNAVAILABLE_TYPES = new Set([
+  'unavailable_shards_exception',
+  'no_shard_available_action_exception',
+  'primary_missing_action_exception',
+  'node_not_connected_exception',
+  'node_disconnected_exception',
+  'node_closed_exception',
+  'connect_transport_exception',
+  'send_request_transport_exception',
+  'shard_not_in_primary_mode_exception',
+  'retry_on_primary_exception',
+]);
+
+function shardUnavailable(r: BulkItemResponse): boolean {
+  return r.status === 503 || UNAVAILABLE_TYPES.has(r.error?.type ?? '') || UNAVAILABLE_TYPES.has(r.error?.caused_by?.type ?? '');
+}
+
+/** The longest the engine is asked to wait for an unavailable shard within one bulk request. */
+const SHARD_WAIT_MS = 10_000;
 
 const MAX_REPORTED_ERRORS = 10;
 const MAX_BACKOFF_MS = 15_000;
@@ -145,7 +183,10 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
   const concurrency = positive(opts.concurrency, BULK_DEFAULTS.concurrency);
   const maxRetries = Math.max(0, opts.maxRetries ?? BULK_DEFAULTS.maxRetries);
   const retryDelayMs = Math.max(0, opts.retryDelayMs ?? BULK_DEFAULTS.retryDelayMs);
+  const unavailableTimeoutMs = Math.max(0, opts.unavailableTimeoutMs ?? BULK_DEFAULTS.unavailableTimeoutMs);
   const { signal, index } = opts;
+  // Well within one request's timeout, so that a shard that cannot be written is reported, not timed out.
+  const shardWait = `${Math.max(1, Math.floor(Math.min(SHARD_WAIT_MS, (conn.context('').timeoutMs ?? 30_000) / 3) / 1000))}s`;
   const policy: RetryPolicy = {
     tries: maxRetries + 1,
     baseMs: retryDelayMs,
@@ -172,7 +213,7 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
           conn.send<{ errors?: boolean; items?: Array<Record<string, BulkItemResponse>> }>({
             method: 'POST',
             path,
-            querystring: { filter_path: 'errors,items.*.status,items.*.error' },
+            querystring: { filter_path: 'errors,items.*.status,items.*.error', timeout: shardWait },
             bulkBody: body,
           }),
         policy,
@@ -188,6 +229,8 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
   const send = async (batch: Item[]): Promise<boolean> => {
     let pending = batch;
     let ok = true;
+    /** When an item of this batch was first refused for an unavailable shard. */
+    let unavailableSince: number | null = null;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const res = await post(pending);
       if (res === null) return false;
@@ -196,6 +239,7 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
         break;
       }
       const rejected: Item[] = [];
+      const unavailable: { items: Item[]; error?: BulkItemResponse['error'] } = { items: [] };
       for (let i = 0; i < pending.length; i++) {
         const item = pending[i]!;
         const entry = res.items?.[i];
@@ -207,11 +251,27 @@ async function writeItems<T>(conn: Conn, opts: BulkWriteBaseOptions, source: Asy
           result.indexed++;
         } else if (r.status === 429 && attempt < maxRetries) {
           rejected.push(item);
+        } else if (shardUnavailable(r)) {
+          unavailable.items.push(item);
+          unavailable.error = r.error;
         } else {
           ok = false;
           const cause = r.error?.caused_by?.reason ? ` (${r.error.caused_by.reason})` : '';
           fail({ id: item.id, status: r.status, type: r.error?.type ?? 'unknown', reason: (r.error?.reason ?? `status ${r.status}`) + cause });
         }
+      }
+      if (unavailable.items.length > 0) {
+        const reason = `${unavailable.error?.type ?? 'unavailable'}: ${unavailable.error?.reason ?? 'shard not available'}`;
+        if (unavailableSince === null) {
+          unavailableSince = Date.now();
+          opts.onUnavailable?.({ items: unavailable.items.length, reason });
+        } else if (Date.now() - unavailableSince >= unavailableTimeoutMs) {
+          throw new ClusterError(
+            `gave up writing documents to ${index}: ${unavailable.items.length} of them waited ${formatDuration(Date.now() - unavailableSince)} for a shard that stayed unavailable (the bound, --wait-timeout, is ${formatDuration(unavailableTimeoutMs)}): ${reason}`,
+            { url: conn.url, status: 503, ...(unavailable.error?.type ? { type: unavailable.error.type } : {}) },
+          );
+        }
+        rejected.push(...unavailable.items);
       }
       pending = rejected;
       if (pending.length > 0) {

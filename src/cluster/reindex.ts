@@ -50,6 +50,9 @@ export interface ReindexOptions {
   resumeTask?: string;
   /** Server side: the task the copy runs as, once known (started, re-attached to, or found finished). */
   onTask?: (t: ReindexTask) => void;
+  /** Client side: how long documents whose shard is unavailable are re-sent (see BulkWriteBaseOptions). */
+  unavailableTimeoutMs?: number;
+  onUnavailable?: (info: { items: number; reason: string }) => void;
 }
 
 /** The server task of a copy, and how this run came to it. */
@@ -220,6 +223,8 @@ async function clientReindex(conn: Conn, opts: ReindexOptions): Promise<ReindexR
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(signal ? { signal } : {}),
+    ...(opts.unavailableTimeoutMs !== undefined ? { unavailableTimeoutMs: opts.unavailableTimeoutMs } : {}),
+    ...(opts.onUnavailable ? { onUnavailable: opts.onUnavailable } : {}),
     onProgress: ({ done }) => opts.onProgress?.({ done, total }),
   });
   return { created: result.indexed, failed: result.failed, errors: result.errors, aborted: result.aborted, via: 'client' };

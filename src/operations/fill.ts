@@ -10,6 +10,8 @@ import { positionWords, type SourcePosition } from '../sources/position.js';
 import type { FillResume } from '../plan/types.js';
 import { checkpoints, type Checkpoints } from './fill-checkpoints.js';
 import { groupDigits } from '../digits.js';
+import { failoverGuard, type FailoverGuard } from './failover.js';
+import { formatDuration } from '../config/duration.js';
 
 export interface FillOptions {
   /** null: every document (a fill); otherwise the documents changed after this time (a catch-up). */
@@ -24,6 +26,8 @@ export interface FillOptions {
   concurrency?: number;
   /** Lower refresh/replicas during the fill and restore them after (new, not-yet-active instances). */
   tune?: boolean;
+  /** How long documents whose shard is unavailable (a node left) are re-sent before the fill fails (default 30 min, `--wait-timeout`). */
+  waitTimeoutMs?: number;
   /** `done` counts the documents of a resumed fill from its start (`resumedFrom` of them were in before). */
   onProgress?: (p: { done: number; total: number | undefined; failed: number; elapsedMs: number; resumedFrom?: number }) => void;
   onStart?: (info: { total: number | undefined; resumedFrom?: Resumed }) => void;
@@ -106,6 +110,8 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       if (opts.resume && (resumed || via === 'reindex')) startedAt = opts.resume.startedAt;
       const store = await s.store();
       let durable = !tune;
+      /** Set once a tuned fill begins: whether a primary failed over since (then acknowledged writes may be lost). */
+      let failover: FailoverGuard | null = null;
       const run: FillRun = { total, resumed, checkpoints: null, deletions: [] };
       if (since === null) {
         run.checkpoints = checkpoints({
@@ -115,6 +121,9 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
             // (a reindex task's position is the task itself: it writes on, whatever esm does).
             if (run.deletions.length > 0) await cluster.deleteDocs(index, run.deletions.splice(0), s.signal ? { signal: s.signal } : {});
             if (!durable && r.position.kind !== 'task') await cluster.flush(index);
+            // A primary that failed over since the fill began may have lost acknowledged writes: nothing more is recorded.
+            const lost = await failover?.problem();
+            if (lost) throw new FillFailed(lost, r.docs);
             const at = s.now().toISOString();
             store.saveCheckpoint(actionId, {
               docs: r.docs,
@@ -127,7 +136,10 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
           },
         });
       }
-      if (tune) await cluster.prepareForFill(index);
+      if (tune) {
+        await cluster.prepareForFill(index);
+        failover = await failoverGuard(cluster, index);
+      }
       let outcome: { docs: number } | { error: unknown };
       try {
         outcome = { docs: source ? await viaSource(s, cluster, manifest, source, index, since, opts, run) : await viaReindex(s, cluster, manifest, index, since, opts, run) };
@@ -146,6 +158,13 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
         try {
           await cluster.restoreAfterFill(index, manifest.spec.settings);
           durable = true;
+          // Flushed now, but had a primary failed over meanwhile, what it acknowledged and lost is not in the flush:
+          // then neither the fill nor where it got to is recorded.
+          const lost = await failover?.problem();
+          if (lost) {
+            durable = false;
+            if (!('error' in outcome)) outcome = { error: new FillFailed(lost, outcome.docs) };
+          }
         } catch (e) {
           if (!('error' in outcome)) throw e;
         }
@@ -253,6 +272,7 @@ async function viaSource(
     batchSize: opts.batchSize ?? BATCH_SIZE,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(s.signal ? { signal: s.signal } : {}),
+    ...unavailableWaits(s, manifest.name, index, opts),
     ...(cps && read.position
       ? {
           positionAt: () => read.position!(),
@@ -276,6 +296,26 @@ async function viaSource(
   }
   if (deletions.length > 0) await cluster.deleteDocs(index, deletions.splice(0), s.signal ? { signal: s.signal } : {});
   return base + res.indexed;
+}
+
+/**
+ * How the bulk writer treats documents whose shard is unavailable (a node left): re-sent
+ * for up to `--wait-timeout`, and said once per batch, so that a stalled fill is not silent.
+ */
+function unavailableWaits(
+  s: Session,
+  master: string,
+  index: string,
+  opts: FillOptions,
+): { unavailableTimeoutMs?: number; onUnavailable: (u: { items: number; reason: string }) => void } {
+  return {
+    ...(opts.waitTimeoutMs !== undefined ? { unavailableTimeoutMs: opts.waitTimeoutMs } : {}),
+    onUnavailable: (u) =>
+      s.emit({
+        kind: 'note',
+        message: `${master}: ${groupDigits(u.items)} document${u.items === 1 ? '' : 's'} for ${index} wait for a shard that is unavailable (${u.reason}); esm sends them again until it is back${opts.waitTimeoutMs !== undefined ? `, at most ${formatDuration(opts.waitTimeoutMs)}` : ''}`,
+      }),
+  };
 }
 
 /** The documents of `docs` that are not deletions; the ids of the deletions are pushed to `deleted`. */
@@ -349,6 +389,7 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
         void run.checkpoints.saveNow();
       }
     },
+    ...unavailableWaits(s, manifest.name, index, opts),
     onProgress: (p) => {
       copied = p.done;
       started();
