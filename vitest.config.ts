@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
-import { selectedEngines } from './test/support/engines.js';
+import { MULTI_NODE_TESTS, selectedEngines } from './test/support/engines.js';
 
 const TESTS = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'];
 
@@ -11,7 +11,7 @@ const TESTS = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'te
  * engine (test/support/engines.ts, ESM_TEST_ENGINES); every other file runs once.
  */
 const USES_NODE = /from\s+['"][./]*(?:test\/)?support\/(?:es|project|apply-fixtures)(?:\.js)?['"]/;
-const clusterFacing = globSync(TESTS, { ignore: ['**/node_modules/**'] })
+const clusterFacing = globSync(TESTS, { ignore: ['**/node_modules/**', MULTI_NODE_TESTS] })
   .filter((f) => USES_NODE.test(readFileSync(f, 'utf8')))
   .sort();
 
@@ -19,8 +19,10 @@ const engineProjects: TestProjectInlineConfiguration[] = selectedEngines().map((
   extends: true,
   test: {
     name: engine.id,
-    include: clusterFacing,
-    // Starts (or reuses, with the engine's URL variable) that engine's node for the run.
+    // The three-node bed runs only its own suite, one file at a time (its tests stop and start nodes).
+    include: engine.suite === 'multi-node' ? [MULTI_NODE_TESTS] : clusterFacing,
+    ...(engine.suite === 'multi-node' ? { fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000 } : {}),
+    // Starts (or reuses, with the engine's URL variable) that engine's node — or the bed — for the run.
     globalSetup: ['test/support/global-setup.ts'],
   },
 }));
@@ -36,6 +38,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Each project lists its own files (an inherited `include` would be merged, not replaced).
-    projects: [{ extends: true, test: { name: 'unit', include: TESTS, exclude: ['**/node_modules/**', ...clusterFacing] } }, ...engineProjects],
+    projects: [{ extends: true, test: { name: 'unit', include: TESTS, exclude: ['**/node_modules/**', MULTI_NODE_TESTS, ...clusterFacing] } }, ...engineProjects],
   },
 });

@@ -38,53 +38,18 @@ export async function startNode(engine, { log = noop, timeoutMs = 240_000 } = {}
   }
 
   const home = engine.ensureHome(log);
-  const javaHome = findJavaHome(engine.java);
   const runDir = join(engine.cacheDir, `run-${engine.version}-${process.pid}`);
   rmSync(runDir, { recursive: true, force: true });
-  for (const d of ['data', 'logs']) mkdirSync(join(runDir, d), { recursive: true });
-  const pidFile = join(runDir, 'node.pid');
-  const logFile = join(runDir, 'logs', 'console.log');
-
-  const user = runAsUser(engine.cacheDir);
-  if (user) execFileSync('chown', ['-R', user, home, runDir]);
-
   // Ports: the node binds the first free one of each range itself and reports what it
   // bound in logs/http.ports (node.portsfile), so two nodes starting at once can't race.
-  const settings = {
+  const { pid, logFile } = await launch(engine, home, runDir, {
     'cluster.name': `esm-test-${engine.id}`,
     'node.name': `esm-test-${engine.id}`,
     'discovery.type': 'single-node',
-    'network.host': '127.0.0.1',
     'http.port': engine.httpPorts,
     'transport.port': engine.transportPorts,
-    'node.portsfile': 'true',
-    'path.data': join(runDir, 'data'),
-    'path.logs': join(runDir, 'logs'),
-    'cluster.routing.allocation.disk.threshold_enabled': 'false',
-    'action.destructive_requires_name': 'false',
-    ...engine.settings,
-  };
-  const args = [join(home, 'bin', engine.bin), '-d', '-p', pidFile, ...Object.entries(settings).map(([k, v]) => `-E${k}=${v}`)];
-  const env = { ...process.env, [engine.javaHomeEnv]: javaHome, [engine.javaOptsEnv]: process.env.ESM_NODE_JAVA_OPTS || '-Xms512m -Xmx768m' };
-  delete env.JAVA_HOME;
-  log(`starting ${engine.name} ${engine.version} on 127.0.0.1${user ? ` as user ${user}` : ''} (log: ${logFile})`);
-  const cmd = user ? ['runuser', '-u', user, '--', ...args] : args;
-  // stdout/stderr go to a file: the daemon keeps them open, so a pipe would never close.
-  const res = spawnSync('sh', ['-c', '"$@" >>"$ESM_NODE_CONSOLE" 2>&1', 'sh', ...cmd], {
-    env: { ...env, ESM_NODE_CONSOLE: logFile },
-    stdio: 'ignore',
-  });
-  if (res.status !== 0) {
-    throw new Error(`${engine.name} did not start (exit ${res.status}):\n${reason(runDir, logFile)}`);
-  }
+  }, { log });
   const deadline = Date.now() + timeoutMs;
-  // The daemon may write its pid file a moment after the launcher returns.
-  let pid = readPid(pidFile);
-  while (!pid && Date.now() < deadline) {
-    await sleep(200);
-    pid = readPid(pidFile);
-  }
-  if (!pid) throw new Error(`${engine.name} wrote no pid file:\n${reason(runDir, logFile)}`);
   let url;
   for (;;) {
     url ??= boundUrl(runDir);
@@ -101,6 +66,52 @@ export async function startNode(engine, { log = noop, timeoutMs = 240_000 } = {}
   writeFileSync(stateFile, JSON.stringify(state, null, 2));
   log(`${engine.name} ${engine.version} is up at ${url} (pid ${pid})`);
   return { ...state, startedByUs: true };
+}
+
+/**
+ * Launch one node of `engine` from `home` as a daemon, its data and logs under
+ * `runDir` (kept when it exists: a restarted node recovers its shards from there),
+ * on 127.0.0.1, as an unprivileged user when run as root. `settings` name the node,
+ * its cluster and ports. Returns once the daemon wrote its pid, not when it is healthy.
+ */
+export async function launch(engine, home, runDir, settings, { log = noop, heap = process.env.ESM_NODE_JAVA_OPTS || '-Xms512m -Xmx768m' } = {}) {
+  const javaHome = findJavaHome(engine.java);
+  for (const d of ['data', 'logs']) mkdirSync(join(runDir, d), { recursive: true });
+  const pidFile = join(runDir, 'node.pid');
+  rmSync(pidFile, { force: true });
+  const logFile = join(runDir, 'logs', 'console.log');
+  const user = runAsUser(engine.cacheDir);
+  if (user) execFileSync('chown', ['-R', user, home, runDir]);
+  const all = {
+    'network.host': '127.0.0.1',
+    'node.portsfile': 'true',
+    'path.data': join(runDir, 'data'),
+    'path.logs': join(runDir, 'logs'),
+    'cluster.routing.allocation.disk.threshold_enabled': 'false',
+    'action.destructive_requires_name': 'false',
+    ...settings,
+    ...engine.settings,
+  };
+  const args = [join(home, 'bin', engine.bin), '-d', '-p', pidFile, ...Object.entries(all).map(([k, v]) => `-E${k}=${v}`)];
+  const env = { ...process.env, [engine.javaHomeEnv]: javaHome, [engine.javaOptsEnv]: heap };
+  delete env.JAVA_HOME;
+  log(`starting ${engine.name} ${engine.version}${settings['node.name'] ? ` node ${settings['node.name']}` : ''} on 127.0.0.1${user ? ` as user ${user}` : ''} (log: ${rel(logFile)})`);
+  const cmd = user ? ['runuser', '-u', user, '--', ...args] : args;
+  // stdout/stderr go to a file: the daemon keeps them open, so a pipe would never close.
+  const res = spawnSync('sh', ['-c', '"$@" >>"$ESM_NODE_CONSOLE" 2>&1', 'sh', ...cmd], {
+    env: { ...env, ESM_NODE_CONSOLE: logFile },
+    stdio: 'ignore',
+  });
+  if (res.status !== 0) throw new Error(`${engine.name} did not start (exit ${res.status}):\n${reason(runDir, logFile)}`);
+  // The daemon writes its pid file a moment after the launcher returns.
+  const deadline = Date.now() + 60_000;
+  let pid = readPid(pidFile);
+  while (!pid && Date.now() < deadline) {
+    await sleep(200);
+    pid = readPid(pidFile);
+  }
+  if (!pid) throw new Error(`${engine.name} wrote no pid file:\n${reason(runDir, logFile)}`);
+  return { pid, logFile };
 }
 
 /** Stop the node this checkout started for `engine` (by its pid); false when none runs. */
@@ -259,7 +270,7 @@ export async function health(url) {
   }
 }
 
-function boundUrl(runDir) {
+export function boundUrl(runDir) {
   const ports = join(runDir, 'logs', 'http.ports');
   if (!existsSync(ports)) return undefined;
   const first = readFileSync(ports, 'utf8').split('\n').map((l) => l.trim()).find((l) => /^127\.0\.0\.1:\d+$/.test(l));
@@ -267,7 +278,7 @@ function boundUrl(runDir) {
 }
 
 /** Why a node failed, in its own words, with where the full logs are. */
-function reason(runDir, consoleLog) {
+export function reason(runDir, consoleLog) {
   const text = [consoleLog, ...logFiles(runDir)].map(safeRead).join('\n');
   return `${failureLines(text).map((l) => `  ${l}`).join('\n')}\n  (full log: ${rel(consoleLog)} and ${rel(join(runDir, 'logs'))})`;
 }
@@ -294,7 +305,7 @@ function logFiles(runDir) {
 
 const stateFileOf = (engine) => join(engine.cacheDir, `node-${engine.version}.json`);
 
-function readJson(file) {
+export function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch {
@@ -307,7 +318,7 @@ function readPid(file) {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-function isAlive(pid) {
+export function isAlive(pid) {
   if (!pid) return false;
   try {
     process.kill(pid, 0);

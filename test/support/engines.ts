@@ -16,8 +16,13 @@ export interface TestEngine {
   tag: string;
   /** An already running node to use instead of starting one. */
   urlEnv: string;
-  /** The script that starts / reuses a local node, and the version it pins. */
-  script: 'es.mjs' | 'opensearch.mjs';
+  /** The script that starts / reuses a local node (or, cluster.mjs, the three-node bed), and the version it pins. */
+  script: 'es.mjs' | 'opensearch.mjs' | 'cluster.mjs';
+  /**
+   * The test files of its project: every cluster-facing file (`one-node`, the default), or
+   * the multi-node suite under test/cluster/ (`multi-node`), which only the bed runs.
+   */
+  suite?: 'one-node' | 'multi-node';
   versionEnv?: string;
   version?: string;
 }
@@ -26,9 +31,11 @@ export const ENGINES: readonly TestEngine[] = [
   { id: 'elasticsearch', name: 'Elasticsearch', tag: 'es', urlEnv: 'ESM_TEST_URL', script: 'es.mjs' },
   { id: 'opensearch', name: 'OpenSearch', tag: 'os', urlEnv: 'ESM_TEST_OPENSEARCH_URL', script: 'opensearch.mjs' },
   { id: 'elasticsearch9', name: 'Elasticsearch', tag: 'es9', urlEnv: 'ESM_TEST_ES9_URL', script: 'es.mjs', version: '9.2.4' },
+  // Three OpenSearch nodes on loopback (scripts/cluster.mjs): replicas, green waits, a node lost mid-fill.
+  { id: 'cluster', name: 'OpenSearch', tag: 'os3', urlEnv: 'ESM_TEST_CLUSTER_URL', script: 'cluster.mjs', suite: 'multi-node' },
 ];
 
-/** Engines `npm test` runs when ESM_TEST_ENGINES is not set. */
+/** Engines `npm test` runs when ESM_TEST_ENGINES is not set (one node each: the multi-node bed only with `all` or `cluster`). */
 export const DEFAULT_ENGINES = ['elasticsearch', 'opensearch'];
 
 export function selectedEngines(env: NodeJS.ProcessEnv = process.env): TestEngine[] {
@@ -55,3 +62,6 @@ export interface EngineContext {
   version: string;
   url: string;
 }
+
+/** The multi-node suite: its files, which only the `multi-node` project runs. */
+export const MULTI_NODE_TESTS = 'test/cluster/**/*.test.ts';

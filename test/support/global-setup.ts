@@ -25,6 +25,11 @@ export default async function setup(project: TestProject) {
   if (given) {
     if (!(await local.health(given))) throw new Error(`${engine.urlEnv}=${redact(given)} does not answer a cluster health request`);
     url = given;
+  } else if (engine.script === 'cluster.mjs') {
+    const bed = await import('../../scripts/cluster.mjs');
+    const started = await bed.startCluster({ log });
+    url = started.url;
+    if (started.startedByUs) stop = () => bed.stopCluster({ log });
   } else {
     const spec = await localEngine(engine);
     const node = await local.startNode(spec, { log });
