@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { MULTI_NODE_TESTS, selectedEngines } from './test/support/engines.js';
@@ -6,13 +7,24 @@ import { MULTI_NODE_TESTS, selectedEngines } from './test/support/engines.js';
 const TESTS = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'];
 
 /**
- * A test file talks to a cluster when it uses the node helpers of test/support
- * (es.ts, or project.ts / apply-fixtures.ts built on it). Those files run once per
- * engine (test/support/engines.ts, ESM_TEST_ENGINES); every other file runs once.
+ * A test file talks to a cluster when it uses the node helpers of test/support/es.ts,
+ * directly or through a module under test/ built on them (project.ts, apply-fixtures.ts,
+ * fault-proxy.ts, a folder's helpers.ts…); importing only their types does not count.
+ * Those files run once per engine (test/support/engines.ts, ESM_TEST_ENGINES); every
+ * other file runs once.
  */
-const USES_NODE = /from\s+['"][./]*(?:test\/)?support\/(?:es|project|apply-fixtures)(?:\.js)?['"]/;
+const NODE_HELPERS = path.resolve('test/support/es.ts');
+const IMPORT = /\bimport\s+(type\s+)?[^;]*?\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+function usesNode(file: string, seen = new Set<string>()): boolean {
+  seen.add(file);
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].some(([, typeOnly, spec]) => {
+    const target = path.resolve(path.dirname(file), spec!).replace(/\.js$/, '.ts');
+    if (typeOnly || seen.has(target)) return false;
+    return target === NODE_HELPERS || (target.startsWith(path.resolve('test')) && existsSync(target) && usesNode(target, seen));
+  });
+}
 const clusterFacing = globSync(TESTS, { ignore: ['**/node_modules/**', MULTI_NODE_TESTS] })
-  .filter((f) => USES_NODE.test(readFileSync(f, 'utf8')))
+  .filter((f) => usesNode(path.resolve(f)))
   .sort();
 
 const engineProjects: TestProjectInlineConfiguration[] = selectedEngines().map((engine) => ({
