@@ -1,18 +1,11 @@
 /** `esm activate` and `esm rollback` against the real node: the ways to name an instance, the guards, --force. */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { TempProject } from '../support/project.js';
+import { describe, expect, it } from 'vitest';
 import { ndjson } from '../support/project.js';
 import { actions, aliasTargets, expectNothingChanged, expectOneLineError, expectUsageError, instance, movies, ok, project } from './helpers.js';
 
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
-
 describe('esm activate', () => {
   it('activates the latest instance, then the one named as movies-N, "movies N" or "movies movies-N"', async () => {
-    p = project('act');
+    const p = project('act');
     const one = await instance(p, 'movies');
     const two = await instance(p, 'movies');
     const alias = `${p.prefix}movies`;
@@ -36,7 +29,7 @@ describe('esm activate', () => {
   });
 
   it('--json prints the swap; activating the active instance again changes nothing and says so', async () => {
-    p = project('actjson');
+    const p = project('actjson');
     const one = await instance(p, 'movies');
     const r = await ok(p, ['activate', 'movies', '--json']);
     expect(r.json()).toEqual({ master: 'movies', alias: `${p.prefix}movies`, from: null, to: one, changed: true, message: `${p.prefix}movies → ${one}` });
@@ -47,12 +40,12 @@ describe('esm activate', () => {
   });
 
   it('refuses an instance that was never filled (exit 4, nothing changed); --force activates it', async () => {
-    p = project('actunf');
+    const p = project('actunf');
     const one = await instance(p, 'movies');
     await ok(p, ['activate', 'movies']);
     const two = await instance(p, 'movies', { fill: false });
     await expectNothingChanged(p, async () => {
-      const r = await p!.cli(['activate', 'movies']);
+      const r = await p.cli(['activate', 'movies']);
       expectOneLineError(r, 4, new RegExp(`^esm: ${two} was never filled; fill it first .* or pass --force\\n$`));
       expect(r.stdout).toBe('');
     });
@@ -62,13 +55,13 @@ describe('esm activate', () => {
   });
 
   it('refuses an instance below activation.minDocRatio of the active one (exit 4); --force activates it', async () => {
-    p = project('actratio', { movies: { docs: 10, minDocRatio: 0.9 } });
+    const p = project('actratio', { movies: { docs: 10, minDocRatio: 0.9 } });
     p.write('data/few.ndjson', ndjson(movies(8)));
     const one = await instance(p, 'movies');
     await ok(p, ['activate', 'movies-1']);
     const two = await instance(p, 'movies', { data: 'data/few.ndjson' });
     await expectNothingChanged(p, async () => {
-      const r = await p!.cli(['activate', 'movies-2']);
+      const r = await p.cli(['activate', 'movies-2']);
       expectOneLineError(r, 4, new RegExp(`${two} holds 8 documents, fewer than activation.minDocRatio 0.9 × 10 of the active ${one}`));
     });
     const forced = await ok(p, ['activate', 'movies-2', '--force']);
@@ -76,23 +69,23 @@ describe('esm activate', () => {
   });
 
   it('names the known masters for an unknown master, and the instances for an unknown instance (exit 3)', async () => {
-    p = project('actunk', { movies: {}, books: {} });
+    const p = project('actunk', { movies: {}, books: {} });
     await instance(p, 'movies');
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['activate', 'films']), 3, /unknown master or instance "films" \(known masters: books, movies\)/);
-      expectOneLineError(await p!.cli(['activate', 'films', '2']), 3, /unknown master "films" \(known masters: books, movies\)/);
-      expectOneLineError(await p!.cli(['activate', 'movies-9']), 3, new RegExp(`movies has no ${p!.prefix}movies-9 to activate \\(instances: ${p!.prefix}movies-1\\)`));
-      expectOneLineError(await p!.cli(['activate', 'movies', 'two']), 3, /"two" is not an instance of movies/);
-      expectOneLineError(await p!.cli(['activate', 'books']), 3, /books has no instance to activate \(instances: none\)/);
-      expectUsageError(await p!.cli(['activate', 'movies', '--bogus']), /^esm: unknown option --bogus for esm activate$/);
-      expectUsageError(await p!.cli(['activate']), /Not enough positional arguments/);
+      expectOneLineError(await p.cli(['activate', 'films']), 3, /unknown master or instance "films" \(known masters: books, movies\)/);
+      expectOneLineError(await p.cli(['activate', 'films', '2']), 3, /unknown master "films" \(known masters: books, movies\)/);
+      expectOneLineError(await p.cli(['activate', 'movies-9']), 3, new RegExp(`movies has no ${p.prefix}movies-9 to activate \\(instances: ${p.prefix}movies-1\\)`));
+      expectOneLineError(await p.cli(['activate', 'movies', 'two']), 3, /"two" is not an instance of movies/);
+      expectOneLineError(await p.cli(['activate', 'books']), 3, /books has no instance to activate \(instances: none\)/);
+      expectUsageError(await p.cli(['activate', 'movies', '--bogus']), /^esm: unknown option --bogus for esm activate$/);
+      expectUsageError(await p.cli(['activate']), /Not enough positional arguments/);
     });
   });
 });
 
 describe('esm rollback', () => {
   it('goes back to the previously active instance, and forth again', async () => {
-    p = project('rb');
+    const p = project('rb');
     const one = await instance(p, 'movies');
     const two = await instance(p, 'movies');
     await ok(p, ['activate', 'movies-1']);
@@ -105,19 +98,19 @@ describe('esm rollback', () => {
   });
 
   it('refuses when no earlier active instance is recorded (exit 4), and keeps the guards unless --force', async () => {
-    p = project('rbno', { movies: { docs: 10, minDocRatio: 0.9 } });
+    const p = project('rbno', { movies: { docs: 10, minDocRatio: 0.9 } });
     p.write('data/few.ndjson', ndjson(movies(3)));
     await instance(p, 'movies', { data: 'data/few.ndjson' });
     await instance(p, 'movies');
     await ok(p, ['activate', 'movies-2']);
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['rollback', 'movies']), 4, /no previously active instance of movies is recorded/);
+      expectOneLineError(await p.cli(['rollback', 'movies']), 4, /no previously active instance of movies is recorded/);
     });
     await ok(p, ['activate', 'movies-1', '--force']);
     await ok(p, ['activate', 'movies-2']);
     // movies-1 holds 3 of the 10 documents: below the ratio.
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['rollback', 'movies']), 4, /fewer than activation.minDocRatio/);
+      expectOneLineError(await p.cli(['rollback', 'movies']), 4, /fewer than activation.minDocRatio/);
     });
     await ok(p, ['rollback', 'movies', '--force']);
     expect(await aliasTargets(`${p.prefix}movies`)).toEqual([`${p.prefix}movies-1`]);
@@ -126,7 +119,7 @@ describe('esm rollback', () => {
 
 describe('help', () => {
   it('activate and rollback --help show examples', async () => {
-    p = project('acthelp');
+    const p = project('acthelp');
     for (const cmd of ['activate', 'rollback']) {
       const r = await p.cli([cmd, '--help']);
       expect(r.code).toBe(0);

@@ -5,25 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/cluster/index.js';
 import { HistoryStore } from '../../src/history/index.js';
 import { ANSI, aliasTargets, countDocs, decisions, esm, indicesOf, metaOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { esUrl, rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
-
 /** A project with master `movies` (id, title, updated_at) reading data/movies.ndjson with `n` documents. */
 function moviesProject(n = 30, manifest: Parameters<typeof movieManifest>[0] = {}): TempProject {
   const p = tempProject('apl');
   p.manifest('movies', movieManifest(manifest));
   p.write('data/movies.ndjson', ndjson(movies(n)));
-  project = p;
   return p;
 }
 
@@ -151,7 +144,6 @@ describe('esm apply: each decision', () => {
 
   it('a master without a source gets its instance activated empty: applications fill it through the alias', async () => {
     const p = tempProject('apl');
-    project = p;
     p.manifest('events', movieManifest({ name: 'events', data: null, updatedField: null }));
     const r = await esm(p, ['apply', '--auto-approve']);
     expect(r.stdout).toContain('no fill: the master has no source');
@@ -161,7 +153,6 @@ describe('esm apply: each decision', () => {
 
   it('a `reindex from: active` master on its first deployment is created and activated empty (nothing to copy yet)', async () => {
     const p = tempProject('apl');
-    project = p;
     p.manifest(
       'derived',
       `apiVersion: esm/v1

@@ -2,16 +2,9 @@
  * `esm clear` against the real node. The test node has no `_delete_by_query`,
  * so this runs the scan + bulk-delete path.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawClient } from '../support/es.js';
-import type { TempProject } from '../support/project.js';
 import { actions, aliasTargets, expectNothingChanged, expectOneLineError, instance, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 async function count(index: string): Promise<number> {
   await rawClient().indices.refresh({ index });
@@ -25,7 +18,7 @@ async function esmMeta(index: string): Promise<Record<string, unknown>> {
 
 describe('esm clear', () => {
   it("with --force empties the master's active instance, keeps its schema and alias, and records the documents deleted", async () => {
-    p = project('clr', { movies: { docs: 30 } });
+    const p = project('clr', { movies: { docs: 30 } });
     const one = await instance(p, 'movies');
     await ok(p, ['activate', 'movies']);
     const mappingBefore = (await rawClient().indices.getMapping({ index: one }))[one]!.mappings.properties;
@@ -45,7 +38,7 @@ describe('esm clear', () => {
   });
 
   it('clears a named instance ("movies-2" or "movies 2") and leaves the others alone', async () => {
-    p = project('clrinst', { movies: { docs: 7 } });
+    const p = project('clrinst', { movies: { docs: 7 } });
     const one = await instance(p, 'movies');
     const two = await instance(p, 'movies');
     await ok(p, ['activate', 'movies-1']);
@@ -59,18 +52,18 @@ describe('esm clear', () => {
   });
 
   it('needs an active instance or an existing one (exit 3, nothing changed)', async () => {
-    p = project('clrno', { movies: {}, books: {} });
+    const p = project('clrno', { movies: {}, books: {} });
     await instance(p, 'movies');
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['clear', 'movies']), 3, new RegExp(`movies has no active instance to clear; name the instance, e.g. esm clear ${p!.prefix}movies-1`));
-      expectOneLineError(await p!.cli(['clear', 'books']), 3, /^esm: books has no instance to clear\n$/);
-      expectOneLineError(await p!.cli(['clear', 'movies-3']), 3, new RegExp(`${p!.prefix}movies-3 does not exist`));
-      expectOneLineError(await p!.cli(['clear', 'films']), 3, /unknown master or instance "films" \(known masters: books, movies\)/);
+      expectOneLineError(await p.cli(['clear', 'movies']), 3, new RegExp(`movies has no active instance to clear; name the instance, e.g. esm clear ${p.prefix}movies-1`));
+      expectOneLineError(await p.cli(['clear', 'books']), 3, /^esm: books has no instance to clear\n$/);
+      expectOneLineError(await p.cli(['clear', 'movies-3']), 3, new RegExp(`${p.prefix}movies-3 does not exist`));
+      expectOneLineError(await p.cli(['clear', 'films']), 3, /unknown master or instance "films" \(known masters: books, movies\)/);
     });
   });
 
   it('--help says there is no confirmation', async () => {
-    p = project('clrhelp');
+    const p = project('clrhelp');
     const r = await p.cli(['clear', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/NO confirmation/);

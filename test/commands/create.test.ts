@@ -1,20 +1,13 @@
 /** `esm create` against the real node: the instance with `_meta.esm`, the no-op, --force, refusals. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
 import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import { rawClient } from '../support/es.js';
-import type { TempProject } from '../support/project.js';
 import { actions, expectNothingChanged, expectOneLineError, expectUsageError, gitCommit, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 describe('esm create', () => {
   it("creates instance 1 with the manifest's settings, mappings and _meta.esm, and records it", async () => {
-    p = project('cre');
+    const p = project('cre');
     const commit = gitCommit(p.dir);
     const r = await ok(p, ['create', 'movies']);
     const index = `${p.prefix}movies-1`;
@@ -40,11 +33,11 @@ describe('esm create', () => {
   });
 
   it('is a no-op that says so when an instance already has the fingerprint; --force creates another', async () => {
-    p = project('crenoop');
+    const p = project('crenoop');
     await ok(p, ['create', 'movies']);
     await expectNothingChanged(p, async () => {
-      const again = await ok(p!, ['create', 'movies']);
-      expect(again.stdout).toBe(`${p!.prefix}movies-1 already has the manifest's fingerprint; nothing created (use --force to create another instance anyway)\n`);
+      const again = await ok(p, ['create', 'movies']);
+      expect(again.stdout).toBe(`${p.prefix}movies-1 already has the manifest's fingerprint; nothing created (use --force to create another instance anyway)\n`);
     });
     const forced = await ok(p, ['create', 'movies', '--force', '--json']);
     expect(forced.json()).toEqual({
@@ -58,7 +51,7 @@ describe('esm create', () => {
   });
 
   it('creates the next number when the manifest changed', async () => {
-    p = project('crechg');
+    const p = project('crechg');
     await ok(p, ['create', 'movies']);
     const mappings = { ...DEFAULT_MAPPINGS, properties: { ...DEFAULT_MAPPINGS.properties, title: { type: 'keyword' } } };
     p.manifest('movies', manifestYaml({ name: 'movies', mappings }));
@@ -67,19 +60,19 @@ describe('esm create', () => {
   });
 
   it('refuses an unknown master (exit 3, naming the known ones) and a master blocked by an index named like its alias (exit 4)', async () => {
-    p = project('creref', { movies: {}, books: {} });
+    const p = project('creref', { movies: {}, books: {} });
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['create', 'films']), 3, /^esm: unknown master "films" \(known masters: books, movies\)\n$/);
-      expectUsageError(await p!.cli(['create']), /Not enough positional arguments/);
+      expectOneLineError(await p.cli(['create', 'films']), 3, /^esm: unknown master "films" \(known masters: books, movies\)\n$/);
+      expectUsageError(await p.cli(['create']), /Not enough positional arguments/);
     });
     await rawClient().indices.create({ index: `${p.prefix}movies` });
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['create', 'movies']), 4, new RegExp(`master movies is blocked: an index named "${p!.prefix}movies" exists`));
+      expectOneLineError(await p.cli(['create', 'movies']), 4, new RegExp(`master movies is blocked: an index named "${p.prefix}movies" exists`));
     });
   });
 
   it('--help shows examples', async () => {
-    p = project('crehelp');
+    const p = project('crehelp');
     const r = await p.cli(['create', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Examples$/m);

@@ -1,23 +1,16 @@
 /** `esm drop` against the real node: naming forms, --older, the active-instance guard, all-or-nothing checks. */
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawClient } from '../support/es.js';
-import type { TempProject } from '../support/project.js';
 import { actions, aliasTargets, expectNothingChanged, expectOneLineError, expectUsageError, instance, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 const exists = (index: string) => rawClient().indices.exists({ index });
 
 describe('esm drop', () => {
   it('drops the instances named as movies-N, several at once, or as "movies N M"; numbers are not reused', async () => {
-    p = project('drop');
+    const p = project('drop');
     for (let i = 0; i < 5; i++) await instance(p, 'movies', { fill: false });
-    const name = (n: number) => `${p!.prefix}movies-${n}`;
+    const name = (n: number) => `${p.prefix}movies-${n}`;
 
     expect((await ok(p, ['drop', 'movies-1'])).stdout).toBe(`dropped ${name(1)}\n`);
     expect((await ok(p, ['drop', 'movies-2', `${p.prefix}movies-3`])).stdout).toBe(`dropped ${name(2)}, ${name(3)}\n`);
@@ -32,13 +25,13 @@ describe('esm drop', () => {
   });
 
   it('refuses the active instance (exit 4) and checks every target before deleting any; --force drops it and its alias', async () => {
-    p = project('dropact');
+    const p = project('dropact');
     await instance(p, 'movies');
     await instance(p, 'movies');
     await ok(p, ['activate', 'movies-2']);
     await expectNothingChanged(p, async () => {
-      const r = await p!.cli(['drop', 'movies-1', 'movies-2']);
-      expectOneLineError(r, 4, new RegExp(`^esm: ${p!.prefix}movies-2 is the active instance of movies .*Pass --force`));
+      const r = await p.cli(['drop', 'movies-1', 'movies-2']);
+      expectOneLineError(r, 4, new RegExp(`^esm: ${p.prefix}movies-2 is the active instance of movies .*Pass --force`));
     });
     expect(await exists(`${p.prefix}movies-1`)).toBe(true);
 
@@ -50,7 +43,7 @@ describe('esm drop', () => {
   });
 
   it('--older drops every instance older than the active one', async () => {
-    p = project('dropold');
+    const p = project('dropold');
     for (let i = 0; i < 4; i++) await instance(p, 'movies');
     await ok(p, ['activate', 'movies-3']);
     expect((await ok(p, ['drop', 'movies', '--older'])).stdout).toBe(`dropped ${p.prefix}movies-1, ${p.prefix}movies-2\n`);
@@ -60,27 +53,27 @@ describe('esm drop', () => {
   });
 
   it('refuses --older without an active instance (exit 4) and with an instance (exit 3)', async () => {
-    p = project('dropoldno');
+    const p = project('dropoldno');
     await instance(p, 'movies', { fill: false });
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['drop', 'movies', '--older']), 4, /movies has no active instance, so no instance is "older"/);
-      expectOneLineError(await p!.cli(['drop', 'movies-1', '--older']), 3, /--older takes one master/);
+      expectOneLineError(await p.cli(['drop', 'movies', '--older']), 4, /movies has no active instance, so no instance is "older"/);
+      expectOneLineError(await p.cli(['drop', 'movies-1', '--older']), 3, /--older takes one master/);
     });
   });
 
   it('unknown instances and masters are invalid input (exit 3), nothing deleted', async () => {
-    p = project('dropunk', { movies: {}, books: {} });
+    const p = project('dropunk', { movies: {}, books: {} });
     await instance(p, 'movies', { fill: false });
     await expectNothingChanged(p, async () => {
-      expectOneLineError(await p!.cli(['drop', 'movies-1', 'movies-7']), 3, new RegExp(`${p!.prefix}movies-7 does not exist \\(instances of movies: ${p!.prefix}movies-1\\)`));
-      expectOneLineError(await p!.cli(['drop', 'films-1']), 3, /unknown instance "films-1" \(known masters: books, movies\)/);
-      expectOneLineError(await p!.cli(['drop', 'movies']), 3, /"movies" is a master, not an instance/);
-      expectUsageError(await p!.cli(['drop']), /Not enough positional arguments/);
+      expectOneLineError(await p.cli(['drop', 'movies-1', 'movies-7']), 3, new RegExp(`${p.prefix}movies-7 does not exist \\(instances of movies: ${p.prefix}movies-1\\)`));
+      expectOneLineError(await p.cli(['drop', 'films-1']), 3, /unknown instance "films-1" \(known masters: books, movies\)/);
+      expectOneLineError(await p.cli(['drop', 'movies']), 3, /"movies" is a master, not an instance/);
+      expectUsageError(await p.cli(['drop']), /Not enough positional arguments/);
     });
   });
 
   it("drops an orphan's instances (its manifest is gone)", async () => {
-    p = project('droporph', { movies: {}, old: {} });
+    const p = project('droporph', { movies: {}, old: {} });
     await instance(p, 'old', { fill: false });
     rmSync(`${p.manifestsDir}/old.yaml`);
     await ok(p, ['drop', 'old-1']);

@@ -3,27 +3,19 @@
  * active instance refuses unless --force (as `drop` does), and `esm rollback`
  * says how the instance it goes back to differs before it swaps.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestYaml } from '../support/manifest-builders.js';
 import { countDocs as count } from '../support/apply-fixtures.js';
-import type { TempProject } from '../support/project.js';
 import { aliasTargets, expectNothingChanged, expectOneLineError, instance, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
-
 
 describe('esm clear of the active instance', () => {
   it('refuses (exit 4) by master or by instance name, changing nothing; --force clears it', async () => {
-    p = project('grdclr', { movies: { docs: 8 } });
+    const p = project('grdclr', { movies: { docs: 8 } });
     const one = await instance(p, 'movies');
     await ok(p, ['activate', 'movies']);
     await expectNothingChanged(p, async () => {
       for (const argv of [['clear', 'movies'], ['clear', one], ['clear', 'movies', '1']]) {
-        expectOneLineError(await p!.cli(argv), 4, new RegExp(`${one} is the active instance of movies .*--force`));
+        expectOneLineError(await p.cli(argv), 4, new RegExp(`${one} is the active instance of movies .*--force`));
       }
     });
     expect(await count(one)).toBe(8);
@@ -32,7 +24,7 @@ describe('esm clear of the active instance', () => {
   });
 
   it('clears an inactive instance without --force', async () => {
-    p = project('grdclr2', { movies: { docs: 4 } });
+    const p = project('grdclr2', { movies: { docs: 4 } });
     await instance(p, 'movies');
     const two = await instance(p, 'movies');
     await ok(p, ['activate', 'movies-1']);
@@ -42,7 +34,7 @@ describe('esm clear of the active instance', () => {
 
 describe('esm rollback says how the instance differs before it swaps', () => {
   it('names fingerprint against the manifest, documents and last update of both instances', async () => {
-    p = project('grdrb', { movies: { docs: 6 } });
+    const p = project('grdrb', { movies: { docs: 6 } });
     p.write('data/few.ndjson', (await import('../support/project.js')).ndjson([{ id: 'x-1', title: 'X', year: 2000, updated_at: '2020-01-01T00:00:00.000Z' }]));
     const one = await instance(p, 'movies', { data: 'data/few.ndjson' });
     // The manifest changes (a new field), then instance 2 is built with it.

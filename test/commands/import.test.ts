@@ -7,24 +7,17 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { aliasTargets, countDocs, esm, metaOf } from '../support/apply-fixtures.js';
 import { rawClient, testEngine } from '../support/es.js';
 import { tempProject, type TempProject } from '../support/project.js';
 import { clusterState } from './helpers.js';
 
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
-
 const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 
 function importProject(label: string): TempProject {
   const p = tempProject(label);
-  project = p;
   return p;
 }
 

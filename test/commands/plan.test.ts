@@ -6,26 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANSI, esm, movieManifest, movies } from '../support/apply-fixtures.js';
 import { esUrl, rawClient } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await project?.cleanup();
-  project = undefined;
-});
 
 function moviesProject(n = 10): TempProject {
   const p = tempProject('pln');
   p.manifest('movies', movieManifest());
   p.write('data/movies.ndjson', ndjson(movies(n)));
-  project = p;
   return p;
 }
 
@@ -147,7 +137,7 @@ describe('esm plan', () => {
 
   it('never writes: only GET/HEAD, read-only searches and template simulations reach the cluster, and no state file is created', async () => {
     const p = moviesProject();
-    proxy = await startFaultProxy(esUrl(), {});
+    const proxy = await startFaultProxy(esUrl(), {});
     const env = { ESM_URL: proxy.url };
     await esm(p, ['plan'], 0, { env });
     await esm(p, ['plan', '--json', '--out', 'plan.json'], 0, { env });

@@ -4,17 +4,11 @@
  * foreign one), the state forgets masters and instances (the journal stays,
  * with a `reset` action), and everything is created again from the manifests.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, indicesOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 async function clusterName(): Promise<string> {
   return (await rawClient().cluster.health()).cluster_name;
@@ -23,7 +17,6 @@ async function clusterName(): Promise<string> {
 /** movies (two instances, the second active) and books, plus a foreign index under the prefix. */
 async function deployed(): Promise<TempProject> {
   const p = tempProject('rst');
-  project = p;
   p.manifest('movies', movieManifest());
   p.manifest('books', movieManifest({ name: 'books' }));
   p.write('data/movies.ndjson', ndjson(movies(12)));

@@ -1,18 +1,11 @@
 /** Issue 13.4 through the CLI: a read-only state file is refused (exit 1) before the cluster or the file changes. */
 import { chmodSync } from 'node:fs';
-import { afterEach, describe, it } from 'vitest';
-import type { TempProject } from '../support/project.js';
+import { describe, it } from 'vitest';
 import { expectNothingChanged, expectOneLineError, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 describe('a read-only state file', () => {
   it('esm create --force and esm apply refuse it with one message, exit 1, cluster and file untouched', async () => {
-    p = project('ro');
+    const p = project('ro');
     await ok(p, ['create', 'movies']);
     chmodSync(p.statePath, 0o444);
     const q = p;

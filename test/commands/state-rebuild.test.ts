@@ -1,17 +1,11 @@
 /** `esm state rebuild` against the real node: the state from `_meta.esm` and aliases; corrupt files refused. */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore, type HistoryView } from '../../src/history/index.js';
 import { rawClient } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { actions, clusterState, expectNothingChanged, expectOneLineError, instance, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 /** Masters and instances of the state file, without the bookkeeping times that a rebuild renews. */
 async function recorded(file: string): Promise<{ masters: object[]; instances: object[] }> {
@@ -30,7 +24,6 @@ async function recorded(file: string): Promise<{ masters: object[]; instances: o
 /** movies: 1 filled, 2 filled and active, 3 unfilled; books: 1 unfilled, no alias. */
 async function populated(label: string): Promise<TempProject> {
   const proj = project(label, { movies: { docs: 4 }, books: {} });
-  p = proj;
   await instance(proj, 'movies');
   await instance(proj, 'movies');
   await instance(proj, 'movies', { fill: false });
@@ -124,7 +117,7 @@ describe('esm state rebuild', () => {
   });
 
   it('with an empty cluster, writes an empty state and says so', async () => {
-    p = project('rbempty');
+    const p = project('rbempty');
     const r = await ok(p, ['state', 'rebuild']);
     expect(r.stdout).toBe(`rebuilt ${p.statePath}: 0 masters, 0 instances (was 0 and 0)\n`);
     expect(existsSync(p.statePath)).toBe(true);

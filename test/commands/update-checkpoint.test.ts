@@ -4,16 +4,10 @@
  * good). Against the real node.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { esm, metaOf, movieManifest, movies, type Movie } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
+import { ndjson, tempProject } from '../support/project.js';
 
 async function titleOf(index: string, id: string): Promise<string> {
   const doc = await rawClient().get<{ title: string }>({ index, id });
@@ -31,7 +25,6 @@ async function tick(): Promise<string> {
 describe('esm update --since and the incremental checkpoint', () => {
   it('a --since later than the last update sends what changed after it, and the next incremental update still sends the earlier change', async () => {
     const p = tempProject('upc');
-    project = p;
     const docs: Movie[] = movies(5);
     p.manifest('movies', movieManifest());
     p.write('data/movies.ndjson', ndjson(docs));
@@ -62,7 +55,6 @@ describe('esm update --since and the incremental checkpoint', () => {
 
   it('a --since at or before the last update covers everything after the checkpoint, so the checkpoint moves on', async () => {
     const p = tempProject('upc');
-    project = p;
     const docs: Movie[] = movies(3);
     p.manifest('movies', movieManifest());
     p.write('data/movies.ndjson', ndjson(docs));

@@ -4,21 +4,12 @@
  * when nothing could be written at all. A fault proxy in front of the real node
  * drops every connection.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { esUrl } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { instance, ok, project } from './helpers.js';
-
-let p: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await p?.cleanup();
-  p = undefined;
-});
 
 async function journal(t: TempProject) {
   const store = await HistoryStore.open(t.statePath, { readOnly: true });
@@ -34,13 +25,13 @@ describe('esm update against a cluster that drops every request', () => {
     ['the master', ['update', 'movies'], null],
     ['an instance', ['update', 'movies-1'], 'movies-1'],
   ])('naming %s: exit 1, one message, and a failed update in the history', async (_what, argv, instanceSuffix) => {
-    p = project('upfail', { movies: { docs: 3 } });
+    const p = project('upfail', { movies: { docs: 3 } });
     await instance(p, 'movies');
     await ok(p, ['activate', 'movies']);
     const before = (await journal(p)).length;
-    proxy = await startFaultProxy(esUrl(), { dropFirst: Infinity });
+    const proxy = await startFaultProxy(esUrl(), { dropFirst: Infinity });
 
-    const r = await p.cli([...argv.map((a) => (a === 'movies-1' ? `${p!.prefix}movies-1` : a))], { env: { ESM_URL: proxy.url, ESM_TIMEOUT: '2s' } });
+    const r = await p.cli([...argv.map((a) => (a === 'movies-1' ? `${p.prefix}movies-1` : a))], { env: { ESM_URL: proxy.url, ESM_TIMEOUT: '2s' } });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);

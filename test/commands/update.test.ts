@@ -6,7 +6,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import initSqlJs from 'sql.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
 import { esUrl, rawClient } from '../support/es.js';
 import { interruptDuringFill } from '../support/interrupt.js';
@@ -51,18 +51,11 @@ function manifestYaml(name: string, source: string, extra: { idField?: string | 
 
 const ndjsonSource = (file: string) => `type: ndjson\npath: ../${file}`;
 
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
-
 /** A project with master `movies` reading data/movies.ndjson. */
 function moviesProject(docs: readonly unknown[], extra: Parameters<typeof manifestYaml>[2] = {}): TempProject {
   const p = tempProject('upd');
   p.manifest('movies', manifestYaml('movies', ndjsonSource('data/movies.ndjson'), extra));
   p.write('data/movies.ndjson', ndjson(docs));
-  project = p;
   return p;
 }
 
@@ -156,7 +149,6 @@ describe('esm update: targets', () => {
 
   it('a full fill of an inactive instance runs with refresh_interval -1; one of the active instance does not', async () => {
     const p = tempProject('updtune');
-    project = p;
     // The source looks at the instances' settings while esm fills them.
     p.write(
       'data/probe.mjs',
@@ -181,7 +173,6 @@ describe('esm update: targets', () => {
 
   it('a fill its source counts at 10,000 documents or fewer is not tuned (two cluster-state updates saved); a larger one is', async () => {
     const p = tempProject('updsmall');
-    project = p;
     // The source says how many documents it has, and looks at the instance's settings while esm fills it.
     const probe = (declared: number) =>
       [
@@ -348,7 +339,6 @@ describe('esm update: modes', () => {
 describe('esm update: sources', () => {
   it('sqlite: full, then incremental with :since bound', async () => {
     const p = tempProject('updsql');
-    project = p;
     const SQL = await initSqlJs();
     const db = new SQL.Database();
     db.run('CREATE TABLE movies (id TEXT PRIMARY KEY, title TEXT, updated_at TEXT)');
@@ -372,7 +362,6 @@ describe('esm update: sources', () => {
 
   it('module: the default export gets since, count() gives the progress total', async () => {
     const p = tempProject('updmod');
-    project = p;
     p.write(
       'data/movies.mjs',
       [
@@ -476,7 +465,6 @@ describe('esm update: Ctrl-C', () => {
 describe('esm update: ndjson documents as the file has them', () => {
   it('sends each line as written: a number JSON would round reaches the cluster unchanged', async () => {
     const p = tempProject('raw');
-    project = p;
     p.manifest('movies', manifestYaml('movies', ndjsonSource('data/movies.ndjson')));
     // A title given as a number beyond 2^53: JSON.parse would make it 12345678901234567000.
     p.write('data/movies.ndjson', `{"id":"m-1","title":12345678901234567890,"updated_at":"${OLD}"}\n{ "id" : "m-2", "title":"spaced out" ,"updated_at":"${OLD}" }\n`);
