@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test/support/cli.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { esUrl, testPrefix } from '../test/support/es.js';
 import { builtCli } from '../test/support/built-cli.js';
 import { loadedPackages } from '../test/support/loaded-packages.js';
+import { scratchDir } from '../test/support/scratch.js';
 
 describe('esm CLI shell', () => {
   it('prints the version', async () => {
@@ -48,24 +48,20 @@ describe('esm CLI shell', () => {
   });
 
   it('the built binary plans and lists without sql.js when there is no state file, and with it when there is one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'esm-nostate-'));
-    try {
-      const state = join(dir, 'esm-state.db');
-      const env = { ESM_MANIFESTS: 'manifests', ESM_URL: esUrl(), ESM_PREFIX: testPrefix('nostate'), ESM_STATE: state };
-      for (const cmd of [['plan'], ['list']]) {
-        const r = loadedPackages(builtCli(), [...cmd, '--json'], { env });
-        expect(r.stderr).toBe('');
-        expect(r.status).toBe(0);
-        expect(r.packages).toContain('yaml');
-        expect(r.packages.has('sql.js')).toBe(false);
-      }
-      // The same plan reading a state file does start sql.js (a file that is not SQLite is refused).
-      writeFileSync(state, 'not a database');
-      const r = loadedPackages(builtCli(), ['plan'], { env });
-      expect(r.stderr).toMatch(/is not an esm state file/);
-      expect(r.packages.has('sql.js')).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = scratchDir('nostate');
+    const state = join(dir, 'esm-state.db');
+    const env = { ESM_MANIFESTS: 'manifests', ESM_URL: esUrl(), ESM_PREFIX: testPrefix('nostate'), ESM_STATE: state };
+    for (const cmd of [['plan'], ['list']]) {
+      const r = loadedPackages(builtCli(), [...cmd, '--json'], { env });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.packages).toContain('yaml');
+      expect(r.packages.has('sql.js')).toBe(false);
     }
+    // The same plan reading a state file does start sql.js (a file that is not SQLite is refused).
+    writeFileSync(state, 'not a database');
+    const r = loadedPackages(builtCli(), ['plan'], { env });
+    expect(r.stderr).toMatch(/is not an esm state file/);
+    expect(r.packages.has('sql.js')).toBe(true);
   });
 });

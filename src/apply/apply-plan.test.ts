@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MasterPlan, Plan } from '../plan/types.js';
 import { assertNoMastersWithPlanFile, assertNotBlocked, isPlanFileArg } from './apply-plan.js';
 import { aMasterPlan, aPlan } from '../../test/support/plan-builders.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
 describe('esm apply arguments', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'esm-apply-args-'));
+  const dir = scratchDir('apply-args');
   writeFileSync(path.join(dir, 'saved-plan'), '{}');
   mkdirSync(path.join(dir, 'movies'));
 

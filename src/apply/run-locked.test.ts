@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mergeConfig } from '../config/resolve.js';
 import { RefusedError } from '../errors.js';
 import { HistoryStore } from '../history/index.js';
@@ -9,9 +7,9 @@ import { Session } from '../operations/session.js';
 import { aMasterPlan, aPlan, aSnapshot } from '../../test/support/plan-builders.js';
 import type { Plan } from '../plan/types.js';
 import { runLocked } from './apply-plan.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'esm-run-locked-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('run-locked');
 // The session's URL leads nowhere: a step that ran anyway would fail, not reach a shared node.
 const session = () => new Session(mergeConfig({ flags: { url: 'http://127.0.0.1:1', state: path.join(dir, 'state.sqlite') }, env: {}, file: null, fileDir: null, configFile: null, cwd: dir }));
 const moviesPlan: Plan = aPlan({

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
 import { loadConfigFile, parseConfigText } from './config-file.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
 function problems(text: string): string[] {
   try {
@@ -59,11 +59,8 @@ describe('parseConfigText', () => {
 
 describe('loadConfigFile', () => {
   let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'esm-config-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    dir = scratchDir('config');
   });
 
   it('returns null when the file does not exist', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeConfig, resolveConfig } from './resolve.js';
 import { redactText } from '../redact.js';
 import { InvalidInputError } from '../errors.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
 const base = { flags: {}, env: {}, file: null, fileDir: null, configFile: null, cwd: '/srv/proj' };
 
@@ -77,7 +77,7 @@ describe('configuration precedence: flag > env > esm.config.yaml > default', () 
   });
 
   it('reads esm.config.yaml from the working directory', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'esm-cfg-'));
+    const dir = scratchDir('cfg');
     writeFileSync(join(dir, 'esm.config.yaml'), 'url: http://127.0.0.1:9299\nprefix: dev_\n');
     const c = await resolveConfig({}, {}, dir);
     expect(c).toMatchObject({ url: 'http://127.0.0.1:9299', prefix: 'dev_', configFile: join(dir, 'esm.config.yaml') });

@@ -1,20 +1,14 @@
 /** git facts through plain `git`: the repository state in one call, every file at a ref in one batch. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
 import { filesAtRef, gitInfo } from './info.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { scratchDir } from '../../test/support/scratch.js';
 
 function repo(): { dir: string; git: (...args: string[]) => string; write: (rel: string, text: string) => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'esm-git-'));
-  dirs.push(dir);
+  const dir = scratchDir('git');
   const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
   git('init', '-q', '-b', 'main');
   const write = (rel: string, text: string) => {
@@ -26,8 +20,7 @@ function repo(): { dir: string; git: (...args: string[]) => string; write: (rel:
 
 describe('gitInfo', () => {
   it('is null outside a repository', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'esm-nogit-'));
-    dirs.push(dir);
+    const dir = scratchDir('nogit');
     expect(await gitInfo(dir)).toBeNull();
   });
 
@@ -74,8 +67,7 @@ describe('filesAtRef', () => {
     r.git('add', '.');
     r.git('commit', '-qm', 'base');
     await expect(filesAtRef(r.dir, 'nope', join(r.dir, 'manifests'), ['.yaml'])).rejects.toThrow(/unknown git ref "nope"/);
-    const dir = mkdtempSync(join(tmpdir(), 'esm-nogit-'));
-    dirs.push(dir);
+    const dir = scratchDir('nogit');
     await expect(filesAtRef(dir, 'main', dir, ['.yaml'])).rejects.toBeInstanceOf(InvalidInputError);
   });
 

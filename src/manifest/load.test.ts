@@ -1,18 +1,15 @@
-import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../errors.js';
 import { manifestYaml } from '../../test/support/manifest-builders.js';
+import { scratchDir } from '../../test/support/scratch.js';
 import { loadManifests } from './load.js';
 import { MAX_FILE_BYTES } from './yaml-limits.js';
 
 let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'esm-manifests-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+beforeEach(() => {
+  root = scratchDir('manifests');
 });
 
 async function write(rel: string, text: string): Promise<void> {

@@ -1,19 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rng } from '../../test/support/rng.js';
 import { escapeId, idsNotIn, MAX_FANIN, SortedIds, unescapeId, type IdCursor } from './id-sets.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function scratch(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'esm-idsets-test-'));
-  dirs.push(d);
-  return d;
-}
+import { scratchDir } from '../../test/support/scratch.js';
 
 async function sorted(ids: readonly string[], runIds: number, tmpDir?: string): Promise<{ s: SortedIds; c: IdCursor }> {
   const s = new SortedIds({ runIds, ...(tmpDir ? { tmpDir } : {}) });
@@ -85,7 +75,7 @@ describe('SortedIds: ids in order, in bounded memory', () => {
   });
 
   it('writes its runs under the given directory and removes them on dispose; one run never touches the disk', async () => {
-    const dir = scratch();
+    const dir = scratchDir('idsets');
     const small = await sorted(['b', 'a'], 10, dir);
     expect(readdirSync(dir)).toEqual([]);
     small.s.dispose();
@@ -100,7 +90,7 @@ describe('SortedIds: ids in order, in bounded memory', () => {
   });
 
   it('merges more runs than it reads at once in passes, so the merge holds at most MAX_FANIN runs open', async () => {
-    const dir = scratch();
+    const dir = scratchDir('idsets');
     const ids = Array.from({ length: 1_000 }, (_, i) => `id-${(i * 7919) % 1000}`);
     const { s, c } = await sorted(ids, 3, dir);
     // 334 runs written; merged 64 at a time into longer runs until at most 64 remain.

@@ -3,20 +3,15 @@
  * was "1 manifest OK" and apply then left an instance unfilled. Each problem sits at the
  * `path` (or `query`) of the manifest that names it, as file:line:col.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/resolve.js';
 import { formatProblem, InvalidInputError } from '../errors.js';
 import { loadSqlJs } from '../history/sql-js.js';
 import { runCli } from '../../test/support/cli.js';
 import { validateProject } from './validate.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { scratchDir } from '../../test/support/scratch.js';
 
 function manifest(name: string, source: string): string {
   return `apiVersion: esm/v1
@@ -34,8 +29,7 @@ ${source}
 }
 
 function project(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'esm-validate-src-'));
-  dirs.push(dir);
+  const dir = scratchDir('validate-src');
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), content);

@@ -1,22 +1,18 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, RuntimeError } from '../errors.js';
 import type { Manifest, SourceSpec } from '../manifest/types.js';
 import { openSource } from './index.js';
 import type { Doc, DocumentSource, ReadOptions } from './types.js';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
-let dir: string;
+const dir = scratchDir('sources');
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'esm-sources-'));
   await mkdir(path.join(dir, 'manifests'));
   await mkdir(path.join(dir, 'data'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 function aManifest(source: SourceSpec, spec: { updatedField?: string; idField?: string } = {}): Manifest {

@@ -3,26 +3,22 @@
  * document; a read resumed after that position yields exactly the documents that
  * follow, no more, no fewer — also after the source changed in between.
  */
-import { mkdtemp, mkdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest, SourceSpec } from '../manifest/types.js';
 import { withFingerprint } from '../manifest/with-fingerprint.js';
 import { openSource } from './index.js';
 import type { SourcePosition } from './position.js';
 import { resumeSupport } from './resume.js';
 import type { Doc, DocumentSource, ReadOptions } from './types.js';
+import { scratchDir } from '../../test/support/scratch.js';
 
-let dir: string;
+const dir = scratchDir('resume');
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'esm-resume-'));
   await mkdir(path.join(dir, 'manifests'));
   await mkdir(path.join(dir, 'data/parts'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 function aManifest(source: SourceSpec, spec: { updatedField?: string; idField?: string } = { idField: 'id', updatedField: 'updated_at' }): Manifest {
