@@ -1,17 +1,8 @@
 // Masters side by side (`--parallelism`), in dependency order, against the real node.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPlan, resolveConfig, Session, type ProgressEvent } from '../../src/index.js';
 import { rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-const projects: TempProject[] = [];
-afterAll(() => Promise.all(projects.map((p) => p.cleanup())));
-
-function project(label: string): TempProject {
-  const p = tempProject(label);
-  projects.push(p);
-  return p;
-}
 
 function manifest(name: string, source: string): string {
   return `apiVersion: esm/v1
@@ -52,7 +43,7 @@ async function count(index: string): Promise<number> {
 
 describe('esm apply --parallelism', () => {
   it('applies several masters three at a time: each reaches the desired state, every step recorded complete', async () => {
-    const p = project('par');
+    const p = tempProject('par');
     const names = ['m1', 'm2', 'm3', 'm4', 'm5'];
     names.forEach((n, i) => ndjsonMaster(p, n, i + 1));
     const r = await p.cli(['apply', '--auto-approve', '--parallelism', '3']);
@@ -74,7 +65,7 @@ describe('esm apply --parallelism', () => {
   });
 
   it('runs a second master while the first one is still filling (parallelism 2)', async () => {
-    const p = project('parov');
+    const p = tempProject('parov');
     // `slow` yields its documents only once `quick` has started: run one after the other, it would wait for ever
     // (the fallback after a minute only lets the test end, the order assertion then fails).
     p.write(
@@ -113,7 +104,7 @@ describe('esm apply --parallelism', () => {
   });
 
   it('starts a master that reindexes from another only after that one finished', async () => {
-    const p = project('pardep');
+    const p = tempProject('pardep');
     ndjsonMaster(p, 'zeta', 7);
     // By name `alpha` would come first; it reads zeta's alias.
     p.manifest('alpha', manifest('alpha', '{ type: reindex, from: zeta }'));
@@ -126,7 +117,7 @@ describe('esm apply --parallelism', () => {
   });
 
   it('a failing master stops neither the independent ones; its dependants are skipped, saying why', async () => {
-    const p = project('parfail');
+    const p = tempProject('parfail');
     p.write('data/broken.mjs', `export default async function* () {\n  yield { id: 1, name: 'one' };\n  throw new Error('the database went away');\n}\n`);
     p.manifest('broken', manifest('broken', '{ type: module, path: ../data/broken.mjs }'));
     p.manifest('reader', manifest('reader', '{ type: reindex, from: broken }'));
@@ -154,7 +145,7 @@ describe('esm apply --parallelism', () => {
   });
 
   it.each(['0', '-1', 'abc'])('refuses --parallelism %s (exit 3) with one message naming the flag, changing nothing', async (value) => {
-    const p = project('parbad');
+    const p = tempProject('parbad');
     ndjsonMaster(p, 'm', 1);
     const r = await p.cli(['apply', '--auto-approve', `--parallelism=${value}`]);
     expect(r.code).toBe(3);

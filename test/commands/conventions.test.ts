@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../src/cli.js';
 import { COMMANDS } from '../../src/commands/index.js';
 import { runCli } from '../support/cli.js';
@@ -104,9 +104,6 @@ describe('colours', () => {
   beforeAll(() => {
     q = project('color', { movies: {} });
   });
-  afterAll(async () => {
-    await q.cleanup();
-  });
 
   it.each([
     ['a terminal', { isTTY: true }, [], true],
@@ -131,13 +128,8 @@ describe('colours', () => {
 });
 
 describe('cluster errors and Ctrl-C', () => {
-  let p: TempProject;
-  afterAll(async () => {
-    await p?.cleanup();
-  });
-
   it("an Elasticsearch error's reason is told once", async () => {
-    p = tempProject('reason');
+    const p = tempProject('reason');
     // kuromoji is a plugin analyzer: validate accepts it, a node without the plugin refuses the index.
     p.manifest('movies', movieManifest({ fields: { id: 'keyword', title: { type: 'text', analyzer: 'kuromoji' }, updated_at: 'date' } }));
     p.write('data/movies.ndjson', '');
@@ -153,21 +145,17 @@ describe('cluster errors and Ctrl-C', () => {
 
   it('Ctrl-C during apply says "interrupted" (exit 130) and moves no alias', async () => {
     const q = project('sigint', { movies: { docs: 0 } });
-    try {
-      const out = createWriteStream(path.join(q.dir, 'data/movies.ndjson'));
-      for (let i = 1; i <= 200_000; i++) {
-        if (!out.write(`{"id":"m-${i}","title":"Movie number ${i}","year":2000,"updated_at":"2020-01-01T00:00:00.000Z"}\n`)) await once(out, 'drain');
-      }
-      out.end();
-      await once(out, 'finish');
-      const { code, stderr, sent } = await interruptDuringFill(['apply', '--auto-approve'], { cwd: q.dir, env: q.env });
-      expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
-      expect(code).toBe(130);
-      expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
-      expect(stderr).not.toMatch(/esm: apply failed/);
-      expect(await aliasTargets(`${q.prefix}movies`)).toEqual([]);
-    } finally {
-      await q.cleanup();
+    const out = createWriteStream(path.join(q.dir, 'data/movies.ndjson'));
+    for (let i = 1; i <= 200_000; i++) {
+      if (!out.write(`{"id":"m-${i}","title":"Movie number ${i}","year":2000,"updated_at":"2020-01-01T00:00:00.000Z"}\n`)) await once(out, 'drain');
     }
+    out.end();
+    await once(out, 'finish');
+    const { code, stderr, sent } = await interruptDuringFill(['apply', '--auto-approve'], { cwd: q.dir, env: q.env });
+    expect(sent, `no progress line before the end:\n${stderr}`).toBe(true);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/\nesm: interrupted: the apply stopped before finishing movies \(fill \S+: filling \S+ was interrupted at [\d,]+ of [\d,]+ documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\)\)/);
+    expect(stderr).not.toMatch(/esm: apply failed/);
+    expect(await aliasTargets(`${q.prefix}movies`)).toEqual([]);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 /** SPEC §10: `esm list` and `esm plan` (text, JSON, markdown) name the cluster's engine and version. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { esm, movieManifest, movies } from '../support/apply-fixtures.js';
 import { isOpenSearch, testEngine } from '../support/es.js';
 import { ndjson, tempProject } from '../support/project.js';
@@ -12,10 +12,6 @@ beforeAll(() => {
   p.manifest('movies', movieManifest());
   p.write('data/movies.ndjson', ndjson(movies(3)));
   p.manifest('copies', movieManifest({ name: 'copies', data: null }).replace('spec:\n', 'spec:\n  source:\n    type: reindex\n    from: movies\n'));
-});
-
-afterAll(async () => {
-  await p.cleanup();
 });
 
 describe('the engine and its version in outputs', () => {

@@ -4,7 +4,7 @@
  */
 import chalk from 'chalk'; // Ink's colour library, forced on so that "no colour" can fail
 import { PassThrough, Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli.js';
 import type { TempProject } from '../support/project.js';
 import { ok, project } from './helpers.js';
@@ -14,10 +14,6 @@ beforeAll(async () => {
   p = project('live', { movies: { docs: 30 } });
   await ok(p, ['create', 'movies']);
 });
-afterAll(async () => {
-  await p.cleanup();
-});
-
 /** Runs esm with stdout and stderr on one fake terminal of `columns`; returns everything written. */
 async function onTerminal(argv: string[], env: Record<string, string> = {}, columns = 72): Promise<{ code: number; screen: string }> {
   const tty = Object.assign(new PassThrough(), { columns, isTTY: true });

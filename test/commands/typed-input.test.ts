@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { builtCli } from '../support/built-cli.js';
 import type { CliResult } from '../support/cli.js';
 import type { TempProject } from '../support/project.js';
@@ -16,10 +16,6 @@ let p: TempProject;
 beforeAll(() => {
   p = project('typed', { movies: {} });
 });
-afterAll(async () => {
-  await p.cleanup();
-});
-
 /** The message names what was wrong, then where the help is: not a usage dump or "Command not found". */
 function expectFlagError(r: CliResult, pattern: RegExp): void {
   expectUsageError(r, pattern);

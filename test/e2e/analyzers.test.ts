@@ -6,7 +6,7 @@
  * an in-place change next to them stays in place. Where the node lacks the module
  * (Elasticsearch's integ-test distribution) apply fails clearly and activates nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { esm } from '../support/apply-fixtures.js';
 import { testEngine } from '../support/es.js';
@@ -75,10 +75,6 @@ beforeAll(async () => {
   hasAnalysisCommon = Object.values(nodes.nodes).every((n) => n.modules.some((m) => m.name === 'analysis-common'));
   p.manifest('articles', manifest());
   p.write('data/articles.ndjson', ndjson(docs));
-});
-
-afterAll(async () => {
-  await p.cleanup();
 });
 
 describe('custom analyzers', () => {

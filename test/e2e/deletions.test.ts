@@ -9,16 +9,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { aliasTargets, esm } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-const projects: TempProject[] = [];
-afterEach(async () => {
-  for (const p of projects.splice(0)) await p.cleanup();
-});
+import { ndjson, tempProject } from '../support/project.js';
 
 interface Doc {
   id: string;
@@ -104,7 +99,6 @@ const now = () => new Date(Date.now() + 1).toISOString();
 describe('the deployment flow keeps no deleted document and loses none', () => {
   it('module source with ids and deletedField: changes before, during and after the pre-deploy fill; 0 missing, 0 stale, 0 extra', async () => {
     const p = tempProject('del');
-    projects.push(p);
     const read = (): Doc[] => JSON.parse(readFileSync(`${p.dir}/data/movies.json`, 'utf8')) as Doc[];
     const write = (d: Doc[]) => p.write('data/movies.json', JSON.stringify(d));
     const mutate = (fn: (d: Doc[]) => Doc[]) => write(fn(read()));
@@ -154,7 +148,6 @@ describe('the deployment flow keeps no deleted document and loses none', () => {
     ['sqlite, id set only', 'sqlite', {}],
   ] as const)('%s: documents deleted after the pre-deploy fill are not in the activated instance', async (_label, type, extra) => {
     const p = tempProject('deln');
-    projects.push(p);
     let data = docs(1, 50);
     const save = async () => {
       if (type === 'ndjson') p.write('data/movies.ndjson', ndjson(data));
@@ -195,7 +188,6 @@ describe('the deployment flow keeps no deleted document and loses none', () => {
 
   it('apply --json lists the prune step with the documents it deleted', async () => {
     const p = tempProject('delj');
-    projects.push(p);
     let data = docs(1, 30);
     p.write('data/movies.ndjson', ndjson(data));
     const source = { type: 'ndjson', path: '../data/movies.ndjson' };
@@ -211,7 +203,6 @@ describe('the deployment flow keeps no deleted document and loses none', () => {
 
   it('says when no deletion method applies: a module without ids, and no deletedField', async () => {
     const p = tempProject('delnone');
-    projects.push(p);
     p.write('data/movies.mjs', 'export default async function* () { yield { id: "m-1", title: "x", updated_at: "2020-01-01T00:00:00.000Z" }; }\n');
     p.manifest('movies', manifest('text', { type: 'module', path: '../data/movies.mjs' }));
     const plan = (await esm(p, ['plan', '--json'])).json<{ masters: { deletions?: { method: string; reason: string } }[] }>();

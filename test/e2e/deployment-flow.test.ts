@@ -11,16 +11,10 @@
  *
  * and an in-place change (a new field, a dynamic setting) on the same project.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliasTargets, countDocs, esm, indicesOf, metaOf, movieManifest, movies, type Movie } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 const V1 = { id: 'keyword', title: 'text', genre: 'text', updated_at: 'date' };
 const V2 = { ...V1, genre: 'keyword' };
@@ -46,7 +40,6 @@ type PreDeploy = 'apply --no-activate' | 'create + update --newer';
 /** The flow up to the post-deployment apply; returns what a test compares between the two pre-deployment variants. */
 async function deploy(pre: PreDeploy) {
   const p = tempProject('flow');
-  project = p;
   const alias = `${p.prefix}movies`;
   const [one, two] = [`${alias}-1`, `${alias}-2`];
   p.manifest('movies', movieManifest({ fields: V1, keepInactive: 0 }));
@@ -137,7 +130,6 @@ describe('the deployment flow', () => {
     const a = await deploy('apply --no-activate');
     const aState = { ...a.preState, indices: a.preState.indices.map((i) => i.replace(a.p.prefix, '')), alias: a.preState.alias.map((i) => i.replace(a.p.prefix, '')) };
     await a.p.cleanup();
-    project = undefined;
 
     const b = await deploy('create + update --newer');
     const bState = { ...b.preState, indices: b.preState.indices.map((i) => i.replace(b.p.prefix, '')), alias: b.preState.alias.map((i) => i.replace(b.p.prefix, '')) };

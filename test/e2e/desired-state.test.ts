@@ -4,20 +4,14 @@
  * dependency order, and instance numbers per prefix and master. Against the
  * real node.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliasTargets, countDocs, esm, indicesOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-const projects: TempProject[] = [];
-afterEach(async () => {
-  for (const p of projects.splice(0)) await p.cleanup();
-});
 
 function moviesProject(n = 10, manifest: Parameters<typeof movieManifest>[0] = {}): TempProject {
   const p = tempProject('dst');
   p.manifest('movies', movieManifest(manifest));
   p.write('data/movies.ndjson', ndjson(movies(n)));
-  projects.push(p);
   return p;
 }
 
@@ -143,7 +137,6 @@ describe('instance numbers: the names the plan prints are the names apply create
   it('numbers are per environment prefix: a new prefix starts at 1 with a state file another prefix used', async () => {
     const p = moviesProject(3, { keepInactive: 0 });
     const other = tempProject('dst2');
-    projects.push(other);
     await esm(p, ['apply', '--auto-approve']);
     p.manifest('movies', movieManifest({ keepInactive: 0, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
     await esm(p, ['apply', '--auto-approve']);

@@ -10,19 +10,13 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseEventLines } from '../support/events-schema.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'esm.js');
 const DOCS = Number(process.env.ESM_EVENTS_DOCS ?? 200_000);
-
-let p: TempProject | undefined;
-afterEach(async () => {
-  await p?.cleanup();
-  p = undefined;
-});
 
 function manifest(name: string, yearType: string, source = `{ type: ndjson, path: ../data/${name}.ndjson }`): string {
   return `apiVersion: esm/v1
@@ -88,7 +82,7 @@ function stream(project: TempProject, args: string[], onLine?: (line: string, ch
 
 describe('esm apply --events', () => {
   it(`streams a ${DOCS.toLocaleString('en-US')}-document replace line by line, every line valid, ending with the --json document`, async () => {
-    p = tempProject('events');
+    const p = tempProject('events');
     p.manifest('movies', manifest('movies', 'integer'));
     await writeDocs(path.join(p.dir, 'data', 'movies.ndjson'), 10);
     const first = await stream(p, ['apply', '--auto-approve', '--events']);
@@ -145,7 +139,7 @@ describe('esm apply --events', () => {
   }, 600_000);
 
   it('ends a failed apply with step_failed and a done line carrying the result and the error (exit 1); --json says the same', async () => {
-    p = tempProject('evfail');
+    const p = tempProject('evfail');
     p.write(
       'sources/broken.mjs',
       `export default async function* () { yield { id: '1', title: 'one', year: 2000, updated_at: '2020-01-01T00:00:00Z' }; throw new Error('the source broke'); }\n`,
@@ -172,7 +166,7 @@ describe('esm apply --events', () => {
 
 describe('esm apply --events, stopped', () => {
   it('Ctrl-C (SIGINT) mid-fill ends the stream with a done line carrying the interruption (exit 130), every line still valid', async () => {
-    p = tempProject('evint');
+    const p = tempProject('evint');
     p.manifest('movies', manifest('movies', 'integer'));
     await writeDocs(path.join(p.dir, 'data', 'movies.ndjson'), 200_000);
     let sent = false;
@@ -194,7 +188,7 @@ describe('esm apply --events, stopped', () => {
 
 describe('esm update --events', () => {
   it('streams the update and ends with a done line carrying the --json document', async () => {
-    p = tempProject('evupd');
+    const p = tempProject('evupd');
     p.manifest('movies', manifest('movies', 'integer'));
     await writeDocs(path.join(p.dir, 'data', 'movies.ndjson'), 2_000);
     expect((await stream(p, ['apply', '--auto-approve'])).code).toBe(0);

@@ -4,18 +4,12 @@
  * rolled back to, dropped by retention, kept by `esm state rebuild` — and new instances
  * are numbered from 1.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, esm, indicesOf, metaOf } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
 import { tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 const NAME_TEXT = { properties: { name: { type: 'text' }, sku: { type: 'keyword' } } };
@@ -32,7 +26,6 @@ async function listed(p: TempProject): Promise<Array<Record<string, unknown>>> {
 describe('foreign-named instances', () => {
   it('catalog_2023 behind the alias products is listed, activated by name, rolled back to, kept by state rebuild and dropped by retention; new instances count from 1', async () => {
     const p = tempProject('foreign');
-    project = p;
     const v3 = `${p.prefix}catalog_2023`;
     const alias = `${p.prefix}products`;
     await rawClient().indices.create({ index: v3, settings: SETTINGS, mappings: NAME_TEXT, aliases: { [alias]: {} } } as never);

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, indicesOf, metaOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { builtCli } from '../support/built-cli.js';
@@ -18,15 +18,6 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
 const N = 40;
-
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await project?.cleanup();
-  project = undefined;
-});
 
 type Req = { method: string; path: string };
 const bare = (r: Req) => r.path.split('?')[0]!;
@@ -85,7 +76,6 @@ async function applyKilledWhenHeld(p: TempProject, px: FaultProxy): Promise<void
 describe('kill -9 at each step of a replace, then plan + apply', () => {
   it.each(STEPS)('killed in $step: the next apply reaches the desired state, and the history shows $action aborted then complete', async ({ action, held }) => {
     const p = tempProject('kill');
-    project = p;
     const docs = movies(N);
     docs[N - 1] = { ...docs[N - 1]!, updated_at: '2099-01-01T00:00:00.000Z' };
     p.write('data/movies.ndjson', ndjson(docs));
@@ -96,10 +86,9 @@ describe('kill -9 at each step of a replace, then plan + apply', () => {
     // The schema changes: a replace of movies-1 by movies-2.
     p.manifest('movies', movieManifest({ keepInactive: 0, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
     const before = await journal(p);
-    proxy = await startFaultProxy(esUrl(), { match: held(alias), silentFirst: 1 });
+    const proxy = await startFaultProxy(esUrl(), { match: held(alias), silentFirst: 1 });
     await applyKilledWhenHeld(p, proxy);
     await proxy.close();
-    proxy = undefined;
     // Killed mid-step: applications still read the old instance, or (killed in the drop) already the new one.
     const targets = await aliasTargets(alias);
     expect(targets.length).toBe(1);

@@ -5,15 +5,10 @@
  * file and without it, as a pull-request job plans — is the instance
  * `esm apply` creates, and a rejected create leaves its number free.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rng } from '../support/rng.js';
 import { aliasTargets, esm, indicesOf, movieManifest, movies } from '../support/apply-fixtures.js';
-import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-const projects: TempProject[] = [];
-afterEach(async () => {
-  for (const p of projects.splice(0)) await p.cleanup();
-});
+import { ndjson, tempProject } from '../support/project.js';
 
 type PlanJson = { masters: { steps: { op: string; index?: string }[] }[] };
 const SCHEMAS: Array<Record<string, string>> = [
@@ -27,7 +22,6 @@ describe('instance numbering on the real node (seeded sequence)', () => {
     const random = rng(seed);
     const a = tempProject('seq');
     const b = tempProject('seq');
-    projects.push(a, b);
     a.write('data/movies.ndjson', ndjson(movies(3)));
     const prefixes = [a.prefix, b.prefix];
     let schema = 0;

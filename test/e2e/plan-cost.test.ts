@@ -5,27 +5,18 @@
  * simulation of its spec (SPEC §7: the engine's form, and a spec the engine refuses is
  * caught before anything is written), plus one read of the index templates per plan.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
 import { loadManifests } from '../../src/manifest/index.js';
 import { esm, movieManifest } from '../support/apply-fixtures.js';
 import { esUrl, rawClient } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { tempProject, type TempProject } from '../support/project.js';
-
-const projects: TempProject[] = [];
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  for (const p of projects.splice(0)) await p.cleanup();
-});
 
 const name = (i: number) => `m${String(i).padStart(3, '0')}`;
 
 function manyMasters(count: number): TempProject {
   const p = tempProject(`cost${count}`);
-  projects.push(p);
   for (let i = 0; i < count; i++) p.manifest(name(i), movieManifest({ name: name(i), data: null }));
   return p;
 }
@@ -63,12 +54,10 @@ async function existingInstances(p: TempProject, count: number, o: { unchanged: 
 
 /** HTTP requests one `esm plan` sends. */
 async function planRequests(p: TempProject, exit = 2): Promise<{ count: number; paths: string[] }> {
-  proxy ??= await startFaultProxy(esUrl(), {});
-  const start = proxy.log.length;
+  const proxy = await startFaultProxy(esUrl(), {});
   const r = await esm(p, ['plan', '--json', '--detailed-exitcode'], exit, { env: { ESM_URL: proxy.url } });
   expect(r.json().masters.length).toBeGreaterThan(0);
-  const log = proxy.log.slice(start);
-  return { count: log.length, paths: log.map((q) => `${q.method} ${q.path.replace(p.prefix, '<prefix>').replace(/\?.*/, '')}`) };
+  return { count: proxy.log.length, paths: proxy.log.map((q) => `${q.method} ${q.path.replace(p.prefix, '<prefix>').replace(/\?.*/, '')}`) };
 }
 
 const SIMULATE = 'POST /_index_template/_simulate';

@@ -8,18 +8,12 @@
  */
 import path from 'node:path';
 import initSqlJs from 'sql.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, OLD } from '../support/apply-fixtures.js';
 import { killAtCheckpoint } from '../support/kill.js';
 import { rawClient } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 interface Movie {
   id: string;
@@ -112,7 +106,6 @@ async function indexedTotal(index: string): Promise<number> {
 describe('a fill killed with SIGKILL resumes from its last checkpoint', () => {
   it.each(kits)('$kind: the re-run goes on from the checkpoint and ends with exactly the source, changes and deletions made meanwhile included', async (kit) => {
     const p = tempProject(`resume${kit.kind}`);
-    project = p;
     p.manifest('movies', manifest(kit.source));
     const docs = movies(TOTAL);
     await kit.write(p, docs);
@@ -172,7 +165,6 @@ describe('stopping well: SIGINT and SIGTERM', () => {
     ['SIGTERM', 143],
   ] as const)('%s: says stopping… at once, ends at a safe point (exit %i), records where the fill stopped, and the next plan resumes from there', async (signal, exitCode) => {
     const p = tempProject('stop');
-    project = p;
     p.manifest('movies', manifest(kits[0]!.source));
     await kits[0]!.write(p, movies(TOTAL));
     const alias = `${p.prefix}movies`;

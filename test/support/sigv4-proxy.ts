@@ -4,11 +4,13 @@
  * test): canonical request, string to sign, signing key, signature; payload hash against
  * the body received. A request whose signature holds is forwarded (without its AWS
  * headers; the answer without Elasticsearch's product header, as an AWS OpenSearch domain
- * gives it); any other gets 403 and is recorded.
+ * gives it); any other gets 403 and is recorded. It closes when the test (or, started
+ * outside one, the file) is done.
  */
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { whenDone } from './scratch.js';
 
 export interface SignedRequest {
   method: string;
@@ -106,10 +108,12 @@ export async function startSigV4Proxy(targetUrl: string, secretAccessKey: string
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    verified,
-    refused,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }));
+  whenDone(close);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, verified, refused, close };
 }
