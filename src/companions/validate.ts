@@ -8,7 +8,7 @@
  */
 import type { Problem } from '../errors.js';
 import type { Declared } from '../manifest/declared.js';
-import { visible } from '../render/escape.js';
+import { visible } from '../visible.js';
 import { referencesOf, type Reference } from './references.js';
 import { isCompanionKind, refKey, type CompanionKind } from './types.js';
 

@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../errors.js';
 import { isRecord } from '../fingerprint/canonical-value.js';
-import { visible } from '../render/escape.js';
+import { visible } from '../visible.js';
 import { BUILTIN_ANALYZERS, BUILTIN_CHAR_FILTERS, BUILTIN_NORMALIZERS, BUILTIN_TOKENIZERS, BUILTIN_TOKEN_FILTERS } from './analysis-builtins.js';
 import type { Anchor } from './yaml-positions.js';
 

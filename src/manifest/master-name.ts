@@ -4,7 +4,7 @@
  * printable ASCII only: `[a-z0-9][a-z0-9_.-]*`, at most 200 bytes with the
  * prefix and `-<N>`, and not one of esm's own indices.
  */
-import { codePoint, invisibleKind } from '../render/escape.js';
+import { codePoint, invisibleKind } from '../visible.js';
 
 const FORBIDDEN = ['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':'];
 

@@ -7,7 +7,7 @@
 import type { Problem } from '../errors.js';
 import { canonicalMappings } from '../fingerprint/index.js';
 import { dependencyProblems } from './dependencies.js';
-import { visible } from '../render/escape.js';
+import { visible } from '../visible.js';
 import { masterNameProblem } from './master-name.js';
 import { sameSettingProblems } from './settings-keys.js';
 import { analysisProblems } from './analysis-refs.js';

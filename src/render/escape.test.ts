@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OfflinePlan, Plan } from '../plan/types.js';
-import { mdText, visible } from './escape.js';
+import { mdText } from './escape.js';
+import { visible } from '../visible.js';
 import { renderOfflinePlanMarkdown } from './offline-plan-markdown.js';
 import { renderOfflinePlanText } from './offline-plan-text.js';
 import { renderPlanMarkdown } from './plan-markdown.js';

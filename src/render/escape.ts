@@ -1,31 +1,10 @@
 /**
- * Making text a manifest supplies (names, field paths, reasons) safe to print:
- * it may hold newlines, tabs, control, bidi or zero-width characters, or
- * markdown and HTML that would let a pull request forge lines of its own plan
- * comment. Every renderer passes such text through these helpers.
+ * Making text a manifest supplies (names, field paths, reasons) safe to print in markdown:
+ * besides the invisible characters (../visible.ts), markdown and HTML that would let a pull
+ * request forge lines of its own plan comment. Every markdown renderer passes such text
+ * through these helpers.
  */
-
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/** Characters that change how a line reads without being seen: control, bidi, zero-width, line/paragraph separators. */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
-
-export type InvisibleKind = 'control character' | 'bidirectional control' | 'zero-width character' | 'line separator';
-
-export function invisibleKind(ch: string): InvisibleKind | undefined {
-  const c = ch.codePointAt(0)!;
-  if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) return 'control character';
-  if (c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return 'bidirectional control';
-  if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || (c >= 0x2061 && c <= 0x2064)) return 'zero-width character';
-  if (c === 0x2028 || c === 0x2029) return 'line separator';
-  return undefined;
-}
-
-/** `s` on one line with every invisible character written as an escape (`\n`, `\t`, `\u202e`). */
-export function visible(s: string): string {
-  return s.replace(INVISIBLE, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+import { visible } from '../visible.js';
 
 /** Characters with a meaning in GitHub markdown, tables or HTML, written as numeric entities. */
 const MARKDOWN = /[&<>"'|`*_[\]\\~#!@]/g;
@@ -38,9 +17,4 @@ export function mdText(s: string): string {
 /** Text shown as code in markdown, safe in a table cell: `<code>` with the same escaping. */
 export function mdCode(s: string): string {
   return `<code>${mdText(s)}</code>`;
-}
-
-/** `U+000A` notation for a message. */
-export function codePoint(ch: string): string {
-  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }

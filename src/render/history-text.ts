@@ -2,7 +2,7 @@
 import type { HistoryEntry } from '../operations/history.js';
 import { assertNever } from '../errors.js';
 import { paint } from './ansi.js';
-import { visible } from './escape.js';
+import { visible } from '../visible.js';
 import { shortCommit, shortTime, table } from './list-text.js';
 
 export function renderHistoryText(actions: readonly HistoryEntry[], opts: { color: boolean }): string {

@@ -6,7 +6,7 @@ import { paint } from './ansi.js';
 import { applyResultJson, renderApplyText } from './apply-result.js';
 import { clusterWords } from './cluster-words.js';
 import { table } from './list-text.js';
-import { visible as v } from './escape.js';
+import { visible as v } from '../visible.js';
 
 export function renderImportText(r: ImportResult, opts: { color: boolean }): string {
   const p = paint(opts.color);

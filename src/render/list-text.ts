@@ -3,7 +3,7 @@ import type { ListedCompanion, Listing, ListedInstance, ListedMaster } from '../
 import { assertNever } from '../errors.js';
 import { paint, type Paint } from './ansi.js';
 import { clusterWords } from './cluster-words.js';
-import { visible } from './escape.js';
+import { visible } from '../visible.js';
 
 /** Columns padded to their widest cell; the last column is not padded. Cells are plain text. */
 export function table(input: string[][], opts: { indent?: string; style?: (row: number, col: number, cell: string) => string } = {}): string[] {

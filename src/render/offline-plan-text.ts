@@ -1,7 +1,7 @@
 /** `esm plan --offline` for people. */
 import type { OfflinePlan } from '../plan/types.js';
 import { paint } from './ansi.js';
-import { visible as v } from './escape.js';
+import { visible as v } from '../visible.js';
 import { offlineCommitsWords, offlineCompanionHeadline, offlineHeadline, offlineHistoryWords, offlineSummaryWords, recordedDocsWords } from './offline-words.js';
 import { fillEstimateWords } from './plan-words.js';
 import { tone } from './plan-text.js';

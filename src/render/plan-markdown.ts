@@ -1,6 +1,7 @@
 /** `esm plan --markdown`: the plan as a pull-request comment (GitHub-flavoured markdown). */
 import { hasChanges, isBlocked, type MasterPlan, type Plan } from '../plan/types.js';
-import { mdCode as code, mdText as html, visible } from './escape.js';
+import { mdCode as code, mdText as html } from './escape.js';
+import { visible } from '../visible.js';
 import { clusterWords } from './cluster-words.js';
 import { blockedWords, companionHeadline, fillEstimateWords, masterHeadline, noChangesWords, stepWords, summaryWords } from './plan-words.js';
 import { fmtInt } from './progress-lines.js';

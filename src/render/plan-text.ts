@@ -4,7 +4,7 @@ import { dynamicFieldsReason } from '../plan/dynamic-fields.js';
 import { hasChanges, isBlocked, type Plan, type PlanWarning } from '../plan/types.js';
 import { paint, type Paint } from './ansi.js';
 import { clusterWords } from './cluster-words.js';
-import { visible as v } from './escape.js';
+import { visible as v } from '../visible.js';
 import {
   blockedWords,
   companionHeadline,

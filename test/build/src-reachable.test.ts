@@ -2,7 +2,9 @@
  * Every module under src/ is part of the product: reachable from the CLI (src/cli.ts)
  * or the library (src/index.ts), statically or through a lazy import(). A module only
  * tests import (a builder, a fixture) belongs in test/support/ (STYLE habit 10). And
- * arrows point one way: no two modules import each other.
+ * arrows point one way: no two modules import each other, and the layers of STYLE's
+ * layout keep to their side (the pure planner reads no cluster or history module, a
+ * use case returns numbers and text for the shell to render).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +32,29 @@ function resolveSpecifier(from: string, spec: string, known: Set<string>): strin
   return null;
 }
 
+/** Every module under src/ with the modules it names (types included). */
+function importGraph(): Map<string, Set<string>> {
+  const all = new Set(modules(SRC));
+  return new Map([...all].map((f) => [f, new Set([...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => resolveSpecifier(f, m[1]!, all)).filter((t): t is string => t !== null))]));
+}
+
+/** `src/plan/diff.ts` → `plan`; a module at the top of src/ → its file name. */
+const layerOf = (file: string): string => path.relative(SRC, file).split(path.sep)[0]!;
+
+/**
+ * Which layers may import a layer: the renderers and the Ink views are the shell's (the CLI,
+ * the commands, the library's exports); plan/ decides from plain data (plan/inputs.ts), so it
+ * reads no cluster, history or executor module, not even for a type.
+ */
+const MAY_IMPORT: Record<string, (from: string) => boolean> = {
+  render: (from) => ['cli.ts', 'index.ts', 'commands', 'render', 'ui'].includes(from),
+  ui: (from) => ['cli.ts', 'index.ts', 'commands', 'ui'].includes(from),
+  cluster: (from) => from !== 'plan',
+  history: (from) => from !== 'plan',
+  apply: (from) => from !== 'plan',
+  operations: (from) => from !== 'plan',
+};
+
 describe('src/', () => {
   it('holds only modules the CLI or the library reach: nothing there is imported by tests alone', () => {
     const all = new Set(modules(SRC));
@@ -48,9 +73,18 @@ describe('src/', () => {
   });
 
   it('has no two modules that import each other (types included)', () => {
-    const all = new Set(modules(SRC));
-    const imports = new Map([...all].map((f) => [f, new Set([...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => resolveSpecifier(f, m[1]!, all)).filter((t): t is string => t !== null))]));
-    const circles = [...all].flatMap((a) => [...imports.get(a)!].filter((b) => a < b && imports.get(b)!.has(a)).map((b) => `${path.relative(ROOT, a)} <-> ${path.relative(ROOT, b)}`));
+    const imports = importGraph();
+    const all = [...imports.keys()];
+    const circles = all.flatMap((a) => [...imports.get(a)!].filter((b) => a < b && imports.get(b)!.has(a)).map((b) => `${path.relative(ROOT, a)} <-> ${path.relative(ROOT, b)}`));
     expect(circles).toEqual([]);
+  });
+
+  it('has no wrong-way arrow between layers: render/ and ui/ only from the shell, plan/ reads no cluster, history, apply or operations module', () => {
+    const wrong = [...importGraph()].flatMap(([from, targets]) =>
+      [...targets]
+        .filter((to) => layerOf(to) !== layerOf(from) && MAY_IMPORT[layerOf(to)]?.(layerOf(from)) === false)
+        .map((to) => `${path.relative(ROOT, from)} -> ${path.relative(ROOT, to)}`),
+    );
+    expect(wrong).toEqual([]);
   });
 });
