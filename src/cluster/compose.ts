@@ -13,6 +13,7 @@
  * Which template applies: the composable template with the highest priority among
  * those with a pattern matching the name (`*` is the only wildcard).
  */
+import { isRecord } from '../fingerprint/canonical-value.js';
 
 type Rec = Record<string, unknown>;
 
@@ -130,8 +131,4 @@ export function simpleMatch(pattern: string, name: string): boolean {
     at = found + mid.length;
   }
   return true;
-}
-
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

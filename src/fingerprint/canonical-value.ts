@@ -6,6 +6,22 @@ export function isRecord(v: unknown): v is Rec {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `v` when it is an object, else an empty one. */
+export function asRecord(v: unknown): Rec {
+  return isRecord(v) ? v : {};
+}
+
+/** The same JSON-like value: arrays in order, objects with the same keys (in any order), scalars by `===`. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
 /** A scalar as Elasticsearch returns it: `1`, `1.0` and `"1"` all become `"1"`, `true` becomes `"true"`. */
 export function scalarString(v: string | number | boolean | bigint): string {
   return String(v);

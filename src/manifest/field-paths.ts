@@ -3,6 +3,7 @@
  * queries: `process.io.text` for the multi-field `text` of `process.io`, never the
  * last segment alone. Pure: plain mappings in, plain descriptions out.
  */
+import { isRecord } from '../fingerprint/canonical-value.js';
 
 type Rec = Record<string, unknown>;
 
@@ -42,8 +43,4 @@ function walk(props: unknown, parent: string, at: string[], out: FieldAt[]): voi
 /** Fields whose name ends with `leaf` (the engine's messages name a field by its last segment). */
 export function fieldsNamed(mappings: Rec, leaf: string): FieldAt[] {
   return fieldsOf(mappings).filter((f) => f.name === leaf || f.name.endsWith(`.${leaf}`));
-}
-
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -6,6 +6,7 @@
  */
 import type { Problem } from '../errors.js';
 import { canonicalMappings } from '../fingerprint/index.js';
+import { isRecord } from '../fingerprint/canonical-value.js';
 import { dependencyProblems } from './dependencies.js';
 import { visible } from '../visible.js';
 import { masterNameProblem } from './master-name.js';
@@ -131,8 +132,4 @@ function get(v: unknown, ...path: string[]): unknown {
     v = v[step];
   }
   return v;
-}
-
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -6,6 +6,7 @@
  * always safe, a wrong in-place call fails.
  */
 import { canonicalMappings, canonicalSettings } from '../fingerprint/index.js';
+import { asRecord, deepEqual, isRecord } from '../fingerprint/canonical-value.js';
 import { assertNever } from '../errors.js';
 import { dynamicSettingsFor, type DynamicSettings } from './dynamic-settings/index.js';
 import { settingKind } from './settings-kinds.js';
@@ -387,26 +388,8 @@ function effective(value: unknown, dflt: unknown): unknown {
   return value === undefined ? dflt : value;
 }
 
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asRecord(v: unknown): Rec {
-  return isRecord(v) ? v : {};
-}
-
 function sortedUnion(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 function show(v: unknown): string {

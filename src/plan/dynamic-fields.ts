@@ -11,6 +11,7 @@
  * canonical mappings (fingerprint/).
  */
 import { canonicalMappings } from '../fingerprint/index.js';
+import { asRecord, deepEqual, isRecord } from '../fingerprint/canonical-value.js';
 
 type Rec = Record<string, unknown>;
 
@@ -173,28 +174,10 @@ function isObject(def: Rec): boolean {
   return def['type'] === undefined || def['type'] === 'object' || def['type'] === 'nested';
 }
 
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asRecord(v: unknown): Rec {
-  return isRecord(v) ? v : {};
-}
-
 function sortRec(r: Rec): Rec {
   const out: Rec = {};
   for (const k of Object.keys(r).sort()) out[k] = r[k];
   return out;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** Shown at most, by name, of the fields dynamic mapping added (the count says how many more). */

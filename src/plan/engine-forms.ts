@@ -12,6 +12,7 @@
  * once the fields dynamic mapping added are set aside (to tell drift from defaults).
  */
 import { canonicalMappings, canonicalSettings, fingerprint } from '../fingerprint/index.js';
+import { asRecord, isRecord } from '../fingerprint/canonical-value.js';
 import type { Manifest } from '../manifest/types.js';
 import { dynamicAdditions } from './dynamic-fields.js';
 import type { PlanHistory, PlanIndex, PlanSnapshot, PlanSpec } from './inputs.js';
@@ -151,14 +152,6 @@ function declaresSetting(settings: Rec, key: string): boolean {
 
 function isObjectDef(def: Rec): boolean {
   return def['type'] === undefined || def['type'] === 'object' || def['type'] === 'nested';
-}
-
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function asRecord(v: unknown): Rec {
-  return isRecord(v) ? v : {};
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

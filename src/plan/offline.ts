@@ -3,7 +3,8 @@
  * manifests alone (base ref vs working tree). Pure, like createPlan.
  */
 import type { Manifest, MasterSpec } from '../manifest/types.js';
-import { addsDataFields, deepEqual, describeChange, describeChangeInReplace, diffSpecs } from './diff.js';
+import { deepEqual } from '../fingerprint/canonical-value.js';
+import { addsDataFields, describeChange, describeChangeInReplace, diffSpecs } from './diff.js';
 import { fillEstimate } from './fill-estimate.js';
 import type { PlanHistory } from './inputs.js';
 import type { OfflineMaster, OfflinePlan } from './types.js';

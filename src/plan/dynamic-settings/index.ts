@@ -1,6 +1,9 @@
 /**
  * Which index settings an engine changes on an open index (`PUT <index>/_settings`), per
- * engine and major version: one data file each, with where its list came from.
+ * engine and major version: one data file each, with where its list came from. The lists
+ * overlap a lot and are kept whole on purpose: each is a faithful copy of its engine's
+ * source at one tag, checked against a live node, so that it can be compared with that
+ * source line by line (a base plus differences could not).
  */
 import { ELASTICSEARCH_8 } from './elasticsearch-8.js';
 import { ELASTICSEARCH_9 } from './elasticsearch-9.js';
