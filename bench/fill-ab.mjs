@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fill throughput as interleaved A/B medians (issue 21; single runs on a shared 2-core
+// Fill throughput as interleaved A/B medians (single runs on a shared 2-core
 // machine swing ±40 %, so the tools alternate within each round and the medians are
 // compared), with the CPU each side spent, in one run:
 //

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A fill killed with SIGKILL at about half way, and its re-run, beside a full fill of the
-// same documents, in one run (issue 21's goal: the re-run takes ≤ 60 % of a full fill's
+// same documents, in one run (the goal: the re-run takes ≤ 60 % of a full fill's
 // time, and the instance then holds exactly the source's documents):
 //
 //   - ndjson: `esm update <instance> --full` of BENCH_RESUME_DOCS (default 2,000,000)

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `esm plan` of 500 unchanged masters, this checkout beside a baseline, in one run
-// (issue 19). The plan now compares each instance with the engine's form of its spec;
+// `esm plan` of 500 unchanged masters, this checkout beside a baseline, in one run.
+// Since the plan compares each instance with the engine's form of its spec;
 // an unchanged master must cost no request more than before (the form's fingerprint is
 // recorded on the instance), and the plan at most 20 % more time.
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The prune step's id-set comparison at scale (issue 21: esm's RSS ≤ 300 MB at 20 million
+// The prune step's id-set comparison at scale (the goal: esm's RSS ≤ 300 MB at 20 million
 // ids a side, time linear), side by side with the in-memory comparison esm used before
 // (a Set of the source's ids), in one run.
 //

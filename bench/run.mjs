@@ -16,7 +16,7 @@
 //   - start-up time (bench/startup.mjs), in the same run;
 //   - esm's reindex fill vs raw `_reindex?slices=auto` on OpenSearch
 //     (bench/reindex-opensearch.mjs), when an OpenSearch URL is given;
-//   - at the end, every row of issue #12's table with its goal beside the figure.
+//   - at the end, every row of the goals table with its goal beside the figure.
 //
 // Cluster: ESM_BENCH_URL, else ESM_URL, else a local node started with
 // scripts/es.mjs (stopped at the end only if this run started it).
@@ -122,7 +122,7 @@ async function main() {
     rows.runs = runs;
     const source = runs.esm.at(-1).index;
 
-    // BENCH_SKIP=elasticdump,reindex leaves those comparisons out (they are not goals of issue #12).
+    // BENCH_SKIP=elasticdump,reindex leaves those comparisons out (no goal is set for them).
     const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
     if (skip.has('elasticdump')) rows.dump = { na: 'skipped (BENCH_SKIP)' };
     else {
@@ -481,7 +481,7 @@ function printReport({ facts, rows, startup, apply, validate }) {
   console.log(out.join('\n'));
 }
 
-/** Issue #12's table: every row, the figure of this run beside its goal. */
+/** The goals table: every row, the figure of this run beside its goal. */
 function goalsTable({ startup, esmRate, base, ceilingRate, peakMb, apply, validate }) {
   const applied = applyGoalCell(apply);
   const at = (what) => startup.find((r) => r.what === what)?.median;

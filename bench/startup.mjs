@@ -23,7 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'esm.js');
 const WORK = join(ROOT, '.cache', 'bench', 'startup');
 
-/** Goals of issue #12 (seconds, median wall time). */
+/** The start-up goals (seconds, median wall time). */
 export const STARTUP_GOALS = {
   'esm plan, 10 masters': 0.35,
   'esm list, 10 masters': 0.35,

@@ -1,4 +1,4 @@
-// The engine port's boundary (issue 9): only the engine folders may use a search client.
+// The engine port's boundary: only the engine folders may use a search client.
 // Everything else talks to the cluster through src/cluster's engine-neutral interface,
 // so adding an engine touches its folder and one registration, nothing else.
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Stopping well (SPEC §9, issue 21): the first SIGINT (Ctrl-C) or SIGTERM aborts the
+ * Stopping well (SPEC §9): the first SIGINT (Ctrl-C) or SIGTERM aborts the
  * run's signal and says so at once (`onFirst`: the view shows `stopping…`); the run
  * ends at its next safe point — requests in flight finish, each fill records where it
  * stopped, nothing more is started, no alias moves — and what it throws becomes an

@@ -1,5 +1,5 @@
 /**
- * Issue 13.4: the atomic rewrite of the state file keeps its mode and owner, and
+ * The atomic rewrite of the state file keeps its mode and owner, and
  * a file its user made read-only is refused (StateError, exit 1), untouched.
  * The tests run as root here, and root may write a 0444 file: the mode bits are
  * what esm must respect.
@@ -20,7 +20,7 @@ async function aWrittenStore(file: string): Promise<void> {
 
 const isRoot = process.getuid?.() === 0;
 
-describe('the state file keeps its mode and owner (issue 13.4)', () => {
+describe('the state file keeps its mode and owner', () => {
   it('a 0600 file stays 0600 after a write', async () => {
     const file = aStateFile().file;
     await aWrittenStore(file);

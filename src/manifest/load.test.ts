@@ -78,7 +78,7 @@ describe('loadManifests', () => {
     await expect(loadManifests('manifests.yaml', { cwd: root })).rejects.toThrow('manifests path is not a directory: manifests.yaml');
   });
 
-  describe('symbolic links (issue 13.3)', () => {
+  describe('symbolic links', () => {
     it('refuses a link loop (manifests/up -> ..) with one clear message, quickly', async () => {
       await write('manifests/movies.yaml', manifestYaml({ name: 'movies' }));
       await symlink('..', path.join(root, 'manifests', 'up'));

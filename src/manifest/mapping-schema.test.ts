@@ -1,5 +1,5 @@
 /**
- * Editor help for mappings and settings (issue 14, item 6): schemas/manifest.schema.json
+ * Editor help for mappings and settings: schemas/manifest.schema.json
  * describes field types and their parameters, and stays as permissive as the engines —
  * it never makes a manifest the engine takes invalid.
  */

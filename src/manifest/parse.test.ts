@@ -238,7 +238,7 @@ describe('parseManifestTexts: semantic checks', () => {
     ['.movies', 'must not start with "." (reserved for system and hidden indices)'],
     ['movies-2', 'must not end with -<digits>: instances are named <master>-<N>, so the name would be mistaken for an instance'],
     ['a'.repeat(195), 'is 195 bytes long: at most 194, so that <prefix><name>-<N> stays within 200 bytes'],
-    // Issue 10.8: names that would forge lines in a PR comment, or make indices nobody can type.
+    // Names that would forge lines in a PR comment, or make indices nobody can type.
     ['"evil\\n\\n=\\tmovies\\tno\\tchanges"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the control character U+000A)', 'evil\\n\\n=\\tmovies\\tno\\tchanges'],
     ['"books\\0"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the control character U+0000)', 'books\\u0000'],
     ['"books\\u202e"', 'must hold only a-z, 0-9, "_", "." and "-" (it has the bidirectional control U+202E)', 'books\\u202e'],
@@ -299,7 +299,7 @@ spec:
   });
 });
 
-describe('parseManifestTexts: settings keys that are the same setting (issue 10.6)', () => {
+describe('parseManifestTexts: settings keys that are the same setting', () => {
   it.each([
     ['dotted and plain', '  settings:\n    number_of_shards: 1\n    index.number_of_shards: 3\n', '12:5: spec.settings.index.number_of_shards is the same setting as spec.settings.number_of_shards (line 11, column 5): keep one'],
     ['nested and plain', '  settings:\n    number_of_shards: 1\n    index:\n      number_of_shards: 3\n', '13:7: spec.settings.index.number_of_shards is the same setting as spec.settings.number_of_shards (line 11, column 5): keep one'],
@@ -313,7 +313,7 @@ describe('parseManifestTexts: settings keys that are the same setting (issue 10.
   });
 });
 
-describe('parseManifestTexts: analysis components must exist (issue 10.7)', () => {
+describe('parseManifestTexts: analysis components must exist', () => {
   const analysis = `  settings:
     analysis:
       analyzer:

@@ -1,5 +1,5 @@
 /**
- * Bounds on what a manifest file may cost to read (issue 13.2): size, nesting
+ * Bounds on what a manifest file may cost to read: size, nesting
  * depth, alias expansion and duplicate keys, each reported as one
  * `file:line:col` problem, quickly, whatever the input.
  */

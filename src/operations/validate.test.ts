@@ -1,5 +1,5 @@
 /**
- * `esm validate` checks that every source can be read (issue 23): a missing ndjson file
+ * `esm validate` checks that every source can be read: a missing ndjson file
  * was "1 manifest OK" and apply then left an instance unfilled. Each problem sits at the
  * `path` (or `query`) of the manifest that names it, as file:line:col.
  */

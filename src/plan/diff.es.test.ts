@@ -56,14 +56,14 @@ describe('in place, against Elasticsearch', () => {
       s.settings['routing.allocation.total_shards_per_node'] = 4;
       s.settings['mapping'] = { total_fields: { limit: 2000 } };
       s.settings['search.slowlog.threshold.query.warn'] = '10s';
-      // issue 19: these three were planned as a replace
+      // these three were once planned as a replace
       s.settings['requests.cache.enable'] = false;
       s.settings['translog.durability'] = 'async';
       s.settings['merge.scheduler.max_thread_count'] = 1;
       delete s.settings['max_result_window'];
       const p = s.mappings['properties'];
       s.mappings['dynamic'] = 'false';
-      // issue 19: a new dynamic_templates list and detection switches were planned as a replace
+      // a new dynamic_templates list and detection switches were once planned as a replace
       s.mappings['dynamic_templates'] = [{ strings: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }];
       s.mappings['date_detection'] = false;
       s.mappings['numeric_detection'] = true;

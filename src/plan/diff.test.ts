@@ -22,7 +22,7 @@ describe('diffSpecs: settings', () => {
     ['indexing slowlog', {}, { 'indexing.slowlog.threshold.index.warn': '10s' }, 'settings.indexing.slowlog.threshold.index.warn: added 10s'],
     ['query.default_field (a list)', { 'query.default_field': ['a'] }, { 'query.default_field': ['a', 'b'] }, 'settings.query.default_field: [a] → [a, b]'],
     ['removed dynamic setting is reset', { refresh_interval: '30s' }, {}, 'settings.refresh_interval: removed, was 30s (dynamic setting, reset to its default in place)'],
-    ['requests.cache.enable (issue 19: it was a replace)', {}, { 'requests.cache.enable': false }, 'settings.requests.cache.enable: added false (dynamic setting, updated in place)'],
+    ['requests.cache.enable (once planned as a replace)', {}, { 'requests.cache.enable': false }, 'settings.requests.cache.enable: added false (dynamic setting, updated in place)'],
     ['soft_deletes retention', {}, { 'soft_deletes.retention_lease.period': '1h' }, 'settings.soft_deletes.retention_lease.period: added 1h (dynamic setting'],
     ['translog.durability', {}, { translog: { durability: 'async' } }, 'settings.translog.durability: added async (dynamic setting'],
     ['merge.scheduler', {}, { 'merge.scheduler.max_thread_count': 1 }, 'settings.merge.scheduler.max_thread_count: added 1 (dynamic setting'],
@@ -135,7 +135,7 @@ describe('diffSpecs: mappings', () => {
     ['meta', change((p) => (p['year'].meta = { unit: 'year' })), 'mappings.properties.year.meta: (unset) → {"unit":"year"}', false],
     ['eager_global_ordinals', change((p) => (p['tag'].eager_global_ordinals = true)), 'mappings.properties.tag.eager_global_ordinals: (unset) → true', false],
     ['norms true → false', change((p) => (p['body'].norms = false)), 'mappings.properties.body.norms: (unset) → false (norms switched off, updated in place)', false],
-    // issue 19: these were a replace; PUT _mapping takes them (a new dynamic_templates list replaces the old one)
+    // these were once planned as a replace; PUT _mapping takes them (a new dynamic_templates list replaces the old one)
     ['dynamic_templates', change((_p, r) => (r['dynamic_templates'] = [{ s: { match_mapping_type: 'string', mapping: { type: 'keyword' } } }])), 'mappings.dynamic_templates: (unset) → [{"s":', false],
     ['date_detection', change((_p, r) => (r['date_detection'] = false)), 'mappings.date_detection: (unset) → false (updated in place)', false],
     ['numeric_detection', change((_p, r) => (r['numeric_detection'] = true)), 'mappings.numeric_detection: (unset) → true (updated in place)', false],

@@ -58,7 +58,7 @@ function created(o: { recorded?: boolean; live?: PlanSpec; manifestSpec?: PlanSp
 }
 
 describe('an instance holds what the engine made of the spec', () => {
-  it('issue 19: OpenSearch wildcard doc_values is no drift, with the engine form or with its recorded fingerprint', () => {
+  it('OpenSearch wildcard doc_values is no drift, with the engine form or with its recorded fingerprint', () => {
     const withForm = plan(manifest(), [created()], { ecs: held(withDocValues(TEXT)) });
     expect(ecs(withForm).decision).toBe('noop');
     expect(withForm.warnings).toEqual([]);
@@ -73,7 +73,7 @@ describe('an instance holds what the engine made of the spec', () => {
     ]);
   });
 
-  it('issue 19: after that, adding a field is in place, not a replace that undoes doc_values', () => {
+  it('after that, adding a field is in place, not a replace that undoes doc_values', () => {
     const next = structuredClone(TEXT) as { settings: Record<string, any>; mappings: Record<string, any> };
     next.mappings['properties'].host = { type: 'keyword' };
     const p = plan(manifest(next), [created({ recorded: true })], { ecs: held(withDocValues(next)) });
@@ -102,7 +102,7 @@ describe('fields added by dynamic mapping', () => {
     return s;
   };
 
-  it('issue 19: listed once, not drift, and known without the engine when the rest matches what was recorded', () => {
+  it('listed once, not drift, and known without the engine when the rest matches what was recorded', () => {
     const m = manifest();
     const index = created({ recorded: true, live: live() });
     expect(formsWanted({ manifests: [m], snapshot: aSnapshot({ indices: [index] }), history: aHistory(), prefix: '' })).toEqual([]);
@@ -118,7 +118,7 @@ describe('fields added by dynamic mapping', () => {
     expect(text).toContain('No changes.');
   });
 
-  it('issue 19: a settings edit with dynamic fields live is in place, not a replace of a "removed properties block"', () => {
+  it('a settings edit with dynamic fields live is in place, not a replace of a "removed properties block"', () => {
     const next = { settings: { ...TEXT.settings, refresh_interval: '5s' }, mappings: TEXT.mappings };
     const p = plan(manifest(next), [created({ recorded: true, live: live() })], { ecs: held(withDocValues(next)) });
     expect(ecs(p).decision).toBe('in_place');

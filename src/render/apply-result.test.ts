@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstLine } from './apply-result.js';
 
 describe('firstLine: the one-line summary of an error', () => {
-  it('issue 19: a long error is cut between words, never inside a bracketed name', () => {
+  it('a long error is cut between words, never inside a bracketed name', () => {
     const error =
       'Elasticsearch at http://127.0.0.1:9200 answered 400 (mapper_parsing_exception: Failed to parse mapping: The mapper type [dubble] declared on field [process.io.text] does not exist) while creating index ecs-1';
     const line = firstLine(error, 155);

@@ -1,5 +1,5 @@
 /**
- * Issue 10.8: text a manifest supplies (names, field paths in reasons, warning
+ * Text a manifest supplies (names, field paths in reasons, warning
  * messages) must not be able to add lines to a plan, nor forge "no changes" in
  * the pull-request comment.
  */

@@ -1,5 +1,5 @@
 /**
- * The conventions a CLI user relies on (issue 14, item 4): readable usage lines,
+ * The conventions a CLI user relies on: readable usage lines,
  * shared options listed once, a suggestion for a mistyped command, `esm help` and
  * `esm version`, colours as the user and the environment ask, Ctrl-C saying so,
  * and each cluster error told once.

@@ -1,5 +1,5 @@
 /**
- * `--json` failures (SPEC §6, issue 23): every command that fails with --json still prints
+ * `--json` failures (SPEC §6): every command that fails with --json still prints
  * ONE JSON document on stdout, `{"error": {"code", "exitCode", "message", "file", "line",
  * "column"}}`, beside the human message on stderr, with the same exit code — so that
  * `esm list --json | jq .` does not "succeed" on an empty stdout. Runs the built binary,

@@ -1,5 +1,5 @@
 /**
- * The Ink view on a terminal, through the CLI (issue 14, item 3): what stays on the
+ * The Ink view on a terminal, through the CLI: what stays on the
  * screen when the command ends. stdout and stderr are one terminal here, as for a person.
  */
 import chalk from 'chalk'; // Ink's colour library, forced on so that "no colour" can fail

@@ -1,5 +1,5 @@
 /**
- * Issue 13.7: an apply lock held by another host (a CI runner that died) makes
+ * An apply lock held by another host (a CI runner that died) makes
  * apply wait for it to expire (exit 4); the message says when it expires and how
  * to take it over deliberately, with `esm lock release --force`, recorded in history.
  */

@@ -1,5 +1,5 @@
 /**
- * `esm plan --offline --base <ref>` with a state file (issue 14.5): per master the
+ * `esm plan --offline --base <ref>` with a state file: per master the
  * documents its active instance's last fill moved and, for a replace, the fill
  * estimate, both from the history; the state file is only read. No cluster: the
  * URL points nowhere, and the scratch project is a git repository in a temp dir.

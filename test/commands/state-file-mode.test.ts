@@ -1,4 +1,4 @@
-/** Issue 13.4 through the CLI: a read-only state file is refused (exit 1) before the cluster or the file changes. */
+/** The state file's mode through the CLI: a read-only state file is refused (exit 1) before the cluster or the file changes. */
 import { chmodSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { expectNothingChanged, expectOneLineError, ok, project } from './helpers.js';

@@ -1,5 +1,5 @@
 /**
- * What a person types (issue 13, items 5 and 6): numbers out of range, dates that do
+ * What a person types: numbers out of range, dates that do
  * not exist, `.inf` in a manifest, `--out` naming a directory or a missing one, and
  * a reader that closes the pipe. Each ends with one message and the documented exit code.
  */

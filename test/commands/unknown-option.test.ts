@@ -1,5 +1,5 @@
 /**
- * An unknown option gets what an unknown command gets (issue 23): the closest option of
+ * An unknown option gets what an unknown command gets: the closest option of
  * THAT command ("did you mean"), or the commands that have it, and the command's usage line.
  */
 import { describe, expect, it } from 'vitest';

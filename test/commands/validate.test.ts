@@ -87,7 +87,7 @@ describe('esm validate', () => {
     expect(r.stderr).toBe('esm: 1 problem in manifests\n');
   });
 
-  describe('field types, against each engine\'s list (issue 19: a typo passed validate and plan)', () => {
+  describe('field types, against each engine\'s list (a typo once passed validate and plan)', () => {
     const shop = (field: string) =>
       manifestYaml({ name: 'shop', source: undefined, idField: undefined, updatedField: undefined, mappings: { properties: { order: { properties: { total: { type: field } } } } } });
     const line = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
@@ -160,14 +160,14 @@ describe('esm validate', () => {
     expect(bad.stderr).toMatch(/^esm: unknown option --strict for esm validate\n/);
   });
 
-  it('counts the environment prefix towards the name length limit (issue 10.8)', async () => {
+  it('counts the environment prefix towards the name length limit', async () => {
     const p = projectWith({ 'manifests/movies.yaml': manifestYaml({ name: 'movies' }) });
     const r = await p.cli(['validate', ...NO_CLUSTER], { env: { ESM_PREFIX: `${'q'.repeat(189)}_` } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`manifests/movies.yaml:4:9: metadata.name "movies" with the prefix "${'q'.repeat(189)}_" it is 196 bytes long: at most 194`);
   });
 
-  it('refuses a symbolic link loop in the manifests directory with one message (issue 13.3)', async () => {
+  it('refuses a symbolic link loop in the manifests directory with one message', async () => {
     const p = projectWith({ 'manifests/movies.yaml': manifestYaml({ name: 'movies' }) });
     symlinkSync('..', `${p.manifestsDir}/up`);
     const r = await p.cli(['validate', ...NO_CLUSTER]);
@@ -176,7 +176,7 @@ describe('esm validate', () => {
     expect(r.stderr).toMatch(/^esm: .*up is a symbolic link to .*, outside the manifests directory/);
   });
 
-  it('checks companions (issue 22): counts them, names each missing reference and each cycle at file:line:col, exit 3', async () => {
+  it('checks companions: counts them, names each missing reference and each cycle at file:line:col, exit 3', async () => {
     const pipeline = (name: string, calls?: string) =>
       `---\napiVersion: esm/v1\nkind: IngestPipeline\nmetadata: { name: ${name} }\nspec:\n  processors:\n    - ${calls ? `pipeline: { name: ${calls} }` : 'lowercase: { field: genre }'}\n`;
     const master = manifestYaml({ name: 'movies', source: undefined, settings: { number_of_shards: 1, default_pipeline: 'enrich' } });

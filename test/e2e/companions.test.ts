@@ -1,5 +1,5 @@
 /**
- * Companion objects on real nodes (SPEC §12, issue 22). What runs where is said in
+ * Companion objects on real nodes (SPEC §12). What runs where is said in
  * each test's name:
  * - the OpenSearch test node has ingest-common, lang-mustache and analysis-common but
  *   no synonyms API: pipelines with real processors, mustache search templates run by

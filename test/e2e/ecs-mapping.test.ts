@@ -1,5 +1,5 @@
 /**
- * Issue 19, on a large real-world-shaped mapping (test/support/ecs-like.ts: the Elastic
+ * Plans against the engine's form of the spec, on a large real-world-shaped mapping (test/support/ecs-like.ts: the Elastic
  * Common Schema's shape, ~1,450 fields, 75 multi-fields called `text`, wildcard and
  * flattened / flat_object fields, dynamic templates, objects open to dynamic mapping), on
  * each engine's real node:
@@ -139,7 +139,7 @@ describe(`an ECS-shaped mapping on ${testEngine().name} ${testEngine().version}`
   });
 
   it("a field the engine refuses (the other engine's flat type) is named in full among the 75 multi-fields called text, at plan, before anything is written", async () => {
-    // issue 19: flattened on OpenSearch passed validate and plan; only apply failed, naming the field [text].
+    // flattened on OpenSearch once passed validate and plan; only apply failed, naming the field [text].
     const foreign = isOpenSearch() ? 'flattened' : 'flat_object';
     const yaml = manifestYaml((s) => (s.mappings['properties'].process.properties.io.properties.text = { type: foreign }));
     p.manifest('ecs', yaml);

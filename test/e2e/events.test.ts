@@ -1,5 +1,5 @@
 /**
- * `esm apply --events` / `esm update --events` on a real node (SPEC §14, issue 23): a replace
+ * `esm apply --events` / `esm update --events` on a real node (SPEC §14): a replace
  * of a 200,000-document master streams NDJSON on stdout as it happens — every line valid
  * against schemas/events.schema.json, step and progress events in order, progress at most
  * once a second per step — and ends with a `done` line carrying what --json prints. Runs the

@@ -1,5 +1,5 @@
 /**
- * Issue 19 item 7, the import half: a live index with a large real-world-shaped mapping
+ * Adopting what exists, at scale: a live index with a large real-world-shaped mapping
  * (test/support/ecs-like.ts: the Elastic Common Schema's shape, ~1,450 fields, multi-fields
  * named `text`, wildcard and flattened / flat_object fields, dynamic templates, objects open
  * to dynamic mapping) that no tool created, with fields documents added by dynamic mapping:

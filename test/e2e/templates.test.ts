@@ -1,5 +1,5 @@
 /**
- * Template-composed masters (SPEC §11 "Templates", issue 19), on each engine's real node:
+ * Template-composed masters (SPEC §11 "Templates"), on each engine's real node:
  * an index template (with a component template) matching a master's instances adds
  * settings, a field and a dynamic template; esm plans against what the engine makes of
  * template + manifest, so there is no false drift after create, an edit stays in place (no

@@ -1,5 +1,5 @@
 /**
- * The GitHub Actions examples (issue 14, item 5) as a user copies them: least-privilege
+ * The GitHub Actions examples as a user copies them: least-privilege
  * permissions, both kinds of credentials wired, the journal kept where it is not evicted,
  * current action majors, and fork pull requests handled without a writable token.
  */

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 13): `esm apply` replacing an instance against the real node
+ * Fault suite: `esm apply` replacing an instance against the real node
  * through a fault-injecting proxy. Every run ends either in success with every
  * source document in the new, active instance (none missing, none doubled), or
  * in exit 1 with one clear message, a `failed` action in the history and the

@@ -1,5 +1,5 @@
 /**
- * Fuzz suite (issue 13): mutated manifests through `esm validate` (in process,
+ * Fuzz suite: mutated manifests through `esm validate` (in process,
  * the CLI's own `run`) and the offline plan. Every case must end with exit 0 or
  * 3, a `file:line:col` message for 3, no stack trace, and within 2 s.
  * Seeded: FUZZ_SEED (default 1) and FUZZ_CASES (default 1000); `npm run fuzz`

@@ -1,5 +1,5 @@
 /**
- * `npm run demo` on a shared cluster (issue 23): it honours ESM_PREFIX, deletes only its
+ * `npm run demo` on a shared cluster: it honours ESM_PREFIX, deletes only its
  * own indices — `<prefix><master>-<N>` of its masters, made by esm for that master — and
  * `npm run demo:clean` removes what it created. Everything else on the cluster, under
  * its prefix or not, is left alone (it used to delete every `demo_*` index).
