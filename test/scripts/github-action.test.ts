@@ -6,17 +6,17 @@
  * a warning in the log, the job's result esm's own, and the token never in the log. Runs
  * `plan-offline` (no cluster); the cluster commands are in github-action-cluster.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { runAction } from '../support/github-action.js';
+import { scratchDir } from '../support/scratch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCRIPT = path.join(ROOT, 'scripts', 'github-action.mjs');
 const TOKEN = 'ghs_test_TOKEN_do_not_log';
 const REPO = 'acme/shop';
 
@@ -39,7 +39,7 @@ let files: { summary: string; output: string; event: string };
 
 beforeAll(() => {
   // A pull request's checkout: the base branch `main`, and a change of genre's type on top.
-  project = mkdtempSync(path.join(tmpdir(), 'esm-action-'));
+  project = scratchDir('action');
   mkdirSync(path.join(project, 'manifests'));
   mkdirSync(path.join(project, 'data'));
   writeFileSync(path.join(project, 'manifests', 'movies.yaml'), MANIFEST('keyword'));
@@ -52,19 +52,14 @@ beforeAll(() => {
   writeFileSync(path.join(project, 'manifests', 'movies.yaml'), MANIFEST('text'));
   git('commit', '-qam', 'genre is text');
 });
-afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 beforeEach(async () => {
   gh = await fakeGitHub(REPO);
-  const dir = mkdtempSync(path.join(tmpdir(), 'esm-action-run-'));
+  const dir = scratchDir('action-run');
   files = { summary: path.join(dir, 'summary.md'), output: path.join(dir, 'output'), event: path.join(dir, 'event.json') };
   writeFileSync(files.summary, '');
   writeFileSync(files.output, '');
   writeFileSync(files.event, JSON.stringify({ pull_request: { number: 7 } }));
-});
-afterEach(async () => {
-  await gh.close();
-  rmSync(path.dirname(files.summary), { recursive: true, force: true });
 });
 
 interface Run {
@@ -74,43 +69,25 @@ interface Run {
   outputs: Record<string, string>;
 }
 
-/** Runs the action's script as the composite step does (inputs as INPUT_*, the runner's variables). */
-function action(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT], {
-      cwd: project,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        INPUT_COMMAND: 'plan-offline',
-        INPUT_BASE: 'main',
-        INPUT_COMMENT: 'true',
-        INPUT_GITHUB_TOKEN: TOKEN,
-        GITHUB_API_URL: gh.url,
-        GITHUB_REPOSITORY: REPO,
-        GITHUB_EVENT_PATH: files.event,
-        GITHUB_STEP_SUMMARY: files.summary,
-        GITHUB_OUTPUT: files.output,
-        GITHUB_WORKSPACE: project,
-        ESM_ACTION_RETRY_DELAY_MS: '10',
-        ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/-/g, '_')}`, v])),
-        ...env,
-      },
-    });
-    let log = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const outputs = Object.fromEntries(
-        readFileSync(files.output, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-      );
-      resolve({ code, log, summary: readFileSync(files.summary, 'utf8'), outputs });
-    });
+/** Runs the action's script as the composite step does: an offline plan of the pull request, commented, unless `inputs` say otherwise. */
+async function action(inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<Run> {
+  const { code, log } = await runAction(project, { command: 'plan-offline', base: 'main', comment: 'true', 'github-token': TOKEN, ...inputs }, {
+    GITHUB_API_URL: gh.url,
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_WORKSPACE: project,
+    ESM_ACTION_RETRY_DELAY_MS: '10',
+    ...env,
   });
+  const outputs = Object.fromEntries(
+    readFileSync(files.output, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return { code, log, summary: readFileSync(files.summary, 'utf8'), outputs };
 }
 
 const PLAN = /### esm plan \(offline\)[\s\S]*mappings\.properties\.genre\.type: keyword → text/;

@@ -2,10 +2,12 @@
  * A local HTTP server that plays the part of GitHub's REST API the action uses: list,
  * create and update the comments of an issue (a pull request). `mode` makes it refuse
  * writes as a fork's read-only token gets them refused (403), answer 502 to everything,
- * or never answer (a timeout).
+ * or never answer (a timeout). It closes when the test (or, started outside one, the
+ * file) is done.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeWhenDone } from './servers.js';
 
 export interface FakeComment {
   id: number;
@@ -79,13 +81,8 @@ export async function fakeGitHub(repo: string): Promise<FakeGitHub> {
     return send(404, { message: 'Not Found' });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const fake = Object.assign(state, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      for (const res of open) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  }) as FakeGitHub;
-  return fake;
+  const close = closeWhenDone(server, () => {
+    for (const res of open) res.destroy();
+  });
+  return Object.assign(state, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close }) as FakeGitHub;
 }

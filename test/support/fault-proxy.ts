@@ -13,7 +13,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isOpenSearch } from './es.js';
-import { whenDone } from './scratch.js';
+import { closeWhenDone } from './servers.js';
 
 export interface FaultPlan {
   /** Which requests the faults apply to; the others are always forwarded. */
@@ -137,14 +137,9 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= new Promise<void>((resolve) => {
-      for (const s of held) s.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }));
-  whenDone(close);
+  const close = closeWhenDone(server, () => {
+    for (const s of held) s.destroy();
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     get requests() {

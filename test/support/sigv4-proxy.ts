@@ -10,7 +10,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { whenDone } from './scratch.js';
+import { closeWhenDone } from './servers.js';
 
 export interface SignedRequest {
   method: string;
@@ -108,12 +108,6 @@ export async function startSigV4Proxy(targetUrl: string, secretAccessKey: string
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }));
-  whenDone(close);
+  const close = closeWhenDone(server);
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, verified, refused, close };
 }
