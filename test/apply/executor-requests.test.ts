@@ -5,23 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCK_INDEX } from '../../src/cluster/index.js';
 import { assertNever } from '../../src/errors.js';
 import type { Plan, Step } from '../../src/plan/types.js';
 import { aliasTargets, esm, indicesOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { esUrl } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  await proxy?.close();
-  project = undefined;
-  proxy = undefined;
-});
 
 /**
  * `movies` (7 documents from an ndjson file) and `events` (no source: applications
@@ -33,7 +24,6 @@ function twoMasters(o: { idSet?: boolean } = {}): TempProject {
   p.manifest('movies', movieManifest(o.idSet === false ? { idField: null } : {}));
   p.write('data/movies.ndjson', ndjson(movies(7)));
   p.manifest('events', movieManifest({ name: 'events', data: null, updatedField: null }));
-  project = p;
   return p;
 }
 
@@ -70,10 +60,10 @@ function requestsOf(step: Step): string[] {
 describe('the executor runs the plan it is given', () => {
   it('makes exactly the requests the steps of a fresh plan name, after the reads the plan was made from', async () => {
     const p = twoMasters({ idSet: false });
-    proxy = await startFaultProxy(esUrl(), {});
+    const proxy = await startFaultProxy(esUrl(), {});
     const env = { ESM_URL: proxy.url };
     const shown = (from: number) =>
-      proxy!.log
+      proxy.log
         .slice(from)
         .map((r) => `${r.method} ${r.path.split('?')[0]}`)
         // Either method refreshes; engines differ in which one their client sends.

@@ -1,13 +1,12 @@
 /** The tests that spawn bin/esm.js run only a dist/ built from the sources as they are now. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SOURCE_STAMP, sourceHash } from '../../scripts/lib/source-hash.mjs';
 import { staleDist } from '../support/built-cli.js';
+import { scratchDir } from '../support/scratch.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'esm-stale-dist-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = scratchDir('stale-dist');
 const write = (rel: string, text: string) => {
   mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   writeFileSync(path.join(root, rel), text);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { esm, metaOf, movieManifest, movies, type Movie } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { ndjson, tempProject } from '../support/project.js';
+import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
 async function titleOf(index: string, id: string): Promise<string> {
   const doc = await rawClient().get<{ title: string }>({ index, id });
@@ -22,13 +22,19 @@ async function tick(): Promise<string> {
   return t;
 }
 
+/** A project whose `movies` (n documents from an ndjson file) is applied. */
+async function appliedMovies(n: number): Promise<{ p: TempProject; docs: Movie[] }> {
+  const p = tempProject('upc');
+  const docs = movies(n);
+  p.manifest('movies', movieManifest());
+  p.write('data/movies.ndjson', ndjson(docs));
+  await esm(p, ['apply', '--auto-approve']);
+  return { p, docs };
+}
+
 describe('esm update --since and the incremental checkpoint', () => {
   it('a --since later than the last update sends what changed after it, and the next incremental update still sends the earlier change', async () => {
-    const p = tempProject('upc');
-    const docs: Movie[] = movies(5);
-    p.manifest('movies', movieManifest());
-    p.write('data/movies.ndjson', ndjson(docs));
-    await esm(p, ['apply', '--auto-approve']);
+    const { p, docs } = await appliedMovies(5);
     const alias = `${p.prefix}movies`;
     const index = `${alias}-1`;
     const checkpoint = (await metaOf(index)).lastUpdateAt;
@@ -54,11 +60,7 @@ describe('esm update --since and the incremental checkpoint', () => {
   });
 
   it('a --since at or before the last update covers everything after the checkpoint, so the checkpoint moves on', async () => {
-    const p = tempProject('upc');
-    const docs: Movie[] = movies(3);
-    p.manifest('movies', movieManifest());
-    p.write('data/movies.ndjson', ndjson(docs));
-    await esm(p, ['apply', '--auto-approve']);
+    const { p, docs } = await appliedMovies(3);
     const index = `${p.prefix}movies-1`;
     const checkpoint = String((await metaOf(index)).lastUpdateAt);
     docs[0] = { ...docs[0]!, title: 'A changed', updated_at: await tick() };

@@ -13,24 +13,15 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/index.js';
+import { describe, expect, it } from 'vitest';
 import { aliasTargets, countDocs, esm, indicesOf, metaOf } from '../support/apply-fixtures.js';
 import { esUrl, rawClient, testEngine } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { journal } from '../support/history-files.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/esm.js');
-
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await project?.cleanup();
-  project = undefined;
-});
 
 const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 const MAPPINGS = { properties: { name: { type: 'text' }, sku: { type: 'keyword' } } };
@@ -51,22 +42,12 @@ async function legacyIndex(name: string, aliases: string[] = []): Promise<void> 
 /** A project whose manifest describes the legacy index exactly (what esm import writes). */
 function adoptionProject(label: string, master = 'products'): TempProject {
   const p = tempProject(label);
-  project = p;
   p.manifest(master, stringify({ apiVersion: 'esm/v1', kind: 'IndexMaster', metadata: { name: master }, spec: { settings: SETTINGS, mappings: MAPPINGS } }));
   return p;
 }
 
-async function journal(p: TempProject): Promise<string[]> {
-  const store = await HistoryStore.open(p.statePath, { readOnly: true });
-  try {
-    return store
-      .listActions()
-      .reverse()
-      .map((a) => `${a.action} ${a.instance ?? ''} ${a.status}`);
-  } finally {
-    store.close();
-  }
-}
+/** The history's actions, oldest first. */
+const actionsOf = (p: TempProject): Promise<string[]> => journal(p.statePath, (a) => `${a.action} ${a.instance ?? ''} ${a.status}`);
 
 async function mappingOf(index: string): Promise<Record<string, unknown>> {
   const res = await rawClient().indices.getMapping({ index });
@@ -140,7 +121,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(meta).toMatchObject({ master: 'products', instance: 0, alias, fingerprint: plan.masters[0].fingerprint, filledAt: expect.any(String) });
     // The index's own _meta keys stay.
     expect((await mappingOf(index))['_meta']).toMatchObject({ owner: 'catalog-team' });
-    expect(await journal(p)).toEqual([`import ${index} complete`]);
+    expect(await actionsOf(p)).toEqual([`import ${index} complete`]);
 
     const again = await esm(p, ['plan', '--detailed-exitcode'], 0);
     expect(again.stdout).toContain('No changes.');
@@ -156,7 +137,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(r.stdout).toContain(`adopt ${index} and add the alias ${alias}`);
     expect(await aliasTargets(alias)).toEqual([index]);
     expect(await metaOf(index)).toMatchObject({ master: 'orders', instance: 3, alias });
-    expect(await journal(p)).toEqual([`import ${index} complete`, `activate ${index} complete`]);
+    expect(await actionsOf(p)).toEqual([`import ${index} complete`, `activate ${index} complete`]);
     await esm(p, ['plan', '--detailed-exitcode'], 0);
     // Numbering goes on from it: a change that needs a new instance makes orders-4.
     p.manifest('orders', stringify({ apiVersion: 'esm/v1', kind: 'IndexMaster', metadata: { name: 'orders' }, spec: { settings: SETTINGS, mappings: { properties: { name: { type: 'keyword' }, sku: { type: 'keyword' } } } } }));
@@ -194,7 +175,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(meta).toMatchObject({ master: 'products', instance: 1, alias: name, clonedFrom: expect.any(String) });
     expect(meta['adoption']).toBeUndefined();
     expect((await mappingOf(`${name}-1`))['_meta']).toMatchObject({ owner: 'catalog-team' });
-    expect(await journal(p)).toEqual([`import ${name}-1 complete`]);
+    expect(await actionsOf(p)).toEqual([`import ${name}-1 complete`]);
     expect((await esm(p, ['plan', '--detailed-exitcode'], 0)).stdout).toContain('No changes.');
   });
 
@@ -202,7 +183,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     const p = adoptionProject('adfail');
     const name = `${p.prefix}products`;
     await legacyIndex(name);
-    proxy = await startFaultProxy(esUrl(), { match: (r) => r.method === 'POST' && /\/_clone\//.test(r.path), failFirst: Infinity, status: 503 });
+    const proxy = await startFaultProxy(esUrl(), { match: (r) => r.method === 'POST' && /\/_clone\//.test(r.path), failFirst: Infinity, status: 503 });
     const r = await p.cli(['apply', '--auto-approve'], { env: { ESM_URL: proxy.url } });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain(`${name} is as it was (its clone removed, writes allowed again)`);
@@ -210,7 +191,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(await writeBlocked(name)).toBe(false);
     expect((await mappingOf(name))['_meta']).toEqual({ owner: 'catalog-team' });
     expect(await countDocs(name)).toBe(DOCS);
-    expect((await journal(p)).at(-1)).toBe(`import ${name}-1 failed`);
+    expect((await actionsOf(p)).at(-1)).toBe(`import ${name}-1 failed`);
     // Nothing is left to resume: the next plan adopts afresh.
     expect((await esm(p, ['plan', '--json'])).json().masters[0].steps).toEqual([{ op: 'adopt', index: name, number: 1, via: 'clone', to: `${name}-1` }]);
   });
@@ -224,14 +205,13 @@ describe('adoption (esm apply of an adopt decision)', () => {
     const name = `${p.prefix}products`;
     await legacyIndex(name);
     // The proxy holds the request unanswered: the block is on, the clone made or not, the swap never comes.
-    proxy = await startFaultProxy(esUrl(), { match, silentFirst: 1 });
+    const proxy = await startFaultProxy(esUrl(), { match, silentFirst: 1 });
     const child = spawn(process.execPath, [BIN, 'apply', '--auto-approve'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...p.env, ESM_URL: proxy.url }, stdio: 'ignore' });
     const exit = once(child, 'exit');
     while (proxy.matched === 0 && child.exitCode === null) await sleep(50);
     child.kill('SIGKILL');
     await exit;
     await proxy.close();
-    proxy = undefined;
 
     // Reads of the name still work; writes are refused until the adoption is finished.
     expect(await countDocs(name)).toBe(DOCS);
@@ -245,7 +225,7 @@ describe('adoption (esm apply of an adopt decision)', () => {
     expect(await indicesOf(p.prefix)).toEqual([`${name}-1`]);
     expect(await writeBlocked(`${name}-1`)).toBe(false);
     expect(await countDocs(name)).toBe(DOCS);
-    const history = await journal(p);
+    const history = await actionsOf(p);
     expect(history).toEqual([`import ${name}-1 aborted`, `import ${name}-1 complete`]);
     expect((await esm(p, ['plan', '--detailed-exitcode'], 0)).stdout).toContain('No changes.');
   });

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, indicesOf, metaOf, movieManifest, movies } from '../support/apply-fixtures.js';
 import { builtCli } from '../support/built-cli.js';
 import { esUrl } from '../support/es.js';
+import { journal } from '../support/history-files.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
@@ -40,17 +40,8 @@ function nth(n: number, pred: (r: Req) => boolean): (r: Req) => boolean {
   return (r) => pred(r) && ++seen === n;
 }
 
-async function journal(p: TempProject): Promise<string[]> {
-  const store = await HistoryStore.open(p.statePath, { readOnly: true });
-  try {
-    return store
-      .listActions()
-      .reverse()
-      .map((a) => `${a.action} ${a.status}`);
-  } finally {
-    store.close();
-  }
-}
+/** The history's actions, oldest first. */
+const actionsOf = (p: TempProject): Promise<string[]> => journal(p.statePath, (a) => `${a.action} ${a.status}`);
 
 /** `esm apply --auto-approve` through the proxy, killed with SIGKILL once the proxy holds the step's request. */
 async function applyKilledWhenHeld(p: TempProject, px: FaultProxy): Promise<void> {
@@ -85,7 +76,7 @@ describe('kill -9 at each step of a replace, then plan + apply', () => {
 
     // The schema changes: a replace of movies-1 by movies-2.
     p.manifest('movies', movieManifest({ keepInactive: 0, fields: { id: 'keyword', title: 'keyword', updated_at: 'date' } }));
-    const before = await journal(p);
+    const before = await actionsOf(p);
     const proxy = await startFaultProxy(esUrl(), { match: held(alias), silentFirst: 1 });
     await applyKilledWhenHeld(p, proxy);
     await proxy.close();
@@ -109,7 +100,7 @@ describe('kill -9 at each step of a replace, then plan + apply', () => {
     expect((await metaOf(`${alias}-2`)).filledAt).toEqual(expect.any(String));
     expect((await esm(p, ['plan'])).stdout).toContain('No changes.');
 
-    const after = (await journal(p)).slice(before.length);
+    const after = (await actionsOf(p)).slice(before.length);
     const aborted = after.indexOf(`${action} aborted`);
     expect(aborted, after.join('\n')).toBeGreaterThanOrEqual(0);
     expect(after.slice(aborted + 1), after.join('\n')).toContain(`${action} complete`);

@@ -1,11 +1,10 @@
 // The programmatic API: what a deployment script importing esm would do (the README's example).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPlan, listMasters, resolveConfig, Session, type ProgressEvent } from '../../src/index.js';
 import { ndjson, tempProject } from '../support/project.js';
 import { rawClient } from '../support/es.js';
 
 const p = tempProject('lib');
-afterAll(() => p.cleanup());
 
 describe('esm as a library', () => {
   it('applies a first deployment under the apply lock, reporting progress events', async () => {

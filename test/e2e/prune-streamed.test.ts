@@ -4,33 +4,15 @@
  * exactly the documents whose id the source no longer has — from an ndjson source and
  * from a reindex source's index — and leaves no temporary file behind.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig, Session } from '../../src/index.js';
 import { pruneMissing } from '../../src/operations/prune.js';
 import { esm, movieManifest, movies } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { ndjson, tempProject, type TempProject } from '../support/project.js';
+import { ndjson, tempProject } from '../support/project.js';
 import { rng } from '../support/rng.js';
-
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanup.splice(0)) await c();
-});
-
-function project(label: string): TempProject {
-  const p = tempProject(label);
-  cleanup.push(() => p.cleanup());
-  return p;
-}
-
-function scratch(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'esm-prune-runs-'));
-  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+import { scratchDir } from '../support/scratch.js';
 
 async function idsOf(index: string): Promise<string[]> {
   await rawClient().indices.refresh({ index });
@@ -46,7 +28,7 @@ async function idsOf(index: string): Promise<string[]> {
 
 describe('prune on a real node, both sides spilled to disk', () => {
   it('ndjson source: deletes exactly the ids the source lost, whatever the order, and removes its run files', async () => {
-    const p = project('prs');
+    const p = tempProject('prs');
     const n = 3_000;
     const all = movies(n);
     p.write('data/movies.ndjson', ndjson(all));
@@ -62,7 +44,7 @@ describe('prune on a real node, both sides spilled to disk', () => {
     const now = [...all.filter((d) => !gone.has(d.id)), ...movies(40, { from: n + 1 })].sort(() => r() - 0.5);
     p.write('data/movies.ndjson', ndjson(now));
 
-    const tmpDir = scratch();
+    const tmpDir = scratchDir('prune-runs');
     const s = new Session(await resolveConfig({}, p.env, p.dir));
     const manifest = await s.manifest('movies');
     const progress: number[] = [];
@@ -87,7 +69,7 @@ describe('prune on a real node, both sides spilled to disk', () => {
   });
 
   it('reindex source: compares with the ids of the index it reads', async () => {
-    const p = project('prr');
+    const p = tempProject('prr');
     p.write('data/films.ndjson', ndjson(movies(500)));
     p.manifest('films', movieManifest({ name: 'films' }));
     p.manifest('movies', movieManifest({ data: null }).replace('spec:', 'spec:\n  source: { type: reindex, from: films }'));
@@ -100,7 +82,7 @@ describe('prune on a real node, both sides spilled to disk', () => {
 
     const s = new Session(await resolveConfig({}, p.env, p.dir));
     try {
-      const res = await pruneMissing(s, await s.manifest('movies'), index, { sort: { runIds: 37, tmpDir: scratch() } });
+      const res = await pruneMissing(s, await s.manifest('movies'), index, { sort: { runIds: 37, tmpDir: scratchDir('prune-runs') } });
       expect(res).toMatchObject({ deleted: 4, sourceIds: 496, instanceIds: 500 });
     } finally {
       await s.close();

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { LOCK_INDEX, lockId } from '../../src/cluster/index.js';
 import { aliasTargets, countDocs, esm, movieManifest, OLD } from '../support/apply-fixtures.js';
@@ -15,12 +15,6 @@ import { builtCli } from '../support/built-cli.js';
 import { rawClient } from '../support/es.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 async function writeMovies(file: string, total: number): Promise<void> {
   const out = createWriteStream(file);
@@ -60,7 +54,6 @@ describe('a killed apply', () => {
   it('leaves the alias where it was; the next plan continues the half-filled instance and the next apply completes it', async () => {
     const total = 200_000;
     const p = tempProject('resume');
-    project = p;
     p.manifest('movies', movieManifest());
     p.write('data/movies.ndjson', '');
     await writeMovies(path.join(p.dir, 'data/movies.ndjson'), total);
@@ -113,7 +106,6 @@ describe('a killed apply', () => {
 
   it('Ctrl-C stops it cleanly: exit 130, the alias stays, the fill is recorded aborted and the lock released', async () => {
     const p = tempProject('resume');
-    project = p;
     p.manifest('movies', movieManifest());
     p.write('data/movies.ndjson', '');
     await writeMovies(path.join(p.dir, 'data/movies.ndjson'), 200_000);

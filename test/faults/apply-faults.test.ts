@@ -5,28 +5,18 @@
  * in exit 1 with one clear message, a `failed` action in the history and the
  * alias still on the old instance.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestYaml } from '../support/manifest-builders.js';
 import { rawClient, esUrl } from '../support/es.js';
 import { isBulk, startFaultProxy, type FaultPlan, type FaultProxy } from '../support/fault-proxy.js';
 import { ndjson, type TempProject } from '../support/project.js';
 import { actions, aliasTargets, movies, ok, project } from '../commands/helpers.js';
 
-let p: TempProject | undefined;
-let proxy: FaultProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await p?.cleanup();
-  p = undefined;
-});
-
 const DOCS = 60;
 
 /** movies-1 active with 40 documents; then the manifest needs a new instance and the source holds DOCS documents. */
 async function aReplacePending(): Promise<TempProject> {
   const q = project('flt', { movies: { docs: 40 } });
-  p = q;
   await ok(q, ['apply', '--auto-approve']);
   expect(await aliasTargets(`${q.prefix}movies`)).toEqual([`${q.prefix}movies-1`]);
   q.manifest('movies', manifestYaml({ name: 'movies', settings: { number_of_shards: 2, number_of_replicas: 0 } }));
@@ -36,9 +26,9 @@ async function aReplacePending(): Promise<TempProject> {
 
 type Outcome = 'success' | 'failure';
 
-/** Apply through a proxy with `plan`; checks the outcome is one of the two clean ones (every document, or nothing moved) and returns which. */
-async function applyThrough(q: TempProject, plan: FaultPlan, env: Record<string, string> = {}, flags: string[] = []): Promise<{ outcome: Outcome; stderr: string }> {
-  proxy = await startFaultProxy(esUrl(), plan);
+/** Apply through a proxy with `plan`; checks the outcome is one of the two clean ones (every document, or nothing moved) and returns which, with the proxy. */
+async function applyThrough(q: TempProject, plan: FaultPlan, env: Record<string, string> = {}, flags: string[] = []): Promise<{ outcome: Outcome; stderr: string; proxy: FaultProxy }> {
+  const proxy = await startFaultProxy(esUrl(), plan);
   const r = await q.cli(['apply', '--auto-approve', '--batch-size', '10', ...flags], { env: { ESM_URL: proxy.url, ...env } });
   const alias = `${q.prefix}movies`;
   const history = await actions(q);
@@ -50,7 +40,7 @@ async function applyThrough(q: TempProject, plan: FaultPlan, env: Record<string,
     expect(ids).toEqual(movies(DOCS).map((m) => m.id).sort());
     expect((await rawClient().count({ index: `${q.prefix}movies-2` })).count).toBe(DOCS);
     expect(history.filter((a) => a.status !== 'complete')).toEqual([]);
-    return { outcome: 'success', stderr: r.stderr };
+    return { outcome: 'success', stderr: r.stderr, proxy };
   }
   // Progress lines (plain, no TTY), then one message: the last line of stderr.
   expect(r.code).toBe(1);
@@ -60,7 +50,7 @@ async function applyThrough(q: TempProject, plan: FaultPlan, env: Record<string,
   expect(history.some((a) => a.status === 'failed' && a.master === 'movies')).toBe(true);
   expect(await aliasTargets(alias)).toEqual([`${q.prefix}movies-1`]);
   expect((await rawClient().count({ index: `${q.prefix}movies-1` })).count).toBe(40);
-  return { outcome: 'failure', stderr: last };
+  return { outcome: 'failure', stderr: last, proxy };
 }
 
 describe('apply through faults', () => {
@@ -71,8 +61,9 @@ describe('apply through faults', () => {
 
   it('503 on the first 3 bulk requests: retried, every document present', async () => {
     const q = await aReplacePending();
-    expect((await applyThrough(q, { match: isBulk, failFirst: 3, status: 503 })).outcome).toBe('success');
-    expect(proxy!.matched).toBeGreaterThan(3);
+    const r = await applyThrough(q, { match: isBulk, failFirst: 3, status: 503 });
+    expect(r.outcome).toBe('success');
+    expect(r.proxy.matched).toBeGreaterThan(3);
   });
 
   it('connections dropped before the node saw the request: retried, every document present', async () => {
@@ -97,7 +88,7 @@ describe('apply through faults', () => {
     const q = await aReplacePending();
     const r = await applyThrough(q, { match: isBulk, failFirst: 6, status: 503 }, {}, ['--concurrency', '1']);
     expect(r.outcome).toBe('success');
-    expect(proxy!.matched).toBeGreaterThan(6);
+    expect(r.proxy.matched).toBeGreaterThan(6);
   }, 120_000);
 
   it('20 faults in a row on one bulk request (more than its retries): exit 1, a failed action, the alias untouched', async () => {

@@ -6,12 +6,12 @@
  * runs more. A failing case prints its seed, its mutations and its text.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { manifestYaml } from '../support/manifest-builders.js';
+import { scratchDir } from '../support/scratch.js';
 import { loadManifests, parseManifestTexts } from '../../src/manifest/index.js';
 import { planOffline } from '../../src/plan/index.js';
 import { loadSqlJs } from '../../src/history/sql-js.js';
@@ -58,7 +58,7 @@ let manifestsDir: string;
 let base: ReturnType<typeof parseManifestTexts>;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(tmpdir(), 'esm-fuzz-'));
+  root = scratchDir('fuzz');
   manifestsDir = path.join(root, 'manifests');
   mkdirSync(manifestsDir);
   // The seeds' sources, so that esm validate (which checks that each can be read) accepts them.
@@ -85,7 +85,6 @@ beforeAll(async () => {
   await runCli(['validate'], { cwd: root, env: { ESM_MANIFESTS: manifestsDir } });
   await runCli(['plan', '--offline', '--base', 'main'], { cwd: root, env: { ESM_MANIFESTS: manifestsDir } });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 interface Outcome {
   code: number;

@@ -1,15 +1,12 @@
 // scripts/lib/local-node.mjs, the node manager behind `npm run es:start` / `os:start`
 // and the tests' global setup: what it reuses, what it reports, what it stops.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failureLines, startNode, type LocalEngine } from '../../scripts/lib/local-node.mjs';
 import { esUrl } from '../support/es.js';
-
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+import { scratchDir } from '../support/scratch.js';
 
 /** An engine whose distribution must not be fetched in these tests. */
 function engineIn(dir: string): LocalEngine {
@@ -24,11 +21,7 @@ function engineIn(dir: string): LocalEngine {
   };
 }
 
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'esm-local-node-'));
-  dirs.push(d);
-  return d;
-}
+const scratch = (): string => scratchDir('local-node');
 
 describe('startNode', () => {
   it('reuses a healthy node this checkout started and says it did not start it (so a test run leaves the demo\'s node up)', async () => {

@@ -1,18 +1,15 @@
 // scripts/opensearch.mjs decides from the cached home whether to assemble OpenSearch again:
 // a checkout whose cache an older script made (fewer modules) must get the new ones.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { missingModules } from '../../scripts/opensearch.mjs';
+import { scratchDir } from '../support/scratch.js';
 
 const ALL = ['reindex', 'lang-painless', 'analysis-common', 'mapper-extras', 'parent-join', 'ingest-common', 'lang-mustache'];
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
 function home(modules: string[], assembled = true): string {
-  const d = mkdtempSync(join(tmpdir(), 'esm-os-home-'));
-  dirs.push(d);
+  const d = scratchDir('os-home');
   if (assembled) writeFileSync(join(d, '.esm-assembled'), 'then\n');
   for (const m of modules) {
     mkdirSync(join(d, 'modules', m), { recursive: true });

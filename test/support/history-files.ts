@@ -2,6 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SqlValue } from 'sql.js';
+import { HistoryStore, type ActionRecord } from '../../src/history/index.js';
 import { loadSqlJs } from '../../src/history/sql-js.js';
 import { scratchDir } from './scratch.js';
 
@@ -37,4 +38,14 @@ export async function foreignDatabase(): Promise<Uint8Array> {
   const bytes = db.export();
   db.close();
   return bytes;
+}
+
+/** The actions a state file records, oldest first, each as `show` writes it (`import movies-1 complete`). */
+export async function journal(file: string, show: (a: ActionRecord) => string): Promise<string[]> {
+  const store = await HistoryStore.open(file, { readOnly: true });
+  try {
+    return store.listActions().reverse().map(show);
+  } finally {
+    store.close();
+  }
 }
