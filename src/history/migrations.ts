@@ -82,6 +82,17 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('ALTER TABLE actions ADD COLUMN checkpoint TEXT;');
     },
   },
+  {
+    version: 3,
+    description: 'actions: how an outcome was learnt (note), what a later run needs to check it (detail), when it was checked',
+    up(db) {
+      db.exec(`
+        ALTER TABLE actions ADD COLUMN note TEXT;
+        ALTER TABLE actions ADD COLUMN detail TEXT;
+        ALTER TABLE actions ADD COLUMN checked_at TEXT;
+      `);
+    },
+  },
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

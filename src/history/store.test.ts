@@ -237,7 +237,7 @@ describe('HistoryStore', () => {
     });
 
     it('owns the companion objects whose last completed companion action created or updated them (not deleted, not failed)', async () => {
-      const { file } = await aStateFile();
+      const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const rows = [
         ['companion_create', 'IngestPipeline/enrich', 'complete'],
@@ -314,7 +314,7 @@ describe('HistoryStore', () => {
       return child.pid!;
     }
 
-    it('marks in_progress and queued actions of a dead process aborted on the next open', async () => {
+    it('marks in_progress actions of a dead process aborted, and its queued ones abandoned, on the next open', async () => {
       const { file } = aStateFile();
       const store = await HistoryStore.open(file, { now: clock() });
       const running = store.startAction({ action: 'update', master: 'movies' });
@@ -325,11 +325,11 @@ describe('HistoryStore', () => {
       await rewrite(file, `UPDATE actions SET pid = ${pid}`);
       const bytes = await readFile(file);
 
-      // Read-only: reported as aborted, the file is left as it is.
+      // Read-only: reported as aborted / abandoned, the file is left as it is.
       const readOnly = await HistoryStore.open(file, { readOnly: true });
       expect(readOnly.listActions().map((a) => [a.id, a.status])).toEqual([
         [done, 'complete'],
-        [queued, 'aborted'],
+        [queued, 'abandoned'],
         [running, 'aborted'],
       ]);
       expect(await readFile(file)).toEqual(bytes);
@@ -337,10 +337,12 @@ describe('HistoryStore', () => {
       await HistoryStore.open(file);
       expect(await query(file, 'SELECT id, status FROM actions ORDER BY id')).toEqual([
         [running, 'aborted'],
-        [queued, 'aborted'],
+        [queued, 'abandoned'],
         [done, 'complete'],
       ]);
-      expect(actionOf((await HistoryStore.open(file)), running)?.error).toMatch(new RegExp(`pid ${pid}.*ended without finishing`));
+      const reopened = await HistoryStore.open(file);
+      expect(actionOf(reopened, running)?.error).toMatch(new RegExp(`pid ${pid}.*ended without finishing`));
+      expect(actionOf(reopened, queued)?.error).toMatch(new RegExp(`pid ${pid}.*ended before reaching`));
     });
 
     it('leaves actions of a live process, or of another host, in progress', async () => {
@@ -363,6 +365,88 @@ describe('HistoryStore', () => {
         sleeper.kill();
         await exited(sleeper);
       }
+    });
+  });
+
+  describe('settling what earlier runs left unsettled', () => {
+    it('records a run that failed before its first action as one failed row, with its error and detail', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const id = store.recordFailure({ action: 'lock', argv: ['esm', 'apply'], detail: { lock: 'take' } }, 'another esm apply holds the lock');
+      const again = await HistoryStore.open(file);
+      expect(actionOf(again, id)).toMatchObject({ action: 'lock', status: 'failed', error: 'another esm apply holds the lock', detail: { lock: 'take' }, note: null, checkedAt: null });
+      expect(actionOf(again, id)?.startedAt).toEqual(expect.any(String));
+      expect(actionOf(again, id)?.endedAt).toEqual(expect.any(String));
+    });
+
+    it('lists failed, aborted and abandoned actions not yet compared, saying which a later one of the same kind and target supersedes', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const end = (action: 'activate' | 'drop', instance: string, status: 'complete' | 'failed' | 'aborted' | 'abandoned') => {
+        const id = store.startAction({ action, master: 'movies', instance });
+        store.finishAction(id, { status });
+        return id;
+      };
+      const lost = end('activate', 'movies-2', 'failed');
+      const later = end('activate', 'movies-2', 'complete');
+      const dropped = end('drop', 'movies-1', 'aborted');
+      const never = end('drop', 'movies-3', 'abandoned');
+      const checked = end('drop', 'movies-4', 'failed');
+      store.markChecked([checked]);
+      expect(later).toBeGreaterThan(lost);
+      expect(store.unsettledActions().map((a) => [a.id, a.status, a.superseded])).toEqual([
+        [lost, 'failed', true],
+        [dropped, 'aborted', false],
+        [never, 'abandoned', false],
+      ]);
+    });
+
+    it('settles one as complete with a note and the cluster’s count, its error gone, and never lists it again', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const id = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' });
+      store.finishAction(id, { status: 'failed', error: 'gave up on writing documents', docsAffected: 10 });
+      store.settle(id, { status: 'complete', note: 'confirmed from the cluster by a later run: movies-2 was filled', docsAffected: 40, clearError: true });
+      const again = await HistoryStore.open(file);
+      expect(actionOf(again, id)).toMatchObject({ status: 'complete', error: null, docsAffected: 40, note: 'confirmed from the cluster by a later run: movies-2 was filled' });
+      expect(actionOf(again, id)?.checkedAt).toEqual(expect.any(String));
+      expect(again.unsettledActions()).toEqual([]);
+    });
+
+    it('keeps a note given when an action ends (an answer confirmed by reading the cluster)', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const id = store.startAction({ action: 'activate', master: 'movies', instance: 'movies-2' });
+      store.finishAction(id, { status: 'complete', note: 'confirmed from the cluster: alias movies points at movies-2' });
+      expect(actionOf(await HistoryStore.open(file), id)?.note).toBe('confirmed from the cluster: alias movies points at movies-2');
+    });
+
+    it('starts an action at the time given (a fill counts from its start), queued or not', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const direct = store.startAction({ action: 'update', master: 'movies', instance: 'movies-2' }, '2025-01-01T00:00:00.000Z');
+      const queued = store.queueAction({ action: 'update_in_place', master: 'movies', instance: 'movies-1' });
+      store.markInProgress(queued, '2025-01-02T00:00:00.000Z', { fingerprint: 'sha256:ab' });
+      expect(actionOf(store, direct)?.startedAt).toBe('2025-01-01T00:00:00.000Z');
+      expect(actionOf(store, queued)).toMatchObject({ startedAt: '2025-01-02T00:00:00.000Z', detail: { fingerprint: 'sha256:ab' } });
+    });
+
+    it('ends the run of a taken-over lock: its in-progress actions aborted, its queued ones abandoned, saying why', async () => {
+      const { file } = aStateFile();
+      const store = await HistoryStore.open(file, { now: clock() });
+      const running = store.startAction({ action: 'partial_update', master: 'movies', instance: 'movies-2' });
+      const queued = store.queueAction({ action: 'activate', master: 'movies', instance: 'movies-2' });
+      const mine = store.startAction({ action: 'update', master: 'books', instance: 'books-1' });
+      await rewrite(file, `UPDATE actions SET host = 'build-7', pid = 4242 WHERE id IN (${running}, ${queued})`);
+      const again = await HistoryStore.open(file);
+      expect(again.abandonRun('build-7', 4242, 'the run of ci@build-7 (pid 4242 on build-7) lost its apply lock,')).toBe(2);
+      expect(again.listActions().map((a) => [a.id, a.status])).toEqual([
+        [mine, 'in_progress'],
+        [queued, 'abandoned'],
+        [running, 'aborted'],
+      ]);
+      expect(actionOf(again, running)?.error).toBe('the run of ci@build-7 (pid 4242 on build-7) lost its apply lock, without finishing this action');
+      expect(actionOf(again, queued)?.error).toBe('the run of ci@build-7 (pid 4242 on build-7) lost its apply lock, before reaching this action');
     });
   });
 

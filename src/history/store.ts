@@ -20,6 +20,7 @@ import { loadSqlJs } from './sql-js.js';
 import { stateHashOf } from './state-hash.js';
 import { assertWritable, loadStateBytes } from './state-file.js';
 import type {
+  ActionDetail,
   ActionName,
   ActionOutcome,
   ActionRecord,
@@ -33,6 +34,7 @@ import type {
   UnfinishedFill,
   MasterRecord,
   NewAction,
+  Settlement,
   StateData,
 } from './types.js';
 
@@ -115,9 +117,9 @@ export class HistoryStore {
 
   // ---- actions ----------------------------------------------------------
 
-  /** Records an action that starts now; returns its id. */
-  startAction(a: NewAction): number {
-    return this.insertAction(a, 'in_progress');
+  /** Records an action that starts now (or at `startedAt`, the time the work counts from); returns its id. */
+  startAction(a: NewAction, startedAt?: string): number {
+    return this.insertAction(a, 'in_progress', startedAt);
   }
 
   /** Records an action that will run later in this process (an apply's plan); returns its id. */
@@ -125,17 +127,34 @@ export class HistoryStore {
     return this.insertAction(a, 'queued');
   }
 
-  markInProgress(id: number): void {
+  /** A queued action starts now (or at `startedAt`); `detail` replaces the one it was queued with. */
+  markInProgress(id: number, startedAt?: string, detail?: ActionDetail): void {
     this.mutate(() =>
-      this.requireAction(id, this.run(`UPDATE actions SET status = 'in_progress', started_at = ?, pid = ?, host = ? WHERE id = ?`, [this.stamp(), this.pid, this.host, id])),
+      this.requireAction(
+        id,
+        this.run(`UPDATE actions SET status = 'in_progress', started_at = ?, pid = ?, host = ?, detail = COALESCE(?, detail) WHERE id = ?`, [
+          startedAt ?? this.stamp(),
+          this.pid,
+          this.host,
+          detail ? JSON.stringify(detail) : null,
+          id,
+        ]),
+      ),
     );
   }
 
   finishAction(id: number, outcome: ActionOutcome): void {
     this.mutate(() => {
       const changed = this.run(
-        `UPDATE actions SET status = ?, ended_at = ?, docs_affected = COALESCE(?, docs_affected), error = COALESCE(?, error) WHERE id = ?`,
-        [outcome.status, this.stamp(), outcome.docsAffected ?? null, outcome.error === undefined ? null : redactText(outcome.error), id],
+        `UPDATE actions SET status = ?, ended_at = ?, docs_affected = COALESCE(?, docs_affected), error = COALESCE(?, error), note = COALESCE(?, note) WHERE id = ?`,
+        [
+          outcome.status,
+          this.stamp(),
+          outcome.docsAffected ?? null,
+          outcome.error === undefined ? null : redactText(outcome.error),
+          outcome.note === undefined ? null : redactText(outcome.note),
+          id,
+        ],
       );
       return this.requireAction(id, changed);
     });
@@ -149,9 +168,70 @@ export class HistoryStore {
     this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET checkpoint = ?, docs_affected = ? WHERE id = ?', [JSON.stringify(checkpoint), checkpoint.docs, id])));
   }
 
+  /** What a later run needs to check a running action (reconcile.ts), written before the call it covers. */
+  saveDetail(id: number, detail: ActionDetail): void {
+    this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET detail = ? WHERE id = ?', [JSON.stringify(detail), id])));
+  }
+
   /** The fill's checkpoints are of no use any more (a reindex task that was cancelled): a later run starts again. */
   clearCheckpoint(id: number): void {
     this.mutate(() => this.requireAction(id, this.run('UPDATE actions SET checkpoint = NULL WHERE id = ?', [id])));
+  }
+
+  /**
+   * A run that failed before its first action (`plan`, `lock`): one row, `failed`
+   * at once, with the error (SPEC §8). Returns its id.
+   */
+  recordFailure(a: NewAction, error: string): number {
+    const id = this.insertAction(a, 'in_progress');
+    this.finishAction(id, { status: 'failed', error });
+    return id;
+  }
+
+  /**
+   * Actions a later run should compare with the cluster: `failed`, `aborted` or
+   * `abandoned`, and not compared yet. `superseded`: a later action of the same
+   * kind on the same target exists (what the cluster shows may be its effect).
+   */
+  unsettledActions(): Array<ActionRecord & { superseded: boolean }> {
+    return this.all(
+      `SELECT a.*, EXISTS (SELECT 1 FROM actions b WHERE b.id > a.id AND b.action = a.action AND b.master IS a.master AND b.instance IS a.instance) AS superseded
+       FROM actions a WHERE a.status IN ('failed', 'aborted', 'abandoned') AND a.checked_at IS NULL ORDER BY a.id`,
+    ).map((r) => ({ ...toAction(r), superseded: Number(r.superseded) === 1 }));
+  }
+
+  /** A later run's verdict on an unsettled action (reconciliation): its status, how it was learnt, the cluster's count. */
+  settle(id: number, verdict: Settlement): void {
+    this.mutate(() =>
+      this.requireAction(
+        id,
+        this.run(
+          `UPDATE actions SET status = ?, note = ?, docs_affected = COALESCE(?, docs_affected), error = CASE WHEN ? THEN NULL ELSE error END,
+             ended_at = COALESCE(ended_at, ?), checked_at = ? WHERE id = ?`,
+          [verdict.status, redactText(verdict.note), verdict.docsAffected ?? null, verdict.clearError ? 1 : 0, this.stamp(), this.stamp(), id],
+        ),
+      ),
+    );
+  }
+
+  /** These unsettled actions were compared with the cluster, which showed nothing to change: not compared again. */
+  markChecked(ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    this.mutate(() => this.run(`UPDATE actions SET checked_at = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [this.stamp(), ...ids]) > 0);
+  }
+
+  /**
+   * The run of process `pid` on `host` is gone (its apply lock was taken over):
+   * its `in_progress` actions become `aborted`, its `queued` ones `abandoned`,
+   * saying why. Returns how many.
+   */
+  abandonRun(host: string, pid: number, why: string): number {
+    let n = 0;
+    this.mutate(() => {
+      n = this.endRun(host, pid, why);
+      return n > 0;
+    });
+    return n;
   }
 
   /** Actions, newest first; `master` keeps that master's, `limit` the newest N. */
@@ -324,24 +404,25 @@ export class HistoryStore {
 
   // ---- internals -----------------------------------------------------------
 
-  private insertAction(a: NewAction, status: ActionStatus): number {
+  private insertAction(a: NewAction, status: ActionStatus, startedAt?: string): number {
     let id = 0;
     this.mutate(() => {
       this.db.run(
-        `INSERT INTO actions (action, master, instance, status, started_at, argv, "commit", actor, plan_id, pid, host)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO actions (action, master, instance, status, started_at, argv, "commit", actor, plan_id, pid, host, detail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           a.action,
           a.master ?? null,
           a.instance ?? null,
           status,
-          status === 'in_progress' ? this.stamp() : null,
+          status === 'in_progress' ? (startedAt ?? this.stamp()) : null,
           JSON.stringify(redactArgv(a.argv ?? [])),
           a.commit ?? null,
           a.actor ?? null,
           a.planId ?? null,
           this.pid,
           this.host,
+          a.detail ? JSON.stringify(a.detail) : null,
         ],
       );
       id = Number(this.db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0]);
@@ -375,21 +456,31 @@ export class HistoryStore {
 
   /**
    * Runs that died: `in_progress` or `queued` actions whose process, on this
-   * host, no longer exists. They become `aborted` (in memory; persisted by the
-   * caller unless read-only). Returns how many.
+   * host, no longer exists. They become `aborted` (in progress) or `abandoned`
+   * (queued) in memory; persisted by the caller unless read-only. Returns how many.
    */
   private abortDeadRuns(): number {
-    const rows = this.all(`SELECT id, pid FROM actions WHERE status IN ('in_progress', 'queued') AND host = ? AND pid IS NOT NULL`, [this.host]);
+    const rows = this.all(`SELECT DISTINCT pid FROM actions WHERE status IN ('in_progress', 'queued') AND host = ? AND pid IS NOT NULL`, [this.host]);
     let n = 0;
     for (const r of rows) {
       const pid = Number(r.pid);
       if (pid === this.pid || pidAlive(pid)) continue;
-      this.db.run(`UPDATE actions SET status = 'aborted', error = COALESCE(error, ?) WHERE id = ?`, [
-        `the run (pid ${pid} on ${this.host}) ended without finishing this action`,
-        Number(r.id),
-      ]);
-      n++;
+      n += this.endRun(this.host, pid, `the run (pid ${pid} on ${this.host}) ended`);
     }
+    return n;
+  }
+
+  /** The actions of a run that is gone: in progress → `aborted`, queued → `abandoned`, each saying why. */
+  private endRun(host: string, pid: number, why: string): number {
+    const mine = `host = ? AND pid = ?`;
+    this.db.run(`UPDATE actions SET status = 'aborted', error = COALESCE(error, ?) WHERE status = 'in_progress' AND ${mine}`, [
+      `${why} without finishing this action`,
+      host,
+      pid,
+    ]);
+    let n = this.db.getRowsModified();
+    this.db.run(`UPDATE actions SET status = 'abandoned', error = COALESCE(error, ?) WHERE status = 'queued' AND ${mine}`, [`${why} before reaching this action`, host, pid]);
+    n += this.db.getRowsModified();
     return n;
   }
 
@@ -516,6 +607,9 @@ function toAction(r: Row): ActionRecord {
     actor: str(r.actor),
     planId: str(r.plan_id),
     error: str(r.error),
+    note: str(r.note),
+    detail: parseDetail(r.detail),
+    checkedAt: str(r.checked_at),
     pid: num(r.pid),
     host: str(r.host),
     checkpoint: parseCheckpoint(r.checkpoint),
@@ -558,6 +652,16 @@ function parseCheckpoint(v: SqlValue | undefined): FillCheckpoint | null {
       position: c.position,
       ...(typeof c.resumedFrom === 'number' ? { resumedFrom: c.resumedFrom } : {}),
     };
+  } catch {
+    return null;
+  }
+}
+
+function parseDetail(v: SqlValue | undefined): ActionDetail | null {
+  if (v === null || v === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(String(v));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ActionDetail) : null;
   } catch {
     return null;
   }

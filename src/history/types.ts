@@ -13,14 +13,36 @@ export const ACTION_NAMES = [
   'lock_release',
   'import',
   'prune',
+  /** A run that failed while planning, before its first action (SPEC §8). */
+  'plan',
+  /** A run that could not take the apply lock, or whose release of it failed. */
+  'lock',
   'companion_create',
   'companion_update',
   'companion_delete',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 
-export const ACTION_STATUSES = ['queued', 'in_progress', 'complete', 'failed', 'aborted'] as const;
+/**
+ * `aborted`: a run that died, found `in_progress` by a later run; `abandoned`:
+ * queued by a run that died before reaching it (SPEC §8).
+ */
+export const ACTION_STATUSES = ['queued', 'in_progress', 'complete', 'failed', 'aborted', 'abandoned'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** What a later run needs to tell from the cluster whether an action took effect (stored as JSON). */
+export interface ActionDetail {
+  /** A `lock` row: taking the lock failed, or releasing it did. */
+  lock?: 'take' | 'release';
+  /** An `update_in_place`: the fingerprint the instance gets. */
+  fingerprint?: string;
+  /**
+   * A `prune` sending its last delete: the documents deleted before it and the ids it deletes,
+   * so that a later run can count them in the cluster when the run died before the answer.
+   */
+  prune?: { deletedBefore: number; lastBatch: string[] };
+  [key: string]: unknown;
+}
 
 export interface ActionRecord {
   id: number;
@@ -36,6 +58,14 @@ export interface ActionRecord {
   actor: string | null;
   planId: string | null;
   error: string | null;
+  /**
+   * How the outcome was learnt when not from the call's answer, e.g. `confirmed from the
+   * cluster (the answer was lost: …)`; null for an action whose answer said it all.
+   */
+  note?: string | null;
+  detail?: ActionDetail | null;
+  /** When a later run compared the action with the cluster (reconciliation), null before. */
+  checkedAt?: string | null;
   /** Process that ran the action, and its host: how a later run tells a dead run (`aborted`). */
   pid?: number | null;
   host?: string | null;
@@ -78,6 +108,7 @@ export interface NewAction {
   commit?: string | null;
   actor?: string | null;
   planId?: string | null;
+  detail?: ActionDetail | null;
 }
 
 export interface MasterRecord {
@@ -144,9 +175,21 @@ export interface LastFill {
 
 /** How an action ended. */
 export interface ActionOutcome {
-  status: 'complete' | 'failed' | 'aborted';
+  status: 'complete' | 'failed' | 'aborted' | 'abandoned';
   docsAffected?: number;
   error?: string;
+  /** How the outcome was learnt (`confirmed from the cluster …`). */
+  note?: string;
+}
+
+/** A later run's verdict on an action it found unsettled (reconciliation, SPEC §8). */
+export interface Settlement {
+  status: 'complete' | 'aborted' | 'abandoned' | 'failed';
+  note: string;
+  /** Counted in the cluster; absent keeps the recorded count. */
+  docsAffected?: number;
+  /** A complete action carries no error: the error it had goes into the note. */
+  clearError?: boolean;
 }
 
 /** A master as written by `upsertMaster`; `activeInstance` left out keeps the recorded one. */

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import type { ActionRecord } from '../history/types.js';
 import type { Session } from './session.js';
 
-/** One action as `esm history --json` shows it (SPEC §8). */
+/** One action as `esm history --json` shows it (SPEC §8; `note` added, schemas/history.schema.json). */
 export interface HistoryEntry {
   id: number;
   action: ActionRecord['action'];
@@ -17,6 +17,8 @@ export interface HistoryEntry {
   commit: string | null;
   planId: string | null;
   error: string | null;
+  /** How the outcome was learnt when the call's answer did not tell (`confirmed from the cluster …`); null otherwise. */
+  note: string | null;
 }
 
 export function historyEntry(a: ActionRecord): HistoryEntry {
@@ -33,6 +35,7 @@ export function historyEntry(a: ActionRecord): HistoryEntry {
     commit: a.commit,
     planId: a.planId,
     error: a.error,
+    note: a.note ?? null,
   };
 }
 
@@ -43,6 +46,11 @@ export function historyEntry(a: ActionRecord): HistoryEntry {
  * (and stays missing).
  */
 export async function listHistory(s: Session, opts: { master?: string; limit?: number } = {}): Promise<{ actions: HistoryEntry[] }> {
+  return { actions: (await readHistory(s, opts)).map(historyEntry) };
+}
+
+/** The actions `listHistory` lists, as recorded. */
+export async function readHistory(s: Session, opts: { master?: string; limit?: number } = {}): Promise<ActionRecord[]> {
   const store = await s.store();
   const { master, limit } = opts;
   const actions = store.listActions({ ...(master !== undefined ? { master } : {}), ...(limit !== undefined ? { limit } : {}) });
@@ -58,5 +66,5 @@ export async function listHistory(s: Session, opts: { master?: string; limit?: n
       throw new InvalidInputError(`unknown master "${master}"${names.length ? ` (known masters: ${names.join(', ')})` : ' (no actions are recorded yet)'}`);
     }
   }
-  return { actions: actions.map(historyEntry) };
+  return actions;
 }

@@ -31,6 +31,8 @@ export function renderHistoryText(actions: readonly HistoryEntry[], opts: { colo
       case 'failed':
       case 'aborted':
         return p.red(cell);
+      case 'abandoned':
+        return p.dim(cell);
       case 'in_progress':
       case 'queued':
         return p.yellow(cell);
@@ -43,6 +45,7 @@ export function renderHistoryText(actions: readonly HistoryEntry[], opts: { colo
   actions.forEach((a, i) => {
     out.push(lines[i + 1]!);
     if (a.error) out.push(p.red(`    error: ${visible(a.error.split('\n')[0]!)}`));
+    if (a.note) out.push(p.dim(`    note: ${visible(a.note.split('\n')[0]!)}`));
   });
   return out.join('\n') + '\n';
 }

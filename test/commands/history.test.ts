@@ -49,7 +49,8 @@ describe('esm history', () => {
       ['create', `${p.prefix}movies-2`, 'complete'],
       ['create', `${p.prefix}movies-1`, 'complete'],
     ]);
-    expect(Object.keys(actions[0])).toEqual(['id', 'action', 'master', 'instance', 'status', 'startedAt', 'endedAt', 'docsAffected', 'argv', 'commit', 'planId', 'error']);
+    // The SPEC §8 fields, then `note` (added: how an outcome was confirmed from the cluster).
+    expect(Object.keys(actions[0])).toEqual(['id', 'action', 'master', 'instance', 'status', 'startedAt', 'endedAt', 'docsAffected', 'argv', 'commit', 'planId', 'error', 'note']);
     expect(actions[2]).toEqual({
       id: 3,
       action: 'activate',
@@ -63,6 +64,7 @@ describe('esm history', () => {
       commit,
       planId: null,
       error: null,
+      note: null,
     });
     expect(actions[0]).toMatchObject({ error: 'source exploded', argv: ['esm', 'update', 'books', '--full'] });
   });

@@ -71,9 +71,9 @@ describe('a killed apply', () => {
     const lock = await rawClient().get<{ pid: number }>({ index: LOCK_INDEX, id: lockId(p.prefix) });
     expect(lock._source?.pid).toBe(killed.pid);
 
-    // Every step of the dead run's plan is in the journal: the fill it died in and the activation it never reached, aborted.
+    // Every step of the dead run's plan is in the journal: the fill it died in aborted, the steps it never reached abandoned.
     const journal = (await esm(p, ['history', '--json'])).json().actions.map((a: { action: string; status: string }) => `${a.action} ${a.status}`);
-    expect(journal).toEqual(['activate aborted', 'prune aborted', 'update aborted', 'create complete']);
+    expect(journal).toEqual(['activate abandoned', 'prune abandoned', 'update aborted', 'create complete']);
 
     const plan = (await esm(p, ['plan', '--json'])).json();
     expect(plan.masters[0]).toMatchObject({
@@ -96,8 +96,8 @@ describe('a killed apply', () => {
     const store = await HistoryStore.open(p.statePath, { readOnly: true });
     try {
       const actions = store.listActions().reverse().map((a) => `${a.action} ${a.status}`);
-      // The killed run had queued its whole plan: the id-set comparison and the activation it never reached are aborted too.
-      expect(actions).toEqual(['create complete', 'update aborted', 'prune aborted', 'activate aborted', 'update complete', 'prune complete', 'activate complete']);
+      // The killed run had queued its whole plan: the id-set comparison and the activation it never reached are abandoned.
+      expect(actions).toEqual(['create complete', 'update aborted', 'prune abandoned', 'activate abandoned', 'update complete', 'prune complete', 'activate complete']);
     } finally {
       store.close();
     }
