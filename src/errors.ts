@@ -64,8 +64,12 @@ export class ClusterError extends EsmError {
   readonly kind = 'cluster' as const;
   constructor(
     message: string,
-    /** `rootCause`: the engine's innermost reason, when its error nests causes (see esError). */
-    readonly details: { url?: string; status?: number; type?: string; rootCause?: string } = {},
+    /**
+     * `rootCause`: the engine's innermost reason, when its error nests causes (see esError).
+     * `unreachable`: esm gave up because the cluster could not be reached or did not answer in time
+     * (not because of what it answered).
+     */
+    readonly details: { url?: string; status?: number; type?: string; rootCause?: string; unreachable?: boolean } = {},
   ) {
     super(message);
     this.name = 'ClusterError';

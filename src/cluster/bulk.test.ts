@@ -422,7 +422,7 @@ describe('bulkWrite', () => {
     expect((err as ClusterError).message).toMatch(
       new RegExp(
         `^gave up on writing documents to ${prefix}busy after 3 attempts over \\d+ms: ` +
-          `${testEngine().name} at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\)$`,
+          `${testEngine().name} at ${proxy.url.replace(/[.]/g, '\\.')} answered 503 \\(unavailable_shards_exception: fault injected by the test proxy \\(503\\)\\); given up within the bound of 2m30s \\(5 × the 30s timeout\\)$`,
       ),
     );
     expect(proxy.requests).toBe(3);
@@ -430,7 +430,7 @@ describe('bulkWrite', () => {
     const down = await dead.bulkWrite({ index: indexName(), docs: movies(10), maxRetries: 1, retryDelayMs: 1 }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(ClusterError);
     expect((down as Error).message).toMatch(
-      new RegExp(`^gave up on writing documents to \\S+ after 2 attempts over \\d+ms: cannot reach ${testEngine().name} at http://127\\.0\\.0\\.1:1 \\(connection refused\\)$`),
+      new RegExp(`^gave up on writing documents to \\S+ after 2 attempts over \\d+ms: cannot reach ${testEngine().name} at http://127\\.0\\.0\\.1:1 \\(connection refused\\); given up within the bound of 2m30s \\(5 × the 30s timeout\\)$`),
     );
     const refusing = await bulkFaultProxy({ failRequests: { count: 100, status: 400 } });
     const refused = await refusing.client.bulkWrite({ index: indexName(), docs: movies(10) }).catch((e: unknown) => e);

@@ -7,7 +7,7 @@
  * fails with a ClusterError that names the URL (never credentials). Node facts
  * (version, modules) and the cluster name are read once per connection.
  */
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, type ClusterError } from '../errors.js';
 import { swapAlias, removeAlias } from './aliases.js';
 import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames } from './resolve.js';
 import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
@@ -15,6 +15,7 @@ import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkRe
 import { indexHealth, primaryTerms, unassignedReason, type IndexHealth } from './health.js';
 import { clearIndex, deleteDocs, type ClearOptions, type DeleteDocsOptions } from './clear.js';
 import type { Conn } from './conn.js';
+import { AttemptTimedOut, withinTimeout } from './attempt-timeout.js';
 import { chooseEngine } from './detect.js';
 import type { Auth, AwsSigning, EngineChoice, EngineClient, EngineDriver, RequestEvent } from './engine.js';
 import { bulkConcurrencyFor, readClusterName, readNodeFacts, type Capabilities, type ClusterInfo, type NodeFacts } from './info.js';
@@ -69,6 +70,12 @@ export interface ConnectConfig {
 export interface Cluster {
   /** Cluster URL without credentials. */
   readonly url: string;
+  /**
+   * Set once a request was given up on because the cluster could not be reached or did not
+   * answer in time: what can wait for another run (releasing the lock, which expires;
+   * comparing the history with the cluster) is not tried again in this one.
+   */
+  readonly unreachable: ClusterError | null;
   /** Cluster name, engine and version. */
   info(): Promise<ClusterInfo>;
   capabilities(): Promise<Capabilities>;
@@ -171,6 +178,10 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
 
   let opened: Promise<{ conn: Conn; client: EngineClient }> | undefined;
   let closed = false;
+  let unreachable: ClusterError | null = null;
+  const onGiveUp = (err: ClusterError) => {
+    if (err.details.unreachable) unreachable ??= err;
+  };
   const open = (): Promise<{ conn: Conn; client: EngineClient }> => {
     opened ??= (async () => {
       const engine = await chooseEngine(config.engine ?? 'auto', {
@@ -183,12 +194,13 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
         retry,
         secrets,
         onRequest: opts.onRequest,
+        onGiveUp,
       });
       if (aws && !engine.signsAws) {
         throw new InvalidInputError(`AWS request signing (ESM_AWS_REGION) works with OpenSearch only, and the engine of ${url} is ${engine.label}`);
       }
       const client = await engine.open({ url: config.url, auth: config.auth, ca, aws, timeoutMs, onRequest: opts.onRequest });
-      return { conn: makeConn(engine, client, url, retry, timeoutMs, secrets), client };
+      return { conn: makeConn(engine, client, url, retry, timeoutMs, secrets, onGiveUp), client };
     })();
     opened.catch(() => (opened = undefined));
     return opened;
@@ -220,6 +232,9 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
 
   return {
     url,
+    get unreachable() {
+      return unreachable;
+    },
     async info() {
       const [n, f, c] = await Promise.all([name(), nodeFacts(), conn()]);
       return { clusterName: n, version: f.version, engine: c.engine.name };
@@ -285,22 +300,26 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
   };
 }
 
-function makeConn(engine: EngineDriver, client: EngineClient, url: string, retry: RetryPolicy, timeoutMs: number, secrets: string[]): Conn {
+function makeConn(engine: EngineDriver, client: EngineClient, url: string, retry: RetryPolicy, timeoutMs: number, secrets: string[], onGiveUp: (err: ClusterError) => void): Conn {
+  const classify = (err: unknown) => (err instanceof AttemptTimedOut ? ({ kind: 'timeout' } as const) : client.classify(err));
   const context: Conn['context'] = (what, signal) => ({
     url,
     what,
     label: engine.label,
     timeoutMs,
-    classify: client.classify,
+    classify,
     secrets,
+    onGiveUp,
     ...(signal ? { signal } : {}),
   });
+  // Each attempt ends when the timeout is up, by esm's own timer (attempt-timeout.ts).
+  const send: Conn['send'] = (req, o) => withinTimeout(timeoutMs, o?.signal, (signal) => client.send(req, { signal }));
   return {
     url,
     engine,
     retry,
     context,
-    send: (req, o) => client.send(req, o),
-    request: (what, req, o) => withRetry(() => client.send(req, o), retry, context(what, o?.signal)),
+    send,
+    request: (what, req, o) => withRetry(() => send(req, o), retry, context(what, o?.signal)),
   };
 }

@@ -27,6 +27,7 @@ export interface DetectOptions {
   secrets: readonly string[];
   onRequest?: ((e: RequestEvent) => void) | undefined;
   signal?: AbortSignal | undefined;
+  onGiveUp?: ((err: ClusterError) => void) | undefined;
 }
 
 /** The engine to use: the forced one, or the one that recognises the cluster's answer to `GET /`. */
@@ -41,6 +42,7 @@ export async function chooseEngine(choice: EngineChoice, opts: DetectOptions): P
     classify: classifyProbeError,
     secrets: opts.secrets,
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onGiveUp ? { onGiveUp: opts.onGiveUp } : {}),
   });
   return recognize(probe, opts.shownUrl);
 }
@@ -80,6 +82,14 @@ function probeRoot(opts: DetectOptions): Promise<Probe> {
   const lib = u.protocol === 'https:' ? https : http;
   opts.onRequest?.({ method: 'GET', path: '/' });
   return new Promise<Probe>((resolve, reject) => {
+    // The whole answer within the timeout (the socket's own timeout only counts idle time).
+    const timer = setTimeout(() => req.destroy(new ProbeError({ kind: 'timeout' })), opts.timeoutMs);
+    const settle = <A>(fn: (a: A) => void) => (a: A) => {
+      clearTimeout(timer);
+      fn(a);
+    };
+    resolve = settle(resolve);
+    reject = settle(reject);
     const req = lib.request(
       u,
       { method: 'GET', headers, timeout: opts.timeoutMs, ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.signal ? { signal: opts.signal } : {}) },

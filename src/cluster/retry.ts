@@ -19,7 +19,8 @@ export interface RetryPolicy {
   /** Cap of one backoff delay. */
   maxMs: number;
   /**
-   * Total time the attempts and their backoffs may take (ms): no retry starts past it.
+   * Total time the attempts and their backoffs may take (ms): a retry starts only when
+   * it can run its whole request timeout before then, so esm gives up within it.
    * A connection sets it to tries × the request timeout (SPEC §5).
    */
   deadlineMs?: number;
@@ -53,6 +54,8 @@ export interface RetryContext {
   signal?: AbortSignal;
   /** Strings to scrub from any message (passwords, API keys). */
   secrets?: readonly string[];
+  /** Told of every ClusterError a give-up throws (a connection remembers that its cluster could not be reached). */
+  onGiveUp?: (err: ClusterError) => void;
 }
 
 /**
@@ -159,22 +162,23 @@ function problem(f: Failure, ctx: RetryContext): string {
 
 /**
  * The ClusterError for a failure (pure). After several attempts it says that esm
- * gave up, after how many attempts and how long: `gave up on writing documents to
- * movies-2 after 5 attempts over 2m31s: Elasticsearch at … did not answer within 30s`.
+ * gave up, after how many attempts and how long, and the bound it gives up within:
+ * `gave up on writing documents to movies-2 after 4 attempts over 2m1s: Elasticsearch
+ * at … did not answer within 30s; given up within the bound of 2m30s (5 × the 30s timeout)`.
  */
-export function failureError(f: Failure, attempts: number, ctx: RetryContext, elapsedMs?: number): ClusterError {
+export function failureError(f: Failure, attempts: number, ctx: RetryContext, elapsedMs?: number, deadlineMs?: number): ClusterError {
   const what = problem(f, ctx);
   let message: string;
   if (attempts > 1) {
     const over = elapsedMs !== undefined ? ` over ${formatDuration(elapsedMs)}` : '';
-    message = `gave up${ctx.what ? ` on ${ctx.what}` : ''} after ${attempts} attempts${over}: ${what}`;
+    message = `gave up${ctx.what ? ` on ${ctx.what}` : ''} after ${attempts} attempts${over}: ${what}${boundWords(deadlineMs, ctx.timeoutMs)}`;
   } else if (f.kind === 'other' && ctx.what) {
     // The reason may end in advice ("use --engine …"): it comes last.
     message = `${ctx.label ?? 'Elasticsearch'} at ${ctx.url}, while ${ctx.what}: ${f.reason}`;
   } else {
     message = `${what}${ctx.what ? ` while ${ctx.what}` : ''}`;
   }
-  const details: { url: string; status?: number; type?: string; rootCause?: string } =
+  const details: ClusterError['details'] =
     f.kind === 'status'
       ? {
           url: ctx.url,
@@ -182,8 +186,28 @@ export function failureError(f: Failure, attempts: number, ctx: RetryContext, el
           ...(f.type !== undefined ? { type: f.type } : {}),
           ...(f.rootCause !== undefined ? { rootCause: redact(f.rootCause, ctx.secrets ?? []) } : {}),
         }
-      : { url: ctx.url };
+      : { url: ctx.url, ...(isUnreachable(f) ? { unreachable: true } : {}) };
   return new ClusterError(redact(message, ctx.secrets ?? []), details);
+}
+
+/**
+ * `; given up within the bound of 25s (5 × the 5s timeout)`: the bound esm gives up
+ * within (pure). Last, after `; `, so that a one-line summary keeps what went wrong.
+ */
+function boundWords(deadlineMs: number | undefined, timeoutMs: number | undefined): string {
+  if (deadlineMs === undefined) return '';
+  const times = timeoutMs ? deadlineMs / timeoutMs : NaN;
+  const of = Number.isInteger(times) && times > 0 ? ` (${times} × the ${formatDuration(timeoutMs!)} timeout)` : '';
+  return `; given up within the bound of ${formatDuration(deadlineMs)}${of}`;
+}
+
+/**
+ * The cluster could not be reached or did not answer in time — not: it answered an error,
+ * or cut a connection a request had gone out on (its answer may have been lost).
+ */
+export function isUnreachable(f: Failure): boolean {
+  if (f.kind === 'timeout') return true;
+  return f.kind === 'connection' && ['connection refused', 'host not found', 'host unreachable', 'connection timed out', 'no living connections'].includes(f.reason);
 }
 
 /** True when `err` is a ClusterError for this HTTP status (e.g. 404 that the caller expects). */
@@ -198,9 +222,11 @@ export function isRetryable(f: Failure): boolean {
 
 /**
  * Run `fn` (one request, or a few idempotent ones), retrying client errors that are
- * worth retrying, within the policy's attempts and deadline. Errors that are not the
- * client's (including a ClusterError thrown by a nested call) pass through untouched.
- * An abort stops at once with the signal's reason.
+ * worth retrying, within the policy's attempts and deadline: a retry starts only when
+ * its backoff and a whole request timeout still fit before the deadline, so an unanswering
+ * cluster is given up on within it, never past. Errors that are not the client's
+ * (including a ClusterError thrown by a nested call) pass through untouched. An abort
+ * stops at once with the signal's reason.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, ctx: RetryContext): Promise<T> {
   const started = Date.now();
@@ -214,10 +240,16 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: 
       if (f === null) throw err;
       if (f.kind === 'aborted' && ctx.signal?.aborted) throw ctx.signal.reason;
       const delay = backoffDelay(attempt, policy);
-      const elapsed = Date.now() - started;
-      const pastDeadline = policy.deadlineMs !== undefined && elapsed + delay >= policy.deadlineMs;
-      if (!isRetryable(f) || attempt >= policy.tries || pastDeadline) throw failureError(f, attempt, ctx, elapsed);
+      const fits = (wait: number) => policy.deadlineMs === undefined || Date.now() - started + wait + (ctx.timeoutMs ?? 0) <= policy.deadlineMs;
+      const giveUp = () => {
+        const error = failureError(f, attempt, ctx, Date.now() - started, policy.deadlineMs);
+        ctx.onGiveUp?.(error);
+        return error;
+      };
+      if (!isRetryable(f) || attempt >= policy.tries || !fits(delay)) throw giveUp();
       await sleep(delay, ctx.signal);
+      // A busy machine can wake the backoff late: the retry must still fit its whole timeout.
+      if (!fits(0)) throw giveUp();
     }
   }
 }

@@ -46,7 +46,11 @@ export async function openOpenSearch(config: ClientConfig): Promise<EngineClient
       const { signal } = opts;
       signal?.throwIfAborted();
       const pending = client.transport.request(transportParams(req), { maxRetries: 0 });
-      const onAbort = () => pending.abort();
+      // Not `() => pending.abort()`: abort() returns the request, a thenable, and an event listener
+      // that returns a thenable has its rejection (this very abort) rethrown as uncaught.
+      const onAbort = () => {
+        pending.abort();
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const res = await pending;

@@ -1,0 +1,106 @@
+/**
+ * The request timeout is esm's own (issue 20.4): against a server that accepts
+ * connections and never answers, every attempt ends when the timeout is up — not when
+ * a client's coarse timer gets round to it — and the retries end within the bound the
+ * message states. No cluster is needed: the server here is the stalled cluster.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ClusterError } from '../errors.js';
+import { connect } from './cluster.js';
+import { AttemptTimedOut, withinTimeout } from './attempt-timeout.js';
+import { openOpenSearch } from './opensearch/client.js';
+
+let server: Server;
+let url: string;
+const sockets = new Set<Socket>();
+/** Connections that carried a request: when they opened and closed. */
+let seen: Array<{ opened: number; closed?: number; request?: boolean }> = [];
+
+beforeAll(async () => {
+  server = createServer((s) => {
+    const conn: { opened: number; closed?: number; request?: boolean } = { opened: performance.now() };
+    seen.push(conn);
+    s.once('data', () => (conn.request = true));
+    sockets.add(s);
+    s.on('close', () => {
+      conn.closed = performance.now();
+      sockets.delete(s);
+    });
+    s.resume();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+beforeEach(() => {
+  seen = [];
+});
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+describe('a stalled cluster', () => {
+  it('is given up on within the bound the message states, each attempt ending at its timeout (Elasticsearch client)', async () => {
+    const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch', timeoutMs: 300 });
+    const e = await c.count('movies').then(
+      () => null,
+      (err: unknown) => err,
+    );
+    await c.close();
+    expect(e).toBeInstanceOf(ClusterError);
+    const m = /^gave up on counting documents in movies after (\d+) attempts over \S+: Elasticsearch at \S+ did not answer within 300ms; given up within the bound of 1\.5s \(5 × the 300ms timeout\)$/.exec((e as Error).message);
+    expect(m, (e as Error).message).not.toBeNull();
+    const requests = seen.filter((x) => x.request);
+    expect(requests.length).toBe(Number(m![1]));
+    expect((e as ClusterError).details.unreachable).toBe(true);
+    expect(c.unreachable).toBe(e);
+  });
+
+  it('aborts an OpenSearch request cleanly: the client’s abort is no uncaught error', async () => {
+    const client = await openOpenSearch({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
+    const ctl = new AbortController();
+    const sent = client.send({ method: 'POST', path: '/movies/_count' }, { signal: ctl.signal });
+    setTimeout(() => ctl.abort(new Error('stop')), 100);
+    const err = await sent.then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(client.classify(err)).toEqual({ kind: 'aborted' });
+    // An uncaught error would surface on the next turns of the event loop and fail the run.
+    await new Promise((r) => setTimeout(r, 100));
+    await client.close();
+  });
+});
+
+describe('withinTimeout', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('aborts the attempt when the timeout is up, by its own timer, whatever the client makes of the abort', async () => {
+    vi.useFakeTimers();
+    let aborted: unknown;
+    const attempt = withinTimeout(5_000, undefined, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject((aborted = new Error('the client: request aborted'))))));
+    const settled = attempt.then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(aborted).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    const e = await settled;
+    expect(e).toBeInstanceOf(AttemptTimedOut);
+    expect(aborted).toBeInstanceOf(Error);
+  });
+
+  it('passes the caller’s abort through, and an answer in time', async () => {
+    const ctl = new AbortController();
+    const reason = new Error('Ctrl-C');
+    const stopped = withinTimeout(60_000, ctl.signal, (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    ctl.abort(reason);
+    await expect(stopped).rejects.toBe(reason);
+    await expect(withinTimeout(60_000, undefined, async () => 'answer')).resolves.toBe('answer');
+  });
+});
