@@ -58,6 +58,14 @@ export class RefusedError extends EsmError {
   }
 }
 
+/** The user declined at the confirmation prompt (exit 4): nothing was done, nothing is recorded. */
+export class CancelledError extends RefusedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
 /** Elasticsearch unreachable or answering errors after retries (exit 1). Never carries credentials. */
 export class ClusterError extends EsmError {
   readonly exitCode = ExitCode.error;

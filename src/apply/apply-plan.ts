@@ -8,8 +8,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LOCK_TTL_MS, type ClusterSnapshot, type Lock } from '../cluster/index.js';
-import { InvalidInputError, RefusedError } from '../errors.js';
+import { InvalidInputError, RefusedError, RuntimeError } from '../errors.js';
 import type { HistoryView } from '../history/types.js';
+import { recordFailedRun } from '../operations/failed-run.js';
 import { ensureRecorded } from '../operations/master-state.js';
 import { planFrom, readPlanInputs, type PlanInputs } from '../operations/plan.js';
 import { assertResetConfirmed, resetManaged } from '../operations/reset.js';
@@ -47,15 +48,17 @@ export async function applyPlan(s: Session, opts: ApplyOptions = {}): Promise<Ap
   if (opts.planFile !== undefined && opts.prune) {
     throw new InvalidInputError(`a saved plan is applied as it was made: --prune goes with esm plan (esm plan --prune --out ${opts.planFile})`);
   }
-  return withApplyLock(s, async (lock) => {
-    const inputs = await readPlanInputs(s, opts.planFile !== undefined ? { forms: false } : opts.only?.length ? { only: opts.only } : {});
-    const plan =
-      opts.planFile === undefined
-        ? await planFrom(s, inputs, { ...(opts.only?.length ? { only: opts.only } : {}), ...(opts.prune ? { prune: true } : {}) })
-        : await loadPlan(resolve(s.config.cwd, opts.planFile));
-    assertRunnable(s, plan, inputs, opts.planFile !== undefined);
-    return runLocked(s, lock, plan, inputs, opts);
-  });
+  return withApplyLock(s, (lock) =>
+    recordingEarlyFailure(s, async () => {
+      const inputs = await readPlanInputs(s, opts.planFile !== undefined ? { forms: false } : opts.only?.length ? { only: opts.only } : {});
+      const plan =
+        opts.planFile === undefined
+          ? await planFrom(s, inputs, { ...(opts.only?.length ? { only: opts.only } : {}), ...(opts.prune ? { prune: true } : {}) })
+          : await loadPlan(resolve(s.config.cwd, opts.planFile));
+      assertRunnable(s, plan, inputs, opts.planFile !== undefined);
+      return runLocked(s, lock, plan, inputs, opts);
+    }),
+  );
 }
 
 export interface ResetOptions extends Omit<ExecuteOptions, 'checkpoint'>, ApplyHooks {
@@ -70,16 +73,28 @@ export async function resetCluster(s: Session, opts: ResetOptions): Promise<Appl
   // Manifests first: a reset with broken manifests would drop everything and create nothing.
   await s.manifests();
   await assertResetConfirmed(s, opts.confirm);
-  return withApplyLock(s, async (lock) => {
-    // A conflict (a foreign index or alias on a master's name) survives the reset: refuse before dropping.
-    assertNotBlocked(await planFrom(s, await readPlanInputs(s)));
-    const { dropped } = await resetManaged(s);
-    opts.onDropped?.(dropped);
-    const inputs = await readPlanInputs(s);
-    const plan = await planFrom(s, inputs);
-    assertRunnable(s, plan, inputs, false);
-    return { dropped, ...(await runLocked(s, lock, plan, inputs, opts)) };
-  });
+  return withApplyLock(s, (lock) =>
+    recordingEarlyFailure(s, async () => {
+      // A conflict (a foreign index or alias on a master's name) survives the reset: refuse before dropping.
+      assertNotBlocked(await planFrom(s, await readPlanInputs(s)));
+      const { dropped } = await resetManaged(s);
+      opts.onDropped?.(dropped);
+      const inputs = await readPlanInputs(s);
+      const plan = await planFrom(s, inputs);
+      assertRunnable(s, plan, inputs, false);
+      return { dropped, ...(await runLocked(s, lock, plan, inputs, opts)) };
+    }),
+  );
+}
+
+/** Runs `fn`; a failure before the run's first action is recorded as a failed `plan` action (SPEC §8), then rethrown. */
+async function recordingEarlyFailure<T>(s: Session, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (s.actionsRecorded === 0) await recordFailedRun(s, 'plan', e);
+    throw e;
+  }
 }
 
 /**
@@ -144,15 +159,41 @@ async function recordKnownInstances(s: Session, plan: Plan, snapshot: ClusterSna
 
 /**
  * Runs `fn` holding the cluster lock of the session's prefix: a second apply is
- * refused (exit 4) naming the holder. The lock is released however `fn` ends.
+ * refused (exit 4) naming the holder. A lock that cannot be taken leaves a failed
+ * `lock` action. The actions of a run whose lock was taken over are settled first
+ * (reconcile.ts). The lock is released however `fn` ends; a release that fails is
+ * said and recorded, and the lock then expires (or the next run on this host takes
+ * it over at once).
  */
 export async function withApplyLock<T>(s: Session, fn: (lock: Lock) => Promise<T>): Promise<T> {
-  const cluster = await s.cluster();
-  const lock = await cluster.acquireLock(s.prefix, { holder: s.actor, command: s.argv.join(' ') }, { ttlMs: LOCK_TTL_MS });
+  let lock: Lock;
   try {
+    const cluster = await s.cluster();
+    lock = await cluster.acquireLock(s.prefix, { holder: s.actor, command: s.argv.join(' ') }, { ttlMs: LOCK_TTL_MS });
+  } catch (e) {
+    await recordFailedRun(s, 'lock', e, { lock: 'take' });
+    throw e;
+  }
+  try {
+    const dead = lock.takenOver;
+    await s.reconcile(dead ? { deadRun: { host: dead.host, pid: dead.pid, why: `the run of ${dead.holder} (pid ${dead.pid} on ${dead.host}) lost its apply lock, which this run took over,` } } : {});
     return await fn(lock);
   } finally {
-    await lock.release().catch(() => undefined);
+    await releaseApplyLock(s, lock);
+  }
+}
+
+/** Releases the apply lock; a failure is said and recorded as a failed `lock` action, never thrown. */
+async function releaseApplyLock(s: Session, lock: Lock): Promise<void> {
+  const cluster = await s.cluster();
+  try {
+    // A cluster that could not be reached is not waited for again: the lock expires by itself.
+    if (cluster.unreachable) throw cluster.unreachable;
+    await lock.release();
+  } catch (e) {
+    const error = `could not release the apply lock for prefix "${s.prefix}" (${(e as Error).message}); the next esm apply on this host takes it over at once, elsewhere it can be taken once it expires at ${lock.doc.expiresAt}`;
+    s.emit({ kind: 'note', message: error });
+    await recordFailedRun(s, 'lock', new RuntimeError(error), { lock: 'release' });
   }
 }
 

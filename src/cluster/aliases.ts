@@ -1,9 +1,11 @@
 /**
  * Alias changes. `swapAlias` is ONE `_aliases` call (atomic in Elasticsearch):
  * remove the alias from every index that holds it, add it to the new one. Readers
- * never see the alias missing nor pointing at two indices.
+ * never see the alias missing nor pointing at two indices. When its answer is lost,
+ * the alias is read: pointing at the new index only, the swap took effect.
  */
 import { ClusterError } from '../errors.js';
+import { confirmingLoss, type Confirmed } from './confirm.js';
 import type { Conn } from './conn.js';
 import { esError, isStatus } from './retry.js';
 
@@ -22,10 +24,26 @@ export function swapActions(alias: string, to: string): Array<Record<string, { i
  * holds is reported by Elasticsearch as a failed action next to the add that went
  * through; that one is expected (first activation) and ignored.
  */
-export async function swapAlias(conn: Conn, alias: string, target: { from: string | null; to: string }): Promise<void> {
+export async function swapAlias(conn: Conn, alias: string, target: { from: string | null; to: string }): Promise<Confirmed | null> {
   const what = `pointing alias ${alias} at ${target.to}${target.from ? ` (was ${target.from})` : ''}`;
-  const res = await conn.request<AliasesResponse>(what, { method: 'POST', path: '/_aliases', body: { actions: swapActions(alias, target.to) } });
-  checkActions(conn, res, what);
+  return confirmingLoss(
+    async () => checkActions(conn, await conn.request<AliasesResponse>(what, { method: 'POST', path: '/_aliases', body: { actions: swapActions(alias, target.to) } }), what),
+    async () => {
+      const targets = await aliasTargets(conn, alias);
+      return targets.length === 1 && targets[0] === target.to ? `alias ${alias} points at ${target.to}` : null;
+    },
+  );
+}
+
+/** The indices `alias` points at (none when it does not exist). */
+export async function aliasTargets(conn: Conn, alias: string): Promise<string[]> {
+  try {
+    const res = await conn.request<Record<string, unknown>>(`reading alias ${alias}`, { method: 'GET', path: `/_alias/${encodeURIComponent(alias)}` });
+    return Object.keys(res).sort();
+  } catch (err) {
+    if (isStatus(err, 404)) return [];
+    throw err;
+  }
 }
 
 /** Remove `alias` from `index` (or from every index holding it). A missing alias or index is not an error. */

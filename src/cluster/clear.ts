@@ -8,7 +8,7 @@ import { assertNever, ClusterError } from '../errors.js';
 import { indexPath, type Conn } from './conn.js';
 import type { Capabilities } from './info.js';
 import { count, refresh } from './indices.js';
-import { backoffDelay, esError, sleep } from './retry.js';
+import { backoffDelay, esError, sleep, withRetry } from './retry.js';
 import { scan } from './scan.js';
 import { POLL_MS, watchTask } from './tasks.js';
 
@@ -119,16 +119,33 @@ export async function deleteDocs(conn: Conn, index: string, ids: readonly string
   return deleted;
 }
 
-/** Delete these documents; items rejected with 429 are re-sent with backoff. Returns how many were deleted. */
+/**
+ * Delete these documents; items rejected with 429 are re-sent with backoff. Returns how
+ * many were deleted. A request whose answer was lost may have been executed: before it
+ * is sent again, the documents still there are read (real-time), and those gone count
+ * as deleted by it — a re-sent delete would only find them missing.
+ */
 async function bulkDelete(conn: Conn, docs: Array<{ _index: string; _id: string }>, signal?: AbortSignal): Promise<number> {
   let pending = docs;
   let deleted = 0;
+  const what = `deleting documents of ${docs[0]!._index}`;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const body = pending.map((d) => JSON.stringify({ delete: { _index: d._index, _id: d._id } })).join('\n') + '\n';
-    const res = await conn.request<BulkDeleteResponse>(
-      `deleting documents of ${docs[0]!._index}`,
-      { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.result,items.*.error' }, bulkBody: body },
-      { signal },
+    const res = await withRetry(
+      async (send) => {
+        if (send > 1) {
+          const present = await stillThere(conn, pending, signal);
+          deleted += pending.length - present.length;
+          pending = present;
+          if (pending.length === 0) return { items: [] } satisfies BulkDeleteResponse;
+        }
+        const body = pending.map((d) => JSON.stringify({ delete: { _index: d._index, _id: d._id } })).join('\n') + '\n';
+        return conn.send<BulkDeleteResponse>(
+          { method: 'POST', path: '/_bulk', querystring: { filter_path: 'errors,items.*.status,items.*.result,items.*.error' }, bulkBody: body },
+          { signal },
+        );
+      },
+      conn.retry,
+      conn.context(what, signal),
     );
     const rejected: typeof pending = [];
     for (let i = 0; i < pending.length; i++) {
@@ -150,4 +167,25 @@ async function bulkDelete(conn: Conn, docs: Array<{ _index: string; _id: string 
     if (pending.length > 0) await sleep(backoffDelay(attempt, conn.retry), signal);
   }
   return deleted;
+}
+
+/** Which of these ids `index` holds now (real-time `_mget`): how a later run counts a delete whose answer it never got. */
+export async function idsPresent(conn: Conn, index: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const present = await conn.request<{ docs?: Array<{ _id?: string; found?: boolean }> }>(`looking for ${ids.length} documents in ${index}`, {
+    method: 'POST',
+    path: '/_mget',
+    querystring: { _source: false, filter_path: 'docs._id,docs.found' },
+    body: { docs: ids.map((_id) => ({ _index: index, _id })) },
+  });
+  return ids.filter((_, i) => present.docs?.[i]?.found === true);
+}
+
+/** Which of these documents exist now (`_mget` is real-time: no refresh needed). */
+async function stillThere(conn: Conn, docs: Array<{ _index: string; _id: string }>, signal?: AbortSignal): Promise<Array<{ _index: string; _id: string }>> {
+  const res = await conn.send<{ docs?: Array<{ found?: boolean }> }>(
+    { method: 'POST', path: '/_mget', querystring: { _source: false, filter_path: 'docs.found' }, body: { docs: docs.map((d) => ({ _index: d._index, _id: d._id })) } },
+    { signal },
+  );
+  return docs.filter((_, i) => res.docs?.[i]?.found !== false);
 }

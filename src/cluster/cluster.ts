@@ -13,7 +13,8 @@ import { readIndexDetails, resolveNames, type IndexDetails, type ResolvedNames }
 import { cloneIndex, flush, isWriteBlocked, readMeta, replaceIndexWithAlias, setWriteBlock, uuidOf, writeEsmMeta } from './adopt.js';
 import { bulkWrite, bulkWriteHits, prepareForFill, restoreAfterFill, type BulkResult, type BulkWriteHitsOptions, type BulkWriteOptions } from './bulk.js';
 import { indexHealth, primaryTerms, unassignedReason, type IndexHealth } from './health.js';
-import { clearIndex, deleteDocs, type ClearOptions, type DeleteDocsOptions } from './clear.js';
+import { clearIndex, deleteDocs, idsPresent, type ClearOptions, type DeleteDocsOptions } from './clear.js';
+import type { Confirmed } from './confirm.js';
 import type { Conn } from './conn.js';
 import { AttemptTimedOut, withinTimeout } from './attempt-timeout.js';
 import { chooseEngine } from './detect.js';
@@ -88,16 +89,17 @@ export interface Cluster {
   snapshot(prefix: string, opts?: { master?: string; also?: readonly string[] }): Promise<ClusterSnapshot>;
   /** One index (or the index an alias points at); null when missing. */
   getIndex(name: string): Promise<IndexSnapshot | null>;
-  createIndex(name: string, spec: IndexSpec): Promise<void>;
+  /** Null, or how the cluster confirmed the create whose answer was lost (the same for the other changing calls). */
+  createIndex(name: string, spec: IndexSpec): Promise<Confirmed | null>;
   /** Merge into `_meta.esm`, keeping the other `_meta` keys; returns the new meta. */
   updateMeta(index: string, patch: Partial<InstanceMeta>): Promise<InstanceMeta>;
   putSettings(index: string, settings: Record<string, unknown>): Promise<void>;
   putMapping(index: string, mappings: Record<string, unknown>): Promise<void>;
-  deleteIndices(names: readonly string[], opts?: { ignoreMissing?: boolean }): Promise<void>;
+  deleteIndices(names: readonly string[], opts?: { ignoreMissing?: boolean }): Promise<Confirmed | null>;
   refresh(index: string): Promise<void>;
   count(index: string, query?: Record<string, unknown>): Promise<number>;
   /** Atomic: one `_aliases` call removes the alias everywhere and adds it to `to`. */
-  swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void>;
+  swapAlias(alias: string, target: { from: string | null; to: string }): Promise<Confirmed | null>;
   removeAlias(alias: string, index?: string): Promise<void>;
   /** Which of these names and wildcards are indices (open, closed, hidden, system), aliases and data streams (`esm import`). */
   resolveNames(patterns: readonly string[], opts: { hidden: boolean }): Promise<ResolvedNames>;
@@ -137,6 +139,8 @@ export interface Cluster {
   clear(index: string, opts?: ClearOptions): Promise<{ deleted: number }>;
   /** Delete documents by id (missing ones are no error), then refresh (unless `refresh: false`); returns how many were deleted. */
   deleteDocs(index: string, ids: readonly string[], opts?: DeleteDocsOptions): Promise<number>;
+  /** Which of these ids the index holds now (real-time). */
+  idsPresent(index: string, ids: readonly string[]): Promise<string[]>;
   /** Every composable index template (name, patterns, priority, component templates). Read-only. */
   indexTemplates(): Promise<IndexTemplateInfo[]>;
   /** What the index templates matching `name` give an index of that name (`_simulate_index`). Read-only. */
@@ -277,6 +281,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     restoreAfterFill: on(restoreAfterFill),
     clear: on(async (c, index: string, o?: ClearOptions) => clearIndex(c, index, (await nodeFacts()).capabilities, o)),
     deleteDocs: on(deleteDocs),
+    idsPresent: on(idsPresent),
     indexTemplates: on(readIndexTemplates),
     simulateIndex: on((c, name: string) => simulateIndex(c, name)),
     simulateTemplate: on((c, template: Record<string, unknown>) => simulateTemplate(c, template)),

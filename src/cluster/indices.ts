@@ -1,6 +1,7 @@
 /** Index operations: create (with `_meta.esm`), read one, update meta / settings / mappings, delete, refresh, count. */
 import { isDeepStrictEqual } from 'node:util';
 import { RefusedError } from '../errors.js';
+import { confirmingLoss, type Confirmed } from './confirm.js';
 import { indexPath as path, type Conn } from './conn.js';
 import { parseMeta, withMeta } from './meta.js';
 import { isStatus } from './retry.js';
@@ -20,16 +21,18 @@ export interface IndexSpec {
  * A retried create that finds the index already there with this very meta (the first
  * attempt went through, its answer was lost) counts as done.
  */
-export async function createIndex(conn: Conn, name: string, spec: IndexSpec): Promise<void> {
+export async function createIndex(conn: Conn, name: string, spec: IndexSpec): Promise<Confirmed | null> {
   const body = { settings: spec.settings, mappings: withMeta(spec.mappings, spec.meta) };
+  const sent = JSON.parse(JSON.stringify(spec.meta)) as unknown;
+  const ours = async () => {
+    const existing = await getIndex(conn, name);
+    return existing && isDeepStrictEqual(existing.meta, sent) ? `${name} exists with the _meta.esm sent` : null;
+  };
   try {
-    await conn.request(`creating index ${name}`, { method: 'PUT', path: path(name), body });
+    // No answer at all (every attempt's connection cut): the index tells whether the create went through.
+    return await confirmingLoss(() => conn.request(`creating index ${name}`, { method: 'PUT', path: path(name), body }), ours);
   } catch (err) {
-    if (isStatus(err, 400) && err.details.type === 'resource_already_exists_exception') {
-      const existing = await getIndex(conn, name);
-      const sent = JSON.parse(JSON.stringify(spec.meta)) as unknown;
-      if (existing && isDeepStrictEqual(existing.meta, sent)) return;
-    }
+    if (isStatus(err, 400) && err.details.type === 'resource_already_exists_exception' && (await ours()) !== null) return null;
     throw err;
   }
 }
@@ -75,18 +78,28 @@ export async function putMapping(conn: Conn, index: string, mappings: Record<str
   await conn.request(`updating the mapping of ${index}`, { method: 'PUT', path: path(index, '/_mapping'), body: mappings });
 }
 
-/** Delete these indices, by name only (never a pattern). `ignoreMissing`: a missing one is not an error. */
-export async function deleteIndices(conn: Conn, names: readonly string[], opts: { ignoreMissing?: boolean } = {}): Promise<void> {
+/**
+ * Delete these indices, by name only (never a pattern). `ignoreMissing`: a missing one is
+ * not an error. When an answer is lost, the indices are looked for: all gone, the delete
+ * took effect (confirmed).
+ */
+export async function deleteIndices(conn: Conn, names: readonly string[], opts: { ignoreMissing?: boolean } = {}): Promise<Confirmed | null> {
   for (const n of names) {
     if (n === '' || /[*?,]/.test(n) || n === '_all') throw new RefusedError(`refusing to delete "${n}": esm deletes indices by exact name only`);
   }
+  let confirmed: Confirmed | null = null;
   for (const chunk of chunksByLength([...new Set(names)], 2000)) {
-    await conn.request(`deleting ${chunk.join(', ')}`, {
-      method: 'DELETE',
-      path: `/${chunk.map(encodeURIComponent).join(',')}`,
-      querystring: { ignore_unavailable: opts.ignoreMissing ?? false },
-    });
+    const joined = chunk.map(encodeURIComponent).join(',');
+    const c = await confirmingLoss(
+      () => conn.request(`deleting ${chunk.join(', ')}`, { method: 'DELETE', path: `/${joined}`, querystring: { ignore_unavailable: opts.ignoreMissing ?? false } }),
+      async () => {
+        const left = await conn.request<Record<string, unknown>>(`looking for ${chunk.join(', ')}`, { method: 'GET', path: `/${joined}`, querystring: { ignore_unavailable: true, filter_path: '*.settings.index.uuid' } });
+        return Object.keys(left ?? {}).length === 0 ? `${chunk.join(', ')} no longer ${chunk.length === 1 ? 'exists' : 'exist'}` : null;
+      },
+    );
+    confirmed ??= c;
   }
+  return confirmed;
 }
 
 export async function refresh(conn: Conn, index: string): Promise<void> {

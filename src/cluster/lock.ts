@@ -57,6 +57,8 @@ export interface Lock {
   readonly doc: LockDoc;
   /** Set when a renewal found the lock taken over: the apply must stop. */
   readonly lost: RefusedError | null;
+  /** The lock this one replaced: its holder (expired, or dead on this host) is gone. Null when none was held. */
+  readonly takenOver: LockDoc | null;
   /** Push `expiresAt` to now + ttl. Throws RefusedError when the lock was taken over. */
   renew(): Promise<void>;
   /** Throws the RefusedError when the lock was lost. */
@@ -179,7 +181,7 @@ export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, o
         querystring: { refresh: true },
         body: doc,
       });
-      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
+      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc, null);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
     }
@@ -189,16 +191,18 @@ export async function acquireLock(conn: Conn, prefix: string, who: LockHolder, o
       continue; // released in between: try to create it again
     }
     // Our own create went through but its answer was lost (a retried timeout): it is ours.
-    if (isDeepStrictEqual(current.doc, doc)) return startLock(conn, prefix, id, doc, current.version, opts, makeDoc);
+    if (isDeepStrictEqual(current.doc, doc)) return startLock(conn, prefix, id, doc, current.version, opts, makeDoc, null);
     const decision = decideTakeOver(current.doc, { now: now(), host: me.host, isPidAlive: me.isPidAlive });
     if (decision.kind === 'refuse') throw new RefusedError(heldMessage(prefix, current.doc));
     try {
       const res = await writeLock(conn, `taking over the apply lock for prefix "${prefix}"`, id, doc, current.version);
-      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc);
+      return startLock(conn, prefix, id, doc, versionOf(res), opts, makeDoc, current.doc);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
-      // Someone else took it over first.
       const winner = await readLock(conn, id);
+      // Our take-over went through but its answer was lost (the retry found the version moved on): it is ours.
+      if (winner && isDeepStrictEqual(winner.doc, doc)) return startLock(conn, prefix, id, doc, winner.version, opts, makeDoc, current.doc);
+      // Someone else took it over first.
       throw new RefusedError(winner ? heldMessage(prefix, winner.doc) : `another esm apply took the lock for prefix "${prefix}" first`);
     }
   }
@@ -244,6 +248,7 @@ function startLock(
   firstVersion: Version,
   opts: AcquireLockOptions,
   makeDoc: (startedAt: string) => LockDoc,
+  takenOver: LockDoc | null,
 ): Lock {
   let doc = first;
   let version: Version | null = firstVersion;
@@ -270,6 +275,12 @@ function startLock(
     } catch (err) {
       if (!isStatus(err, 409, 404)) throw err;
       const other = await readLock(conn, id).catch(() => null);
+      // Our renewal went through but its answer was lost (the retry found the version moved on): still ours.
+      if (other && isDeepStrictEqual(other.doc, next)) {
+        doc = next;
+        version = other.version;
+        return;
+      }
       lost = new RefusedError(
         `lost the apply lock for prefix "${prefix}": ` + (other ? `taken over by ${other.doc.holder} (pid ${other.doc.pid} on host ${other.doc.host})` : 'it was removed'),
       );
@@ -300,6 +311,7 @@ function startLock(
     get lost() {
       return lost;
     },
+    takenOver,
     renew: () => queue(renewNow),
     assertHeld() {
       if (lost) throw lost;
@@ -317,7 +329,12 @@ function startLock(
             querystring: { if_seq_no: held.seqNo, if_primary_term: held.primaryTerm, refresh: true },
           });
         } catch (err) {
-          if (!isStatus(err, 404, 409)) throw err; // gone or not ours any more: nothing to release
+          if (isStatus(err, 404, 409)) return; // gone or not ours any more: nothing to release
+          // No answer: the lock document tells whether the release went through.
+          const now = await readLock(conn, id).catch(() => undefined);
+          if (now === null || (now !== undefined && !isDeepStrictEqual(now.doc, doc))) return;
+          version = held;
+          throw err;
         }
       });
     },

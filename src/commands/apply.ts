@@ -113,7 +113,7 @@ export class ApplyCommand extends EsmCommand {
   /** On a terminal: ask. Without one: --auto-approve is required (exit 3). */
   private async approve(shown: string, signal: AbortSignal, machine: boolean): Promise<void> {
     if (this.autoApprove) return;
-    const { InvalidInputError, RefusedError } = await import('../errors.js');
+    const { InvalidInputError, CancelledError } = await import('../errors.js');
     if (!this.context.isTTY) {
       throw new InvalidInputError(
         'esm apply needs --auto-approve when there is no terminal to confirm on (CI): review the plan, then run esm apply --auto-approve (or save it with esm plan --out FILE and run esm apply FILE --auto-approve)',
@@ -122,7 +122,7 @@ export class ApplyCommand extends EsmCommand {
     if (machine) this.note(shown);
     const { confirm } = await import('../render/confirm.js');
     if (!(await confirm(this.context.stdin, this.context.stderr, undefined, signal))) {
-      throw new RefusedError("apply cancelled: only 'yes' approves the plan; nothing was changed");
+      throw new CancelledError("apply cancelled: only 'yes' approves the plan; nothing was changed");
     }
   }
 }

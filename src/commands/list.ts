@@ -11,14 +11,17 @@ export class ListCommand extends EsmCommand {
       For each master declared by a manifest, and each orphan (a master esm created in the cluster that
       no manifest declares any more): the alias, the active instance, the manifest's fingerprint, and
       per instance its documents, fingerprint (short), status (\`active\`, \`filled\` or \`unfilled\`),
-      creation time, git commit and whether it has the manifest's fingerprint (\`CURRENT\`).
+      creation time, git commit and whether it has the manifest's fingerprint (\`CURRENT\`). When an
+      apply holds the lock of the prefix (or a lock whose release failed is left), who holds it, since
+      when and until when.
 
       Never changes the cluster or the state file. \`--es-only\` ignores the state file entirely and
       shows only what the cluster's aliases and \`_meta.esm\` say (it works without a state file, and
       without a manifests directory: the manifests only add which instances are current).
 
       \`--json\`: \`{ "masters": [ { "name", "alias", "fingerprint", "active", "instances": [ { "name",
-      "number", "fingerprint", "active", "docs", "status", "createdAt", "commit", "current" } ] } ] }\`.
+      "number", "fingerprint", "active", "docs", "status", "createdAt", "commit", "current" } ] } ],
+      "lock": null | { "holder", "pid", "host", "startedAt", "expiresAt", "command" } }\`.
     `,
     examples: [
       ['List every master', 'esm list'],

@@ -3,6 +3,7 @@
  * Refuses an instance that was never filled, or that holds fewer documents than
  * `activation.minDocRatio` of the active one, unless forced (SPEC §6, §9).
  */
+import { confirmedWords } from '../cluster/confirm.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Instance } from '../plan/instances.js';
@@ -100,8 +101,9 @@ export async function swapAlias(s: Session, t: { master: string; alias: string; 
       );
     }
   }
-  await s.record({ action: 'activate', master: t.master, instance: t.to }, async () => {
-    await cluster.swapAlias(t.alias, { from: t.from, to: t.to });
+  await s.record({ action: 'activate', master: t.master, instance: t.to }, async (_id, action) => {
+    const confirmed = await cluster.swapAlias(t.alias, { from: t.from, to: t.to });
+    if (confirmed) action.note(confirmedWords(confirmed));
     const store = await s.store();
     store.upsertMaster({ name: t.master, alias: t.alias, activeInstance: t.to });
   });

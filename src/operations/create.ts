@@ -1,4 +1,5 @@
 /** `esm create`: a new instance of a master, created with the manifest's spec and `_meta.esm`. */
+import { confirmedWords } from '../cluster/confirm.js';
 import type { Manifest, MasterSpec } from '../manifest/types.js';
 import { fingerprint } from '../fingerprint/index.js';
 import { loadMasterState } from './master-state.js';
@@ -52,7 +53,7 @@ export async function createIndexOf(
   const createdAt = s.now().toISOString();
   const commit = await s.commit();
   const filledAt = opts.filled ? createdAt : null;
-  await s.record({ action: 'create', master: t.master, instance: t.index }, async () => {
+  await s.record({ action: 'create', master: t.master, instance: t.index }, async (_id, action) => {
     const cluster = await s.cluster();
     const { withFullFieldNames } = await import('./refused.js');
     const meta = {
@@ -65,10 +66,11 @@ export async function createIndexOf(
       filledAt,
       lastUpdateAt: filledAt,
     };
-    await cluster.createIndex(t.index, { settings: t.spec.settings, mappings: t.spec.mappings, meta }).catch((err: unknown) => {
+    const confirmed = await cluster.createIndex(t.index, { settings: t.spec.settings, mappings: t.spec.mappings, meta }).catch((err: unknown) => {
       // The engine names a refused field by its last segment: the error names it in full.
       throw withFullFieldNames(err, { name: t.master, spec: t.spec });
     });
+    if (confirmed) action.note(confirmedWords(confirmed));
     const store = await s.store();
     store.upsertMaster({ name: t.master, alias: t.alias });
     store.upsertInstance({ name: t.index, master: t.master, number: t.number, fingerprint: t.fingerprint, createdAt, commit, filledAt, lastUpdateAt: filledAt });
@@ -79,7 +81,7 @@ export async function createIndexOf(
 export async function markFilled(s: Session, t: { master: string; index: string }): Promise<void> {
   const at = s.now().toISOString();
   await s.record(
-    { action: 'update', master: t.master, instance: t.index },
+    { action: 'update', master: t.master, instance: t.index, startedAt: at },
     async () => {
       const cluster = await s.cluster();
       await cluster.updateMeta(t.index, { filledAt: at, lastUpdateAt: at });

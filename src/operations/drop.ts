@@ -1,4 +1,5 @@
 /** `esm drop`: delete instances. The active instance is refused unless forced. */
+import { confirmedWords } from '../cluster/confirm.js';
 import { InvalidInputError, RefusedError } from '../errors.js';
 import { loadMasterState } from './master-state.js';
 import type { Session } from './session.js';
@@ -60,9 +61,10 @@ export async function dropOlder(s: Session, master: string, opts: { force?: bool
 
 /** The plan's `drop` step: delete the index, recorded as `drop`; `wasActive` also forgets the master's active instance. */
 export async function dropIndex(s: Session, t: { master: string; index: string; wasActive?: boolean }): Promise<void> {
-  await s.record({ action: 'drop', master: t.master, instance: t.index }, async () => {
+  await s.record({ action: 'drop', master: t.master, instance: t.index }, async (_id, action) => {
     const cluster = await s.cluster();
-    await cluster.deleteIndices([t.index], { ignoreMissing: true });
+    const confirmed = await cluster.deleteIndices([t.index], { ignoreMissing: true });
+    if (confirmed) action.note(confirmedWords(confirmed));
     const store = await s.store();
     store.markDropped(t.index, s.now().toISOString());
     if (t.wasActive) store.setActive(t.master, null);

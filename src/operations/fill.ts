@@ -99,7 +99,8 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
   const t0 = Date.now();
   const action = since === null ? 'update' : 'partial_update';
   const result = await s.record(
-    { action, master, instance: index },
+    // The action starts when the fill counts from: a later run compares it with _meta.esm's filledAt / lastUpdateAt.
+    { action, master, instance: index, startedAt },
     async (actionId) => {
       const cluster = await s.cluster();
       const source = via === 'source' ? openSource(manifest, { cwd: s.config.cwd }) : null;

@@ -4,6 +4,7 @@
  * matches the manifest. Read-only: the state file is opened read-only, and with
  * `esOnly` not opened at all.
  */
+import type { LockDoc } from '../cluster/lock.js';
 import type { ClusterSnapshot } from '../cluster/types.js';
 import type { ClusterIdentity } from '../plan/types.js';
 import { InvalidInputError } from '../errors.js';
@@ -69,6 +70,8 @@ export interface Listing {
   masters: ListedMaster[];
   /** Companion objects: declared, or esm's in the cluster (orphans). */
   companions?: ListedCompanion[];
+  /** Who holds the prefix's apply lock, since when, until when (null: nobody); absent when not read. */
+  lock?: LockDoc | null;
 }
 
 export const EMPTY_HISTORY: HistoryView = { masters: [], instances: [], maxNumber: {} };
@@ -171,14 +174,19 @@ function companionStatus(c: CompanionPlan): CompanionStatus {
   }
 }
 
-/** `esm list --json` (SPEC §8, §12), exactly these fields (and `foreign: true` on a foreign-named instance, SPEC §11), and the cluster it read (SPEC §10). */
+/**
+ * `esm list --json` (SPEC §8, §12), exactly these fields (and `foreign: true` on a foreign-named instance, SPEC §11),
+ * the cluster it read (SPEC §10) and who holds the apply lock.
+ */
 export function listingJson(listing: Listing): {
   cluster?: ClusterIdentity;
+  lock?: LockDoc | null;
   masters: Array<Omit<ListedMaster, 'orphan' | 'conflicts' | 'instances'> & { instances: Array<Omit<ListedInstance, 'foreign'> & { foreign?: true }> }>;
   companions: ListedCompanion[];
 } {
   return {
     ...(listing.cluster ? { cluster: listing.cluster } : {}),
+    ...(listing.lock !== undefined ? { lock: listing.lock } : {}),
     masters: listing.masters.map((m) => ({
       name: m.name,
       alias: m.alias,
@@ -206,6 +214,8 @@ export function listingJson(listing: Listing): {
 export async function listMasters(s: Session, opts: { only?: readonly string[]; esOnly?: boolean } = {}): Promise<Listing> {
   const [{ fingerprint }, { readTogether }] = await Promise.all([import('../fingerprint/index.js'), import('./read-together.js')]);
   // --es-only: what the cluster holds; a directory of manifests, when there is one, only adds which ones match.
+  const lock = s.cluster().then((c) => c.currentLock(s.prefix));
+  lock.catch(() => undefined);
   const { manifests, snapshot, store } = await readTogether(s, { store: !opts.esOnly, git: false, manifestsIfPresent: opts.esOnly ?? false });
   const history = store ? store.view() : EMPTY_HISTORY;
   const listing = buildListing({
@@ -217,7 +227,7 @@ export async function listMasters(s: Session, opts: { only?: readonly string[]; 
   });
   const companions = await listCompanions(s, history, manifests.length > 0 || !opts.esOnly);
   const only = opts.only ?? [];
-  return { ...listing, companions: only.length ? companions.filter((c) => c.usedBy.some((m) => only.includes(m))) : companions };
+  return { ...listing, lock: await lock, companions: only.length ? companions.filter((c) => c.usedBy.some((m) => only.includes(m))) : companions };
 }
 
 /** The companions as the plan sees them (read-only): declared ones and esm's orphans, with the masters that use them. */

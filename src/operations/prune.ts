@@ -43,7 +43,7 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
   if (!idField) throw new RuntimeError(`internal: an id-set comparison of ${manifest.name} without spec.idField`);
   return s.record(
     { action: 'prune', master: manifest.name, instance: index },
-    async () => {
+    async (_id, action) => {
       const cluster = await s.cluster();
       const signal = s.signal ? { signal: s.signal } : {};
       await cluster.refresh(index);
@@ -79,7 +79,11 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
           batch.push(id);
           return batch.length >= DELETE_BATCH ? flush() : undefined;
         });
-        if (batch.length > 0) await flush();
+        if (batch.length > 0) {
+          // The last delete: what it deletes is saved first, so a run killed before its answer can be counted by the next (reconcile.ts).
+          action.detail({ prune: { deletedBefore: deleted, lastBatch: batch } });
+          await flush();
+        }
         if (deleted > 0) await cluster.refresh(index);
         return { index, deleted, sourceIds: source.size, instanceIds: instance.size };
       } finally {

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Cluster } from '../cluster/index.js';
 import type { EsmConfig } from '../config/types.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, StateError } from '../errors.js';
 import type { GitInfo } from '../git/info.js';
 import type { HistoryStore } from '../history/index.js';
-import type { ActionName, HistoryView } from '../history/types.js';
+import type { ActionDetail, ActionName, HistoryView } from '../history/types.js';
 import type { Manifest, ManifestSet } from '../manifest/types.js';
 import type { ResolvedCompanion } from '../companions/resolve.js';
 import type { SynonymsSupport } from '../companions/types.js';
@@ -19,6 +19,7 @@ import { silent, type Emit } from '../apply/events.js';
 import { redactArgv } from '../redact.js';
 import { CHECKPOINT_EVERY_MS } from './fill-checkpoints.js';
 import { aliasName, instanceName } from './names.js';
+import type { ReconcileOptions } from './reconcile.js';
 
 export interface SessionOptions {
   /** The command line as typed, stored with each action (secrets redacted). */
@@ -33,6 +34,29 @@ export interface SessionOptions {
   checkpointEveryMs?: number;
   /** Cluster retry policy override (tests). */
   retry?: { tries?: number; baseMs?: number; maxMs?: number; deadlineMs?: number };
+}
+
+/** What an action is about, as `record` and `queue` take it. */
+export interface ActionTarget {
+  action: ActionName;
+  master?: string | null;
+  instance?: string | null;
+  /** What a later run needs to tell from the cluster whether it took effect. */
+  detail?: ActionDetail;
+  /** The time the work counts from, when it is not now (a fill: the time its catch-up sends the changes since). */
+  startedAt?: string;
+}
+
+/** The action `record` runs, as its function sees it. */
+export interface RunningAction {
+  readonly id: number;
+  /**
+   * How the outcome was learnt when the call's answer did not say (it was lost and the
+   * cluster was read instead): kept with the action (`esm history` shows it).
+   */
+  note(text: string): void;
+  /** Saves what a later run needs to check this action in the cluster, now (before the call it covers). */
+  detail(d: ActionDetail): void;
 }
 
 /** The state, read-only: its masters and instances, and their hash. */
@@ -55,6 +79,8 @@ export class Session {
   private _set?: Promise<ManifestSet>;
   private _resolved?: Promise<Resolved>;
   private _git?: Promise<GitInfo | null>;
+  private _reconciled?: Promise<void>;
+  private recorded = 0;
 
   constructor(
     readonly config: EsmConfig,
@@ -181,21 +207,27 @@ export class Session {
   /**
    * Runs `fn` as one index action in the journal: in_progress → complete | failed
    * (or aborted when the session's signal fired). The error is rethrown. `fn` gets
-   * the action's id (a fill records its checkpoints on it).
+   * the action's id (a fill records its checkpoints on it) and the running action
+   * (to note how its outcome was learnt). The first action of a run reconciles what
+   * earlier runs left unsettled (reconcile.ts).
    */
-  async record<T>(
-    what: { action: ActionName; master?: string | null; instance?: string | null },
-    fn: (actionId: number) => Promise<T>,
-    docsOf: (result: T) => number | undefined = () => undefined,
-  ): Promise<T> {
+  async record<T>(what: ActionTarget, fn: (actionId: number, action: RunningAction) => Promise<T>, docsOf: (result: T) => number | undefined = () => undefined): Promise<T> {
+    await this.reconcile();
     const store = await this.store();
     const queuedId = this.queued.get(actionKey(what))?.shift();
-    const id = queuedId ?? store.startAction(await this.newAction(what));
-    if (queuedId !== undefined) store.markInProgress(queuedId);
+    const id = queuedId ?? store.startAction(await this.newAction(what), what.startedAt);
+    if (queuedId !== undefined) store.markInProgress(queuedId, what.startedAt, what.detail);
+    this.recorded++;
+    let note: string | undefined;
+    const running: RunningAction = {
+      id,
+      note: (text) => void (note = note === undefined ? text : `${note}; ${text}`),
+      detail: (d) => store.saveDetail(id, d),
+    };
     try {
-      const result = await fn(id);
+      const result = await fn(id, running);
       const docs = docsOf(result);
-      store.finishAction(id, { status: 'complete', ...(docs !== undefined ? { docsAffected: docs } : {}) });
+      store.finishAction(id, { status: 'complete', ...(docs !== undefined ? { docsAffected: docs } : {}), ...(note !== undefined ? { note } : {}) });
       return result;
     } catch (e) {
       const aborted = this.signal?.aborted ?? false;
@@ -204,6 +236,7 @@ export class Session {
         status: aborted ? 'aborted' : 'failed',
         error: (e as Error).message,
         ...(partial !== undefined ? { docsAffected: partial } : {}),
+        ...(note !== undefined ? { note } : {}),
       });
       throw e;
     }
@@ -212,15 +245,41 @@ export class Session {
   /**
    * Records actions that will run later in this session (every step of a plan,
    * up front): `queued` until `record` runs them. A run killed before reaching
-   * them leaves them visible; the next run marks them `aborted`.
+   * them leaves them visible; the next run marks them `abandoned`.
    */
-  async queue(actions: ReadonlyArray<{ action: ActionName; master: string | null; instance: string }>): Promise<void> {
+  async queue(actions: ReadonlyArray<{ action: ActionName; master: string | null; instance: string; detail?: ActionDetail }>): Promise<void> {
+    if (actions.length === 0) return;
+    await this.reconcile();
     const store = await this.store();
     for (const what of actions) {
       const id = store.queueAction(await this.newAction(what));
+      this.recorded++;
       const key = actionKey(what);
       this.queued.set(key, [...(this.queued.get(key) ?? []), id]);
     }
+  }
+
+  /** Actions this session has recorded or queued so far: none means a failure now happened before the first action. */
+  get actionsRecorded(): number {
+    return this.recorded;
+  }
+
+  /**
+   * Reconciles the journal with the cluster, once per session (reconcile.ts): at the
+   * first action, or earlier with what the apply lock told (a run whose lock was taken
+   * over is gone). A failure to read the cluster here stops nothing: the run's own
+   * requests say what is wrong with it, and the next run compares again.
+   */
+  reconcile(opts: ReconcileOptions = {}): Promise<void> {
+    this._reconciled ??= import('./reconcile.js')
+      .then(({ reconcileJournal }) => reconcileJournal(this, opts))
+      .then(
+        () => undefined,
+        (e: unknown) => {
+          if (e instanceof StateError) throw e;
+        },
+      );
+    return this._reconciled;
   }
 
   /**
@@ -235,11 +294,12 @@ export class Session {
     if (!only) this.queued.clear();
   }
 
-  private async newAction(what: { action: ActionName; master?: string | null; instance?: string | null }) {
+  private async newAction(what: { action: ActionName; master?: string | null; instance?: string | null; detail?: ActionDetail }) {
     return {
       action: what.action,
       master: what.master ?? null,
       instance: what.instance ?? null,
+      ...(what.detail ? { detail: what.detail } : {}),
       argv: this.argv,
       commit: await this.commit(),
       actor: this.actor,

@@ -7,7 +7,7 @@ export async function updateInPlace(
   bodies: { settings: Record<string, unknown> | null; mappings: Record<string, unknown> | null },
 ): Promise<void> {
   const { index, fingerprint: fp } = t;
-  await s.record({ action: 'update_in_place', master: t.master, instance: index }, async () => {
+  await s.record({ action: 'update_in_place', master: t.master, instance: index, detail: { fingerprint: fp } }, async () => {
     const cluster = await s.cluster();
     if (bodies.settings && Object.keys(bodies.settings).length) await cluster.putSettings(index, bodies.settings);
     if (bodies.mappings && Object.keys(bodies.mappings).length) await cluster.putMapping(index, bodies.mappings);

@@ -2,6 +2,7 @@
 import type { ListedCompanion, Listing, ListedInstance, ListedMaster } from '../operations/list.js';
 import { assertNever } from '../errors.js';
 import { paint, type Paint } from './ansi.js';
+import { holderWords } from '../cluster/lock.js';
 import { clusterWords } from './cluster-words.js';
 import { visible } from '../visible.js';
 
@@ -39,12 +40,13 @@ export function shortTime(iso: string | null): string {
   return m ? `${m[1]} ${m[2]}Z` : iso;
 }
 
-export function renderListText(listing: Listing, opts: { color: boolean }): string {
+export function renderListText(listing: Listing, opts: { color: boolean; now?: Date }): string {
   const p = paint(opts.color);
   const out: string[] = [];
   if (listing.cluster) out.push(p.dim(clusterWords(listing.cluster)));
   if (listing.prefix) out.push(p.dim(`environment prefix: ${listing.prefix}`));
-  if (listing.cluster || listing.prefix) out.push('');
+  if (listing.lock) out.push(p.yellow(`apply lock held by ${visible(holderWords(listing.lock, opts.now ?? new Date()))}${listing.lock.command ? ` (${visible(listing.lock.command)})` : ''}`));
+  if (listing.cluster || listing.prefix || listing.lock) out.push('');
   const companions = listing.companions ?? [];
   if (listing.masters.length === 0) {
     out.push('No masters: no manifest declares one and the cluster holds no index created by esm.');

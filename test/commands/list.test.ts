@@ -2,8 +2,10 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/cluster/cluster.js';
 import { fingerprint } from '../../src/fingerprint/index.js';
 import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
+import { esUrl } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { clusterState, expectOneLineError, gitCommit, instance, ok, project, stateBytes } from './helpers.js';
 
@@ -43,6 +45,7 @@ describe('esm list', () => {
     const inst = (master: string, n: number, o: object) => ({ name: `${p.prefix}${master}-${n}`, number: n, createdAt: expect.stringMatching(ISO), ...o });
     expect(r.json()).toEqual({
       cluster: { name: expect.any(String), engine: expect.stringMatching(/^(elasticsearch|opensearch)$/), version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+      lock: null,
       masters: [
         { name: 'books', alias: `${p.prefix}books`, fingerprint: fingerprint(aManifest({ name: 'books' }).spec), active: null, instances: [] },
         {
@@ -142,6 +145,24 @@ describe('esm list', () => {
     expect(refused.stdout).toBe('');
     expect((await ok(p, ['list', '--es-only', '--state', junk, 'movies'])).stdout).toContain(`${p.prefix}movies-1`);
     expect(stateBytes({ ...p, statePath: junk })).toEqual(bytes);
+  });
+
+  it('says who holds the apply lock, since when and until when (text and --json), changing nothing', async () => {
+    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+    const lock = await c.acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
+    try {
+      const json = (await ok(p, ['list', '--json'])).json();
+      expect(json.lock).toEqual(lock.doc);
+      const text = (await ok(p, ['list'])).stdout;
+      expect(text).toContain(`apply lock held by ci@runner-7 (pid 4242 on host runner-7) since ${lock.doc.startedAt}, expires ${lock.doc.expiresAt} (in `);
+      expect(text).toContain('(esm apply --auto-approve)');
+      expect((await ok(p, ['list', '--json'])).json().lock).toEqual(lock.doc);
+    } finally {
+      await lock.release();
+      await c.close();
+    }
+    expect((await ok(p, ['list', '--json'])).json().lock).toBeNull();
+    expect((await ok(p, ['list'])).stdout).not.toContain('apply lock');
   });
 
   it('--help shows examples', async () => {

@@ -8,7 +8,9 @@ import { connect } from '../../src/cluster/cluster.js';
 import { LOCK_INDEX, lockId, type LockDoc } from '../../src/cluster/lock.js';
 import { esUrl, rawClient } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
-import { actions, expectOneLineError, ok, project } from './helpers.js';
+import { HistoryStore } from '../../src/history/index.js';
+import { rewrite } from '../support/history-files.js';
+import { actions, expectOneLineError, instance, ok, project } from './helpers.js';
 
 let p: TempProject | undefined;
 afterEach(async () => {
@@ -42,6 +44,8 @@ describe('a lock held by another host', () => {
     expect(r.stderr).toContain(`expires ${doc.expiresAt} (in `);
     expect(r.stderr).toContain('esm lock release --force');
     expect(await lockDoc(p.prefix)).toEqual(doc);
+    // The run failed before its first action: one failed `lock` row says why.
+    expect((await actions(p)).map((a) => [a.action, a.status, a.error])).toEqual([['lock', 'failed', r.stderr.replace(/^esm: /, '').trim()]]);
   });
 
   it('esm lock release without --force says who holds it and changes nothing (exit 4)', async () => {
@@ -71,5 +75,36 @@ describe('a lock held by another host', () => {
     const doc = await lockOfADeadRunner(p.prefix);
     const r = await ok(p, ['lock', 'release', '--force', '--json']);
     expect(r.json()).toEqual({ prefix: p.prefix, released: doc });
+  });
+});
+
+describe('the actions of a run whose lock was taken over', () => {
+  it('are settled by the apply that takes the lock over: confirmed from the cluster, or abandoned', async () => {
+    p = project('lkd', { movies: { docs: 5 } });
+    await ok(p, ['apply', '--auto-approve']);
+    // A run on runner-7 made movies-2 and moved the alias to it, then died before recording it; its lock expired.
+    const two = await instance(p, 'movies');
+    const alias = `${p.prefix}movies`;
+    await rawClient().indices.updateAliases({ actions: [{ remove: { index: '*', alias } }, { add: { index: two, alias } }] });
+    const store = await HistoryStore.open(p.statePath);
+    const activate = store.startAction({ action: 'activate', master: 'movies', instance: two, argv: ['esm', 'apply'] });
+    const drop = store.queueAction({ action: 'drop', master: 'movies', instance: `${p.prefix}movies-1`, argv: ['esm', 'apply'] });
+    store.close();
+    await rewrite(p.statePath, `UPDATE actions SET host = 'runner-7', pid = 4242 WHERE id IN (${activate}, ${drop})`);
+    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+    await c.acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply' }, { ttlMs: 1, host: 'runner-7', pid: 4242, heartbeat: false });
+    await c.close();
+    await new Promise((r) => setTimeout(r, 10));
+
+    await ok(p, ['apply', '--auto-approve']);
+    const rows = await actions(p);
+    expect(rows.find((a) => a.id === activate)).toMatchObject({
+      status: 'complete',
+      error: null,
+      note: expect.stringMatching(new RegExp(`^confirmed from the cluster by a later run: alias ${alias} points at ${two} \\(it was recorded aborted: the run of ci@runner-7 \\(pid 4242 on runner-7\\) lost its apply lock, which this run took over, without finishing this action\\)$`)),
+    });
+    expect(rows.find((a) => a.id === drop)).toMatchObject({ status: 'abandoned', error: expect.stringMatching(/lost its apply lock, which this run took over, before reaching this action$/) });
+    expect(rows.filter((a) => a.status === 'in_progress' || a.status === 'queued')).toEqual([]);
+    expect(await lockDoc(p.prefix)).toBeNull();
   });
 });

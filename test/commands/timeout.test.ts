@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HistoryStore } from '../../src/history/index.js';
 import { runCli } from '../support/cli.js';
 
 let server: Server;
@@ -64,7 +65,7 @@ describe('a silent cluster', () => {
     expect(m![4]).toBe('500ms');
   });
 
-  it('ends within the bound its message states, as the hanging server measures it (an apply with ESM_TIMEOUT=5s)', async () => {
+  it('ends within the bound its message states, as the hanging server measures it (an apply with ESM_TIMEOUT=5s), and leaves a failed lock row', async () => {
     seen = [];
     const state = path.join(dir, 'bound.sqlite');
     const r = await runCli(['apply', '--auto-approve', '--url', url, '--state', state], { cwd: dir, env: { ESM_TIMEOUT: '5s' } });
@@ -83,6 +84,10 @@ describe('a silent cluster', () => {
     const last = seen.at(-1)!;
     expect(last.opened - seen[0]!.opened + 5_000).toBeLessThanOrEqual(bound);
     expect(over).toBeGreaterThanOrEqual(attempts * 5_000);
+    // The run failed before its first action: one failed `lock` row says why.
+    const store = await HistoryStore.open(state, { readOnly: true });
+    expect(store.listActions().map((a) => [a.action, a.status, a.error])).toEqual([['lock', 'failed', r.stderr.replace(/^esm: /, '').trim()]]);
+    store.close();
   });
 
   it('takes the timeout from ESM_TIMEOUT and from esm.config.yaml, and names the engine once it is known', async () => {

@@ -63,7 +63,7 @@ describe('the schemas', () => {
 });
 
 describe('esm history --json', () => {
-  it('fits schemas/history.schema.json: complete, failed, queued and in-progress actions', async () => {
+  it('fits schemas/history.schema.json: complete, failed, queued and in-progress actions, a failed run’s plan row, a note', async () => {
     const dir = scratchDir('history-json');
     const state = path.join(dir, 'history.sqlite');
     const store = await HistoryStore.open(state, { now: () => new Date('2026-01-01T00:00:00.000Z') });
@@ -73,12 +73,16 @@ describe('esm history --json', () => {
     store.finishAction(fill, { status: 'failed', error: 'the cluster answered 503', docsAffected: 10 });
     store.queueAction({ action: 'activate', master: 'movies', instance: 'movies-1' });
     store.startAction({ action: 'reset' });
+    const swapped = store.startAction({ action: 'activate', master: 'movies', instance: 'movies-1' });
+    store.finishAction(swapped, { status: 'complete', note: 'confirmed from the cluster: alias movies points at movies-1 (the answer was lost: …)' });
+    store.recordFailure({ action: 'plan', argv: ['esm', 'apply'] }, 'saved plan is stale, run esm plan again: …');
     store.close();
 
     const r = await runCli(['history', '--json', '--state', state], { cwd: dir, env: ENV });
     expect(r.code).toBe(0);
     const doc = r.json();
-    expect(doc.actions.map((a: { status: string }) => a.status)).toEqual(['in_progress', 'queued', 'failed', 'complete']);
+    expect(doc.actions.map((a: { status: string }) => a.status)).toEqual(['failed', 'complete', 'in_progress', 'queued', 'failed', 'complete']);
+    expect(doc.actions[1].note).toMatch(/^confirmed from the cluster: /);
     expect(fits('history', doc)).toBe(true);
 
     const renamed = structuredClone(doc);
@@ -115,6 +119,11 @@ describe('esm list --json', () => {
     expect(doc.masters.map((m: { name: string }) => m.name)).toEqual(['movies', 'old']);
     expect(doc.masters[0].instances.map((i: { status: string }) => i.status)).toEqual(['filled', 'active', 'unfilled', 'unfilled']);
     expect(fits('list', doc)).toBe(true);
+    // Who holds the apply lock: nobody, or a run.
+    const lock = { holder: 'ci@runner-7', pid: 4242, host: 'runner-7', startedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-01T00:02:00.000Z', command: 'esm apply --auto-approve' };
+    expect(fits('list', JSON.parse(JSON.stringify(listingJson({ ...listing, lock: null }))))).toBe(true);
+    expect(fits('list', JSON.parse(JSON.stringify(listingJson({ ...listing, lock }))))).toBe(true);
+    expect(accepts('list', { ...doc, lock: { holder: 'ci@runner-7' } })).toBe(false);
 
     const renamed = structuredClone(doc);
     renamed.masters[0].activeInstance = renamed.masters[0].active;

@@ -1,13 +1,17 @@
 /**
  * Fault injection a real node cannot produce on demand: an HTTP proxy in front of
- * Elasticsearch. Of the requests `match` selects (default: every request), in
- * order, the first `dropFirst` lose their connection before reaching the node;
- * the next `dropAfterFirst` reach it, are executed, and lose their connection
- * before the answer gets back; the next `failFirst` are answered with `status`
- * (a JSON error body and, on Elasticsearch, its `x-elastic-product` header, as the
- * engine would); the next `rejectItemsFirst` (bulk requests) are answered 200 with
- * every item rejected (429), the node never seeing them; the next `silentFirst`
- * are never answered. Everything else is forwarded. Any count may be Infinity.
+ * Elasticsearch. Of the requests `match` selects (default: every request; it sees
+ * the body too), in order, the first `dropFirst` lose their connection before
+ * reaching the node; the next `dropAfterFirst` reach it, are executed, and lose
+ * their connection before the answer gets back; the next `failFirst` are answered
+ * with `status` (a JSON error body and, on Elasticsearch, its `x-elastic-product`
+ * header, as the engine would); the next `rejectItemsFirst` (bulk requests) are
+ * answered 200 with every item rejected (429), the node never seeing them; the
+ * next `silentFirst` are never answered; the next `holdAfterFirst` reach the node,
+ * are executed, and their answer is held back (never sent): `executed` resolves
+ * when the first such answer came back, the moment to kill the client. Everything
+ * else is forwarded. Any count may be Infinity. The proxy records every request:
+ * method, path, what was done with it and the node's status.
  * The proxy closes when the test (or, started outside one, the file) is done.
  */
 import http from 'node:http';
@@ -16,14 +20,23 @@ import { isOpenSearch } from './es.js';
 import { closeWhenDone } from './servers.js';
 
 export interface FaultPlan {
-  /** Which requests the faults apply to; the others are always forwarded. */
-  match?: (req: { method: string; path: string }) => boolean;
+  /** Which requests the faults apply to (`body`: the request body as text); the others are always forwarded. */
+  match?: (req: { method: string; path: string; body: string }) => boolean;
   dropFirst?: number;
   dropAfterFirst?: number;
   failFirst?: number;
   status?: 429 | 502 | 503 | 504;
   rejectItemsFirst?: number;
   silentFirst?: number;
+  holdAfterFirst?: number;
+}
+
+/** One request as the proxy saw it: what it did with it, and the node's status when the node answered. */
+export interface Recorded {
+  method: string;
+  path: string;
+  fault: Fault | null;
+  status?: number;
 }
 
 export interface FaultProxy {
@@ -32,8 +45,10 @@ export interface FaultProxy {
   readonly requests: number;
   /** Requests `match` selected so far. */
   readonly matched: number;
-  /** Method and path of every request received, in order. */
-  readonly log: ReadonlyArray<{ method: string; path: string }>;
+  /** Every request received, in order: method, path, the fault applied (null: forwarded) and the node's status. */
+  readonly log: ReadonlyArray<Recorded>;
+  /** Resolves when the node executed the first request whose answer is held (holdAfterFirst). */
+  readonly executed: Promise<Recorded>;
   /** Stop now (also done when the test is done); a second call does nothing. */
   close(): Promise<void>;
 }
@@ -57,12 +72,15 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
     ['fail', plan.failFirst ?? 0],
     ['reject_items', plan.rejectItemsFirst ?? 0],
     ['silent', plan.silentFirst ?? 0],
+    ['hold_after', plan.holdAfterFirst ?? 0],
   ];
   const status = plan.status ?? 503;
   let requests = 0;
   let matched = 0;
-  const log: { method: string; path: string }[] = [];
+  const log: Recorded[] = [];
   const held = new Set<Socket>();
+  let onExecuted: (r: Recorded) => void = () => {};
+  const executed = new Promise<Recorded>((resolve) => (onExecuted = resolve));
 
   const faultOf = (n: number): Fault | null => {
     let upTo = 0;
@@ -89,20 +107,42 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
 
   const server = http.createServer((req, res) => {
     requests++;
-    const entry = { method: req.method ?? '', path: req.url ?? '' };
+    const entry: Recorded = { method: req.method ?? '', path: req.url ?? '', fault: null };
     log.push(entry);
-    const fault = match(entry) ? faultOf(++matched) : null;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      const fault = match({ method: entry.method, path: entry.path, body: body.toString('utf8') }) ? faultOf(++matched) : null;
+      entry.fault = fault;
       switch (fault) {
         case 'drop':
           req.socket.destroy();
           return;
         case 'drop_after':
           // The node executes the request; its answer is lost on the way back.
-          forward(req, body, () => req.socket.destroy(), res);
+          forward(
+            req,
+            body,
+            (up) => {
+              entry.status = up.statusCode;
+              req.socket.destroy();
+            },
+            res,
+          );
+          return;
+        case 'hold_after':
+          // The node executes the request; its answer never leaves the proxy.
+          held.add(req.socket);
+          forward(
+            req,
+            body,
+            (up) => {
+              entry.status = up.statusCode;
+              onExecuted(entry);
+            },
+            res,
+          );
           return;
         case 'fail': {
           const text = JSON.stringify({ error: { type: ERROR_TYPES[status], reason: `fault injected by the test proxy (${status})` }, status });
@@ -124,6 +164,7 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
             req,
             body,
             (up, bytes) => {
+              entry.status = up.statusCode;
               res.writeHead(up.statusCode ?? 502, up.headers);
               res.end(bytes);
             },
@@ -149,11 +190,12 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
       return matched;
     },
     log,
+    executed,
     close,
   };
 }
 
-type Fault = 'drop' | 'drop_after' | 'fail' | 'reject_items' | 'silent';
+export type Fault = 'drop' | 'drop_after' | 'fail' | 'reject_items' | 'silent' | 'hold_after';
 
 /** The answer of a bulk request whose every action was rejected with 429 (the node was too busy). */
 function rejectEveryItem(body: Buffer): unknown {

@@ -12,6 +12,7 @@
  */
 import { removeAlias as removeAliasVia, swapAlias as swapAliasVia } from '../../src/cluster/aliases.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
+import type { Confirmed } from '../../src/cluster/confirm.js';
 import type { Conn } from '../../src/cluster/conn.js';
 import type { IndexHealth } from '../../src/cluster/health.js';
 import { elasticsearch } from '../../src/cluster/elasticsearch/index.js';
@@ -56,6 +57,8 @@ interface LockRow {
  */
 export class MemoryCluster {
   readonly url = URL;
+  /** A cluster in memory is always reached. */
+  readonly unreachable = null;
   readonly indices = new Map<string, MemoryIndex>();
   /** Every request sent through the connection (aliases, the lock), in order. */
   readonly requests: HttpRequest[] = [];
@@ -141,10 +144,11 @@ export class MemoryCluster {
     return index ? this.indexSnapshot(index) : null;
   }
 
-  async createIndex(name: string, spec: IndexSpec): Promise<void> {
+  async createIndex(name: string, spec: IndexSpec): Promise<Confirmed | null> {
     this.fault({ op: 'create', index: name });
     if (this.indices.has(name)) throw this.error(400, 'resource_already_exists_exception', `index [${name}] already exists`);
     this.addIndex(name, { meta: structuredClone(spec.meta), settings: structuredClone(spec.settings), mappings: structuredClone(spec.mappings) });
+    return null;
   }
 
   async updateMeta(index: string, patch: Partial<InstanceMeta>): Promise<InstanceMeta> {
@@ -165,11 +169,12 @@ export class MemoryCluster {
     Object.assign(this.index(index).mappings, rest);
   }
 
-  async deleteIndices(names: readonly string[], opts: { ignoreMissing?: boolean } = {}): Promise<void> {
+  async deleteIndices(names: readonly string[], opts: { ignoreMissing?: boolean } = {}): Promise<Confirmed | null> {
     for (const name of names) {
       this.fault({ op: 'delete', index: name });
       if (!this.indices.delete(name) && !opts.ignoreMissing) throw this.missing(name);
     }
+    return null;
   }
 
   async refresh(index: string): Promise<void> {
@@ -186,7 +191,7 @@ export class MemoryCluster {
     return { status: 'green', activePrimaryShards: shards, activeShards: shards, initializingShards: 0, relocatingShards: 0, unassignedShards: 0, dataNodes: 1 };
   }
 
-  swapAlias(alias: string, target: { from: string | null; to: string }): Promise<void> {
+  swapAlias(alias: string, target: { from: string | null; to: string }): Promise<Confirmed | null> {
     return swapAliasVia(this.conn, alias, target);
   }
 
