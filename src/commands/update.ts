@@ -25,6 +25,12 @@ export class UpdateCommand extends EsmCommand {
       changed after that ISO date (a date-time without a zone is local time). An incremental update
       needs \`spec.idField\`, or re-sent documents would be duplicated.
 
+      Deletions: a full update leaves the instance holding exactly the source's documents. When the
+      source can list its ids (ndjson, sqlite, reindex, a module exporting \`ids\`; with \`spec.idField\`),
+      the documents whose id the source no longer has are deleted afterwards — the comparison
+      \`esm apply\` runs before an activation, recorded as a \`prune\` action, its count in the result.
+      \`--keep-deleted\` keeps them. An incremental update deletes the documents \`spec.deletedField\` flags.
+
       A full fill of an instance that is not active runs with \`refresh_interval: -1\` and no replicas,
       restored afterwards. Nothing is ever activated by \`esm update\`.
 
@@ -41,7 +47,8 @@ export class UpdateCommand extends EsmCommand {
     `,
     examples: [
       ['Catch up the active instance of movies', 'esm update movies'],
-      ['Re-send every document to movies-2', 'esm update movies-2 --full'],
+      ['Re-send every document to movies-2 (and delete those the source no longer has)', 'esm update movies-2 --full'],
+      ['Re-send every document, keep those the source deleted', 'esm update movies-2 --full --keep-deleted'],
       ['The same, naming the instance as master then number', 'esm update movies 2 --full'],
       ['Fill instances created ahead of a deployment', 'esm update movies --newer'],
       ['Send what changed since a date to the latest instance', 'esm update movies --last --since 2024-05-01'],
@@ -52,7 +59,8 @@ export class UpdateCommand extends EsmCommand {
 
   name = Option.String({ name: 'master|instance', required: false });
   number = Option.String({ name: 'number', required: false });
-  full = Option.Boolean('--full', false, { description: 're-send every document' });
+  full = Option.Boolean('--full', false, { description: 're-send every document, then delete those the source no longer has' });
+  keepDeleted = Option.Boolean('--keep-deleted', false, { description: 'with --full: keep the documents the source no longer has' });
   since = Option.String('--since', { description: 'send documents changed after this ISO date' });
   newer = Option.Boolean('--newer', false, { description: 'every instance newer than the active one' });
   last = Option.Boolean('--last,--latest', false, { description: 'the latest instance' });
@@ -70,6 +78,7 @@ export class UpdateCommand extends EsmCommand {
     const selectors = [this.newer && '--newer', this.last && '--last', this.allActive && '--all-active'].filter(Boolean);
     if (selectors.length > 1) throw new InvalidInputError(`${selectors.join(' and ')} cannot be used together`);
     if (this.full && this.since !== undefined) throw new InvalidInputError('--full and --since cannot be used together');
+    if (this.keepDeleted && this.since !== undefined) throw new InvalidInputError('--keep-deleted goes with a full update: --since sends changes and deletes only what spec.deletedField flags');
     const mode = this.full ? ({ kind: 'full' } as const) : this.since !== undefined ? ({ kind: 'since', since: parseSinceFlag(this.since) } as const) : ({ kind: 'incremental' } as const);
     const selector = this.selector();
 
@@ -78,7 +87,7 @@ export class UpdateCommand extends EsmCommand {
       await startProgress();
       const { targets, skipped } = await resolveUpdateTargets(s, selector);
       for (const message of skipped) s.emit({ kind: 'note', message });
-      return runUpdates(s, targets, { mode, ...fillTuning(this) }).catch((e: unknown) => {
+      return runUpdates(s, targets, { mode, ...(this.keepDeleted ? { keepDeleted: true } : {}), ...fillTuning(this) }).catch((e: unknown) => {
         throw e instanceof UpdateInterrupted ? Object.assign(new RuntimeError(interruptedMessage(e)), { docsAffected: e.docsAffected }) : e;
       });
     });

@@ -10,6 +10,7 @@ import { assertNever, InvalidInputError, RefusedError, RuntimeError } from '../e
 import type { Manifest } from '../manifest/types.js';
 import type { Instance, MasterState } from '../plan/instances.js';
 import type { PlanUnfinishedFill } from '../plan/inputs.js';
+import { deletionPlan } from '../plan/deletions.js';
 import { reindexFrom } from '../plan/naming.js';
 import { resumeOf } from '../plan/resume.js';
 import { moduleFacts } from './plan.js';
@@ -43,6 +44,8 @@ export interface UpdateTarget {
 
 export interface UpdateOptions {
   mode: UpdateMode;
+  /** `--keep-deleted`: a full update leaves the documents the source no longer has (no id-set comparison). */
+  keepDeleted?: boolean;
   batchSize?: number;
   concurrency?: number;
 }
@@ -54,6 +57,11 @@ export interface UpdateResult {
   /** The time documents were taken from (incremental), null for a full update. */
   since: string | null;
   docs: number;
+  /**
+   * Documents deleted because the source no longer has them: the id-set comparison after a
+   * full update (SPEC §3 "Deletions"), recorded as its `prune` action. Absent when none ran.
+   */
+  deleted?: number;
   elapsedMs: number;
 }
 
@@ -154,18 +162,26 @@ async function masterOf(s: Session, args: readonly string[], flag: string): Prom
  * The plan of an update: per master, one fill or catch_up step per target.
  * What to send is decided here, from the mode and each instance's last update.
  */
-export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, opts: { planId: string; now: Date; prefix: string; cwd: string } & UpdateResumes): Plan {
+export function planUpdate(
+  targets: readonly UpdateTarget[],
+  mode: UpdateMode,
+  opts: { planId: string; now: Date; prefix: string; cwd: string; keepDeleted?: boolean; modulesWithIds?: readonly string[] } & UpdateResumes,
+): Plan {
   const masters: MasterPlan[] = [];
   for (const t of targets) {
     const m = t.manifest;
     // A master without a source: the one clear refusal, before anything runs.
     if (m.spec.source?.type !== 'reindex') openSource(m, { cwd: opts.cwd });
     const step = updateStep(t, mode, opts.prefix, opts);
+    // A full update leaves the instance holding exactly the source's documents: the same
+    // id-set comparison an apply runs before an activation (prune.ts), unless --keep-deleted.
+    const prune = step.op === 'fill' && !opts.keepDeleted && comparesIdSets(m, opts.modulesWithIds ?? []);
+    const steps: Step[] = prune ? [step, { op: 'prune', index: t.instance.name }] : [step];
     const mp = masters.find((x) => x.name === m.name);
-    if (mp) mp.steps.push(step);
+    if (mp) mp.steps.push(...steps);
     else {
       const head = { name: m.name, alias: t.state.alias, fingerprint: m.fingerprint, spec: m.spec, origin: m.origin };
-      masters.push({ ...head, active: t.state.active?.name ?? null, decision: 'noop', steps: [step], reasons: [] });
+      masters.push({ ...head, active: t.state.active?.name ?? null, decision: 'noop', steps, reasons: [] });
     }
   }
   const count = (op: Step['op']) => masters.reduce((n, mp) => n + mp.steps.filter((x) => x.op === op).length, 0);
@@ -178,8 +194,14 @@ export function planUpdate(targets: readonly UpdateTarget[], mode: UpdateMode, o
     prefix: opts.prefix,
     masters,
     warnings: [],
-    summary: { create: 0, fill: count('fill'), catch_up: count('catch_up'), prune: 0, activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
+    summary: { create: 0, fill: count('fill'), catch_up: count('catch_up'), prune: count('prune'), activate: 0, in_place: 0, drop: 0, noop: 0, adopt: 0 },
   };
+}
+
+/** Can the master's source list its ids, for the id-set comparison (SPEC §3)? */
+function comparesIdSets(m: Manifest, modulesWithIds: readonly string[]): boolean {
+  const method = deletionPlan(m, modulesWithIds.includes(m.name))?.method;
+  return method === 'id_set' || method === 'deleted_field_and_id_set';
 }
 
 /** What decides whether a full update resumes a stopped fill: the history's checkpoints and what the sources can do. */
@@ -232,7 +254,16 @@ function updateStep(t: UpdateTarget, mode: UpdateMode, prefix: string, resumes: 
  * RuntimeError whose message starts with `interrupted:`, recorded `aborted`.
  */
 export async function runUpdates(s: Session, targets: readonly UpdateTarget[], opts: UpdateOptions): Promise<UpdateResult[]> {
-  const plan = planUpdate(targets, opts.mode, { planId: randomUUID(), now: s.now(), prefix: s.prefix, cwd: s.config.cwd, ...(await updateResumes(s, targets)) });
+  const modulesWithIds = opts.mode.kind === 'since' || opts.keepDeleted ? [] : (await moduleFacts(s, distinctManifests(targets))).modulesWithIds;
+  const plan = planUpdate(targets, opts.mode, {
+    planId: randomUUID(),
+    now: s.now(),
+    prefix: s.prefix,
+    cwd: s.config.cwd,
+    ...(opts.keepDeleted ? { keepDeleted: true } : {}),
+    modulesWithIds,
+    ...(await updateResumes(s, targets)),
+  });
   for (const t of targets) {
     const i = t.instance;
     await ensureRecorded(s, { ...i, master: t.manifest.name, createdAt: i.index.meta?.createdAt ?? null, commit: i.index.meta?.commit ?? null });
@@ -252,25 +283,35 @@ async function updateResumes(s: Session, targets: readonly UpdateTarget[]): Prom
   if (targets.length === 0) return {};
   const unfinishedFills = (await s.store()).view().unfinishedFills ?? {};
   if (!targets.some((t) => unfinishedFills[t.instance.name])) return {};
-  const manifests = [...new Map(targets.map((t) => [t.manifest.name, t.manifest])).values()];
+  const manifests = distinctManifests(targets);
   const { modulesOrdered } = await moduleFacts(s, manifests);
   const serverReindex = manifests.some((m) => m.spec.source?.type === 'reindex') ? (await (await s.cluster()).capabilities()).reindex : true;
   return { unfinishedFills, modulesOrdered, serverReindex };
 }
 
+function distinctManifests(targets: readonly UpdateTarget[]): Manifest[] {
+  return [...new Map(targets.map((t) => [t.manifest.name, t.manifest])).values()];
+}
+
+/** One result per filled instance; the prune that followed a full fill adds its deletions (and time) to it. */
 function updateResults(result: ApplyResult): UpdateResult[] {
-  return result.masters.flatMap((m) =>
-    m.steps
-      .filter((x) => x.status === 'done')
-      .map((x) => ({
-        master: m.name,
-        index: x.index,
-        mode: x.since ? ('incremental' as const) : ('full' as const),
-        since: x.since ?? null,
-        docs: x.docs ?? 0,
-        elapsedMs: x.elapsedMs ?? 0,
-      })),
-  );
+  return result.masters.flatMap((m) => {
+    const done = m.steps.filter((x) => x.status === 'done');
+    return done
+      .filter((x) => x.op !== 'prune')
+      .map((x) => {
+        const prune = done.find((p) => p.op === 'prune' && p.index === x.index);
+        return {
+          master: m.name,
+          index: x.index,
+          mode: x.since ? ('incremental' as const) : ('full' as const),
+          since: x.since ?? null,
+          docs: x.docs ?? 0,
+          ...(prune ? { deleted: prune.docs ?? 0 } : {}),
+          elapsedMs: (x.elapsedMs ?? 0) + (prune?.elapsedMs ?? 0),
+        };
+      });
+  });
 }
 
 /** An update stopped by a signal: recorded as aborted, nothing activated. The numbers are for the caller to show. */

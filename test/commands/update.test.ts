@@ -115,8 +115,10 @@ describe('esm update: targets', () => {
     const r = await ok(p, ['update', 'movies-1']);
     expect(r.stdout).toMatch(new RegExp(`^${p.prefix}movies-1: 25 docs \\(full\\) in [\\d.]+m?s\\n$`));
     expect(await countDocs(`${p.prefix}movies-1`)).toBe(25);
-    const [action] = await history(p);
+    // The full update, then its id-set comparison (nothing to delete).
+    const [prune, action] = await history(p);
     expect(action).toMatchObject({ action: 'update', instance: `${p.prefix}movies-1`, status: 'complete', docsAffected: 25 });
+    expect(prune).toMatchObject({ action: 'prune', instance: `${p.prefix}movies-1`, status: 'complete', docsAffected: 0 });
     const { body } = await rawClient().indices.getMapping({ index: `${p.prefix}movies-1` }, { meta: true });
     const meta = (body[`${p.prefix}movies-1`]!.mappings._meta as { esm: { filledAt: string; lastUpdateAt: string } }).esm;
     expect(meta.filledAt).toBe(meta.lastUpdateAt);
@@ -129,7 +131,7 @@ describe('esm update: targets', () => {
     await ok(p, ['create', 'movies', '--force']);
     const r = await ok(p, ['update', 'movies', '2', '--json']);
     expect(r.json().updates).toEqual([
-      { master: 'movies', index: `${p.prefix}movies-2`, mode: 'full', since: null, docs: 4, elapsedMs: expect.any(Number) },
+      { master: 'movies', index: `${p.prefix}movies-2`, mode: 'full', since: null, docs: 4, deleted: 0, elapsedMs: expect.any(Number) },
     ]);
     expect(await countDocs(`${p.prefix}movies-1`)).toBe(0);
   });
@@ -203,7 +205,7 @@ describe('esm update: targets', () => {
     await ok(p, ['create', 'movies', '--force']);
     const r = await ok(p, ['update', 'movies', '--newer', '--json']);
     expect(r.json().updates).toEqual([
-      { master: 'movies', index: `${p.prefix}movies-2`, mode: 'full', since: null, docs: 30, elapsedMs: expect.any(Number) },
+      { master: 'movies', index: `${p.prefix}movies-2`, mode: 'full', since: null, docs: 30, deleted: 0, elapsedMs: expect.any(Number) },
     ]);
     expect(await aliasTargets(p, 'movies')).toEqual([`${p.prefix}movies-1`]);
     expect(await countDocs(`${p.prefix}movies-2`)).toBe(30);
@@ -289,6 +291,41 @@ describe('esm update: modes', () => {
     const both = await p.cli(['update', 'movies', '--full', '--since', '2021-06-01']);
     expect(both.code).toBe(3);
     expect(both.stderr).toContain('--full and --since cannot be used together');
+  });
+
+  it('--full after the source lost N ids leaves exactly the source\'s documents, the count in the result and a prune row; --keep-deleted keeps them', async () => {
+    const docs = movies(500);
+    const p = moviesProject(docs);
+    await filledAndActive(p);
+    const index = `${p.prefix}movies-1`;
+    expect(await countDocs(index)).toBe(500);
+    // The source loses 50 ids (every 10th), and one document changes.
+    const kept = docs.filter((_, i) => i % 10 !== 3).map((d, i) => (i === 0 ? { ...d, title: 'Changed' } : d));
+    p.write('data/movies.ndjson', ndjson(kept));
+
+    const held = await ok(p, ['update', 'movies', '--full', '--keep-deleted', '--json']);
+    expect(held.json().updates).toEqual([{ master: 'movies', index, mode: 'full', since: null, docs: 450, elapsedMs: expect.any(Number) }]);
+    expect(await countDocs(index)).toBe(500);
+    expect((await history(p))[0]).toMatchObject({ action: 'update', instance: index, status: 'complete', docsAffected: 450 });
+
+    const r = await ok(p, ['update', 'movies', '--full']);
+    expect(r.stdout).toMatch(new RegExp(`^${index}: 450 docs \\(full\\), 50 deleted \\(no longer in the source\\) in [\\d.]+m?s\\n$`));
+    await rawClient().indices.refresh({ index });
+    const res = await rawClient().search<Movie>({ index, size: 1000, _source: ['id'] });
+    expect(res.hits.hits.map((h) => h._id).sort()).toEqual(kept.map((d) => d.id).sort());
+    expect((await rawClient().get<Movie>({ index, id: 'm-1' }))._source?.title).toBe('Changed');
+    const [prune, update] = await history(p);
+    expect(update).toMatchObject({ action: 'update', instance: index, status: 'complete', docsAffected: 450 });
+    expect(prune).toMatchObject({ action: 'prune', master: 'movies', instance: index, status: 'complete', docsAffected: 50 });
+
+    // Nothing left to delete: the next full update says 0 in --json.
+    const again = await ok(p, ['update', 'movies', '--full', '--json']);
+    expect(again.json().updates[0]).toMatchObject({ docs: 450, deleted: 0 });
+    expect(await countDocs(index)).toBe(450);
+    // --keep-deleted with --since is refused: it goes with a full update.
+    const bad = await p.cli(['update', 'movies', '--since', '2021-01-01', '--keep-deleted']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('--keep-deleted goes with a full update');
   });
 
   it('a master without updatedField gets a full update by default', async () => {
@@ -395,7 +432,7 @@ describe('esm update: failures', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('esm: '))).toHaveLength(1);
     expect(lines.at(-1)).toMatch(/^esm: 1 of 20 documents failed to index into \S+movies-1: m-7: strict_dynamic_mapping_exception/);
-    const [action] = await history(p);
+    const action = (await history(p)).find((a) => a.action === 'update');
     expect(action).toMatchObject({ action: 'update', status: 'failed', docsAffected: 19 });
     expect(action!.error).toContain('m-7');
   });
@@ -410,7 +447,7 @@ describe('esm update: failures', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`esm: ${path.join('data', 'movies.ndjson')}:4: invalid JSON`);
     expect(await aliasTargets(p, 'movies')).toEqual([`${p.prefix}movies-1`]);
-    const [action] = await history(p);
+    const action = (await history(p)).find((a) => a.action === 'update');
     expect(action).toMatchObject({ action: 'update', instance: `${p.prefix}movies-2`, status: 'failed', docsAffected: 2 });
     // The first batch (2 documents) was sent before line 4 was read; the third was not.
     expect(await countDocs(`${p.prefix}movies-2`)).toBe(2);
@@ -445,7 +482,7 @@ describe('esm update: Ctrl-C', () => {
     expect(stderr).toMatch(/\nesm: stopping… \(SIGINT\)/);
     expect(stderr).toMatch(/esm: interrupted: filling \S+movies-2 was interrupted at [\d,]+ of 300,000 documents \(\.\.\/data\/movies\.ndjson byte [\d,]+ \(line [\d,]+\)\); nothing was activated, and the next run resumes from there; it is recorded as aborted \(run the same esm update again to finish it\)/);
 
-    const [action] = await history(p);
+    const action = (await history(p)).find((a) => a.action === 'update');
     expect(action).toMatchObject({ action: 'update', instance: `${p.prefix}movies-2`, status: 'aborted' });
     expect(action!.docsAffected).toBeGreaterThan(0);
     expect(action!.docsAffected).toBeLessThan(total);
