@@ -10,19 +10,12 @@ import { stringify } from 'yaml';
 import { esmProcess, healBed, killNode, managerOrNode2, nodeWithPrimary, restartNode } from '../support/bed.js';
 import { aliasTargets, countDocs, esm, movies } from '../support/apply-fixtures.js';
 import { esUrl } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
+// Every test starts from, and leaves, three running nodes; projects and proxies clean up after themselves.
 beforeEach(healBed);
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await healBed();
-  await project?.cleanup();
-  project = undefined;
-});
+afterEach(healBed);
 
 const N = 3_000;
 
@@ -44,7 +37,6 @@ function manifest(titleType: string): string {
 /** A project whose movies-1 is active, and whose manifest now asks for a replace by movies-2. */
 async function replacing(label: string): Promise<{ p: TempProject; alias: string }> {
   const p = tempProject(label);
-  project = p;
   p.write('data/movies.ndjson', ndjson(movies(N)));
   p.manifest('movies', manifest('text'));
   await esm(p, ['apply', '--auto-approve']);
@@ -54,7 +46,7 @@ async function replacing(label: string): Promise<{ p: TempProject; alias: string
 
 /** Runs the apply through `proxy`, which holds the first request `held` selects; calls `during` once it holds it. */
 async function applyHolding(p: TempProject, held: (r: { method: string; path: string }) => boolean, during: () => Promise<void>): Promise<{ code: number | null; stderr: string }> {
-  proxy = await startFaultProxy(esUrl(), { match: held, silentFirst: 1 });
+  const proxy = await startFaultProxy(esUrl(), { match: held, silentFirst: 1 });
   // A held request times out after 5 s and is sent again: by then the node is gone.
   const run = esmProcess(['apply', '--auto-approve', '--wait-timeout', '10m'], { cwd: p.dir, env: { ...p.env, ESM_URL: proxy.url, ESM_TIMEOUT: '5s' } });
   while (proxy.matched === 0) {

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { esmProcess, healBed, killNode, nodeWithPrimary, restartNode } from '../support/bed.js';
 import { aliasTargets, esm, movies } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { tempProject, type TempProject } from '../support/project.js';
+import { tempProject } from '../support/project.js';
 
 const N = 60_000;
 const PAUSE = 20_000;
@@ -41,13 +41,9 @@ export async function* ids() {
 }
 `;
 
-let project: TempProject | undefined;
+// Every test starts from, and leaves, three running nodes; the project cleans up after itself.
 beforeEach(healBed);
-afterEach(async () => {
-  await healBed();
-  await project?.cleanup();
-  project = undefined;
-});
+afterEach(healBed);
 
 /** Every document of `index`, by id (its source as a string). */
 async function held(index: string): Promise<Map<string, string>> {
@@ -65,7 +61,6 @@ async function held(index: string): Promise<Map<string, string>> {
 describe('a node lost mid-fill', () => {
   it('the fill ends failed or finishes; a re-run finishes; every document of the source is present, none other', async () => {
     const p = tempProject('c3loss');
-    project = p;
     const docs = movies(N);
     p.write('data/movies.mjs', MODULE);
     p.manifest(

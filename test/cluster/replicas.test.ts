@@ -4,24 +4,17 @@
  * a step of its own. A replica count three nodes can never place is a warning in the
  * plan and in the apply, and the activation waits for yellow instead of forever.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { healBed } from '../support/bed.js';
 import { aliasTargets, countDocs, esm, movies } from '../support/apply-fixtures.js';
 import { rawClient } from '../support/es.js';
-import { ndjson, tempProject, type TempProject } from '../support/project.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { ndjson, tempProject } from '../support/project.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { esUrl } from '../support/es.js';
 
-let project: TempProject | undefined;
-let proxy: FaultProxy | undefined;
+// The project, its indices and the proxy go when each test is done (they clean up after themselves).
 beforeEach(healBed);
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  await project?.cleanup();
-  project = undefined;
-});
 
 function manifest(replicas: number): string {
   return stringify({
@@ -40,7 +33,6 @@ function manifest(replicas: number): string {
 describe('a fill on three nodes', () => {
   it('fills without replicas, restores the replica, waits for green as a step of its own, then activates', async () => {
     const p = tempProject('c3rep');
-    project = p;
     const n = 30_000; // above the 10,000 documents under which a fill is not tuned
     p.write('data/movies.ndjson', ndjson(movies(n)));
     p.manifest('movies', manifest(1));
@@ -53,7 +45,7 @@ describe('a fill on three nodes', () => {
     expect(plan.warnings).toEqual([]);
 
     // Through a proxy that records the settings esm sends.
-    proxy = await startFaultProxy(esUrl(), {});
+    const proxy = await startFaultProxy(esUrl(), {});
     const r = await esm(p, ['apply', '--auto-approve'], 0, { env: { ESM_URL: proxy.url, ESM_PROGRESS_INTERVAL_MS: '0' } });
     const settings = proxy.log.filter((q) => q.method === 'PUT' && q.path.split('?')[0] === `/${index}/_settings`);
     expect(settings).toHaveLength(2); // replicas 0 for the fill, the manifest's after it
@@ -83,7 +75,6 @@ describe('a fill on three nodes', () => {
 
   it('warns, in the plan and the apply, of replicas three nodes can never place, and activates once yellow', async () => {
     const p = tempProject('c3yel');
-    project = p;
     p.write('data/movies.ndjson', ndjson(movies(50)));
     p.manifest('movies', manifest(3));
     const alias = `${p.prefix}movies`;

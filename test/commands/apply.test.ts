@@ -247,6 +247,15 @@ describe('esm apply: safety', () => {
     expect(existsSync(p.statePath)).toBe(false);
   });
 
+  it.each(['abc', '0', '-5m'])('refuses --wait-timeout %s (exit 3) with one message naming the flag, changing nothing', async (value) => {
+    const p = moviesProject(3);
+    const r = await esm(p, ['apply', '--auto-approve', `--wait-timeout=${value}`], 3);
+    expect(r.stderr.split('\n')[0]).toMatch(/^esm: .*--wait-timeout/);
+    expect(r.stderr.match(/^esm:/gm)).toHaveLength(1);
+    expect(await indicesOf(p.prefix)).toEqual([]);
+    expect(existsSync(p.statePath)).toBe(false);
+  });
+
   it("on a terminal asks, and only 'yes' approves", async () => {
     const p = moviesProject(3);
     const env = { ESM_PROGRESS: 'plain' };
