@@ -33,7 +33,10 @@ const engineProjects: TestProjectInlineConfiguration[] = selectedEngines().map((
     name: engine.id,
     // The three-node bed runs only its own suite, one file at a time (its tests stop and start nodes).
     include: engine.suite === 'multi-node' ? [MULTI_NODE_TESTS] : clusterFacing,
-    ...(engine.suite === 'multi-node' ? { fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000 } : {}),
+    // A test's timeout guards against a hang, not a speed: cluster tests fill hundreds of
+    // thousands of documents through spawned processes, and CI runs three engines' files on two
+    // cores, where a case that takes 20 s alone can take several times that.
+    ...(engine.suite === 'multi-node' ? { fileParallelism: false, testTimeout: 600_000, hookTimeout: 600_000 } : { testTimeout: 300_000, hookTimeout: 300_000 }),
     // Starts (or reuses, with the engine's URL variable) that engine's node — or the bed — for the run.
     globalSetup: ['test/support/global-setup.ts'],
   },
