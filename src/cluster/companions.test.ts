@@ -7,20 +7,16 @@
  * synonyms API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { esUrl, isOpenSearch, rawClient, testEngine, testPrefix } from '../../test/support/es.js';
+import { isOpenSearch, nodeModules, rawClient, testCluster, testEngine, testPrefix } from '../../test/support/es.js';
 import { ClusterError } from '../errors.js';
-import { connect } from './cluster.js';
 
 const prefix = testPrefix('companions');
-const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
+const c = testCluster();
 let modules: string[] = [];
 const has = (m: string) => modules.includes(m);
 
 beforeAll(async () => {
-  const nodes = (await fetch(`${esUrl()}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as {
-    nodes: Record<string, { modules: Array<{ name: string }> }>;
-  };
-  modules = Object.values(nodes.nodes)[0]!.modules.map((m) => m.name);
+  modules = [...(await nodeModules())];
 });
 
 afterAll(async () => {
@@ -28,7 +24,6 @@ afterAll(async () => {
   await es.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
   await es.indices.deleteIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
   await es.cluster.deleteComponentTemplate({ name: `${prefix}*` }, { ignore: [404] });
-  await c.close();
 });
 
 describe('companions in the cluster', () => {

@@ -6,10 +6,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connect } from '../../src/cluster/index.js';
 import { HistoryStore } from '../../src/history/index.js';
 import { ANSI, aliasTargets, countDocs, decisions, esm, indicesOf, metaOf, movieManifest, movies } from '../support/apply-fixtures.js';
-import { esUrl, rawClient } from '../support/es.js';
+import { rawClient, testCluster } from '../support/es.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
 /** A project with master `movies` (id, title, updated_at) reading data/movies.ndjson with `n` documents. */
@@ -226,15 +225,13 @@ describe('esm apply: safety', () => {
 
   it('refuses while another holder keeps the lock, and names it', async () => {
     const p = moviesProject(3);
-    const cluster = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-    const lock = await cluster.acquireLock(p.prefix, { holder: 'alice@ci-7', command: 'esm apply --auto-approve' }, { ttlMs: 60_000, heartbeat: false });
+    const lock = await testCluster().acquireLock(p.prefix, { holder: 'alice@ci-7', command: 'esm apply --auto-approve' }, { ttlMs: 60_000, heartbeat: false });
     try {
       const r = await esm(p, ['apply', '--auto-approve'], 4);
       expect(r.stderr).toMatch(/alice@ci-7.*command: esm apply --auto-approve/);
       expect(await indicesOf(p.prefix)).toEqual([]);
     } finally {
       await lock.release();
-      await cluster.close();
     }
   });
 

@@ -1,7 +1,7 @@
 /** SPEC §10: `esm list` and `esm plan` (text, JSON, markdown) name the cluster's engine and version. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { esm, movieManifest, movies } from '../support/apply-fixtures.js';
-import { isOpenSearch, testEngine } from '../support/es.js';
+import { isOpenSearch, nodeModules, testEngine } from '../support/es.js';
 import { ndjson, tempProject } from '../support/project.js';
 
 const p = tempProject('named');
@@ -40,8 +40,7 @@ describe('the engine and its version in outputs', () => {
     expect(copies.decision).toBe('replace');
     const said = copies.reasons.some((r: string) => r.includes('no reindex module: the reindex source is copied client-side'));
     // The test node of this engine has the module (OpenSearch) or not (Elasticsearch integ-test).
-    const nodes = await fetch(`${testEngine().url}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json() as Promise<{ nodes: Record<string, { modules: { name: string }[] }> }>);
-    const hasModule = Object.values(nodes.nodes).every((n) => n.modules.some((m) => m.name === 'reindex'));
+    const hasModule = (await nodeModules()).has('reindex');
     expect(said).toBe(!hasModule);
   });
 

@@ -1,6 +1,6 @@
 /** What every imperative command does with an unreachable cluster and with bad flags: one line, the right exit code. */
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TempProject } from '../support/project.js';
 import { manifestYaml } from '../support/manifest-builders.js';
 import { expectNothingChanged, expectOneLineError, ok, project } from './helpers.js';
@@ -9,10 +9,6 @@ let p: TempProject;
 beforeAll(() => {
   p = project('err', { movies: {}, books: {} });
 });
-afterAll(async () => {
-  await p.cleanup();
-});
-
 const CLUSTER_COMMANDS = [
   ['list'],
   ['list', '--es-only'],

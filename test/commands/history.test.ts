@@ -1,6 +1,6 @@
 /** `esm history` against the real node: newest first, filters, the SPEC §8 JSON shape, secrets never stored. */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { esUrl } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { expectOneLineError, expectUsageError, gitCommit, ok, project, stateBytes, withSession } from './helpers.js';
@@ -32,10 +32,6 @@ beforeAll(async () => {
     ['esm', 'update', 'books', '--full'],
   );
 });
-afterAll(async () => {
-  await p.cleanup();
-});
-
 describe('esm history', () => {
   it('--json lists every action newest first, with the SPEC §8 fields', async () => {
     const r = await ok(p, ['history', '--json']);

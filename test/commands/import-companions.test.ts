@@ -14,13 +14,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { esm } from '../support/apply-fixtures.js';
-import { rawClient, testEngine } from '../support/es.js';
+import { nodeModules, rawClient, testEngine } from '../support/es.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
-const nodes = (await fetch(`${testEngine().url}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as {
-  nodes: Record<string, { modules: Array<{ name: string }> }>;
-};
-const modules = new Set(Object.values(nodes.nodes).flatMap((n) => n.modules.map((m) => m.name)));
+const modules = await nodeModules();
 /** The node runs pipelines with processors and painless scripts (the OpenSearch test node). */
 const full = ['ingest-common', 'lang-painless'].every((m) => modules.has(m));
 const WHERE = full ? 'a pipeline calling a pipeline and a stored script (ingest-common, painless)' : 'a pipeline without processors (no ingest-common, no painless on this node)';

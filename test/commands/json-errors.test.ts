@@ -6,12 +6,12 @@
  * as a pipeline would; no cluster answers (port 1), so no test node is needed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/commands/index.js';
+import { scratchDir } from '../support/scratch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin', 'esm.js');
@@ -31,16 +31,13 @@ spec:
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'esm-jsonerr-'));
+  dir = scratchDir('jsonerr');
   mkdirSync(path.join(dir, 'manifests'));
   mkdirSync(path.join(dir, 'data'));
   writeFileSync(path.join(dir, 'manifests', 'movies.yaml'), MANIFEST);
   writeFileSync(path.join(dir, 'data', 'movies.ndjson'), '{"id":"1"}\n');
   // A state file that is not SQLite: esm history refuses it (exit 1) without a cluster.
   writeFileSync(path.join(dir, 'corrupt.sqlite'), 'not a database, just text that is long enough to be read as a header........');
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function esm(args: string[], cwd = dir) {
@@ -107,19 +104,15 @@ describe('--json failures print one JSON error document on stdout', () => {
   });
 
   it('esm validate --json: its own document, with the error and where the first problem is', () => {
-    const bad = mkdtempSync(path.join(tmpdir(), 'esm-jsonerr-val-'));
-    try {
-      mkdirSync(path.join(bad, 'manifests'));
-      writeFileSync(path.join(bad, 'manifests', 'movies.yaml'), MANIFEST.replace('type: keyword', 'type: keyword }}'));
-      const r = esm(['validate', '--json'], bad);
-      expect(r.code).toBe(3);
-      const doc = JSON.parse(r.stdout);
-      expect(doc).toMatchObject({ valid: false, manifests: [], problems: [{ file: 'manifests/movies.yaml', line: 8 }] });
-      expect(doc.error).toMatchObject({ code: 'invalid_input', exitCode: 3, file: 'manifests/movies.yaml', line: 8, column: expect.any(Number) });
-      expect(doc.error.message).toMatch(/^1 problem in manifests\n {2}manifests\/movies\.yaml:8:\d+: invalid YAML/);
-    } finally {
-      rmSync(bad, { recursive: true, force: true });
-    }
+    const bad = scratchDir('jsonerr-val');
+    mkdirSync(path.join(bad, 'manifests'));
+    writeFileSync(path.join(bad, 'manifests', 'movies.yaml'), MANIFEST.replace('type: keyword', 'type: keyword }}'));
+    const r = esm(['validate', '--json'], bad);
+    expect(r.code).toBe(3);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ valid: false, manifests: [], problems: [{ file: 'manifests/movies.yaml', line: 8 }] });
+    expect(doc.error).toMatchObject({ code: 'invalid_input', exitCode: 3, file: 'manifests/movies.yaml', line: 8, column: expect.any(Number) });
+    expect(doc.error.message).toMatch(/^1 problem in manifests\n {2}manifests\/movies\.yaml:8:\d+: invalid YAML/);
   });
 
   it('esm plan --offline --json with an unknown ref: exit 3, code "invalid_input"', () => {
@@ -140,15 +133,11 @@ describe('--json failures print one JSON error document on stdout', () => {
   });
 
   it('a bad manifest read by a cluster command gives the file, line and column of the first problem', () => {
-    const bad = mkdtempSync(path.join(tmpdir(), 'esm-jsonerr-man-'));
-    try {
-      mkdirSync(path.join(bad, 'manifests'));
-      writeFileSync(path.join(bad, 'manifests', 'movies.yaml'), MANIFEST.replace('kind: IndexMaster', 'kind: Index'));
-      const error = expectErrorDocument(esm(['plan', '--json', ...NO_CLUSTER], bad), 'invalid_input');
-      expect(error).toMatchObject({ file: 'manifests/movies.yaml', line: 2, column: 7 });
-    } finally {
-      rmSync(bad, { recursive: true, force: true });
-    }
+    const bad = scratchDir('jsonerr-man');
+    mkdirSync(path.join(bad, 'manifests'));
+    writeFileSync(path.join(bad, 'manifests', 'movies.yaml'), MANIFEST.replace('kind: IndexMaster', 'kind: Index'));
+    const error = expectErrorDocument(esm(['plan', '--json', ...NO_CLUSTER], bad), 'invalid_input');
+    expect(error).toMatchObject({ file: 'manifests/movies.yaml', line: 2, column: 7 });
   });
 });
 

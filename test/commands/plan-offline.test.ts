@@ -5,13 +5,13 @@
  * URL points nowhere, and the scratch project is a git repository in a temp dir.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
 import { runCli } from '../support/cli.js';
+import { scratchDir } from '../support/scratch.js';
 
 const OFFLINE = ['plan', '--offline', '--base', 'main'];
 /** No cluster at all: nothing listens there. */
@@ -19,7 +19,7 @@ const ENV = { ESM_URL: 'http://127.0.0.1:9' };
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'esm-offline-'));
+  dir = scratchDir('offline');
   mkdirSync(path.join(dir, 'manifests'));
   writeFileSync(path.join(dir, 'manifests', 'movies.yaml'), manifestYaml({ name: 'movies' }));
   writeFileSync(path.join(dir, 'manifests', 'books.yaml'), manifestYaml({ name: 'books' }));
@@ -31,7 +31,6 @@ beforeEach(() => {
   const mappings = { ...DEFAULT_MAPPINGS, properties: { ...DEFAULT_MAPPINGS.properties, title: { type: 'keyword' } } };
   writeFileSync(path.join(dir, 'manifests', 'movies.yaml'), manifestYaml({ name: 'movies', mappings }));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A state file where movies-3 was filled with 12,000 docs in 3 s and books-1 with 40. */
 async function aStateFile(file = path.join(dir, '.esm', 'state.sqlite')): Promise<string> {

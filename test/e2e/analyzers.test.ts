@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { esm } from '../support/apply-fixtures.js';
-import { testEngine } from '../support/es.js';
+import { nodeModules, testEngine } from '../support/es.js';
 import { ndjson, tempProject } from '../support/project.js';
 
 const p = tempProject('analyzers');
@@ -69,10 +69,7 @@ async function search(index: string, query: Record<string, unknown>): Promise<st
 }
 
 beforeAll(async () => {
-  const nodes = (await fetch(`${testEngine().url}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as {
-    nodes: Record<string, { modules: Array<{ name: string }> }>;
-  };
-  hasAnalysisCommon = Object.values(nodes.nodes).every((n) => n.modules.some((m) => m.name === 'analysis-common'));
+  hasAnalysisCommon = (await nodeModules()).has('analysis-common');
   p.manifest('articles', manifest());
   p.write('data/articles.ndjson', ndjson(docs));
 });

@@ -13,14 +13,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { esm } from '../support/apply-fixtures.js';
-import { isOpenSearch, rawClient, testEngine } from '../support/es.js';
+import { isOpenSearch, nodeModules, rawClient, testEngine } from '../support/es.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
 
-const nodes = (await fetch(`${testEngine().url}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as {
-  nodes: Record<string, { modules: Array<{ name: string }> }>;
-};
-const modules = new Set(Object.values(nodes.nodes).flatMap((n) => n.modules.map((m) => m.name)));
+const modules = await nodeModules();
 /** The node runs pipelines with processors, mustache templates and synonym filters. */
 const full = ['ingest-common', 'lang-mustache', 'analysis-common'].every((m) => modules.has(m));
 const NEEDS = '(needs ingest-common, lang-mustache, analysis-common: the OpenSearch test node)';

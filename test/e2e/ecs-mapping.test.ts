@@ -9,18 +9,18 @@
  *   and the plan after applying them is empty (no endless replace, no drift coming back);
  * - a field the engine refuses is named in full, at plan, before anything is written.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { esm, indicesOf } from '../support/apply-fixtures.js';
 import { countFields, ecsMappings, type EcsTypes } from '../support/ecs-like.js';
 import { esUrl, isOpenSearch, rawClient, testEngine } from '../support/es.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { ecsTypesOfThisNode } from '../support/ecs-node.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 type Rec = Record<string, any>;
 
 const p: TempProject = tempProject('ecs');
-let proxy: FaultProxy | undefined;
 let types: EcsTypes;
 const alias = () => `${p.prefix}ecs`;
 
@@ -42,21 +42,8 @@ async function planJson(): Promise<PlanJson> {
 }
 
 beforeAll(async () => {
-  const nodes = (await fetch(`${esUrl()}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as { nodes: Record<string, { modules: { name: string }[] }> };
-  const modules = new Set(Object.values(nodes.nodes).flatMap((n) => n.modules.map((m) => m.name)));
-  types = {
-    wildcard: isOpenSearch() || modules.has('wildcard') ? 'wildcard' : 'keyword',
-    text: isOpenSearch() || modules.has('mapper-extras') ? 'match_only_text' : 'text',
-    flat: isOpenSearch() ? 'flat_object' : 'flattened',
-  };
-  const stand = [types.wildcard === 'keyword' ? 'keyword for wildcard' : null, types.text === 'text' ? 'text for match_only_text' : null].filter(Boolean);
-  if (stand.length) console.log(`[${testEngine().id}] this node lacks modules of a full distribution: the ECS-shaped mapping uses ${stand.join(' and ')}`);
+  types = await ecsTypesOfThisNode();
   p.manifest('ecs', manifestYaml());
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await p.cleanup();
 });
 
 describe(`an ECS-shaped mapping on ${testEngine().name} ${testEngine().version}`, () => {
@@ -72,7 +59,7 @@ describe(`an ECS-shaped mapping on ${testEngine().name} ${testEngine().version}`
     const live = (await rawClient().indices.getMapping({ index: alias() })) as Rec;
     const path = Object.values(live)[0].mappings.properties.url.properties.path;
     if (isOpenSearch()) expect(path).toEqual({ type: 'wildcard', doc_values: false }); // what the engine adds: the issue's false drift
-    proxy = await startFaultProxy(esUrl(), {});
+    const proxy = await startFaultProxy(esUrl(), {});
     const from = proxy.log.length;
     const r = await esm(p, ['plan', '--detailed-exitcode'], 0, { env: { ESM_URL: proxy.url } });
     expect(r.stdout).toContain('No changes.');

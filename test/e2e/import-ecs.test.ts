@@ -5,13 +5,14 @@
  * to dynamic mapping) that no tool created, with fields documents added by dynamic mapping:
  * esm import → adopt → esm plan --detailed-exitcode exits 0, on each engine's real node.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { aliasTargets, esm, metaOf } from '../support/apply-fixtures.js';
 import { countFields, ecsMappings, type EcsTypes } from '../support/ecs-like.js';
-import { esUrl, isOpenSearch, rawClient, testEngine } from '../support/es.js';
+import { rawClient, testEngine } from '../support/es.js';
+import { ecsTypesOfThisNode } from '../support/ecs-node.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 const p: TempProject = tempProject('impecs');
@@ -20,15 +21,7 @@ const index = () => `${p.prefix}ecs_2024`;
 const alias = () => `${p.prefix}ecs`;
 
 beforeAll(async () => {
-  const nodes = (await fetch(`${esUrl()}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as { nodes: Record<string, { modules: { name: string }[] }> };
-  const modules = new Set(Object.values(nodes.nodes).flatMap((n) => n.modules.map((m) => m.name)));
-  types = {
-    wildcard: isOpenSearch() || modules.has('wildcard') ? 'wildcard' : 'keyword',
-    text: isOpenSearch() || modules.has('mapper-extras') ? 'match_only_text' : 'text',
-    flat: isOpenSearch() ? 'flat_object' : 'flattened',
-  };
-  const stand = [types.wildcard === 'keyword' ? 'keyword for wildcard' : null, types.text === 'text' ? 'text for match_only_text' : null].filter(Boolean);
-  if (stand.length) console.log(`[${testEngine().id}] this node lacks modules of a full distribution: the ECS-shaped mapping uses ${stand.join(' and ')}`);
+  types = await ecsTypesOfThisNode();
   await rawClient().indices.create({
     index: index(),
     settings: { number_of_shards: 1, number_of_replicas: 0, 'index.mapping.total_fields.limit': 3000 },
@@ -37,10 +30,6 @@ beforeAll(async () => {
   } as never);
   // Documents add fields by dynamic mapping, where the mapping leaves objects open.
   await rawClient().index({ index: alias(), id: '1', document: { '@timestamp': '2024-05-01T10:00:00Z', message: 'hello', labels: { env: 'prod', team: 'search' }, numeric_labels: { shard: 3 } }, refresh: true });
-});
-
-afterAll(async () => {
-  await p.cleanup();
 });
 
 describe(`import of an ECS-shaped index on ${testEngine().name} ${testEngine().version}`, () => {

@@ -6,18 +6,12 @@
  * esm, which dies with it: the plan says the fill cannot resume and the re-run copies
  * from the start. Each engine asserts what runs where.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { aliasTargets, countDocs, esm, OLD } from '../support/apply-fixtures.js';
 import { isOpenSearch, rawClient, testEngine } from '../support/es.js';
 import { killAtCheckpoint, killWhen } from '../support/kill.js';
 import { ndjson, tempProject, type TempProject } from '../support/project.js';
-
-let project: TempProject | undefined;
-afterEach(async () => {
-  await project?.cleanup();
-  project = undefined;
-});
 
 const TOTAL = 12_000;
 const mappings = { dynamic: 'strict', properties: { id: { type: 'keyword' }, title: { type: 'text' }, updated_at: { type: 'date' } } };
@@ -57,7 +51,6 @@ async function reindexTasksInto(index: string): Promise<string[]> {
 describe('a reindex fill killed with SIGKILL', () => {
   it(`re-attaches to its running task on a node with the reindex module, copies client-side from the start where there is none (${testEngine().name})`, async () => {
     const p = tempProject('reattach');
-    project = p;
     manifests(p);
     const films = Array.from({ length: TOTAL }, (_, i) => ({ id: `f-${String(i + 1).padStart(6, '0')}`, title: `Film ${i + 1}`, updated_at: OLD }));
     p.write('data/films.ndjson', ndjson(films));
@@ -122,7 +115,6 @@ describe('a reindex fill killed with SIGKILL', () => {
 describe('a reindex fill stopped with SIGINT', () => {
   it(`cancels its task (exit 130), and the next plan copies again from the start instead of resuming a cancelled task (${testEngine().name})`, async () => {
     const p = tempProject('reindexstop');
-    project = p;
     manifests(p);
     p.write('data/films.ndjson', ndjson(Array.from({ length: TOTAL }, (_, i) => ({ id: `f-${i}`, title: `Film ${i}`, updated_at: OLD }))));
     await esm(p, ['apply', '--auto-approve', 'films']);

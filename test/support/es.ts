@@ -101,3 +101,10 @@ export function testCluster(opts: TestClusterOptions = {}): Cluster {
   whenDone(() => cluster.close());
   return cluster;
 }
+
+/** The modules every node of the run's cluster has (`reindex`, `analysis-common`, …): what a test may rely on. */
+export async function nodeModules(): Promise<Set<string>> {
+  const res = (await fetch(`${esUrl()}/_nodes/plugins?filter_path=nodes.*.modules.name`).then((r) => r.json())) as { nodes: Record<string, { modules: { name: string }[] }> };
+  const perNode = Object.values(res.nodes).map((n) => new Set(n.modules.map((m) => m.name)));
+  return new Set([...(perNode[0] ?? [])].filter((m) => perNode.every((n) => n.has(m))));
+}
