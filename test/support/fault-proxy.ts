@@ -6,7 +6,8 @@
  * their connection before the answer gets back; the next `failFirst` are answered
  * with `status` (a JSON error body and, on Elasticsearch, its `x-elastic-product`
  * header, as the engine would); the next `rejectItemsFirst` (bulk requests) are
- * answered 200 with every item rejected (429), the node never seeing them; the
+ * answered 200 with every item rejected (429, or `rejectItemsAs` 503: its shard
+ * unavailable, as when a node left), the node never seeing them; the
  * next `silentFirst` are never answered; the next `holdAfterFirst` reach the node,
  * are executed, and their answer is held back (never sent): `executed` resolves
  * when the first such answer came back, the moment to kill the client. Everything
@@ -27,6 +28,8 @@ export interface FaultPlan {
   failFirst?: number;
   status?: 429 | 502 | 503 | 504;
   rejectItemsFirst?: number;
+  /** How rejected items are answered: 429 (the node too busy, default) or 503 (their shard unavailable). */
+  rejectItemsAs?: 429 | 503;
   silentFirst?: number;
   holdAfterFirst?: number;
 }
@@ -151,7 +154,7 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
           return;
         }
         case 'reject_items': {
-          const text = JSON.stringify(rejectEveryItem(body));
+          const text = JSON.stringify(rejectEveryItem(body, plan.rejectItemsAs ?? 429));
           res.writeHead(200, { ...headers(), 'content-length': Buffer.byteLength(text) });
           res.end(text);
           return;
@@ -197,8 +200,12 @@ export async function startFaultProxy(targetUrl: string, plan: FaultPlan): Promi
 
 export type Fault = 'drop' | 'drop_after' | 'fail' | 'reject_items' | 'silent' | 'hold_after';
 
-/** The answer of a bulk request whose every action was rejected with 429 (the node was too busy). */
-function rejectEveryItem(body: Buffer): unknown {
+/** The answer of a bulk request whose every action was rejected: 429 (the node was too busy) or 503 (the shard unavailable). */
+function rejectEveryItem(body: Buffer, status: 429 | 503): unknown {
+  const error =
+    status === 429
+      ? { type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation (fault injected by the test proxy)' }
+      : { type: 'unavailable_shards_exception', reason: 'primary shard is not active Timeout: [10s] (fault injected by the test proxy)' };
   const lines = body.toString('utf8').split('\n').filter((l) => l.trim() !== '');
   const items: unknown[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -215,8 +222,8 @@ function rejectEveryItem(body: Buffer): unknown {
       [op]: {
         _index: meta._index,
         _id: meta._id,
-        status: 429,
-        error: { type: 'es_rejected_execution_exception', reason: 'rejected execution of coordinating operation (fault injected by the test proxy)' },
+        status,
+        error,
       },
     });
   }
