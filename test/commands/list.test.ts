@@ -1,11 +1,10 @@
 /** `esm list` against the real node: the SPEC §8 JSON shape, the table, orphans, --es-only, read-only. */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/cluster/cluster.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
 import { aManifest, DEFAULT_MAPPINGS, manifestYaml } from '../support/manifest-builders.js';
-import { esUrl } from '../support/es.js';
+import { testCluster } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { clusterState, expectOneLineError, gitCommit, instance, ok, project, stateBytes } from './helpers.js';
 
@@ -32,10 +31,6 @@ beforeAll(async () => {
   commit2 = gitCommit(p.dir);
   await instance(p, 'movies', { fill: false });
 });
-afterAll(async () => {
-  await p.cleanup();
-});
-
 describe('esm list', () => {
   it('--json has the SPEC §8 shape: every declared master, then orphans, each instance with status and currency', async () => {
     const r = await ok(p, ['list', '--json']);
@@ -148,8 +143,7 @@ describe('esm list', () => {
   });
 
   it('says who holds the apply lock, since when and until when (text and --json), changing nothing', async () => {
-    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-    const lock = await c.acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
+    const lock = await testCluster().acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
     try {
       const json = (await ok(p, ['list', '--json'])).json();
       expect(json.lock).toEqual(lock.doc);
@@ -159,7 +153,6 @@ describe('esm list', () => {
       expect((await ok(p, ['list', '--json'])).json().lock).toEqual(lock.doc);
     } finally {
       await lock.release();
-      await c.close();
     }
     expect((await ok(p, ['list', '--json'])).json().lock).toBeNull();
     expect((await ok(p, ['list'])).stdout).not.toContain('apply lock');

@@ -3,21 +3,21 @@
  * apply wait for it to expire (exit 4); the message says when it expires and how
  * to take it over deliberately, with `esm lock release --force`, recorded in history.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '../../src/cluster/cluster.js';
+import { describe, expect, it } from 'vitest';
 import { LOCK_INDEX, lockId, type LockDoc } from '../../src/cluster/lock.js';
-import { esUrl, rawClient } from '../support/es.js';
+import { rawClient, testCluster } from '../support/es.js';
 import type { TempProject } from '../support/project.js';
 import { HistoryStore } from '../../src/history/index.js';
 import { rewrite } from '../support/history-files.js';
+import { whenDone } from '../support/scratch.js';
 import { actions, expectOneLineError, instance, ok, project } from './helpers.js';
 
-let p: TempProject | undefined;
-afterEach(async () => {
-  if (p) await rawClient().delete({ index: LOCK_INDEX, id: lockId(p.prefix) }, { ignore: [404] });
-  await p?.cleanup();
-  p = undefined;
-});
+/** A project whose lock document (in the shared lock index, not under its prefix) goes when the test is done. */
+function lockProject(...args: Parameters<typeof project>): TempProject {
+  const p = project(...args);
+  whenDone(() => rawClient().delete({ index: LOCK_INDEX, id: lockId(p.prefix) }, { ignore: [404] }));
+  return p;
+}
 
 async function lockDoc(prefix: string): Promise<LockDoc | null> {
   const res = await rawClient().get<LockDoc>({ index: LOCK_INDEX, id: lockId(prefix) }, { ignore: [404] });
@@ -26,18 +26,13 @@ async function lockDoc(prefix: string): Promise<LockDoc | null> {
 
 /** A lock taken by a runner on another host, which then died without releasing it. */
 async function lockOfADeadRunner(prefix: string): Promise<LockDoc> {
-  const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-  try {
-    const lock = await c.acquireLock(prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
-    return lock.doc;
-  } finally {
-    await c.close();
-  }
+  const lock = await testCluster().acquireLock(prefix, { holder: 'ci@runner-7', command: 'esm apply --auto-approve' }, { ttlMs: 120_000, host: 'runner-7', pid: 4242, heartbeat: false });
+  return lock.doc;
 }
 
 describe('a lock held by another host', () => {
   it('apply refuses (exit 4) saying when the lock expires and how to take it over', async () => {
-    p = project('lkr');
+    const p = lockProject('lkr');
     const doc = await lockOfADeadRunner(p.prefix);
     const r = await p.cli(['apply', '--auto-approve']);
     expectOneLineError(r, 4, /holds the lock/);
@@ -49,7 +44,7 @@ describe('a lock held by another host', () => {
   });
 
   it('esm lock release without --force says who holds it and changes nothing (exit 4)', async () => {
-    p = project('lkr');
+    const p = lockProject('lkr');
     const doc = await lockOfADeadRunner(p.prefix);
     const r = await p.cli(['lock', 'release']);
     expectOneLineError(r, 4, /ci@runner-7 \(pid 4242 on host runner-7\).*pass --force/);
@@ -57,7 +52,7 @@ describe('a lock held by another host', () => {
   });
 
   it('esm lock release --force removes it, is recorded in history, and apply then runs', async () => {
-    p = project('lkr');
+    const p = lockProject('lkr');
     await lockOfADeadRunner(p.prefix);
     const r = await ok(p, ['lock', 'release', '--force']);
     expect(r.stdout).toMatch(new RegExp(`^released the apply lock for prefix "${p.prefix}", held by ci@runner-7 \\(pid 4242 on host runner-7\\) since `));
@@ -71,7 +66,7 @@ describe('a lock held by another host', () => {
   });
 
   it('--json prints what was released', async () => {
-    p = project('lkr');
+    const p = lockProject('lkr');
     const doc = await lockOfADeadRunner(p.prefix);
     const r = await ok(p, ['lock', 'release', '--force', '--json']);
     expect(r.json()).toEqual({ prefix: p.prefix, released: doc });
@@ -80,7 +75,7 @@ describe('a lock held by another host', () => {
 
 describe('the actions of a run whose lock was taken over', () => {
   it('are settled by the apply that takes the lock over: confirmed from the cluster, or abandoned', async () => {
-    p = project('lkd', { movies: { docs: 5 } });
+    const p = lockProject('lkd', { movies: { docs: 5 } });
     await ok(p, ['apply', '--auto-approve']);
     // A run on runner-7 made movies-2 and moved the alias to it, then died before recording it; its lock expired.
     const two = await instance(p, 'movies');
@@ -91,9 +86,7 @@ describe('the actions of a run whose lock was taken over', () => {
     const drop = store.queueAction({ action: 'drop', master: 'movies', instance: `${p.prefix}movies-1`, argv: ['esm', 'apply'] });
     store.close();
     await rewrite(p.statePath, `UPDATE actions SET host = 'runner-7', pid = 4242 WHERE id IN (${activate}, ${drop})`);
-    const c = connect({ url: esUrl(), auth: { kind: 'none' }, caCert: null });
-    await c.acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply' }, { ttlMs: 1, host: 'runner-7', pid: 4242, heartbeat: false });
-    await c.close();
+    await testCluster().acquireLock(p.prefix, { holder: 'ci@runner-7', command: 'esm apply' }, { ttlMs: 1, host: 'runner-7', pid: 4242, heartbeat: false });
     await new Promise((r) => setTimeout(r, 10));
 
     await ok(p, ['apply', '--auto-approve']);
