@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// esm at scale (issue 21, README "At scale"), in one run:
+// esm at scale (README "At scale"), in one run:
 //   1. fill rate by nodes and documents: `esm apply` of one master (one shard a node; a replica of
 //      each shard where there is a node to place it) on a one-node and on a three-node OpenSearch
 //      2.19.6, at BENCH_SCALE_DOCS documents (default 100,000 and 400,000): the fill step's time

@@ -1,5 +1,5 @@
 /**
- * The request timeout is esm's own (issue 20.4): against a server that accepts
+ * The request timeout is esm's own: against a server that accepts
  * connections and never answers, every attempt ends when the timeout is up — not when
  * a client's coarse timer gets round to it — and the retries end within the bound the
  * message states. No cluster is needed: the server here is the stalled cluster.

@@ -1,5 +1,5 @@
 /**
- * The bound of a stalled cluster (issue 20.4), on fake timers: every attempt waits its
+ * The bound of a stalled cluster, on fake timers: every attempt waits its
  * whole timeout, and withRetry gives up within attempts × the timeout — the bound its
  * message states — whatever the backoff's jitter.
  */

@@ -1,5 +1,5 @@
 /**
- * #13.1, #20.4: a silent cluster (a server that accepts connections and never answers) is
+ * A silent cluster (a server that accepts connections and never answers) is
  * given up on within the bound the message states (attempts × --timeout), and the message
  * says what esm was doing, how many attempts, for how long, and the timeout.
  */

@@ -1,5 +1,5 @@
 /**
- * Custom analyzers (#9.6): asciifolding, synonym, edge_ngram, html_strip and the
+ * Custom analyzers: asciifolding, synonym, edge_ngram, html_strip and the
  * `english` analyzer live in the analysis-common module. Where the node has it
  * (OpenSearch's test node) an instance is created with them, read back with the same
  * fingerprint as the manifest (no drift on the next plan), searched through them, and

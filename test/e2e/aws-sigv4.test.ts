@@ -1,5 +1,5 @@
 /**
- * AWS OpenSearch Service / Serverless without AWS (#9.3): with ESM_AWS_REGION set, every
+ * AWS OpenSearch Service / Serverless without AWS: with ESM_AWS_REGION set, every
  * request esm sends carries a SigV4 signature made with the credentials of the AWS
  * default chain (here the fixed AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the test),
  * which a proxy checks on its own before forwarding to the node of the run. No secret

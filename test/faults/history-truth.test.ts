@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 20): the history tells what happened in the cluster. The
+ * Fault suite: the history tells what happened in the cluster. The
  * post-deployment `esm apply` of a master whose new instance was filled by the
  * pre-deployment step, and whose source lost ids since, runs four changing calls:
  * the prune's bulk delete, the `_aliases` swap, the delete of the old instance and
