@@ -4,41 +4,24 @@
  * a client's coarse timer gets round to it — and the retries end within the bound the
  * message states. No cluster is needed: the server here is the stalled cluster.
  */
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClusterError } from '../errors.js';
 import { connect } from './cluster.js';
 import { AttemptTimedOut, withinTimeout } from './attempt-timeout.js';
 import { openOpenSearch } from './opensearch/client.js';
+import { silentServer, type SilentConnection } from '../../test/support/servers.js';
 
-let server: Server;
 let url: string;
-const sockets = new Set<Socket>();
-/** Connections that carried a request: when they opened and closed. */
-let seen: Array<{ opened: number; closed?: number; request?: boolean }> = [];
+/** The silent server's connections: when they opened and closed, and which carried a request. */
+let seen: SilentConnection[] = [];
 
 beforeAll(async () => {
-  server = createServer((s) => {
-    const conn: { opened: number; closed?: number; request?: boolean } = { opened: performance.now() };
-    seen.push(conn);
-    s.once('data', () => (conn.request = true));
-    sockets.add(s);
-    s.on('close', () => {
-      conn.closed = performance.now();
-      sockets.delete(s);
-    });
-    s.resume();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const silent = await silentServer();
+  url = silent.url;
+  seen = silent.connections;
 });
 beforeEach(() => {
-  seen = [];
-});
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
+  seen.length = 0;
 });
 
 describe('a stalled cluster', () => {

@@ -3,43 +3,24 @@
  * given up on within the bound the message states (attempts × --timeout), and the message
  * says what esm was doing, how many attempts, for how long, and the timeout.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/index.js';
 import { runCli } from '../support/cli.js';
+import { scratchDir } from '../support/scratch.js';
+import { silentServer, type SilentConnection } from '../support/servers.js';
 
-let server: Server;
 let url: string;
-const sockets = new Set<Socket>();
 /** When each connection was opened and closed, as the server saw it. */
-let seen: Array<{ opened: number; closed?: number }> = [];
-const dir = mkdtempSync(path.join(tmpdir(), 'esm-timeout-'));
+let seen: SilentConnection[] = [];
+const dir = scratchDir('timeout');
 mkdirSync(path.join(dir, 'manifests'));
 
 beforeAll(async () => {
-  server = createServer((s) => {
-    // Accept, read, never answer.
-    const conn: { opened: number; closed?: number } = { opened: performance.now() };
-    seen.push(conn);
-    sockets.add(s);
-    s.on('close', () => {
-      conn.closed = performance.now();
-      sockets.delete(s);
-    });
-    s.resume();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
+  const silent = await silentServer();
+  url = silent.url;
+  seen = silent.connections;
 });
 
 const DURATION = String.raw`\d+(?:\.\d+)?(?:ms|s)|\d+m(?:\d+(?:\.\d+)?s)?`;
@@ -66,7 +47,7 @@ describe('a silent cluster', () => {
   });
 
   it('ends within the bound its message states, as the hanging server measures it (an apply with ESM_TIMEOUT=5s), and leaves a failed lock row', async () => {
-    seen = [];
+    seen.length = 0;
     const state = path.join(dir, 'bound.sqlite');
     const r = await runCli(['apply', '--auto-approve', '--url', url, '--state', state], { cwd: dir, env: { ESM_TIMEOUT: '5s' } });
     expect(r.code).toBe(1);
