@@ -39,6 +39,43 @@ const noop = () => {};
  * cluster answers with three nodes. `startedByUs`: this call started it (then the caller stops it).
  */
 export async function startCluster({ log = noop, timeoutMs = 300_000 } = {}) {
+  // One start at a time per checkout: a second run (two test runs at once) waits for the
+  // first to bring the bed up and reuses it, instead of taking its half-made record for stale.
+  await takeStartLock(log, timeoutMs);
+  try {
+    return await startLocked(log, timeoutMs);
+  } finally {
+    rmSync(startLockFile(), { force: true });
+  }
+}
+
+const startLockFile = () => join(CACHE, 'starting.pid');
+
+/** Create the start lock (holding this process's pid); wait while a live process holds it; take over one whose holder died. */
+async function takeStartLock(log, timeoutMs) {
+  mkdirSync(CACHE, { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let said = false;
+  for (;;) {
+    try {
+      writeFileSync(startLockFile(), String(process.pid), { flag: 'wx' });
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(startLockFile(), 'utf8').trim());
+    if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+      rmSync(startLockFile(), { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another process (pid ${holder}) has been starting the cluster for over ${timeoutMs / 1000}s`);
+    if (!said) log(`another process (pid ${holder}) is starting the cluster; waiting for it`);
+    said = true;
+    await sleep(500);
+  }
+}
+
+async function startLocked(log, timeoutMs) {
   const prev = readJson(stateFile());
   if (prev) {
     if (prev.nodes.every((n) => runs(n)) && (await nodesSeen(prev.url)) === NODES) {
