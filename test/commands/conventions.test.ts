@@ -23,7 +23,7 @@ describe('usage lines', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('#0');
-    expect(r.stdout).toContain('esm update [--full] [--since <date>]');
+    expect(r.stdout).toContain('esm update [--full] [--keep-deleted] [--since <date>]');
     expect(r.stdout).toContain('[--batch-size <n>]');
     expect(r.stdout.match(/--url/g)).toHaveLength(1);
     expect(r.stdout.match(/--manifests/g)).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('usage lines', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
       'esm: Extraneous positional argument ("c").\n' +
-        '$ esm update [--full] [--since <date>] [--newer] [--last,--latest] [--all-active] [--batch-size <n>] [--concurrency <n>] [--json] [--events] [master|instance] [number]\n' +
+        '$ esm update [--full] [--keep-deleted] [--since <date>] [--newer] [--last,--latest] [--all-active] [--batch-size <n>] [--concurrency <n>] [--json] [--events] [master|instance] [number]\n' +
         'Run "esm update --help" for its usage.\n',
     );
   });

@@ -144,14 +144,15 @@ describe('the deployment flow', () => {
       `activate ${b.one}`,
       `create ${b.two}`,
       `update ${b.two}`,
+      `prune ${b.two}`, // a full update removes what the source no longer has, as apply does
       `partial_update ${b.two}`,
       `prune ${b.two}`,
       `activate ${b.two}`,
       `drop ${b.one}`,
     ]);
     // The commands run by hand carry no plan id; the post-deployment apply's actions carry its id.
-    expect(actions.slice(4, 6).map((x) => x.planId)).toEqual([null, null]);
-    expect(actions.slice(6).every((x) => x.planId === b.planId)).toBe(true);
+    expect(actions.slice(4, 7).map((x) => x.planId)).toEqual([null, null, null]);
+    expect(actions.slice(7).every((x) => x.planId === b.planId)).toBe(true);
   });
 
   it('then an in-place change: a new field and a dynamic setting change the live instance itself', async () => {
