@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalMappings, canonicalSettings, stableJson } from '../fingerprint/index.js';
-import { canonicalValue } from '../fingerprint/canonical-value.js';
+import { canonicalValue, isRecord } from '../fingerprint/canonical-value.js';
 import { assertNever } from '../errors.js';
 import type { CompanionKind } from './types.js';
 
@@ -37,7 +37,7 @@ export function canonicalBody(kind: CompanionKind, body: Rec): Rec {
     case 'StoredScript': {
       const lang = String(body['lang'] ?? '');
       const out: Rec = { lang, source: scriptSource(lang, body['source']) };
-      const options = isRec(body['options']) ? { ...body['options'] } : {};
+      const options = isRecord(body['options']) ? { ...body['options'] } : {};
       delete options['content_type'];
       if (Object.keys(options).length) out['options'] = canonicalValue(options);
       return out;
@@ -60,10 +60,10 @@ function templateTop(body: Rec): Rec {
   for (const [k, v] of Object.entries(body)) {
     if (k === 'index_patterns' || k === 'composed_of' || SERVER_KEYS.includes(k) || v === undefined || v === null) continue;
     if (k === 'template') {
-      const t = templateBody(isRec(v) ? v : {});
+      const t = templateBody(isRecord(v) ? v : {});
       if (Object.keys(t).length) out[k] = t;
     } else if (k === '_meta') {
-      if (isRec(v) && Object.keys(v).length) out[k] = canonicalValue(v);
+      if (isRecord(v) && Object.keys(v).length) out[k] = canonicalValue(v);
     } else {
       out[k] = canonicalValue(v);
     }
@@ -76,14 +76,14 @@ function templateBody(t: Rec): Rec {
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined || v === null) continue;
     if (k === 'settings') {
-      if (isRec(v) && Object.keys(v).length) out[k] = canonicalSettings(v);
+      if (isRecord(v) && Object.keys(v).length) out[k] = canonicalSettings(v);
     } else if (k === 'mappings') {
-      if (isRec(v)) {
+      if (isRecord(v)) {
         const m = canonicalMappings(v);
         if (Object.keys(m).length) out[k] = m;
       }
     } else if (k === 'aliases') {
-      if (isRec(v) && Object.keys(v).length) out[k] = canonicalValue(v);
+      if (isRecord(v) && Object.keys(v).length) out[k] = canonicalValue(v);
     } else {
       out[k] = canonicalValue(v);
     }
@@ -92,12 +92,12 @@ function templateBody(t: Rec): Rec {
 }
 
 function scriptSource(lang: string, source: unknown): unknown {
-  if (isRec(source)) return sortDeep(source);
+  if (isRecord(source)) return sortDeep(source);
   const text = String(source ?? '');
   if (lang === 'mustache') {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (isRec(parsed)) return sortDeep(parsed);
+      if (isRecord(parsed)) return sortDeep(parsed);
     } catch {
       // a template that is not JSON text is compared as text
     }
@@ -108,7 +108,7 @@ function scriptSource(lang: string, source: unknown): unknown {
 /** Keys sorted at every level, values as they are. */
 function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
-  if (isRec(v)) {
+  if (isRecord(v)) {
     const out: Rec = {};
     for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = sortDeep(v[k]);
     return out;
@@ -120,6 +120,3 @@ function isEmptyList(v: unknown): boolean {
   return Array.isArray(v) && v.length === 0;
 }
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -1,4 +1,5 @@
 /** What differs between two canonical companion bodies, as `path: before → after` lines for people. Pure. */
+import { deepEqual, isRecord } from '../fingerprint/canonical-value.js';
 
 type Rec = Record<string, unknown>;
 
@@ -13,8 +14,8 @@ export function bodyChanges(before: unknown, after: unknown): string[] {
 }
 
 function walk(a: unknown, b: unknown, path: string, out: string[]): void {
-  if (same(a, b)) return;
-  if (isRec(a) && isRec(b)) {
+  if (deepEqual(a, b)) return;
+  if (isRecord(a) && isRecord(b)) {
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[k], b[k], path ? `${path}.${k}` : k, out);
     return;
   }
@@ -25,24 +26,10 @@ function walk(a: unknown, b: unknown, path: string, out: string[]): void {
   out.push(`${path || '(the whole body)'}: ${show(a)} → ${show(b)}`);
 }
 
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (isRec(a) && isRec(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && same(a[k], b[k]));
-  }
-  return false;
-}
-
 function show(v: unknown): string {
   if (v === undefined) return '(unset)';
   const text = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export { same as sameBody };
+export { deepEqual as sameBody };

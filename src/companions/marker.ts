@@ -8,6 +8,7 @@
  * own. Pure.
  */
 import type { CompanionKind } from './types.js';
+import { isRecord } from '../fingerprint/canonical-value.js';
 
 type Rec = Record<string, unknown>;
 
@@ -34,7 +35,7 @@ export function withMark(kind: CompanionKind, body: Rec, mark: EsmMark, pipeline
     const description = typeof body['description'] === 'string' && body['description'] !== '' ? `${body['description']} ` : '';
     return { ...body, description: `${description}[esm ${mark.name}]` };
   }
-  const meta = isRec(body['_meta']) ? body['_meta'] : {};
+  const meta = isRecord(body['_meta']) ? body['_meta'] : {};
   return { ...body, _meta: { ...meta, esm: { name: mark.name, ...(mark.fingerprint ? { fingerprint: mark.fingerprint } : {}) } } };
 }
 
@@ -44,7 +45,7 @@ export function readMark(kind: CompanionKind, body: Rec): { mark: EsmMark | null
   let mark: EsmMark | null = null;
   let out = body;
   const meta = body['_meta'];
-  if (isRec(meta) && isRec(meta['esm'])) {
+  if (isRecord(meta) && isRecord(meta['esm'])) {
     const esm = meta['esm'];
     if (typeof esm['name'] === 'string') mark = { name: esm['name'], ...(typeof esm['fingerprint'] === 'string' ? { fingerprint: esm['fingerprint'] } : {}) };
     const { esm: _esm, ...rest } = meta;
@@ -66,6 +67,3 @@ export function readMark(kind: CompanionKind, body: Rec): { mark: EsmMark | null
   return { mark, body: out };
 }
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

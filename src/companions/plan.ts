@@ -167,7 +167,8 @@ function putBody(c: ResolvedCompanion, mark: EsmMark, marker: PipelineMarker): R
   }
 }
 
-function liveBody(kind: CompanionKind, id: string, live: CompanionLive): Rec | null {
+/** The live body of one companion object, in the form its manifest's body is compared with (a synonym set as `{ synonyms }`). */
+export function liveBody(kind: CompanionKind, id: string, live: CompanionLive): Rec | null {
   switch (kind) {
     case 'IngestPipeline':
       return live.pipelines[id] ?? null;

@@ -10,8 +10,9 @@
  * Pure: the cluster's objects are read by the caller.
  */
 import { assertNever } from '../errors.js';
+import { isRecord } from '../fingerprint/canonical-value.js';
 import { readMark } from '../companions/marker.js';
-import { noun, type CompanionLive } from '../companions/plan.js';
+import { liveBody, noun, type CompanionLive } from '../companions/plan.js';
 import { referencesOf, type Path } from '../companions/references.js';
 import { COMPANION_KINDS, refKey, type CompanionKind } from '../companions/types.js';
 import type { SpecBody } from './spec.js';
@@ -156,25 +157,6 @@ export function selectCompanions(input: CompanionSelectionInput): CompanionSelec
   return { masters, refused, companions, skipped: [...skipped.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
 }
 
-function liveBody(kind: CompanionKind, id: string, live: CompanionLive): Rec | null {
-  switch (kind) {
-    case 'IngestPipeline':
-      return live.pipelines[id] ?? null;
-    case 'IndexTemplate':
-      return live.indexTemplates[id] ?? null;
-    case 'ComponentTemplate':
-      return live.componentTemplates[id] ?? null;
-    case 'StoredScript':
-      return live.scripts[id] ?? null;
-    case 'SynonymSet': {
-      const rules = live.synonymSets?.[id];
-      return rules ? { synonyms: rules } : null;
-    }
-    default:
-      return assertNever(kind, 'companion kind');
-  }
-}
-
 /** The manifest's spec of a live object: esm's mark and what the server adds left out; a mustache template as the JSON it holds. */
 function specOf(kind: CompanionKind, live: Rec): Rec {
   const body = structuredClone(readMark(kind, live).body);
@@ -195,7 +177,7 @@ function specOf(kind: CompanionKind, live: Rec): Rec {
     case 'StoredScript': {
       const lang = String(body['lang'] ?? '');
       const out: Rec = { lang, source: scriptSource(lang, body['source']) };
-      const options = isRec(body['options']) ? { ...body['options'] } : {};
+      const options = isRecord(body['options']) ? { ...body['options'] } : {};
       // The engine adds content_type to a mustache template: not the manifest's.
       delete options['content_type'];
       if (Object.keys(options).length) out['options'] = options;
@@ -210,13 +192,13 @@ function specOf(kind: CompanionKind, live: Rec): Rec {
 
 /** A template without the empty `_meta` and `template` parts the engines answer with. */
 function withoutEmpty(body: Rec): Rec {
-  if (isRec(body['_meta']) && Object.keys(body['_meta']).length === 0) delete body['_meta'];
-  if (isRec(body['template'])) {
+  if (isRecord(body['_meta']) && Object.keys(body['_meta']).length === 0) delete body['_meta'];
+  if (isRecord(body['template'])) {
     const t = body['template'];
     // The engines answer settings under `index`; a manifest says them as an IndexMaster does.
     const settings = t['settings'];
-    if (isRec(settings) && Object.keys(settings).length === 1 && isRec(settings['index'])) t['settings'] = settings['index'];
-    for (const k of ['settings', 'mappings', 'aliases']) if (isRec(t[k]) && Object.keys(t[k]).length === 0) delete t[k];
+    if (isRecord(settings) && Object.keys(settings).length === 1 && isRecord(settings['index'])) t['settings'] = settings['index'];
+    for (const k of ['settings', 'mappings', 'aliases']) if (isRecord(t[k]) && Object.keys(t[k]).length === 0) delete t[k];
   }
   return body;
 }
@@ -226,7 +208,7 @@ function scriptSource(lang: string, source: unknown): unknown {
   if (lang !== 'mustache') return text;
   try {
     const parsed: unknown = JSON.parse(text);
-    return isRec(parsed) ? parsed : text;
+    return isRecord(parsed) ? parsed : text;
   } catch {
     return text;
   }
@@ -241,6 +223,3 @@ function setAt(root: unknown, path: Path, value: unknown): void {
   if (typeof v === 'object' && v !== null) (v as Record<string | number, unknown>)[path[path.length - 1]!] = value;
 }
 
-function isRec(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -6,6 +6,7 @@
  * inlined the master's replace says it is the set that changed. Pure.
  */
 import type { Manifest } from '../manifest/types.js';
+import { isRecord } from '../fingerprint/canonical-value.js';
 import { refKey } from '../companions/types.js';
 import type { MasterState } from './instances.js';
 import { reindexFrom } from './naming.js';
@@ -88,7 +89,7 @@ function refillStep(manifest: Manifest, state: MasterState, active: string): { s
 
 /** `analysis.filter.<filter>.synonyms` of index settings (nested, as the engine returns them, or dotted). */
 function filterRules(settings: Record<string, unknown>, filter: string): string[] | null {
-  const index = isRec(settings['index']) ? settings['index'] : settings;
+  const index = isRecord(settings['index']) ? settings['index'] : settings;
   const nested = get(index, ['analysis', 'filter', filter, 'synonyms']) ?? get(settings, ['analysis', 'filter', filter, 'synonyms']);
   const value = nested ?? settings[`analysis.filter.${filter}.synonyms`] ?? settings[`index.analysis.filter.${filter}.synonyms`];
   return Array.isArray(value) ? value.map(String) : null;
@@ -96,7 +97,7 @@ function filterRules(settings: Record<string, unknown>, filter: string): string[
 
 function get(v: unknown, path: string[]): unknown {
   for (const p of path) {
-    if (!isRec(v)) return undefined;
+    if (!isRecord(v)) return undefined;
     v = v[p];
   }
   return v;
@@ -107,6 +108,3 @@ function reasonHead(reason: string): string {
   return reason.split(': ')[0]!;
 }
 
-function isRec(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
