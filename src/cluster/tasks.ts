@@ -99,6 +99,15 @@ function failureOf(f: RawFailure): TaskFailure {
  */
 export function taskOutcome(t: TaskResponse): TaskEnd | { why: string; type?: string } {
   if (t.error) {
+    // A cancel that lands while the task's scroll search is in flight ends it with a search
+    // failure whose shards say why: that is a cancellation too, not a failure of the copy.
+    // The shards' reason says who cancelled it where they still answered; otherwise the cause is
+    // a task_cancelled_exception of its own ("request has been terminated").
+    const text = JSON.stringify(t.error);
+    const cancelledWith = /cancelled task with reason: ([^)"\]]+)/.exec(text);
+    if (cancelledWith) return { why: `was cancelled (${cancelledWith[1]!.trim()})` };
+    const cancelledAs = /"type":"task_cancelled_exception","reason":"([^"]*)"/.exec(text);
+    if (cancelledAs) return { why: `was cancelled (${cancelledAs[1] || 'no reason given'})` };
     const { type, reason } = esError({ error: t.error });
     return { why: `failed: ${[type, reason].filter(Boolean).join(': ') || 'unknown error'}`, ...(type ? { type } : {}) };
   }
