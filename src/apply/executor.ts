@@ -14,8 +14,8 @@ import type { Manifest } from '../manifest/types.js';
 import { createIndexOf, markFilled } from '../operations/create.js';
 import { swapAlias } from '../operations/activate.js';
 import { dropIndex } from '../operations/drop.js';
-import { pruneMissing } from '../operations/prune.js';
-import { runFill, type FillOptions, type Resumed } from '../operations/fill.js';
+import { pruneMissing, type PruneResult } from '../operations/prune.js';
+import { runFill, type FillOptions, type FillResult, type Resumed } from '../operations/fill.js';
 import type { Session } from '../operations/session.js';
 import { updateInPlace } from '../operations/update-in-place.js';
 import { shardWords, waitForHealth } from '../operations/wait-health.js';
@@ -232,7 +232,7 @@ async function skipMaster(s: Session, mp: MasterPlan, why: 'source_failed' | 'co
 async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Promise<MasterResult> {
   const master = mp.name;
   const steps: StepResult[] = [];
-  const fillStarts = new Map<string, string>();
+  const fills = new Map<string, FillResult>();
   let failure: string | null = null;
   s.emit({ kind: 'master_started', master, steps: mp.steps.length });
   for (const [i, step] of mp.steps.entries()) {
@@ -256,7 +256,7 @@ async function runMaster(s: Session, mp: MasterPlan, opts: ExecuteOptions): Prom
       opts.checkpoint?.();
       // Fills, prunes and waits announce themselves once they know how many documents, ids or shard copies they go through.
       if (step.op !== 'fill' && step.op !== 'catch_up' && step.op !== 'prune' && step.op !== 'wait') start();
-      const out = await runStep(s, mp, step, fillStarts, {
+      const out = await runStep(s, mp, step, fills, {
         ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
         ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
         ...(opts.waitTimeoutMs !== undefined ? { waitTimeoutMs: opts.waitTimeoutMs } : {}),
@@ -322,6 +322,13 @@ export function noActivateSkip(step: Step, mp: MasterPlan, opts: ExecuteOptions)
   }
 }
 
+/** The prune's history note: what was compared, or why nothing needed to be. */
+function pruneWords(r: PruneResult, index: string): string {
+  return r.sourceUnchanged
+    ? `no document of the source was written or deleted since the copy into ${index} began, and both hold ${r.instanceIds}: no id comparison needed`
+    : `compared the ${r.instanceIds} document ids of ${index} with the source's ${r.sourceIds}`;
+}
+
 interface StepOutcome {
   docs?: number | undefined;
   since?: string | null;
@@ -331,7 +338,8 @@ interface StepOutcome {
 
 type RunOptions = Omit<FillOptions, 'since' | 'from' | 'tune' | 'resume'> & { waitTimeoutMs?: number };
 
-async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<string, string>, opts: RunOptions): Promise<StepOutcome> {
+/** `fills`: the fills this run has done, by instance (what its catch-up and prune go on from). */
+async function runStep(s: Session, mp: MasterPlan, step: Step, fills: Map<string, FillResult>, opts: RunOptions): Promise<StepOutcome> {
   const master = mp.name;
   switch (step.op) {
     case 'create':
@@ -340,11 +348,11 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
     case 'fill': {
       // A new instance no one reads yet is filled fast; the live one is not touched that way.
       const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since: null, tune: step.index !== mp.active, ...from(step), ...(step.resume ? { resume: step.resume } : {}) });
-      fillStarts.set(step.index, r.startedAt);
+      fills.set(step.index, r);
       return { docs: r.docs, since: null };
     }
     case 'catch_up': {
-      const since = step.since ?? fillStarts.get(step.index);
+      const since = step.since ?? fills.get(step.index)?.startedAt;
       if (since === undefined) throw new RuntimeError(`internal: the plan catches up ${step.index} since its fill, and no fill of it ran`);
       const r = await runFill(s, manifestOf(mp), step.index, { ...opts, since, ...from(step), ...(step.keepCheckpoint ? { keepCheckpoint: true } : {}) });
       return { docs: r.docs, since, note: `documents changed since ${since}` };
@@ -353,8 +361,9 @@ async function runStep(s: Session, mp: MasterPlan, step: Step, fillStarts: Map<s
       await markFilled(s, { master, index: step.index });
       return {};
     case 'prune': {
-      const r = await pruneMissing(s, manifestOf(mp), step.index, { onStart: opts.onStart, onProgress: opts.onProgress });
-      return { docs: r.deleted, note: `compared the ${r.instanceIds} document ids of ${step.index} with the source's ${r.sourceIds}` };
+      const sourceMark = fills.get(step.index)?.sourceMark;
+      const r = await pruneMissing(s, manifestOf(mp), step.index, { onStart: opts.onStart, onProgress: opts.onProgress, ...(sourceMark ? { sourceMark } : {}) });
+      return { docs: r.deleted, note: pruneWords(r, step.index) };
     }
     case 'wait': {
       const r = await waitForHealth(s, step.index, step.health, {

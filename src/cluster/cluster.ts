@@ -39,10 +39,11 @@ import { displayUrl } from '../redact.js';
 import { secretsOf } from './secrets.js';
 import { runReindex, type ReindexOptions, type ReindexResult } from './reindex.js';
 import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
-import { scan, type ScanHit, type ScanOptions } from './scan.js';
+import { scan, scanIds, type ScanHit, type ScanOptions } from './scan.js';
 import { engineForm, engineForms, readIndexTemplates, simulateIndex, simulateTemplate, type EngineForm, type IndexTemplateInfo, type Simulated, type SpecBody, type TemplateGiven } from './simulate.js';
 import { readSnapshot } from './snapshot.js';
 import { readCaCert } from './tls.js';
+import { writeMark, type WriteMark } from './write-mark.js';
 import type { ClusterSnapshot, IndexSnapshot, InstanceMeta } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -98,6 +99,8 @@ export interface Cluster {
   deleteIndices(names: readonly string[], opts?: { ignoreMissing?: boolean }): Promise<Confirmed | null>;
   refresh(index: string): Promise<void>;
   count(index: string, query?: Record<string, unknown>): Promise<number>;
+  /** What changes whenever a document of the index (or of the indices behind an alias) is written or deleted; null: the engine does not say. */
+  writeMark(index: string): Promise<WriteMark | null>;
   /** Atomic: one `_aliases` call removes the alias everywhere and adds it to `to`. */
   swapAlias(alias: string, target: { from: string | null; to: string }): Promise<Confirmed | null>;
   removeAlias(alias: string, index?: string): Promise<void>;
@@ -120,6 +123,8 @@ export interface Cluster {
   /** ONE `_aliases` call: the alias `alias` → `to` added, the index `index` removed (SPEC §11). */
   replaceIndexWithAlias(index: string, alias: string, to: string): Promise<void>;
   scan(index: string, opts?: ScanOptions): AsyncGenerator<ScanHit>;
+  /** Every document's id and nothing else (the id-set comparisons). */
+  scanIds(index: string, opts?: Omit<ScanOptions, 'sourceIncludes'>): AsyncGenerator<string>;
   /** Write documents (ids from `idField`) with bounded memory and retries. */
   bulkWrite(opts: BulkWriteOptions): Promise<BulkResult>;
   /** Write documents that carry their ids (`{ _id, _source }`). */
@@ -257,6 +262,7 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     refresh: on(refresh),
     flush: on(flush),
     count: on(count),
+    writeMark: on(writeMark),
     swapAlias: on(swapAlias),
     removeAlias: on(removeAlias),
     resolveNames: on(resolveNames),
@@ -270,6 +276,9 @@ export function connect(config: ConnectConfig, opts: ConnectOptions = {}): Clust
     replaceIndexWithAlias: on(replaceIndexWithAlias),
     async *scan(index, o) {
       yield* scan(await conn(), index, o);
+    },
+    async *scanIds(index, o) {
+      yield* scanIds(await conn(), index, o);
     },
     bulkWrite: on(async (c, o: BulkWriteOptions) => bulkWrite(c, await withConcurrency(o))),
     bulkWriteHits: on(async (c, o: BulkWriteHitsOptions) => bulkWriteHits(c, await withConcurrency(o))),

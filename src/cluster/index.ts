@@ -26,6 +26,7 @@ export { parseMeta, withMeta } from './meta.js';
 export { chunksByLength, type IndexSpec } from './indices.js';
 export { swapActions } from './aliases.js';
 export type { ScanHit, ScanOptions } from './scan.js';
+export { neverWritten, type WriteMark } from './write-mark.js';
 export { answerMayBeLost, confirmedWords, type Confirmed } from './confirm.js';
 export { chooseClearPath, type ClearOptions, type ClearPath, type ClearProgress } from './clear.js';
 export {

@@ -43,6 +43,17 @@ describe('scan', () => {
     expect(idsOnly.map((h) => h._source)).toEqual([{}, {}]);
   });
 
+  it('reads every id, and only ids, across pages', async () => {
+    const ids: string[] = [];
+    for await (const id of c.scanIds(index, { pageSize: 700 })) ids.push(id);
+    expect(ids).toHaveLength(TOTAL);
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: TOTAL }, (_, i) => `m${i}`)));
+    const even: string[] = [];
+    for await (const id of c.scanIds(index, { query: { term: { even: true } } })) even.push(id);
+    expect(even.sort()).toEqual(Array.from({ length: TOTAL / 2 }, (_, i) => `m${i * 2}`).sort());
+    expect(await openContexts()).toBe(0);
+  });
+
   it('sees the documents as they were when it started', async () => {
     const seen: string[] = [];
     for await (const h of c.scan(index, { pageSize: 500 })) {
@@ -60,6 +71,23 @@ describe('scan', () => {
       if (++n === 150) break;
     }
     expect(await openContexts()).toBe(0);
+  });
+
+  it('refuses a page some shard could not answer instead of returning fewer documents', async () => {
+    // Two indices behind one alias, where the query fails on one of them (a word on a long field):
+    // the engine answers 200 with that index's documents missing and `_shards.failed` > 0.
+    const es = rawClient();
+    const [numbers, words, both] = [`${prefix}numbers`, `${prefix}words`, `${prefix}both`];
+    await es.indices.create({ index: numbers, settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { code: { type: 'long' } } } });
+    await es.indices.create({ index: words, settings: { number_of_shards: 1, number_of_replicas: 0 }, mappings: { properties: { code: { type: 'keyword' } } } });
+    await es.bulk({ refresh: true, operations: [{ index: { _index: numbers, _id: 'n1' } }, { code: 1 }, { index: { _index: words, _id: 'w1' } }, { code: 'x' }] });
+    await es.indices.putAlias({ index: [numbers, words], name: both });
+    const partial = await es.search({ index: both, query: { term: { code: 'x' } } });
+    expect(partial._shards.failed).toBe(1);
+    await expect(collect(c.scan(both, { query: { term: { code: 'x' } }, sourceIncludes: [] }))).rejects.toThrow(/reading documents of .*both: 1 of 2 shards failed.*a partial read is not used/);
+    const ids = c.scanIds(both, { query: { term: { code: 'x' } } });
+    await expect(ids.next()).rejects.toThrow(/1 of 2 shards failed/);
+    expect(await collect(c.scan(both, { sourceIncludes: [] }))).toHaveLength(2);
   });
 
   it('stops with the abort reason and closes its point in time when aborted', async () => {

@@ -1,5 +1,6 @@
 /** Filling an instance with documents: the plan's fill and catch_up steps (also `esm update`'s). */
 import type { BulkItemError, Cluster, ReindexTask } from '../cluster/index.js';
+import { neverWritten } from '../cluster/index.js';
 import { BATCH_SIZE } from '../cluster/batch-size.js';
 import { assertNever, RuntimeError } from '../errors.js';
 import { docId, isDeletion, openSource } from '../sources/index.js';
@@ -51,6 +52,11 @@ export interface FillResult {
   /** When the fill started (a resumed one: when the fill it resumed first started): what a following catch-up sends the changes since. */
   startedAt: string;
   elapsedMs: number;
+  /**
+   * A reindex fill of an instance nothing had been written to: the source's write mark from
+   * before the copy began (the prune compares it with the source's mark then).
+   */
+  sourceMark?: string;
 }
 
 export class FillFailed extends RuntimeError {
@@ -75,6 +81,8 @@ interface FillRun {
   deletions: string[];
   /** A reindex task this run did not start began copying then (epoch ms): the catch-up goes back that far. */
   taskStartedAt?: number;
+  /** See FillResult.sourceMark. */
+  sourceMark?: string;
 }
 
 /**
@@ -98,6 +106,7 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
   let startedAt = s.now().toISOString();
   const t0 = Date.now();
   const action = since === null ? 'update' : 'partial_update';
+  let fillRun: FillRun | undefined;
   const result = await s.record(
     // The action starts when the fill counts from: a later run compares it with _meta.esm's filledAt / lastUpdateAt.
     { action, master, instance: index, startedAt },
@@ -114,6 +123,7 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
       /** Set once a tuned fill begins: whether a primary failed over since (then acknowledged writes may be lost). */
       let failover: FailoverGuard | null = null;
       const run: FillRun = { total, resumed, checkpoints: null, deletions: [] };
+      fillRun = run;
       if (since === null) {
         run.checkpoints = checkpoints({
           everyMs: s.checkpointEveryMs,
@@ -193,7 +203,8 @@ export async function runFill(s: Session, manifest: Manifest, index: string, opt
     },
     (n) => n,
   );
-  return { docs: result, startedAt, elapsedMs: Date.now() - t0 };
+  const sourceMark = fillRun?.sourceMark;
+  return { docs: result, startedAt, elapsedMs: Date.now() - t0, ...(sourceMark !== undefined ? { sourceMark } : {}) };
 }
 
 /**
@@ -341,8 +352,21 @@ async function deleteFlagged(s: Session, cluster: Cluster, manifest: Manifest, f
   const filter: Record<string, unknown>[] = [flaggedQuery(manifest.spec.deletedField!)];
   if (manifest.spec.updatedField) filter.push({ range: { [manifest.spec.updatedField]: { gt: since } } });
   const ids: string[] = [];
-  for await (const hit of cluster.scan(from, { query: { bool: { filter } }, sourceIncludes: [], ...(s.signal ? { signal: s.signal } : {}) })) ids.push(hit._id);
+  for await (const id of cluster.scanIds(from, { query: { bool: { filter } }, ...(s.signal ? { signal: s.signal } : {}) })) ids.push(id);
   await cluster.deleteDocs(index, ids, s.signal ? { signal: s.signal } : {});
+}
+
+/**
+ * The source's write mark before a full reindex fill copies anything, kept only when the
+ * instance had never been written to: then every document it will hold comes from the source
+ * as it was at this mark or later. A resumed fill keeps the mark of the fill it resumes (the
+ * earliest); one whose stopped fill recorded none has none.
+ */
+async function sourceMarkBefore(cluster: Cluster, index: string, from: string, resumedFrom: SourcePosition | undefined): Promise<string | undefined> {
+  if (resumedFrom) return resumedFrom.kind === 'task' ? resumedFrom.sourceMark : undefined;
+  const instance = await cluster.writeMark(index);
+  if (instance === null || !neverWritten(instance)) return undefined;
+  return (await cluster.writeMark(from)) ?? undefined;
 }
 
 async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, index: string, since: string | null, opts: FillOptions, run: FillRun): Promise<number> {
@@ -367,6 +391,7 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
   // The step starts once the copy's task is known (a re-attached one goes on from its count); a client-side copy at its first progress.
   const started = (resumedFrom?: Resumed) => opts.onStart?.({ total: undefined, ...(resumedFrom ? { resumedFrom } : {}) });
   const resumeTask = since === null && opts.resume?.position.kind === 'task' ? opts.resume.position.task : undefined;
+  if (since === null) run.sourceMark = await sourceMarkBefore(cluster, index, from, opts.resume?.position);
   const res = await cluster.reindex({
     source: from,
     dest: index,
@@ -379,7 +404,7 @@ async function viaReindex(s: Session, cluster: Cluster, manifest: Manifest, inde
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(resumeTask ? { resumeTask } : {}),
     onTask: (t) => {
-      const position: SourcePosition = { kind: 'task', task: t.id, from };
+      const position: SourcePosition = { kind: 'task', task: t.id, from, ...(run.sourceMark !== undefined ? { sourceMark: run.sourceMark } : {}) };
       if (since === null) s.emit({ kind: 'note', message: taskWords(t, from, index) });
       attachedAt = t.how === 'started' ? 0 : t.written;
       if (t.startedAt !== undefined) run.taskStartedAt = t.startedAt;

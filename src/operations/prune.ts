@@ -22,6 +22,8 @@ export interface PruneResult {
   sourceIds: number;
   /** Documents the instance held before. */
   instanceIds: number;
+  /** The source was not written since the fill's copy began (its write mark unchanged): no ids were compared. */
+  sourceUnchanged: boolean;
 }
 
 export interface PruneOptions {
@@ -31,6 +33,8 @@ export interface PruneOptions {
   onProgress?: ((p: { done: number; total: number | undefined; failed: number; elapsedMs: number }) => void) | undefined;
   /** How the ids are sorted (tests: small runs, to spill on a few ids). */
   sort?: SortedIdsOptions;
+  /** The source's write mark from before the fill's copy began (FillResult.sourceMark). */
+  sourceMark?: string | undefined;
 }
 
 /** Ids deleted per bulk request. */
@@ -49,6 +53,12 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
       await cluster.refresh(index);
       const held = await cluster.count(index);
       const listed = await sourceCount(s, cluster, manifest);
+      // A reindex source not written since the copy began (and as many documents on both sides): the instance
+      // holds exactly the ids the source held then, which it still does. Nothing to compare, nothing to delete.
+      if (opts.sourceMark !== undefined && manifest.spec.source?.type === 'reindex' && listed === held && (await cluster.writeMark(reindexFrom(s, manifest))) === opts.sourceMark) {
+        opts.onStart?.({ total: 0 });
+        return { index, deleted: 0, sourceIds: listed, instanceIds: held, sourceUnchanged: true };
+      }
       const total = listed === null ? undefined : listed + held;
       opts.onStart?.({ total });
       const t0 = Date.now();
@@ -57,17 +67,19 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
       const source = new SortedIds(opts.sort);
       const instance = new SortedIds(opts.sort);
       try {
-        // The source first: what it holds now. Then the instance, as filled and caught up.
-        for await (const id of sourceIds(s, cluster, manifest, idField)) {
-          const spill = source.add(id);
-          if (spill) await spill;
-          if (++read % PROGRESS_EVERY === 0) report();
-        }
-        for await (const hit of cluster.scan(index, { sourceIncludes: [], ...signal })) {
-          const spill = instance.add(hit._id);
-          if (spill) await spill;
-          if (++read % PROGRESS_EVERY === 0) report();
-        }
+        // Both sides at once: what the source holds now, and the instance as filled and caught up
+        // (the instance was refreshed above; deletions wait until both are read).
+        const collect = async (ids: AsyncIterable<string>, into: SortedIds) => {
+          for await (const id of ids) {
+            const spill = into.add(id);
+            if (spill) await spill;
+            if (++read % PROGRESS_EVERY === 0) report();
+          }
+        };
+        await bothOrNeither(s.signal, [
+          (stop) => collect(sourceIds(s, cluster, manifest, idField, stop), source),
+          (stop) => collect(instanceIds(cluster, index, stop), instance),
+        ]);
         report();
         let batch: string[] = [];
         let deleted = 0;
@@ -85,7 +97,7 @@ export async function pruneMissing(s: Session, manifest: Manifest, index: string
           await flush();
         }
         if (deleted > 0) await cluster.refresh(index);
-        return { index, deleted, sourceIds: source.size, instanceIds: instance.size };
+        return { index, deleted, sourceIds: source.size, instanceIds: instance.size, sourceUnchanged: false };
       } finally {
         source.dispose();
         instance.dispose();
@@ -118,13 +130,44 @@ function reindexIdsQuery(manifest: Manifest): Record<string, unknown> {
   return { bool: { filter: source?.type === 'reindex' && source.query ? [source.query] : [], must_not } };
 }
 
+/**
+ * Runs the tasks side by side; when one fails the others are stopped (the signal each is
+ * given), and the first failure is thrown once all have ended, so that nothing they hold is
+ * released under them. `outer` (the run's stop signal) stops them all.
+ */
+export async function bothOrNeither(outer: AbortSignal | undefined, tasks: Array<(stop: AbortSignal) => Promise<void>>): Promise<void> {
+  const stop = new AbortController();
+  const onOuter = () => stop.abort(outer?.reason);
+  if (outer?.aborted) onOuter();
+  outer?.addEventListener('abort', onOuter, { once: true });
+  try {
+    const ended = await Promise.allSettled(
+      tasks.map((task) =>
+        task(stop.signal).catch((err: unknown) => {
+          if (!stop.signal.aborted) stop.abort(err);
+          throw err;
+        }),
+      ),
+    );
+    // The failure that stopped the others, not the "stopped" they answered with.
+    if (stop.signal.aborted) throw stop.signal.reason;
+    for (const e of ended) if (e.status === 'rejected') throw e.reason;
+  } finally {
+    outer?.removeEventListener('abort', onOuter);
+  }
+}
+
+async function* instanceIds(cluster: Cluster, index: string, signal: AbortSignal): AsyncGenerator<string> {
+  yield* cluster.scanIds(index, { signal });
+}
+
 /** The ids the source holds now, one by one. */
-async function* sourceIds(s: Session, cluster: Cluster, manifest: Manifest, idField: string): AsyncGenerator<string> {
+async function* sourceIds(s: Session, cluster: Cluster, manifest: Manifest, idField: string, stop: AbortSignal): AsyncGenerator<string> {
   const source = manifest.spec.source;
-  const signal = s.signal ? { signal: s.signal } : {};
+  const signal = { signal: stop };
   if (!source) return;
   if (source.type === 'reindex') {
-    for await (const hit of cluster.scan(reindexFrom(s, manifest), { query: reindexIdsQuery(manifest), sourceIncludes: [], ...signal })) yield hit._id;
+    yield* cluster.scanIds(reindexFrom(s, manifest), { query: reindexIdsQuery(manifest), ...signal });
     return;
   }
   const { docId, isDeletion, openSource } = await import('../sources/index.js');

@@ -35,6 +35,12 @@ export interface TaskPosition {
   task: string;
   /** The index or alias the task copies from. */
   from: string;
+  /**
+   * The source's write mark (cluster/write-mark.ts) taken before the copy began, when nothing
+   * had been written to the instance yet: the source still bearing it at the prune means the
+   * instance holds no document the source has since deleted.
+   */
+  sourceMark?: string;
 }
 
 export type SourcePosition = NdjsonPosition | KeyPosition | TaskPosition;
@@ -59,7 +65,9 @@ export function asPosition(v: unknown): SourcePosition | null {
         ? { kind: 'key', field: p.field, last: p.last }
         : null;
     case 'task':
-      return typeof p.task === 'string' && p.task !== '' && typeof p.from === 'string' ? { kind: 'task', task: p.task, from: p.from } : null;
+      return typeof p.task === 'string' && p.task !== '' && typeof p.from === 'string'
+        ? { kind: 'task', task: p.task, from: p.from, ...(typeof p.sourceMark === 'string' ? { sourceMark: p.sourceMark } : {}) }
+        : null;
     default:
       return null;
   }

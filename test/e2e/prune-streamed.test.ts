@@ -55,7 +55,7 @@ describe('prune on a real node, both sides spilled to disk', () => {
         onStart: (i) => (total = i.total),
         onProgress: (pr) => progress.push(pr.done),
       });
-      expect(res).toEqual({ index, deleted: 137, sourceIds: n - 137 + 40, instanceIds: n });
+      expect(res).toEqual({ index, deleted: 137, sourceIds: n - 137 + 40, instanceIds: n, sourceUnchanged: false });
     } finally {
       await s.close();
     }
@@ -73,9 +73,12 @@ describe('prune on a real node, both sides spilled to disk', () => {
     p.write('data/films.ndjson', ndjson(movies(500)));
     p.manifest('films', movieManifest({ name: 'films' }));
     p.manifest('movies', movieManifest({ data: null }).replace('spec:', 'spec:\n  source: { type: reindex, from: films }'));
-    await esm(p, ['apply', '--auto-approve']);
+    const applied = await esm(p, ['apply', '--auto-approve']);
     const index = `${p.prefix}movies-1`;
     expect(await idsOf(index)).toHaveLength(500);
+    // Nothing wrote to films while the copy ran: its write mark says so, and the apply's prune compared nothing.
+    expect(applied.stderr).toContain(`movies: prune ${index} done, 0 docs deleted`);
+    expect(applied.stderr).toContain(`(no document of the source was written or deleted since the copy into ${index} began, and both hold 500: no id comparison needed)`);
     // Documents leave the index the reindex source reads.
     const gone = ['m-7', 'm-70', 'm-301', 'm-499'];
     for (const id of gone) await rawClient().delete({ index: `${p.prefix}films`, id, refresh: true });
@@ -83,10 +86,38 @@ describe('prune on a real node, both sides spilled to disk', () => {
     const s = new Session(await resolveConfig({}, p.env, p.dir));
     try {
       const res = await pruneMissing(s, await s.manifest('movies'), index, { sort: { runIds: 37, tmpDir: scratchDir('prune-runs') } });
-      expect(res).toMatchObject({ deleted: 4, sourceIds: 496, instanceIds: 500 });
+      expect(res).toMatchObject({ deleted: 4, sourceIds: 496, instanceIds: 500, sourceUnchanged: false });
     } finally {
       await s.close();
     }
     expect(await idsOf(index)).toEqual(await idsOf(`${p.prefix}films`));
+  });
+
+  it('reindex source: skips the comparison only while the source bears the mark taken before the copy', async () => {
+    const p = tempProject('prm');
+    p.write('data/films.ndjson', ndjson(movies(300)));
+    p.manifest('films', movieManifest({ name: 'films' }));
+    p.manifest('movies', movieManifest({ data: null }).replace('spec:', 'spec:\n  source: { type: reindex, from: films }'));
+    await esm(p, ['apply', '--auto-approve']);
+    const index = `${p.prefix}movies-1`;
+    const films = `${p.prefix}films`;
+    // The instance gains a document the source never had, the source one the instance never had:
+    // both hold 301, so only the mark tells that the source was written.
+    await rawClient().index({ index, id: 'stale', document: { id: 'stale', title: 'Stale' }, refresh: true });
+    const s = new Session(await resolveConfig({}, p.env, p.dir));
+    try {
+      const cluster = await s.cluster();
+      const mark = (await cluster.writeMark(films))!;
+      await rawClient().index({ index: films, id: 'm-new', document: { id: 'm-new', title: 'New' }, refresh: true });
+      const res = await pruneMissing(s, await s.manifest('movies'), index, { sourceMark: mark });
+      expect(res).toMatchObject({ deleted: 1, sourceIds: 301, instanceIds: 301, sourceUnchanged: false });
+      // Unwritten since a mark, the source is not read again.
+      await rawClient().delete({ index: films, id: 'm-new', refresh: true });
+      const unchanged = await pruneMissing(s, await s.manifest('movies'), index, { sourceMark: (await cluster.writeMark(films))! });
+      expect(unchanged).toEqual({ index, deleted: 0, sourceIds: 300, instanceIds: 300, sourceUnchanged: true });
+    } finally {
+      await s.close();
+    }
+    expect(await idsOf(index)).toEqual(await idsOf(films));
   });
 });

@@ -203,6 +203,15 @@ export class MemoryCluster {
     for (const [id, doc] of this.index(index).docs) yield { _id: id, _index: index, _source: doc };
   }
 
+  async *scanIds(index: string) {
+    yield* this.index(index).docs.keys();
+  }
+
+  /** Keeps no sequence numbers: a prune always compares the ids. */
+  async writeMark(): Promise<null> {
+    return null;
+  }
+
   async bulkWrite(opts: Parameters<Cluster['bulkWrite']>[0]) {
     const index = this.index(opts.index);
     let indexed = 0;
