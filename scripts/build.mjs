@@ -10,15 +10,13 @@
 // The JSON Schemas are compiled here, from schemas/ as they are now, into ajv's standalone
 // code that replaces src/manifest/validators.ts in the bundle: the CLI neither loads ajv
 // nor compiles a schema per run, and nothing generated is committed (so nothing can drift).
-// ES|QL's Arrow helpers of @elastic/elasticsearch (apache-arrow, loaded eagerly by the
-// client) are never used by esm and are left out.
 //
 //   dist/build-source.sha256    what the bundle was built from (scripts/lib/source-hash.mjs):
 //                               the tests that spawn bin/esm.js refuse a bundle older than src/.
 //
 // `--bundle-only` skips the declarations (what the tests and the mutation check need).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +26,9 @@ import { SOURCE_STAMP, sourceHash } from './lib/source-hash.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const require = createRequire(import.meta.url);
-const SCHEMAS = ['manifest', 'config', 'plan'];
+// The schemas esm validates input with; plan.schema.json describes esm's own output (`plan --json`)
+// for its readers and the tests, and is left out of the bundle (130 KB that `esm plan` would load).
+const SCHEMAS = ['manifest', 'config'];
 
 /** ajv standalone code for every schema, built with the options src/manifest/ajv-options.ts holds. */
 async function validatorsModule() {
@@ -42,6 +42,41 @@ async function validatorsModule() {
   return `${code}\nconst VALIDATORS = { ${SCHEMAS.join(', ')} };\nexport function compileValidator(name) {\n  const v = VALIDATORS[name];\n  if (!v) throw new Error('no precompiled validator for ' + name);\n  return v;\n}\n`;
 }
 
+const BANNER = [
+  "import { createRequire as __esmCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __esmFileURLToPath } from 'node:url';",
+  'const require = __esmCreateRequire(import.meta.url);',
+  'const __filename = __esmFileURLToPath(import.meta.url);',
+  "const __dirname = __esmFileURLToPath(new URL('.', import.meta.url));",
+];
+
+/**
+ * The banner's lines a chunk does not use, taken out again: most chunks are esm's own code,
+ * and a `createRequire` and two URL conversions in each of the ~80 chunks `esm plan` loads
+ * are a measurable part of its start-up. A word that merely looks like a use keeps its line.
+ */
+function trimBanner(dir) {
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    if (!entry.endsWith('.js')) continue;
+    const file = join(dir, entry);
+    const text = readFileSync(file, 'utf8');
+    const head = BANNER.join('\n') + '\n';
+    if (!text.startsWith(head)) continue;
+    const body = text.slice(head.length);
+    const uses = (word) => new RegExp(`\\b${word}\\b`).test(body);
+    const keep = [];
+    const req = uses('require');
+    const file_ = uses('__filename');
+    const dir_ = uses('__dirname');
+    if (req) keep.push(BANNER[0]);
+    if (file_ || dir_) keep.push(BANNER[1]);
+    if (req) keep.push(BANNER[2]);
+    if (file_) keep.push(BANNER[3]);
+    if (dir_) keep.push(BANNER[4]);
+    writeFileSync(file, (keep.length ? keep.join('\n') + '\n' : '') + body);
+  }
+}
+
 const precompiled = (code) => ({
   name: 'esm-precompiled',
   setup(b) {
@@ -49,11 +84,6 @@ const precompiled = (code) => ({
       args.importer.endsWith(join('src', 'manifest', 'schemas.ts')) ? { path: 'validators', namespace: 'esm-precompiled' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'esm-precompiled' }, () => ({ contents: code, loader: 'js', resolveDir: ROOT }));
-    b.onResolve({ filter: /^apache-arrow(\/.*)?$/ }, () => ({ path: 'apache-arrow', namespace: 'esm-no-arrow' }));
-    b.onLoad({ filter: /.*/, namespace: 'esm-no-arrow' }, () => ({
-      contents: `module.exports = new Proxy({}, { get(_, key) { throw new Error('esm does not bundle apache-arrow (ES|QL Arrow helpers): ' + String(key)); } });`,
-      loader: 'js',
-    }));
   },
 });
 
@@ -75,20 +105,14 @@ async function main() {
     target: 'node20',
     chunkNames: 'chunks/[name]-[hash]',
     // CommonJS dependencies call require(), __dirname: give every chunk its own.
-    banner: {
-      js: [
-        "import { createRequire as __esmCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __esmFileURLToPath } from 'node:url';",
-        'const require = __esmCreateRequire(import.meta.url);',
-        'const __filename = __esmFileURLToPath(import.meta.url);',
-        "const __dirname = __esmFileURLToPath(new URL('.', import.meta.url));",
-      ].join('\n'),
-    },
+    // (trimmed afterwards to what each chunk uses: trimBanner)
+    banner: { js: BANNER.join('\n') },
     // Ink's optional React devtools hook is loaded only with DEV=true and is not a dependency.
     external: ['react-devtools-core'],
     plugins: [precompiled(await validatorsModule())],
     logLevel: 'warning',
   });
+  trimBanner(DIST);
   copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(DIST, 'chunks', 'sql-wasm.wasm'));
   writeFileSync(join(DIST, SOURCE_STAMP), `${source}\n`);
   const bundled = Date.now() - t0;

@@ -8,7 +8,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { ClusterError } from '../errors.js';
 import { connect } from './cluster.js';
 import { AttemptTimedOut, withinTimeout } from './attempt-timeout.js';
-import { openOpenSearch } from './opensearch/client.js';
+import { openOpenSearch } from './opensearch/dialect.js';
+import { openSignedOpenSearch } from './opensearch/signed.js';
 import { silentServer, type SilentConnection } from '../../test/support/servers.js';
 
 let url: string;
@@ -25,7 +26,7 @@ beforeEach(() => {
 });
 
 describe('a stalled cluster', () => {
-  it('is given up on within the bound the message states, each attempt ending at its timeout (Elasticsearch client)', async () => {
+  it('is given up on within the bound the message states, each attempt ending at its timeout (esm’s HTTP door)', async () => {
     const c = connect({ url, auth: { kind: 'none' }, caCert: null, engine: 'elasticsearch', timeoutMs: 300 });
     const e = await c.count('movies').then(
       () => null,
@@ -41,8 +42,23 @@ describe('a stalled cluster', () => {
     expect(c.unreachable).toBe(e);
   });
 
-  it('aborts an OpenSearch request cleanly: the client’s abort is no uncaught error', async () => {
+  it('aborts a request through the HTTP door cleanly, as an abort', async () => {
     const client = await openOpenSearch({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
+    const ctl = new AbortController();
+    const sent = client.send({ method: 'POST', path: '/movies/_count' }, { signal: ctl.signal });
+    setTimeout(() => ctl.abort(new Error('stop')), 100);
+    const err = await sent.then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(client.classify(err)).toEqual({ kind: 'aborted' });
+    // An uncaught error would surface on the next turns of the event loop and fail the run.
+    await new Promise((r) => setTimeout(r, 100));
+    await client.close();
+  });
+
+  it('aborts a request of the OpenSearch client (AWS-signed connections) cleanly: the client’s abort is no uncaught error', async () => {
+    const client = await openSignedOpenSearch({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
     const ctl = new AbortController();
     const sent = client.send({ method: 'POST', path: '/movies/_count' }, { signal: ctl.signal });
     setTimeout(() => ctl.abort(new Error('stop')), 100);

@@ -7,7 +7,6 @@
  * no `GET /`). The probe is plain HTTP: no engine's client is loaded to ask.
  */
 import http from 'node:http';
-import https from 'node:https';
 import { ClusterError } from '../errors.js';
 import type { Auth } from './engine.js';
 import { ENGINES } from './engines.js';
@@ -73,13 +72,14 @@ function classifyProbeError(err: unknown): Failure | null {
 
 const RETRY_PROBE = new Set([429, 502, 503, 504]);
 
-function probeRoot(opts: DetectOptions): Promise<Probe> {
+async function probeRoot(opts: DetectOptions): Promise<Probe> {
   const u = new URL(opts.url.replace(/\/*$/, '/'));
   const headers: Record<string, string> = { accept: 'application/json' };
   const auth = opts.auth;
   if (auth.kind === 'basic') headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
   if (auth.kind === 'apiKey') headers.authorization = `ApiKey ${auth.apiKey}`;
-  const lib = u.protocol === 'https:' ? https : http;
+  // TLS is loaded only for an https: URL (a tenth of the start-up of `esm plan` otherwise).
+  const lib = u.protocol === 'https:' ? (await import('node:https')).default : http;
   opts.onRequest?.({ method: 'GET', path: '/' });
   return new Promise<Probe>((resolve, reject) => {
     // The whole answer within the timeout (the socket's own timeout only counts idle time).

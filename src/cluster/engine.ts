@@ -1,9 +1,10 @@
 /**
  * The engine port's lower half: what one search engine (Elasticsearch, OpenSearch…)
  * must provide so that the rest of src/cluster works on it. Each engine lives in its
- * own folder (`elasticsearch/`, `opensearch/`) with its client, its error classifier
- * and its quirks, and is registered once in `engines.ts`. Nothing outside those
- * folders imports a search client.
+ * own folder (`elasticsearch/`, `opensearch/`) with its dialect of esm's HTTP door
+ * (`http/`), its quirks and how it is recognised, and is registered once in
+ * `engines.ts`. Nothing outside those folders imports a search client (only AWS-signed
+ * OpenSearch uses one).
  */
 import type { ObjectParams } from './compose.js';
 import type { Failure } from './retry.js';
@@ -45,7 +46,7 @@ export interface AwsSigning {
   service: 'es' | 'aoss';
 }
 
-/** What an engine's client is built from (no secrets are ever printed from here). */
+/** What an engine's connection is built from (no secrets are ever printed from here). */
 export interface ClientConfig {
   url: string;
   auth: Auth;
@@ -58,9 +59,9 @@ export interface ClientConfig {
 }
 
 /**
- * One engine's client. `send` performs one HTTP attempt (no retries of its own)
+ * One engine's connection. `send` performs one HTTP attempt (no retries of its own)
  * and resolves with the response body; a HEAD resolves true / false. It rejects with
- * the client's own errors, which `classify` turns into engine-neutral failures.
+ * its own errors, which `classify` turns into engine-neutral failures.
  */
 export interface EngineClient {
   send<T = unknown>(req: HttpRequest, opts?: { signal?: AbortSignal | undefined }): Promise<T>;
@@ -102,7 +103,7 @@ export interface Probe {
   body: unknown;
 }
 
-/** A registered engine. `open` loads its client library only when that engine is used. */
+/** A registered engine. `open` loads its connection code only when that engine is used. */
 export interface EngineDriver {
   name: EngineName;
   /** For messages: `Elasticsearch`, `OpenSearch`. */

@@ -1,4 +1,4 @@
-/** The Elasticsearch engine (8.x, 9.x): how it is recognised, its quirks, its client (loaded on use). */
+/** The Elasticsearch engine (8.x, 9.x): how it is recognised, its quirks, its dialect of the HTTP door (loaded on use). */
 import type { EngineDriver } from '../engine.js';
 
 export const elasticsearch: EngineDriver = {
@@ -13,7 +13,7 @@ export const elasticsearch: EngineDriver = {
   // Every answer carries the header, even the 405 a node without `rest-root` gives to `GET /`.
   recognizes: (probe) => headerValue(probe.headers['x-elastic-product']) === 'Elasticsearch',
   signsAws: false,
-  open: async (config) => (await import('./client.js')).openElasticsearch(config),
+  open: async (config) => (await import('./dialect.js')).openElasticsearch(config),
 };
 
 function headerValue(v: string | string[] | undefined): string | undefined {

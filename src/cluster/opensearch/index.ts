@@ -1,4 +1,4 @@
-/** The OpenSearch engine (2.x, 3.x, AWS OpenSearch Service and Serverless): recognition, quirks, client (loaded on use). */
+/** The OpenSearch engine (2.x, 3.x, AWS OpenSearch Service and Serverless): recognition, quirks, its dialect of the HTTP door or, signed for AWS, its client (loaded on use). */
 import type { EngineDriver } from '../engine.js';
 
 export const opensearch: EngineDriver = {
@@ -18,5 +18,5 @@ export const opensearch: EngineDriver = {
     return probe.status < 300 && version?.distribution === 'opensearch';
   },
   signsAws: true,
-  open: async (config) => (await import('./client.js')).openOpenSearch(config),
+  open: async (config) => (await import('./dialect.js')).openOpenSearch(config),
 };

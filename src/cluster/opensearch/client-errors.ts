@@ -1,10 +1,10 @@
 /**
- * Both engines' clients descend from the same design and throw the same family of
- * error classes (ResponseError, TimeoutError, ConnectionError…). Each engine's folder
- * hands its own classes here and gets its classifier; what only one client throws is
- * classified by the engine's `special` hook first.
+ * The classifier of a search client's error classes (ResponseError, TimeoutError,
+ * ConnectionError…, the family the Elasticsearch and OpenSearch clients share): used for
+ * the OpenSearch client, which esm loads only to sign requests with AWS SigV4. What only
+ * that client throws is classified by the `special` hook first.
  */
-import { connectionFailure, esError, RETRYABLE_STATUS, type Failure } from './retry.js';
+import { connectionFailure, esError, RETRYABLE_STATUS, type Failure } from '../retry.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -1,16 +1,18 @@
 /**
- * The OpenSearch engine's client: `@opensearch-project/opensearch`, its own retries
- * off (esm's `withRetry` retries instead), AWS SigV4 signing with the client's own
- * signer when configured, and its error classes mapped to engine-neutral failures.
- * This folder is the only place that imports that client.
+ * OpenSearch with AWS SigV4 signing (OpenSearch Service, Serverless): the
+ * `@opensearch-project/opensearch` client and its own signer, its retries off (esm's
+ * `withRetry` retries instead), its error classes mapped to engine-neutral failures.
+ * Loaded only when signing is configured; every other connection goes through esm's
+ * own HTTP door (../http/). This folder is the only place that imports that client.
  */
 import { Client, errors, type ClientOptions } from '@opensearch-project/opensearch';
 import { assertNever } from '../../errors.js';
 import { constructClient, transportParams } from '../client-setup.js';
 import type { ClientConfig, EngineClient, HttpRequest } from '../engine.js';
-import { classifierFor } from '../client-errors.js';
+import { classifierFor } from './client-errors.js';
+import { NOT_OPENSEARCH } from './wrong-engine.js';
 
-export async function openOpenSearch(config: ClientConfig): Promise<EngineClient> {
+export async function openSignedOpenSearch(config: ClientConfig): Promise<EngineClient> {
   const options: ClientOptions = { node: config.url, maxRetries: 0, requestTimeout: config.timeoutMs, name: 'esm' };
   const auth = config.auth;
   switch (auth.kind) {
@@ -28,7 +30,7 @@ export async function openOpenSearch(config: ClientConfig): Promise<EngineClient
   }
   if (config.ca) options.ssl = { ca: config.ca };
   if (config.aws) {
-    // Loaded only when signing: the credential chain is imported by the signer on the first request.
+    // The credential chain is imported by the signer on the first request.
     const { AwsSigv4Signer } = await import('@opensearch-project/opensearch/aws-v3');
     Object.assign(options, AwsSigv4Signer({ region: config.aws.region, service: config.aws.service }));
   }
@@ -73,7 +75,7 @@ export const classifyOpenSearch = classifierFor({
   // The AWS signer's errors (no region, no credentials in the default chain).
   special: (err) =>
     err instanceof NotOpenSearchError
-      ? { kind: 'other', reason: 'the server identifies itself as Elasticsearch (x-elastic-product header); use --engine elasticsearch, or leave --engine out' }
+      ? { kind: 'other', reason: NOT_OPENSEARCH }
       : err instanceof Error && (err.name === 'AwsSigv4SignerError' || err.name === 'CredentialsProviderError')
         ? { kind: 'other', reason: `AWS signing: ${err.message}` }
         : null,
