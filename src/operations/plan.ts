@@ -12,7 +12,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { PlanEngineForm } from '../plan/inputs.js';
 import type { CompanionInput } from '../plan/plan.js';
 import type { OfflinePlan, Plan } from '../plan/types.js';
-import type { Resolved, Session } from './session.js';
+import type { Resolved, Session, StateView } from './session.js';
 
 export interface PlanInputs {
   /** The index masters, resolved for the environment (companion names prefixed, synonym sets inlined where need be). */
@@ -46,27 +46,11 @@ export interface PlanOptions {
  * `forms: false`: none (a saved plan is applied as it was made).
  */
 export async function readPlanInputs(s: Session, opts: { only?: string[]; forms?: boolean } = {}): Promise<PlanInputs> {
-  const [{ clusterHash }, { readTogether }, { readCompanionInput, checkSynonymSets }] = await Promise.all([
-    import('../planfile/index.js'),
-    import('./read-together.js'),
-    import('./companions.js'),
-  ]);
-  const { manifests, snapshot, store, git } = await readTogether(s, { store: true, git: true });
-  const history = store.view();
+  const [{ readTogether }, { checkSynonymSets }] = await Promise.all([import('./read-together.js'), import('./companions.js')]);
+  const read = await readTogether(s, { store: true, git: true });
   const resolved = await s.resolved();
-  const companions = await readCompanionInput(s, resolved, history);
   if (opts.forms !== false) await checkSynonymSets(s, resolved);
-  const engineForms = opts.forms === false ? {} : await readEngineForms(s, manifests, snapshot, history, opts.only);
-  return {
-    manifests,
-    snapshot,
-    history,
-    git,
-    base: { stateHash: store.stateHash(history), clusterHash: clusterHash(snapshot, companions.live) },
-    engineForms,
-    companions,
-    resolved,
-  };
+  return inputsFrom(s, read, resolved, { forms: opts.forms !== false, ...(opts.only ? { only: opts.only } : {}) });
 }
 
 async function readEngineForms(
@@ -94,12 +78,23 @@ async function readEngineForms(
  * written, wherever it wrote them.
  */
 export async function readPlanInputsWith(s: Session, resolved: Resolved): Promise<PlanInputs> {
-  const [{ clusterHash }, { readCompanionInput }, cluster] = await Promise.all([import('../planfile/index.js'), import('./companions.js'), s.cluster()]);
+  const cluster = await s.cluster();
   const [snapshot, store, git] = await Promise.all([cluster.snapshot(s.prefix), s.stateView(), s.git()]);
+  return inputsFrom(s, { manifests: resolved.masters, snapshot, store, git }, resolved, { forms: true });
+}
+
+/** PlanInputs from what was read: the history's view, the live companions, the engine forms (unless `forms` is false: a saved plan's apply). */
+async function inputsFrom(
+  s: Session,
+  read: { manifests: Manifest[]; snapshot: ClusterSnapshot; store: StateView; git: PlanInputs['git'] },
+  resolved: Resolved,
+  opts: { forms: boolean; only?: string[] },
+): Promise<PlanInputs> {
+  const [{ clusterHash }, { readCompanionInput }] = await Promise.all([import('../planfile/index.js'), import('./companions.js')]);
+  const { manifests, snapshot, store, git } = read;
   const history = store.view();
-  const manifests = resolved.masters;
-  const engineForms = await readEngineForms(s, manifests, snapshot, history, undefined);
   const companions = await readCompanionInput(s, resolved, history);
+  const engineForms = opts.forms ? await readEngineForms(s, manifests, snapshot, history, opts.only) : {};
   return {
     manifests,
     snapshot,
