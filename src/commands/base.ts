@@ -59,6 +59,14 @@ export abstract class EsmCommand extends Command<EsmContext> {
     this.documentWritten = true;
   }
 
+  /** What an activation says before it waits for its instance's shard copies (stderr). */
+  protected waitNotes(given: string | undefined): (w: { index: string; want: string; now: string; warning: string | null }) => void {
+    return (w) => {
+      if (w.warning) this.note(`warning: ${w.warning}`);
+      this.note(`waiting for ${w.index} to be ${w.want} before the alias moves (now ${w.now}; at most ${given ?? '30m'}, --wait-timeout)…`);
+    };
+  }
+
   /** Progress and notes: stderr, so that stdout holds only results. */
   protected note(text: string): void {
     this.context.stderr.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -18,6 +18,8 @@ const POLL_MS = 1000;
 
 export interface WaitOptions {
   timeoutMs?: number;
+  /** The command to run again once the cluster can place the shards (default `esm apply`). */
+  again?: string;
   /** Between two reads of the health (default 1 s). */
   pollMs?: number;
   onStart?: ((info: { total: number | undefined }) => void) | undefined;
@@ -49,7 +51,7 @@ export async function waitForHealth(s: Session, index: string, want: 'green' | '
       const why = await cluster.unassignedReason(index);
       throw new RuntimeError(
         `${index} did not turn ${want} within ${formatDuration(timeoutMs)} (--wait-timeout): ${shardWords(h)}${why ? `; ${why}` : ''}. ` +
-          'It was not activated: the alias stays where it was. Run esm apply again once the cluster can place its shards, or give it longer with --wait-timeout',
+          `It was not activated: the alias stays where it was. Run ${opts.again ?? 'esm apply'} again once the cluster can place its shards, or give it longer with --wait-timeout`,
       );
     }
     await sleepOrAbort(Math.min(opts.pollMs ?? POLL_MS, timeoutMs - waitedMs), s.signal);

@@ -1,5 +1,6 @@
 /** `esm activate` and `esm rollback` against the real node: the ways to name an instance, the guards, --force. */
 import { describe, expect, it } from 'vitest';
+import { rawClient } from '../support/es.js';
 import { ndjson } from '../support/project.js';
 import { actions, aliasTargets, expectNothingChanged, expectOneLineError, expectUsageError, instance, movies, ok, project } from './helpers.js';
 
@@ -66,6 +67,48 @@ describe('esm activate', () => {
     });
     const forced = await ok(p, ['activate', 'movies-2', '--force']);
     expect(forced.stdout).toBe(`${p.prefix}movies → ${two} (was ${one})\n`);
+  });
+
+  it('moves the alias once the instance is placed: waits for yellow where replicas can never be placed, gives up past --wait-timeout (exit 1, alias stays)', async () => {
+    const p = project('actwait');
+    const one = await instance(p, 'movies');
+    const placed = await ok(p, ['activate', 'movies']);
+    // Green already: nothing to wait for, nothing said.
+    expect(placed.stderr).not.toContain('waiting for');
+    const alias = `${p.prefix}movies`;
+
+    // One replica on a one-node cluster: yellow for ever; said, and waited for as yellow.
+    const two = await instance(p, 'movies');
+    await rawClient().indices.putSettings({ index: two, settings: { number_of_replicas: 1 } });
+    const yellow = await ok(p, ['activate', 'movies-2']);
+    expect(yellow.stderr).toContain(`warning: ${two} has 1 replica of each shard and the cluster 1 data node: it can never be green; activation waits for yellow (every primary active)`);
+    expect(yellow.stderr).toMatch(new RegExp(`waiting for ${two} to be yellow before the alias moves \\(now yellow, 1 of 2 shard copies active \\(1 unassigned\\), 1 data node; at most 30m, --wait-timeout\\)`));
+    expect(await aliasTargets(alias)).toEqual([two]);
+
+    // An instance whose primary no node may hold (made as esm made the others, then re-created so): red.
+    const three = await instance(p, 'movies', { fill: false });
+    const made = (await rawClient().indices.get({ index: three }))[three]!;
+    await rawClient().indices.delete({ index: three });
+    await rawClient().indices.create({
+      index: three,
+      mappings: made.mappings!,
+      settings: { number_of_shards: 1, number_of_replicas: 0, 'index.routing.allocation.require._name': 'no-such-node' },
+      wait_for_active_shards: 0,
+    });
+    const journal = (await actions(p)).length;
+    {
+      const r = await p.cli(['activate', 'movies-3', '--force', '--wait-timeout', '2s']);
+      expect(r.stderr).toContain(`waiting for ${three} to be green before the alias moves (now red, 0 of 1 shard copies active (1 unassigned), 1 data node; at most 2s, --wait-timeout)`);
+      expect(r.code, r.stderr).toBe(1);
+      // The note, then the error: one line each.
+      expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^waiting for /), expect.stringMatching(/^esm: /), '']);
+      expect(r.stderr).toMatch(new RegExp(`esm: ${three} did not turn green within 2s \\(--wait-timeout\\): red, 0 of 1 shard copies active \\(1 unassigned\\).*It was not activated: the alias stays where it was\\. Run esm activate again`));
+    }
+    expect(await aliasTargets(alias)).toEqual([two]);
+    // The swap was never tried: no activation of it in the history.
+    expect((await actions(p)).slice(journal).filter((a) => a.action === 'activate' && a.status === 'complete')).toEqual([]);
+    await rawClient().indices.delete({ index: three });
+    expect(one).not.toBe(two);
   });
 
   it('names the known masters for an unknown master, and the instances for an unknown instance (exit 3)', async () => {
