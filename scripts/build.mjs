@@ -5,6 +5,10 @@
 //                               chunks, so that a command loads only the code it runs (the
 //                               library is imported lazily by the commands);
 //   dist/chunks/sql-wasm.wasm   sql.js's wasm, beside the chunk that loads it;
+//   dist/yaml.cjs               the yaml library in one CommonJS file, required synchronously on
+//                               first use (src/manifest/yaml-lib.ts): the full YAML reader and the
+//                               manifest writer need it, a plan whose manifests read the fast
+//                               way does not load it;
 //   dist/**/*.d.ts              tsc's declarations, for library users.
 //
 // The JSON Schemas are compiled here, from schemas/ as they are now, into ajv's standalone
@@ -77,6 +81,9 @@ function trimBanner(dir) {
   }
 }
 
+/** The yaml library as one CommonJS file beside the bundle: required synchronously, and only when used. */
+const YAML_CJS = 'yaml.cjs';
+
 const precompiled = (code) => ({
   name: 'esm-precompiled',
   setup(b) {
@@ -84,6 +91,20 @@ const precompiled = (code) => ({
       args.importer.endsWith(join('src', 'manifest', 'schemas.ts')) ? { path: 'validators', namespace: 'esm-precompiled' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'esm-precompiled' }, () => ({ contents: code, loader: 'js', resolveDir: ROOT }));
+    // The yaml library, required from dist/yaml.cjs on first use (src/manifest/yaml-lib.ts).
+    b.onResolve({ filter: /\/yaml-lib\.js$/ }, (args) =>
+      resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === join(ROOT, 'src', 'manifest', 'yaml-lib.ts') ? { path: 'yaml-lib', namespace: 'esm-yaml-lib' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'esm-yaml-lib' }, () => ({
+      contents: [
+        "import { createRequire } from 'node:module';",
+        `import { packageFile } from ${JSON.stringify(join(ROOT, 'src', 'package-root.ts'))};`,
+        'let lib;',
+        `export function yamlLib() { return (lib ??= createRequire(import.meta.url)(packageFile('dist', ${JSON.stringify(YAML_CJS)}))); }`,
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
   },
 });
 
@@ -113,6 +134,7 @@ async function main() {
     logLevel: 'warning',
   });
   trimBanner(DIST);
+  await build({ entryPoints: [require.resolve('yaml')], outfile: join(DIST, YAML_CJS), bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
   copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(DIST, 'chunks', 'sql-wasm.wasm'));
   writeFileSync(join(DIST, SOURCE_STAMP), `${source}\n`);
   const bundled = Date.now() - t0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../test/support/cli.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { esUrl, testPrefix } from '../test/support/es.js';
 import { builtCli } from '../test/support/built-cli.js';
@@ -41,10 +41,21 @@ describe('esm CLI shell', () => {
     const r = loadedPackages(builtCli(), ['validate'], { env: { ESM_MANIFESTS: 'manifests' } });
     expect(r.stdout).toMatch(/manifests OK/);
     expect(r.status).toBe(0);
-    expect(r.packages).toContain('yaml');
+    // Read the fast way: js-yaml's event parser; the yaml library only to place a problem.
+    expect(r.packages).toContain('js-yaml');
+    expect(r.packages.has('yaml')).toBe(false);
     expect([...r.packages].filter((p) => /^(ink|react|@elastic\/|@opensearch-project\/|sql\.js)/.test(p))).toEqual([]);
     // ajv's run-time helpers only: its compiler is not loaded.
     expect([...r.modules].filter((m) => m.startsWith('ajv/') && !m.startsWith('ajv/dist/runtime/'))).toEqual([]);
+  });
+
+  it('the built binary loads the yaml library when a problem must be placed at its line:col', () => {
+    const dir = scratchDir('placed');
+    writeFileSync(join(dir, 'movies.yaml'), readFileSync('manifests/movies.yaml', 'utf8').replace('kind: IndexMaster', 'kind: IndexMaster\ncolour: blue'));
+    const r = loadedPackages(builtCli(), ['validate', '--url', 'http://127.0.0.1:1'], { env: { ESM_MANIFESTS: dir } });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/movies\.yaml:\d+:1: unknown key "colour"/);
+    expect(r.packages).toContain('yaml');
   });
 
   it('the built binary plans and lists without sql.js when there is no state file, and with it when there is one', () => {
@@ -55,7 +66,8 @@ describe('esm CLI shell', () => {
       const r = loadedPackages(builtCli(), [...cmd, '--json'], { env });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.packages).toContain('yaml');
+      expect(r.packages).toContain('js-yaml');
+      expect(r.packages.has('yaml')).toBe(false);
       expect(r.packages.has('sql.js')).toBe(false);
     }
     // The same plan reading a state file does start sql.js (a file that is not SQLite is refused).

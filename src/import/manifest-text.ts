@@ -4,7 +4,8 @@
  * `spec.settings` and `spec.mappings`, and a closing comment on how to add a source.
  * Field definitions without nested fields are written on one line (`{ type: keyword }`).
  */
-import { Document, isPair, isScalar, isSeq, visit, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import { yamlLib } from '../manifest/yaml-lib.js';
 import type { SpecBody } from './spec.js';
 
 export interface ManifestTextInput {
@@ -20,6 +21,7 @@ export function manifestText(input: ManifestTextInput): string {
   const spec: Record<string, unknown> = {};
   if (Object.keys(input.spec.settings).length) spec['settings'] = input.spec.settings;
   spec['mappings'] = input.spec.mappings;
+  const { Document, visit } = yamlLib();
   const doc = new Document({ apiVersion: 'esm/v1', kind: 'IndexMaster', metadata: { name: input.master }, spec });
   visit(doc, {
     Map(_key, node, path) {
@@ -46,6 +48,7 @@ export function manifestText(input: ManifestTextInput): string {
 
 /** A field definition under `properties` or `fields` whose values are all scalars (or lists of scalars), short enough for one line. */
 function leafField(node: YAMLMap, path: readonly unknown[]): boolean {
+  const { isPair, isScalar, isSeq } = yamlLib();
   const holder = path[path.length - 3];
   if (!isPair(holder) || !isScalar(holder.key) || !['properties', 'fields'].includes(String(holder.key.value))) return false;
   if (!node.items.every((p) => isScalar(p.value) || (isSeq(p.value) && p.value.items.every(isScalar)))) return false;
@@ -66,6 +69,7 @@ export interface CompanionTextInput {
 
 /** The YAML text of an imported companion's manifest (SPEC §12): the schema comment line, where it came from, who uses it. */
 export function companionText(input: CompanionTextInput): string {
+  const { Document } = yamlLib();
   const doc = new Document({ apiVersion: 'esm/v1', kind: input.kind, metadata: { name: input.name }, spec: input.spec });
   doc.commentBefore = [
     ` yaml-language-server: $schema=${input.schema}`,

@@ -4,10 +4,12 @@
  * keys). Keys are compared as their JSON form would be, so `1` and `"1"` are the
  * same key. Merge keys (`<<`) may repeat.
  */
-import { isMap, isScalar, visit, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { Problem } from '../errors.js';
+import { yamlLib } from './yaml-lib.js';
 
 export function duplicateKeyProblems(file: string, doc: Document, lc: LineCounter): Problem[] {
+  const { isMap, isScalar, visit } = yamlLib();
   const problems: Problem[] = [];
   visit(doc, {
     Map(_key, map) {

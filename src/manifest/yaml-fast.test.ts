@@ -9,7 +9,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mutate, rng } from '../../test/fuzz/mutate.js';
 import { manifestYaml } from '../../test/support/manifest-builders.js';
 import { parseYamlFile, parseYamlFileFully } from './yaml-file.js';
-import { readYamlFast } from './yaml-fast.js';
+import { isScalar, Schema, type ScalarTag } from 'yaml';
+import { PLAIN_TAGS, readYamlFast } from './yaml-fast.js';
 
 /** The outcome of the full reader, and of parseYamlFile (fast when it can). */
 function bothReaders(text: string) {
@@ -157,5 +158,25 @@ describe('the fast reader reads what the full reader reads', () => {
     // Many mutations are invalid YAML or use what the fast reader gives up on; both kinds were checked above.
     expect(outcomes['read fast']).toBeGreaterThan(PER_RUN / 10);
     expect(outcomes['read fully']).toBeGreaterThan(PER_RUN / 10);
+  });
+});
+
+describe('the fast reader’s core-schema scalars', () => {
+  // The yaml library's plain-scalar tags of the core schema, in its order (what composeScalar tests).
+  const yamlTags = new Schema({}).tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && t.test !== undefined);
+
+  it('are the yaml library’s own: the same patterns, in the same order', () => {
+    expect(PLAIN_TAGS.map((t) => t.test.source)).toEqual(yamlTags.map((t) => t.test!.source));
+  });
+
+  it('resolve as the yaml library resolves them', () => {
+    const samples = ['', '~', 'null', 'NULL', 'true', 'False', '0o17', '0o0', '-12', '+7', '007', '9007199254740993', '0x1F', '0xff', '.inf', '-.Inf', '.NaN', '1e3', '-2.5E-2', '.5e1', '3.', '-.25', '1.50', '+0.0', '-0'];
+    for (const s of samples) {
+      const mine = PLAIN_TAGS.find((t) => t.test.test(s));
+      const theirs = yamlTags.find((t) => t.test!.test(s));
+      expect(mine, s).toBeDefined();
+      const resolved = theirs!.resolve(s, () => undefined, { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2]);
+      expect(Object.is(mine!.resolve(s), isScalar(resolved) ? resolved.value : resolved), s).toBe(true);
+    }
   });
 });

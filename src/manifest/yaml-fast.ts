@@ -15,7 +15,6 @@
  * `yaml-fast.test.ts` checks both readers agree on what this accepts.
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
-import { isScalar, Schema, type ScalarTag } from 'yaml';
 import { MAX_DEPTH } from './yaml-limits.js';
 
 export interface FastDocument {
@@ -24,9 +23,23 @@ export interface FastDocument {
   start: number;
 }
 
-/** The core schema's scalar tags that plain scalars are tested against, in the yaml library's order. */
-const PLAIN_TAGS = new Schema({}).tags.filter((t): t is ScalarTag => !('collection' in t && t.collection) && t.default === true && t.test !== undefined);
-const RESOLVE_OPTIONS = { intAsBigInt: false } as Parameters<ScalarTag['resolve']>[2];
+/**
+ * The YAML 1.2 core schema's plain scalars, as the `yaml` library resolves them (its
+ * schema/core tags, in its order, with `intAsBigInt: false`): null, bool, octal, decimal
+ * and hex integers, .inf/.nan, floats with and without an exponent. Written out here so
+ * that the fast way does not load that library; yaml-fast.test.ts holds the two to the
+ * same patterns and values.
+ */
+export const PLAIN_TAGS: ReadonlyArray<{ test: RegExp; resolve: (s: string) => unknown }> = [
+  { test: /^(?:~|[Nn]ull|NULL)?$/, resolve: () => null },
+  { test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, resolve: (s) => s[0] === 't' || s[0] === 'T' },
+  { test: /^0o[0-7]+$/, resolve: (s) => parseInt(s.substring(2), 8) },
+  { test: /^[-+]?[0-9]+$/, resolve: (s) => parseInt(s, 10) },
+  { test: /^0x[0-9a-fA-F]+$/, resolve: (s) => parseInt(s.substring(2), 16) },
+  { test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, resolve: (s) => (s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity) },
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, resolve: (s) => parseFloat(s) },
+  { test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, resolve: (s) => parseFloat(s) },
+];
 
 const LONE_CR = /\r(?!\n)/;
 const TAB_INDENT = /^ *\t/m;
@@ -126,12 +139,9 @@ class Construction {
     const value = e.valueStart === -1 ? '' : getScalarValue(this.text, e);
     // Every core-schema tag's pattern starts with one of these (null, bool, int, float): most values skip the tests.
     if (value !== '' && !MAYBE_NOT_STRING.test(value)) return value;
-    const tag = PLAIN_TAGS.find((t) => t.test!.test(value));
+    const tag = PLAIN_TAGS.find((t) => t.test.test(value));
     if (!tag) return value;
-    const resolved = tag.resolve(value, () => {
-      throw GIVE_UP;
-    }, RESOLVE_OPTIONS);
-    const v: unknown = isScalar(resolved) ? resolved.value : resolved;
+    const v = tag.resolve(value);
     if (typeof v === 'number' && !Number.isFinite(v)) throw GIVE_UP;
     return v;
   }

@@ -1,10 +1,11 @@
 /** Parsing YAML text with positions, and the problems of a YAML syntax error. */
-import { Composer, Lexer, LineCounter, Parser, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import type { Alias, Document, LineCounter, YAMLError } from 'yaml';
 import type { Problem } from '../errors.js';
 import { readYamlFast, type FastDocument } from './yaml-fast.js';
 import { duplicateKeyProblems } from './yaml-duplicates.js';
 import { depthProblem, MAX_ALIAS_COUNT, sizeProblem } from './yaml-limits.js';
 import { documentPosition, positionOf, type Anchor } from './yaml-positions.js';
+import { yamlLib } from './yaml-lib.js';
 
 export interface ParsedDocument {
   /** The document as plain data. */
@@ -73,6 +74,7 @@ function linePositions(text: string, offsets: number[]): { line: number; col: nu
 /** The full way: a `yaml` Document per document, every problem placed. */
 export function parseYamlFileFully(file: string, text: string): ParsedFile {
   // Lexed once: the depth check and the parser read the same tokens.
+  const { Lexer, LineCounter } = yamlLib();
   const tokens = [...new Lexer().lex(text)];
   const depth = depthProblem(file, tokens);
   if (depth) return { documents: [], problems: [depth] };
@@ -116,6 +118,7 @@ export function parseYamlFileFully(file: string, text: string): ParsedFile {
  * lines counted in `lc`. uniqueKeys: false — duplicates are found by duplicateKeyProblems in one pass.
  */
 function composeDocuments(tokens: readonly string[], lc: LineCounter): Document[] {
+  const { Composer, Parser } = yamlLib();
   const parser = new Parser(lc.addNewLine);
   function* cst() {
     lc.addNewLine(0);
@@ -155,6 +158,7 @@ function syntaxProblem(file: string, e: YAMLError, lc: LineCounter): Problem {
 
 /** The first alias (`*name`) whose anchor is not defined before it. */
 function unresolvedAlias(doc: Document): Alias | undefined {
+  const { visit } = yamlLib();
   let found: Alias | undefined;
   visit(doc, {
     Alias(_key, node) {
@@ -170,6 +174,7 @@ function unresolvedAlias(doc: Document): Alias | undefined {
 
 /** The first alias of the document (where an alias bomb starts). */
 function firstAlias(doc: Document): Alias | undefined {
+  const { visit } = yamlLib();
   let found: Alias | undefined;
   visit(doc, {
     Alias(_key, node) {

@@ -2,7 +2,8 @@
  * Where a value of a parsed YAML document sits in its file: turns a path
  * (`['spec', 'source', 'type']`) into the line:col of the node that holds it.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+import { yamlLib } from './yaml-lib.js';
 
 export interface Position {
   line: number;
@@ -31,6 +32,7 @@ export function documentPosition(doc: Document, lc: LineCounter): Position {
 }
 
 function walk(doc: Document, path: (string | number)[]): Found {
+  const { isMap, isSeq } = yamlLib();
   let found: Found = { node: (doc.contents as Node | null) ?? null, pair: null };
   for (const step of path) {
     const node = found.node;
@@ -50,6 +52,7 @@ function walk(doc: Document, path: (string | number)[]): Found {
 }
 
 function keyText(p: Pair): string | undefined {
+  const { isScalar } = yamlLib();
   const key = p.key as unknown;
   if (isScalar(key)) return String(key.value);
   if (key === null || key === undefined) return undefined;
@@ -57,6 +60,7 @@ function keyText(p: Pair): string | undefined {
 }
 
 function offsetOf(found: Found, at: Anchor, doc: Document): number {
+  const { isMap, isScalar, isSeq } = yamlLib();
   const keyRange = found.pair && isNodeLike(found.pair.key) ? found.pair.key.range : undefined;
   if (at === 'key' && keyRange) return keyRange[0];
   const node = found.node;

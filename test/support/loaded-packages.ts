@@ -1,8 +1,9 @@
 /**
  * Which npm packages a run of the built CLI (bin/esm.js) evaluates. A module hook
- * records every file the process loads; a bundled chunk names the packages it
- * holds in esbuild's `// node_modules/<pkg>/…` module comments, an unbundled file
- * in its path.
+ * records every file the process imports, and a preload every file it requires (the
+ * bundle requires some files, such as dist/yaml.cjs, only when it uses them); a bundled
+ * file names the packages it holds in esbuild's `// node_modules/<pkg>/…` module
+ * comments, an unbundled file in its path.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,20 @@ export function loadedPackages(bin: string, args: string[], opts: { cwd?: string
     const register = join(dir, 'register.mjs');
     writeFileSync(register, `import { register } from 'node:module'; register(${JSON.stringify(pathToFileURL(hooks).href)});`);
     writeFileSync(log, '');
-    const r = spawnSync(process.execPath, ['--import', register, bin, ...args], { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(
+      preload,
+      `const Module = require('node:module');
+       const { appendFileSync } = require('node:fs');
+       const { pathToFileURL } = require('node:url');
+       const load = Module._load;
+       Module._load = function (request, parent, isMain) {
+         const file = Module._resolveFilename(request, parent, isMain);
+         if (file.startsWith('/')) appendFileSync(${JSON.stringify(log)}, pathToFileURL(file).href + '\\n');
+         return load.apply(this, arguments);
+       };`,
+    );
+    const r = spawnSync(process.execPath, ['--require', preload, '--import', register, bin, ...args], { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env } });
     const packages = new Set<string>();
     const modules = new Set<string>();
     for (const url of readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
