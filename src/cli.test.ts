@@ -30,7 +30,7 @@ describe('esm CLI shell', () => {
     expect(r.stdout).toContain('Examples');
   });
 
-  it('the built binary loads neither Ink nor the Elasticsearch client, sql.js, yaml or ajv for --version', () => {
+  it('the built binary loads neither Ink nor a search client, sql.js, yaml or ajv for --version', () => {
     const r = loadedPackages(builtCli(), ['--version']);
     expect(r.status).toBe(0);
     expect(r.packages).toContain('clipanion'); // the hook sees the bundle's packages

@@ -1,7 +1,7 @@
 /**
  * The esm command line: registers the commands and maps errors to exit codes
  * (SPEC §6) in one place. Command modules import only clipanion at load time;
- * the library (Elasticsearch client, Ink, sql.js) is imported lazily, so that
+ * the library (the cluster code, Ink, sql.js) is imported lazily, so that
  * `esm --version` and `esm --help` start fast.
  */
 import { Builtins, Cli, Command, UsageError } from 'clipanion';

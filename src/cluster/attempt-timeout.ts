@@ -1,8 +1,10 @@
 /**
- * The request timeout, kept to the millisecond. The clients' own timers are coarse
- * (the Elasticsearch client's HTTP stack fires a 300 ms timeout after about a second),
- * which let five attempts at a stalled cluster run past attempts × timeout. Each
- * attempt here gets its own timer that aborts it when the timeout is up.
+ * The request timeout, kept to the millisecond, whatever carries the request: a search
+ * client's own timers are coarse (the Elasticsearch client's HTTP stack fired a 300 ms
+ * timeout after about a second), which let five attempts at a stalled cluster run past
+ * attempts × timeout. Each attempt here gets its own timer that aborts it when the
+ * timeout is up (esm's HTTP door keeps the same bound itself; the OpenSearch client of
+ * AWS-signed connections does not).
  */
 
 /** An attempt that got no answer within the request timeout (esm's own timer). */
