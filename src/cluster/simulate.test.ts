@@ -30,6 +30,29 @@ async function created(name: string, spec: SpecBody): Promise<SpecBody> {
 const wildcardOrKeyword = () => (isOpenSearch() ? 'wildcard' : 'keyword');
 
 describe(`engine form (${testEngine().name} ${testEngine().version ?? ''})`, () => {
+  it('of several masters: one simulation per distinct spec, each form as a lone simulation gives it', async () => {
+    const simulations: string[] = [];
+    const counted = testCluster({ onRequest: (e) => (e.path.startsWith('/_index_template/_simulate') ? simulations.push(e.path) : undefined) });
+    const a: SpecBody = { settings: { number_of_shards: 1 }, mappings: { properties: { title: { type: 'text' } } } };
+    const b: SpecBody = { settings: { number_of_shards: 2 }, mappings: { properties: { title: { type: 'keyword' } } } };
+    const bad: SpecBody = { settings: {}, mappings: { properties: { title: { type: 'dubble' } } } };
+    const wanted = [
+      { key: 'de', name: `${prefix}shop_de-1`, spec: a },
+      { key: 'fr', name: `${prefix}shop_fr-1`, spec: a },
+      { key: 'it', name: `${prefix}shop_it-1`, spec: a },
+      { key: 'logs', name: `${prefix}logs-1`, spec: b },
+      { key: 'x', name: `${prefix}x-1`, spec: bad },
+      { key: 'y', name: `${prefix}y-1`, spec: bad },
+    ];
+    const forms = await counted.engineForms(wanted);
+    // No template matches these names: the inline simulations only, one for each of the three specs.
+    expect(simulations).toHaveLength(3);
+    for (const w of wanted) expect(forms.get(w.key)).toEqual(await c.engineForm(w.name, w.spec));
+    expect(forms.get('de')).toEqual(forms.get('it'));
+    expect(forms.get('logs')).not.toEqual(forms.get('de'));
+    expect(forms.get('y')?.kind).toBe('refused');
+  });
+
   it('is what an index created from the spec holds: same fingerprint, engine defaults included', async () => {
     const spec: SpecBody = {
       settings: { number_of_shards: 1, number_of_replicas: 0, 'requests.cache.enable': true },

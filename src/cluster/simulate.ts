@@ -104,16 +104,14 @@ export async function simulateTemplate(conn: Conn, template: Record<string, unkn
  * name, the spec laid over it as index creation does, normalised by the engine.
  * `templates`: the template list, when the caller already read it (several names).
  */
-export async function engineForm(conn: Conn, name: string, spec: SpecBody, templates?: readonly IndexTemplateInfo[]): Promise<EngineForm> {
+export async function engineForm(conn: Conn, name: string, spec: SpecBody, templates?: readonly IndexTemplateInfo[], simulations?: Simulations): Promise<EngineForm> {
   try {
     const list = templates ?? (await readIndexTemplates(conn));
     const given = await simulateIndex(conn, name, list);
     const request = given.template ? layOver(given.spec, spec, conn.engine.quirks.templateObjectParams) : spec;
-    const simulated = await simulateTemplate(
-      conn,
-      { index_patterns: [inlinePattern(name)], priority: priorityAbove(list), template: { settings: request.settings, mappings: request.mappings } },
-      `simulating the index ${name}`,
-    );
+    const template = { priority: priorityAbove(list), template: { settings: request.settings, mappings: request.mappings } };
+    const simulate = () => simulateTemplate(conn, { index_patterns: [inlinePattern(name)], ...template }, `simulating the index ${name}`);
+    const simulated = await (simulations ? simulations.of(JSON.stringify(template), simulate) : simulate());
     if (simulated.kind === 'refused') return simulated;
     return { kind: 'held', spec: simulated.spec, template: given.template ? { info: given.template, spec: given.spec } : null };
   } catch (err) {
@@ -122,7 +120,24 @@ export async function engineForm(conn: Conn, name: string, spec: SpecBody, templ
   }
 }
 
-/** Engine forms of several specs: the templates read once, at most `concurrency` simulations in flight. */
+/**
+ * Simulations already asked for, by request: what the engine makes of an inline template does
+ * not depend on the name it matches (a pattern no real index has), so masters whose specs come
+ * out the same — per-tenant or per-locale copies of one mapping — cost one request between them.
+ */
+class Simulations {
+  private readonly asked = new Map<string, Promise<Simulated>>();
+  of(key: string, simulate: () => Promise<Simulated>): Promise<Simulated> {
+    let p = this.asked.get(key);
+    if (!p) {
+      p = simulate();
+      this.asked.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** Engine forms of several specs: the templates read once, at most `concurrency` simulations in flight, each distinct one once. */
 export async function engineForms<K extends string>(
   conn: Conn,
   wanted: ReadonlyArray<{ key: K; name: string; spec: SpecBody }>,
@@ -140,10 +155,11 @@ export async function engineForms<K extends string>(
     return out;
   }
   let next = 0;
+  const simulations = new Simulations();
   const worker = async () => {
     while (next < wanted.length) {
       const w = wanted[next++]!;
-      out.set(w.key, await engineForm(conn, w.name, w.spec, templates));
+      out.set(w.key, await engineForm(conn, w.name, w.spec, templates, simulations));
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, wanted.length) }, worker));
