@@ -22,14 +22,16 @@ export default class SummaryReporter implements Reporter {
         row = { label: label(mod), passed: 0, failed: 0, skipped: 0 };
         perProject.set(name, row);
       }
-      const tests = [...mod.children.allTests()];
-      if (mod.state() === 'failed' && tests.length === 0) row.failed++; // a file that failed to load
-      for (const test of tests) {
+      const failedBefore = row.failed;
+      for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') row.passed++;
         else if (state === 'failed') row.failed++;
         else row.skipped++;
       }
+      // A file that failed without a failed test — it did not load, or its beforeAll threw and its
+      // tests never ran (they count as skipped) — is a failure of its own.
+      if (mod.state() === 'failed' && row.failed === failedBefore) row.failed++;
     }
     const lines = [];
     for (const row of perProject.values()) {
