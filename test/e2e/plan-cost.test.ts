@@ -3,21 +3,26 @@
  * against 500 masters whose instances hold their manifest sends as many HTTP requests
  * as against 5. A master whose instance is to be created or changed costs one read-only
  * simulation of its spec (SPEC §7: the engine's form, and a spec the engine refuses is
- * caught before anything is written), plus one read of the index templates per plan.
+ * caught before anything is written) — one between masters whose specs are the same —
+ * plus one read of the index templates per plan.
  */
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/fingerprint/index.js';
 import { loadManifests } from '../../src/manifest/index.js';
-import { esm, movieManifest } from '../support/apply-fixtures.js';
+import { esm, MOVIE_FIELDS, movieManifest } from '../support/apply-fixtures.js';
 import { esUrl, rawClient } from '../support/es.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 const name = (i: number) => `m${String(i).padStart(3, '0')}`;
 
-function manyMasters(count: number): TempProject {
+/** `count` masters, each with a field of its own (`same`: all with one spec, as copies per tenant are). */
+function manyMasters(count: number, o: { same?: boolean } = {}): TempProject {
   const p = tempProject(`cost${count}`);
-  for (let i = 0; i < count; i++) p.manifest(name(i), movieManifest({ name: name(i), data: null }));
+  for (let i = 0; i < count; i++) {
+    const fields = o.same ? MOVIE_FIELDS : { ...MOVIE_FIELDS, [`only_${name(i)}`]: 'keyword' };
+    p.manifest(name(i), movieManifest({ name: name(i), data: null, fields }));
+  }
   return p;
 }
 
@@ -85,6 +90,13 @@ describe('planning cost', () => {
     expect(big.paths.filter((q) => q === 'GET /_index_template')).toHaveLength(1);
     expect(small.paths.filter(isSimulation)).toHaveLength(5);
     expect(big.paths.filter(isSimulation)).toHaveLength(500);
+  });
+
+  it('500 masters without any instance, all with one spec: one simulation between them', async () => {
+    const small = await planRequests(manyMasters(5, { same: true }));
+    const big = await planRequests(manyMasters(500, { same: true }));
+    expect(big.paths).toEqual(small.paths);
+    expect(big.paths.filter(isSimulation)).toHaveLength(1);
   });
 
   it('20 masters with instances, 8 of them changed: one simulation for each changed one only', async () => {
