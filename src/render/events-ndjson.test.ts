@@ -52,6 +52,25 @@ describe('eventStream', () => {
     ]);
   });
 
+  it('stamps a progress line with the moment its interval was measured to, so that two are never closer than a second', () => {
+    // The clock each emit sees: its first reading, then (a garbage collection between the check and the stamp, say) later ones.
+    let readings: number[] = [];
+    const now = () => Date.parse('2025-06-01T12:00:00.000Z') + (readings.length > 1 ? readings.shift()! : readings[0]!);
+    const out: string[] = [];
+    const emit = eventStream((line) => out.push(line), { now });
+    readings = [0];
+    emit({ kind: 'step_started', master: 'movies', step: fill, index: 1, total: 200 });
+    readings = [1000, 1008];
+    emit({ kind: 'step_progress', master: 'movies', step: fill, done: 50, total: 200, failed: 0, elapsedMs: 1000 });
+    readings = [2000];
+    emit({ kind: 'step_progress', master: 'movies', step: fill, done: 100, total: 200, failed: 0, elapsedMs: 2000 });
+    const times = parseEventLines(out.join(''))
+      .filter((l) => l.event === 'progress')
+      .map((l) => Date.parse(l.time));
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
   it('writes progress at most once a second for each running step', () => {
     const s = stream();
     const other: Step = { ...fill, index: 'books-2' };

@@ -53,7 +53,8 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
   const now = opts.now ?? Date.now;
   const interval = opts.intervalMs ?? PROGRESS_INTERVAL_MS;
   const lastProgress = new Map<string, number>();
-  const out = (event: EventName, fields: Partial<Omit<EventLine, 'event' | 'time'>>) => write(eventLine(event, new Date(now()), fields));
+  /** `at`: the moment the line is about (a progress line: the one its interval was measured to, so that two lines' times are never closer than the interval). */
+  const out = (event: EventName, fields: Partial<Omit<EventLine, 'event' | 'time'>>, at = now()) => write(eventLine(event, new Date(at), fields));
   return (e: ProgressEvent) => {
     switch (e.kind) {
       case 'master_started':
@@ -81,7 +82,7 @@ export function eventStream(write: (line: string) => void, opts: { now?: () => n
           total: e.total ?? null,
           docsPerSecond: e.step.op === 'wait' ? null : Math.round(rate(e.done, e.elapsedMs, e.resumedFrom)),
           message: `${stepLabel(e.step)} ${stepProgressText(e.step, e.done, e.total, e.elapsedMs, e.resumedFrom)}${e.failed ? `, ${e.failed} failed` : ''}`,
-        });
+        }, t);
       }
       case 'step_done':
         lastProgress.delete(key(e.master, e.step));
