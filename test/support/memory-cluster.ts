@@ -65,6 +65,11 @@ export class MemoryCluster {
   fault: (at: FaultPoint) => void = () => {};
   private readonly locks = new Map<string, LockRow>();
   private seqNo = 0;
+  /** Documents written or deleted per index, as an engine's sequence numbers count them (-1: none yet). */
+  private readonly writes = new Map<string, number>();
+  private wrote(index: string, n = 1): void {
+    if (n > 0) this.writes.set(index, (this.writes.get(index) ?? this.index(index).docs.size - 1) + n);
+  }
   readonly conn: Conn;
 
   constructor() {
@@ -207,9 +212,10 @@ export class MemoryCluster {
     yield* this.index(index).docs.keys();
   }
 
-  /** Keeps no sequence numbers: a prune always compares the ids. */
-  async writeMark(): Promise<null> {
-    return null;
+  /** As cluster/write-mark.ts: one "shard" per index, its name for a UUID; an index added with documents counts them as written. */
+  async writeMark(index: string): Promise<string | null> {
+    const i = this.index((await this.getIndex(index))?.name ?? index);
+    return `${i.name}/0:${this.writes.get(i.name) ?? i.docs.size - 1}`;
   }
 
   async bulkWrite(opts: Parameters<Cluster['bulkWrite']>[0]) {
@@ -219,6 +225,7 @@ export class MemoryCluster {
       this.fault({ op: 'bulk', index: opts.index });
       const id = opts.idField ? String(fieldValue(doc, opts.idField)) : `auto-${index.docs.size}`;
       index.docs.set(id, doc);
+      this.wrote(opts.index);
       indexed++;
       opts.onProgress?.({ done: indexed, failed: 0 });
     }
@@ -231,6 +238,7 @@ export class MemoryCluster {
     for await (const hit of opts.hits) {
       this.fault({ op: 'bulk', index: opts.index });
       index.docs.set(hit._id, hit._source ?? {});
+      this.wrote(opts.index);
       indexed++;
     }
     return { indexed, failed: 0, errors: [], aborted: false };
@@ -243,6 +251,7 @@ export class MemoryCluster {
     for (const [id, doc] of this.index(from ?? opts.source).docs) {
       this.fault({ op: 'bulk', index: opts.dest });
       dest.docs.set(id, doc);
+      this.wrote(dest.name);
       created++;
     }
     return { created, failed: 0, errors: [], aborted: false, via: 'server' as const };
@@ -259,13 +268,17 @@ export class MemoryCluster {
   async clear(index: string): Promise<{ deleted: number }> {
     const i = this.index(index);
     const deleted = i.docs.size;
+    this.wrote(index, deleted);
     i.docs.clear();
     return { deleted };
   }
 
   async deleteDocs(index: string, ids: readonly string[]): Promise<number> {
     const i = this.index(index);
-    return ids.filter((id) => i.docs.delete(id)).length;
+    this.writes.set(index, this.writes.get(index) ?? i.docs.size - 1);
+    const deleted = ids.filter((id) => i.docs.delete(id)).length;
+    this.wrote(index, deleted);
+    return deleted;
   }
 
   // No index templates here: an index holds the settings and mappings it was created with.
