@@ -42,23 +42,11 @@ describe('a stalled cluster', () => {
     expect(c.unreachable).toBe(e);
   });
 
-  it('aborts a request through the HTTP door cleanly, as an abort', async () => {
-    const client = await openOpenSearch({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
-    const ctl = new AbortController();
-    const sent = client.send({ method: 'POST', path: '/movies/_count' }, { signal: ctl.signal });
-    setTimeout(() => ctl.abort(new Error('stop')), 100);
-    const err = await sent.then(
-      () => null,
-      (x: unknown) => x,
-    );
-    expect(client.classify(err)).toEqual({ kind: 'aborted' });
-    // An uncaught error would surface on the next turns of the event loop and fail the run.
-    await new Promise((r) => setTimeout(r, 100));
-    await client.close();
-  });
-
-  it('aborts a request of the OpenSearch client (AWS-signed connections) cleanly: the client’s abort is no uncaught error', async () => {
-    const client = await openSignedOpenSearch({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
+  it.each([
+    ['through the HTTP door cleanly, as an abort', openOpenSearch],
+    ['of the OpenSearch client (AWS-signed connections) cleanly: the client’s abort is no uncaught error', openSignedOpenSearch],
+  ])('aborts a request %s', async (_, open) => {
+    const client = await open({ url, auth: { kind: 'none' }, ca: null, aws: null, timeoutMs: 30_000 });
     const ctl = new AbortController();
     const sent = client.send({ method: 'POST', path: '/movies/_count' }, { signal: ctl.signal });
     setTimeout(() => ctl.abort(new Error('stop')), 100);
